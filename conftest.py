@@ -1,0 +1,44 @@
+import pytest
+from django.conf import settings
+
+pytest_plugins = ["los.core.tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Argon2 in production; tests use a fast hasher so that the suite stays quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LOS_REQUIRE_STAFF_OTP = False
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def world(db):
+    """A small municipality with one person in each role and one family with a coordinator."""
+    from los.accounts.models import Role
+    from los.core import testing as t
+    from los.core.models import ProviderKind
+
+    m = t.municipality("Testvik")
+    school = t.provider(m, ProviderKind.SCHOOL, "Testvik skole")
+    w = type("World", (), {})()
+    w.municipality = m
+    w.school = school
+    w.coordinator = t.staff(Role.BARNEKOORDINATOR, m, "bk")
+    w.caseworker = t.staff(Role.CASEWORKER, m, "saksbehandler")
+    w.leader = t.staff(Role.MUNICIPAL_LEADER, m, "kommunalsjef")
+    w.admin = t.staff(Role.SYSTEM_ADMIN, m, "admin")
+    w.contact = t.staff(Role.SERVICE_CONTACT, m, "kontakt", service_provider=school)
+    w.parent = t.user("forelder")
+    w.family = t.family(m, "Familien Berg", guardian_user=w.parent)
+    t.assign(w.family, w.coordinator)
+    w.other_family = t.family(m, "Familien Dal")
+    other_m = t.municipality("Annenby")
+    w.other_municipality = other_m
+    w.foreign_family = t.family(other_m, "Familien Utenbys")
+    w.foreign_caseworker = t.staff(Role.CASEWORKER, other_m, "annen.saksbehandler")
+    return w
+
+
+def pytest_configure(config):
+    assert settings.configured

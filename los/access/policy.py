@@ -1,0 +1,336 @@
+"""The one access policy of Los.
+
+Every read or change of a family's data asks :func:`decide` (or :func:`authorize`, which also writes
+the audit event and raises when access is refused). Lists, searches and counts start from
+:func:`visible_families` so that a list never shows or counts what the user cannot open.
+
+The rules, in order (the first rule that answers wins; otherwise access is refused):
+
+0. Nobody changes the access log; it can only be read (and exported) by those in rules 1–3.
+1. Guardians of the family (parental responsibility or daily care) see everything about their family,
+   siblings included, except the coordinator's working notes. From 16 the young person decides over
+   their own health information: guardians lose the health category for that child when the young
+   person has said so. Guardians who may consent can share (give and withdraw consent) and export.
+2. A young person aged 16 or more with their own log-in sees their own family's case (not the
+   coordinator's working notes, not a sibling's health information) and may give and withdraw
+   consent for their own health information. A child under 16 with a log-in gets nothing here.
+3. The family's barnekoordinator (an active assignment) sees and changes the whole case, including
+   their own working notes, and may record a consent the family gave on paper or orally.
+4. Caseworkers and the leader of the coordinating unit in the family's municipality see and change
+   the case, but not the coordinator's working notes, the messages between the family and the
+   coordinator, nor the access log: the coordinator must be able to stand on the family's side.
+5. A service contact sees a family only while the family has an active consent naming the contact's
+   service (or the contact by name), and only the information categories the consent covers (any
+   active consent includes the basic case information: who the family is). The health information
+   of a young person aged 16 or more is covered only by a consent the young person gave. They can
+   contribute (comment, add agenda items) in those categories and change only what they own.
+6. Municipal leaders and system administrators never see a single family: statistics only.
+7. Nobody sees another municipality's families unless a recorded inter-municipal agreement lets the
+   staff member's municipality serve the family's municipality, or the family's recorded move
+   (:class:`~los.access.models.FamilyTransfer`) hands the family over to the staff member's
+   municipality (rules 3 and 4 only).
+
+Working in the same place as someone with access gives no access of its own: every staff rule is
+about the person's own role, assignment or a consent that names them or their service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from los.access.models import NEVER_CONSENTABLE, Category, Consent, FamilyTransfer
+from los.accounts.models import Role, StaffRole, User
+from los.core.models import MunicipalityAgreement
+from los.families.models import GUARDIAN_RELATIONS, Child, CoordinatorAssignment, Family, FamilyMember
+
+YOUNG_PERSON_AGE = 16
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    CONTRIBUTE = "contribute"  # comment, approve, add an agenda item
+    SHARE = "share"  # give or withdraw consent
+    EXPORT = "export"  # PDF, download, archive
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: str  # machine-readable: guardian, young_person, coordinator, unit, consent, owner, no_relation, ...
+    reason: str  # plain English for the audit log
+    role: str = ""
+    service: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+FAMILY_EDITABLE = {Category.STORY, Category.SERVICES, Category.DOCUMENTS, Category.MESSAGES, Category.CONTACT}
+UNIT_HIDDEN = {Category.WORKING_NOTES, Category.MESSAGES, Category.ACCESS_LOG}
+UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
+#: Refusals that answer 404 in :func:`los.access.guard.authorize`: the user has no relation to the family,
+#: so not even its existence is revealed.
+NO_RELATION_BASES = frozenset({"no_relation", "no_consent", "anonymous"})
+
+
+def resolve(obj: Any) -> tuple[Family, Category, Child | None]:
+    """The family an object belongs to, the information category it is in, and the child it is about."""
+    if isinstance(obj, Family):
+        return obj, Category.CASE, None
+    family = obj.family
+    category = Category(getattr(obj, "access_category", Category.CASE))
+    child = obj if isinstance(obj, Child) else getattr(obj, "child", None)
+    return family, category, child
+
+
+def _owners(obj: Any) -> set[int]:
+    owners = getattr(obj, "access_owner_ids", None)
+    return set(owners()) if callable(owners) else set()
+
+
+def _sixteenth_birthday_cutoff(today: date) -> date:
+    """Children born on or before this day are 16 or older ``today``."""
+    try:
+        return today.replace(year=today.year - YOUNG_PERSON_AGE)
+    except ValueError:  # 29 February
+        return date(today.year - YOUNG_PERSON_AGE, 2, 28)
+
+
+def is_young_person(child: Child | None) -> bool:
+    """True for a child aged 16 or more: they decide over their own health information."""
+    return child is not None and (child.age or 0) >= YOUNG_PERSON_AGE
+
+
+def serving_municipality_ids(role: StaffRole, today: date | None = None) -> set[int]:
+    """The municipalities whose families a staff role may work on: its own and agreements it hosts."""
+    today = today or timezone.localdate()
+    ids = {role.municipality_id}
+    ids.update(
+        MunicipalityAgreement.objects.filter(host_id=role.municipality_id, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .values_list("member_id", flat=True)
+    )
+    return ids
+
+
+def _municipality_ids_for(user: User, roles: tuple[str, ...]) -> set[int]:
+    cache = user.__dict__.setdefault("_los_municipality_cache", {})
+    if roles not in cache:
+        ids: set[int] = set()
+        for role in user.active_roles():
+            if role.role in roles:
+                ids |= serving_municipality_ids(role)
+        cache[roles] = ids
+    return cache[roles]
+
+
+def _active_transfers(today: date | None = None) -> QuerySet[FamilyTransfer]:
+    today = today or timezone.localdate()
+    return FamilyTransfer.objects.filter(date__lte=today, cancelled_at__isnull=True)
+
+
+def _reaches(family: Family, municipality_ids: set[int]) -> str:
+    """How staff serving ``municipality_ids`` reach the family: ``home``, ``transfer`` or ``""`` (not at all)."""
+    if not municipality_ids:
+        return ""
+    if family.municipality_id in municipality_ids:
+        return "home"
+    if _active_transfers().filter(family=family, to_municipality_id__in=municipality_ids).exists():
+        return "transfer"
+    return ""
+
+
+def _guardian_membership(user: User, family: Family) -> FamilyMember | None:
+    for member in FamilyMember.objects.filter(user=user, family=family):
+        if member.is_guardian:
+            return member
+    return None
+
+
+def _active_consents(user: User, family_id: int | None = None) -> list[Consent]:
+    provider_ids = [r.service_provider_id for r in user.active_roles() if r.role == Role.SERVICE_CONTACT]
+    if not provider_ids:
+        return []
+    now = timezone.now()
+    qs = Consent.objects.filter(
+        Q(service_provider_id__in=provider_ids) | Q(person=user),
+        withdrawn_at__isnull=True, valid_from__lte=now, valid_to__gt=now,
+    ).select_related("service_provider")
+    if family_id is not None:
+        qs = qs.filter(family_id=family_id)
+    return list(qs)
+
+
+def consent_covers(consent: Consent, category: Category | str, child: Child | None = None) -> bool:
+    """Whether an (active) consent covers ``category`` information, about ``child`` when given.
+
+    Every consent covers the basic case information. The health information of a young person aged 16
+    or more is covered only by a consent that young person gave; a consent the young person gave covers
+    only their own health information.
+    """
+    category = Category(category)
+    if category in NEVER_CONSENTABLE:
+        return False
+    if category == Category.CASE:
+        return True
+    if category.value not in (consent.categories or []):
+        return False
+    if category == Category.HEALTH:
+        if consent.given_by_child_id is not None:
+            return child is not None and child.pk == consent.given_by_child_id
+        if is_young_person(child):
+            return False
+    return True
+
+
+def decide(user: User | None, action: Action | str, obj: Any, category: Category | str | None = None) -> Decision:
+    """Answer whether ``user`` may do ``action`` on ``obj`` (a family or an object that belongs to one)."""
+    action = Action(action)
+    family, obj_category, child = resolve(obj)
+    category = Category(category) if category else obj_category
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision(False, "anonymous", "not logged in")
+    if category == Category.ACCESS_LOG and action not in (Action.VIEW, Action.EXPORT):
+        return Decision(False, "append_only", "the access log cannot be changed")
+
+    # 1. Guardians
+    member = _guardian_membership(user, family)
+    if member is not None:
+        if category == Category.WORKING_NOTES:
+            return Decision(False, "working_notes", "working notes belong to the coordinator", "guardian")
+        if category == Category.HEALTH and is_young_person(child) and not child.shares_health_with_guardians:
+            return Decision(False, "young_person_health",
+                            "the young person (16+) has not shared their health information", "guardian")
+        if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
+            return Decision(True, "guardian", f"guardian of the family ({member.get_relation_display()})", "guardian")
+        if action == Action.SHARE:
+            if isinstance(obj, Consent) and obj.given_by_child_id is not None:
+                return Decision(False, "young_persons_consent",
+                                "a young person's consent about their own health is theirs to withdraw", "guardian")
+            if member.may_consent:
+                return Decision(True, "guardian", "guardian who may consent", "guardian")
+            return Decision(False, "guardian_no_consent_right", "this guardian may not consent", "guardian")
+        if action == Action.CHANGE and (category in FAMILY_EDITABLE or user.id in _owners(obj)):
+            return Decision(True, "guardian", "guardian changing the family's own information", "guardian")
+        return Decision(False, "guardian_read_only", "guardians cannot change this", "guardian")
+
+    # 2. The young person (16+) with an own log-in
+    own_child = Child.objects.filter(user=user, family=family).first()
+    if own_child is not None and is_young_person(own_child):
+        if category == Category.WORKING_NOTES:
+            return Decision(False, "working_notes", "working notes belong to the coordinator", "young_person")
+        if category == Category.HEALTH and child is not None and child.pk != own_child.pk:
+            return Decision(False, "sibling_health", "another child's health information", "young_person")
+        if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
+            return Decision(True, "young_person", "the young person's own case", "young_person")
+        if action == Action.SHARE:
+            if isinstance(obj, Consent) and obj.given_by_child_id != own_child.pk:
+                return Decision(False, "guardians_consent", "consent given by a guardian", "young_person")
+            return Decision(True, "young_person", "the young person (16+) decides over own health information",
+                            "young_person")
+        if action == Action.CHANGE and user.id in _owners(obj):
+            return Decision(True, "owner", "the young person's own item", "young_person")
+        return Decision(False, "young_person_read_only", "cannot change this", "young_person")
+
+    roles = user.active_roles()
+    if not roles:
+        return Decision(False, "no_relation", "no relation to the family")
+
+    # 3. The family's barnekoordinator
+    if any(r.role == Role.BARNEKOORDINATOR for r in roles):
+        today = timezone.localdate()
+        assigned = CoordinatorAssignment.objects.filter(
+            family=family, coordinator=user, started__lte=today
+        ).filter(Q(ended__isnull=True) | Q(ended__gt=today)).exists()
+        if assigned and _reaches(family, _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))):
+            if action == Action.SHARE:
+                return Decision(False, "family_shares", "only the family gives consent", Role.BARNEKOORDINATOR)
+            return Decision(True, "coordinator", "the family's barnekoordinator", Role.BARNEKOORDINATOR)
+
+    # 4. The coordinating unit (of the family's municipality, a host municipality, or the receiving one)
+    unit_roles = [r for r in roles if r.role in UNIT_ROLES]
+    reach = _reaches(family, _municipality_ids_for(user, UNIT_ROLES)) if unit_roles else ""
+    if reach:
+        role_name = unit_roles[0].role
+        if category == Category.ACCESS_LOG:
+            return Decision(False, "family_only", "only the family and its coordinator see the access log", role_name)
+        if category in UNIT_HIDDEN:
+            return Decision(False, "coordinator_side", "not visible to the coordinating unit", role_name)
+        if action == Action.SHARE:
+            return Decision(False, "family_shares", "only the family gives consent", role_name)
+        if reach == "transfer":
+            return Decision(True, "transfer", "coordinating unit of the municipality the family moves to", role_name)
+        return Decision(True, "unit", "coordinating unit of the family's municipality", role_name)
+
+    # 5. Service contacts under consent
+    if any(r.role == Role.SERVICE_CONTACT for r in roles):
+        consents = _active_consents(user, family.id)
+        if not consents:
+            return Decision(False, "no_consent", "no active consent names this service", Role.SERVICE_CONTACT)
+        for consent in consents:
+            if consent_covers(consent, category, child):
+                service = consent.service_provider.name if consent.service_provider else ""
+                if action in (Action.VIEW, Action.CONTRIBUTE):
+                    return Decision(True, "consent", f"consent to {service or 'the person'} for {category.label}",
+                                    Role.SERVICE_CONTACT, service)
+                if action == Action.CHANGE and user.id in _owners(obj):
+                    return Decision(True, "owner", "owner of this item, under consent", Role.SERVICE_CONTACT, service)
+                return Decision(False, "consent_read_only", "consent allows reading only", Role.SERVICE_CONTACT,
+                                service)
+        return Decision(False, "category_not_covered", f"the consent does not cover {category.label}",
+                        Role.SERVICE_CONTACT)
+
+    # 6. Municipal leaders and administrators: statistics only
+    if any(r.role in (Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN) for r in roles):
+        return Decision(False, "no_relation", "leaders and administrators see statistics only", roles[0].role)
+    return Decision(False, "no_relation", "no relation to the family", roles[0].role)
+
+
+def visible_families(user: User | None, category: Category | str = Category.CASE) -> QuerySet[Family]:
+    """Families whose ``category`` information the user may view. Lists, search and counts start here.
+
+    This is the family-level answer of :func:`decide` as one query: a family is in the list exactly when
+    ``decide(user, "view", family, category)`` allows it.
+    """
+    category = Category(category)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Family.objects.none()
+    today = timezone.localdate()
+    condition = Q(pk__in=[])
+    if category != Category.WORKING_NOTES:
+        condition |= Q(pk__in=FamilyMember.objects.filter(user=user).filter(
+            Q(parental_responsibility=True) | Q(daily_care=True), relation__in=list(GUARDIAN_RELATIONS)
+        ).values("family_id"))
+        condition |= Q(pk__in=Child.objects.filter(
+            user=user, birth_date__lte=_sixteenth_birthday_cutoff(today)).values("family_id"))
+    roles = user.active_roles()
+    if any(r.role == Role.BARNEKOORDINATOR for r in roles):
+        ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
+        condition |= Q(
+            pk__in=CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
+            .filter(Q(ended__isnull=True) | Q(ended__gt=today))
+            .values("family_id"),
+        ) & (Q(municipality_id__in=ids)
+             | Q(pk__in=_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id")))
+    if any(r.role in UNIT_ROLES for r in roles) and category not in UNIT_HIDDEN:
+        ids = _municipality_ids_for(user, UNIT_ROLES)
+        condition |= Q(municipality_id__in=ids)
+        condition |= Q(pk__in=_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id"))
+    if any(r.role == Role.SERVICE_CONTACT for r in roles) and category not in NEVER_CONSENTABLE:
+        ids = {c.family_id for c in _active_consents(user)
+               if category == Category.CASE or (category.value in c.categories
+                                                and not (category == Category.HEALTH and c.given_by_child_id))}
+        if ids:
+            condition |= Q(pk__in=ids)
+    return Family.objects.filter(condition)
+
+
+def can(user: User | None, action: Action | str, obj: Any, category: Category | str | None = None) -> bool:
+    return decide(user, action, obj, category).allowed

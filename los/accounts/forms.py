@@ -1,0 +1,47 @@
+import math
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("The user name or password is wrong. Check them and try again."),
+        "inactive": _("This account is not active. Contact your coordinating unit."),
+    }
+
+
+class OTPForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"), max_length=6, min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip()
+        wait = 0
+        for device in TOTPDevice.objects.devices_for_user(self.user, confirmed=None):
+            allowed, details = device.verify_is_allowed()
+            if not allowed:
+                # django-otp doubles the waiting time after each wrong code (throttling)
+                locked_until = (details or {}).get("locked_until")
+                wait = max(wait, math.ceil((locked_until - timezone.now()).total_seconds()) if locked_until else 1)
+                continue
+            if device.verify_token(token):
+                self.device = device
+                return token
+        if wait:
+            raise forms.ValidationError(
+                ngettext("Too many wrong codes in a row. Wait %(seconds)s second and try again.",
+                         "Too many wrong codes in a row. Wait %(seconds)s seconds and try again.", wait)
+                % {"seconds": wait})
+        raise forms.ValidationError(_("The code is not right. Codes change every 30 seconds; try the newest one."))

@@ -1,0 +1,48 @@
+"""Foundation pages in a real browser: log-in, start pages per role, languages, 360 px, axe-core."""
+
+import pytest
+
+from los.core import testing as t
+from los.core.tests.browser import axe_violations, login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_login_page_is_accessible_in_each_language(live_server, page_factory, language):
+    page = page_factory(language=language)
+    page.goto(f"{live_server.url}/konto/logg-inn/")
+    assert page.get_attribute("html", "lang") == language
+    assert axe_violations(page) == []
+    screenshot(page, f"login-{language}")
+
+
+def test_coordinator_start_page_with_keyboard_and_axe(live_server, page_factory, world):
+    page = page_factory(language="en")
+    page.goto(f"{live_server.url}/konto/logg-inn/")
+    # keyboard only: the skip link is the first stop, then the form
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    page.fill("input[name=username]", "bk")
+    page.fill("input[name=password]", t.PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h2", has_text="My families").is_visible()
+    assert page.locator("a", has_text="Familien Berg").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "start-coordinator-en")
+    with page.expect_navigation():
+        page.click("text=Familien Berg")
+    assert page.locator("h1", has_text="Familien Berg").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "family-overview-en")
+
+
+def test_family_start_page_on_a_phone(live_server, page_factory, world):
+    page = page_factory(width=360, height=740, language="nb")
+    login(page, live_server, "forelder", t.PASSWORD)
+    assert page.locator("h2", has_text="Familien vår").is_visible()
+    # nothing is wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(page) == []
+    screenshot(page, "start-family-360-nb")

@@ -1,0 +1,34 @@
+"""Production settings pass Django's deployment checklist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path: Path):
+    env = {
+        **os.environ,
+        "LOS_ENVIRONMENT": "production",
+        "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-only-1234567890",
+        "ALLOWED_HOSTS": "los.kommune.example",
+        "LOS_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path: Path):
+    env = {**os.environ, "LOS_ENVIRONMENT": "production", "ALLOWED_HOSTS": "x", "LOS_VAR_DIR": str(tmp_path)}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

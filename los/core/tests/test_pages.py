@@ -1,0 +1,103 @@
+"""The start page per role, log-in, languages and security headers."""
+
+import pytest
+from django.urls import reverse
+
+from los.core import testing as t
+
+
+@pytest.mark.django_db
+class TestStartPage:
+    def test_anonymous_is_sent_to_log_in(self, client):
+        response = client.get("/")
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
+
+    def test_coordinator_sees_my_families(self, client, world):
+        client.force_login(world.coordinator)
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "My families" in page
+        assert "Familien Berg" in page
+        assert "Familien Dal" not in page
+
+    def test_caseworker_sees_queue_and_overview_of_own_municipality_only(self, client, world):
+        client.force_login(world.caseworker)
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Coordinating unit: queue and overview" in page
+        assert "Familien Berg" in page and "Familien Dal" in page
+        assert "Familien Utenbys" not in page
+
+    def test_family_sees_our_family_with_coordinator(self, client, world):
+        client.force_login(world.parent)
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Our family" in page
+        assert world.coordinator.get_full_name() in page
+        assert "Familien Dal" not in page
+
+    def test_service_contact_sees_families_with_consent_only(self, client, world):
+        client.force_login(world.contact)
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Families I work with" in page and "Familien Berg" not in page
+        t.consent(world.family, world.school)
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Familien Berg" in page
+
+    def test_leader_sees_no_family(self, client, world):
+        client.force_login(world.leader)
+        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "never a single family" in page
+        assert "Familien" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), [("nb", "Logg inn"), ("nn", "Logg inn"), ("en", "Log in")])
+def test_login_page_in_three_languages(client, language, text):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert f'lang="{language}"' in page
+    assert text in page
+
+
+@pytest.mark.django_db
+def test_language_switch_is_remembered(client):
+    client.post(reverse("set_language"), {"language": "nn", "next": "/konto/logg-inn/"})
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert 'lang="nn"' in page
+    assert "Hopp til hovudinnhaldet" in page
+
+
+@pytest.mark.django_db
+def test_login_with_wrong_password_gives_clear_message_and_keeps_user_name(client, world):
+    response = client.post(reverse("accounts:login"), {"username": "bk", "password": "wrong"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The user name or password is wrong" in page
+    assert 'value="bk"' in page
+
+
+@pytest.mark.django_db
+def test_login_and_logout(client, world):
+    response = client.post(reverse("accounts:login"), {"username": "bk", "password": t.PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get(reverse("accounts:login"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_friendly_404(client, world):
+    client.force_login(world.coordinator)
+    response = client.get("/finnes-ikke/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "We could not find the page" in response.content.decode()

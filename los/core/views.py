@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from los.access.guard import access, record_list_view
+from los.accounts.models import Role
+from los.families import selectors as family_selectors
+from los.referrals import selectors as referral_selectors
+from los.referrals import services as referral_services
+
+
+@access("authenticated")
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The role-aware start page: one section for each role the user holds."""
+    user = request.user
+    roles = user.role_names()
+    context: dict = {"roles": roles, "sections": []}
+    if Role.BARNEKOORDINATOR in roles:
+        context["my_families"] = family_selectors.families_coordinated_by(user)
+        context["turning_18"] = referral_selectors.turning_18(context["my_families"])
+    if roles & {Role.CASEWORKER, Role.UNIT_LEADER}:
+        context["unit_families"] = family_selectors.families_of_unit(user)[:50]
+        context["unit_counts"] = family_selectors.unit_status_counts(user)
+    if Role.SERVICE_CONTACT in roles:
+        context["contact_families"] = family_selectors.families_for_service_contact(user)
+    if Role.MUNICIPAL_LEADER in roles:
+        context["is_leader"] = True
+    if Role.SYSTEM_ADMIN in roles:
+        context["is_admin"] = True
+    context["our_families"] = family_selectors.families_of_guardian(user)
+    context["pending_public_requests"] = referral_services.pending_public_requests(user)
+    context["is_staff_member"] = bool(roles)
+    if any(key in context for key in ("my_families", "unit_families", "contact_families")):
+        record_list_view(request, "start_page_family_list")
+    return render(request, "core/home.html", context)
+
+
+@access("public")
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/about.html")
+
+
+def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    return render(request, "core/error.html", {"title": title, "text": text}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, _("Something in the request was wrong"),
+                  _("Go back and try again. Nothing you had saved is lost."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, _("You do not have access to this"),
+                  _("Your role, your relation to the family or the family's consent does not give access to this page."))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, _("We could not find the page"),
+                  _("The page does not exist, or you do not have access to it."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error_500.html", status=500)

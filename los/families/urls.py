@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "families"
+
+urlpatterns = [
+    path("<int:family_id>/", views.family_detail, name="detail"),
+]

@@ -1,0 +1,657 @@
+"""Pages of the coordination group. Thin: load, ``authorize``, call a service or selector, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from los.access import audit
+from los.access.guard import access, authorize, record_list_view
+from los.access.models import AuditAction, Category
+from los.access.policy import Action as AccessAction
+from los.access.policy import can
+from los.accounts.models import Role, StaffRole, User
+from los.families.models import Child, Family, FamilyMember
+from los.meetings import ical, plans_link, selectors, services
+from los.meetings.forms import (
+    ActionForm,
+    AgendaItemForm,
+    ApproveForm,
+    AttendanceForm,
+    CancelForm,
+    DecisionForm,
+    GroupMemberForm,
+    LeaveForm,
+    MeetingForm,
+    MinutesForm,
+)
+from los.meetings.models import (
+    Action,
+    ActionStatus,
+    CalendarToken,
+    Decision,
+    GroupMember,
+    Meeting,
+    MeetingKind,
+    MeetingPolicy,
+    MeetingStatus,
+    MemberKind,
+    Minutes,
+)
+
+
+def _family(family_pk: int) -> Family:
+    return get_object_or_404(Family.objects.select_related("municipality"), pk=family_pk)
+
+
+def _meeting(pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.select_related("family__municipality"), pk=pk)
+
+
+def _new_meeting(family: Family) -> Meeting:
+    return Meeting(family=family, municipality_id=family.municipality_id)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    # only absolute paths on this site: anything else (a bare word would be reversed as a view name) falls back
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                                  require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+# --- the family's meetings page -------------------------------------------------------------------
+
+@access("family")
+@login_required
+def family_meetings(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = _family(family_pk)
+    decision = authorize(request, AccessAction.VIEW, family, Category.MEETINGS)
+    family_side = selectors.is_family_side(decision)
+    can_change = can(request.user, AccessAction.CHANGE, _new_meeting(family))
+    members = selectors.group_members(family)
+    for member in members:
+        member.consent_ok = member.kind != MemberKind.SERVICE or can(
+            member.user, AccessAction.VIEW, family, Category.MEETINGS)
+    upcoming, past = selectors.family_meetings(family)
+    return render(request, "meetings/family_meetings.html", {
+        "family": family,
+        "members": members,
+        "former_members": selectors.former_members(family),
+        "upcoming": upcoming,
+        "past": past,
+        "open_actions": selectors.family_actions(family, family_side=family_side),
+        "can_change": can_change,
+        "family_side": family_side,
+        "today": timezone.localdate(),
+        "leave_form": LeaveForm(),
+    })
+
+
+# --- group members --------------------------------------------------------------------------------
+
+def _member_choices(family: Family) -> tuple[list, dict]:
+    """Grouped choices for adding a member, and a lookup from choice value to what it means."""
+    today = timezone.localdate()
+    current = GroupMember.objects.filter(family=family).exclude(left__lte=today)
+    taken_fm = set(current.values_list("family_member_id", flat=True))
+    taken_child = set(current.values_list("child_id", flat=True))
+    taken_user = set(current.values_list("user_id", flat=True))
+    lookup: dict[str, tuple[str, object]] = {}
+    family_opts = []
+    for child in family.children.all():
+        if child.pk not in taken_child:
+            key = f"child:{child.pk}"
+            lookup[key] = (MemberKind.FAMILY, child)
+            family_opts.append((key, f"{child.given_name} {child.family_name} ({_('the child')})"))
+    for fm in family.members.all():
+        if fm.pk not in taken_fm:
+            key = f"fm:{fm.pk}"
+            lookup[key] = (MemberKind.FAMILY, fm)
+            family_opts.append((key, f"{fm.given_name} {fm.family_name} ({fm.get_relation_display()})"))
+    coordinator_opts = []
+    for assignment in family.coordinator_assignments.filter(started__lte=today).exclude(
+            ended__lte=today).select_related("coordinator"):
+        user = assignment.coordinator
+        if user.pk not in taken_user:
+            key = f"user:{user.pk}"
+            lookup[key] = (MemberKind.COORDINATOR, user)
+            coordinator_opts.append((key, user.get_full_name() or user.username))
+    # service contacts whose service (or themselves) the family's consent for meetings names
+    service_opts = []
+    roles = StaffRole.objects.filter(role=Role.SERVICE_CONTACT, active=True, user__is_active=True).filter(
+        service_provider__in=family.consents.filter(withdrawn_at__isnull=True).values("service_provider")
+    ).select_related("user", "service_provider").order_by("service_provider__name", "user__last_name")
+    for role in roles:
+        user = role.user
+        if user.pk in taken_user or f"user:{user.pk}" in lookup:
+            continue
+        if not can(user, AccessAction.VIEW, family, Category.MEETINGS):
+            continue
+        key = f"user:{user.pk}"
+        lookup[key] = (MemberKind.SERVICE, user)
+        service_opts.append((key, f"{user.get_full_name() or user.username} – {role.service_provider.name}"))
+    choices = []
+    if family_opts:
+        choices.append((_("The family"), family_opts))
+    if coordinator_opts:
+        choices.append((_("Barnekoordinator"), coordinator_opts))
+    if service_opts:
+        choices.append((_("Services the family has consented to"), service_opts))
+    return choices, lookup
+
+
+@access("family")
+@login_required
+def member_add(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = _family(family_pk)
+    authorize(request, AccessAction.CHANGE, GroupMember(family=family, municipality_id=family.municipality_id))
+    choices, lookup = _member_choices(family)
+    form = GroupMemberForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        kind, person = lookup.get(form.cleaned_data["person"], (None, None))
+        if isinstance(person, FamilyMember):
+            kwargs = {"family_member": person}
+        elif isinstance(person, Child):
+            kwargs = {"child": person}
+        else:
+            kwargs = {"user": person}
+        try:
+            member = services.add_group_member(family, by=request.user, kind=kind or "", role_title=form.cleaned_data[
+                "role_title"], joined=form.cleaned_data["joined"], **kwargs)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("%(name)s is now a member of the coordination group.") % {"name": member.name})
+            return redirect("meetings:family_meetings", family.pk)
+    return render(request, "meetings/member_form.html", {"family": family, "form": form})
+
+
+@access("family")
+@login_required
+@require_POST
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(GroupMember.objects.select_related("family"), pk=pk)
+    authorize(request, AccessAction.CHANGE, member)
+    form = LeaveForm(request.POST)
+    form.is_valid()
+    try:
+        services.remove_group_member(member, by=request.user, reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s has left the coordination group. The history is kept.")
+                         % {"name": member.name})
+    return redirect("meetings:family_meetings", member.family_id)
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+@access("family")
+@login_required
+def meeting_new(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = _family(family_pk)
+    authorize(request, AccessAction.CHANGE, _new_meeting(family))
+    allow_professional = MeetingPolicy.for_municipality(family.municipality_id).allow_professional_meetings
+    initial = None
+    if request.method != "POST":
+        members = selectors.group_members(family)
+        initial = {"participants": [m.pk for m in members], "kind": MeetingKind.COORDINATION}
+    form = MeetingForm(request.POST or None, family=family, allow_professional=allow_professional, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.schedule_meeting(
+                family, by=request.user, kind=data["kind"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+                participants=data["participants"], place=data["place"], video_link=data["video_link"],
+                phone=data["phone"])
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The meeting is scheduled. The participants get an invitation by e-mail."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"family": family, "form": form, "meeting": None,
+                                                          "allow_professional": allow_professional})
+
+
+@access("family")
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    authorize(request, AccessAction.CHANGE, meeting)
+    family = meeting.family
+    if meeting.status != MeetingStatus.SCHEDULED:
+        messages.error(request, _("Only a scheduled meeting can be changed."))
+        return redirect("meetings:detail", meeting.pk)
+    form = MeetingForm(request.POST or None, family=family, allow_professional=False, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_meeting(meeting, by=request.user, version=data.get("version"),
+                                    starts_at=data["starts_at"], ends_at=data["ends_at"],
+                                    participants=data["participants"], place=data["place"],
+                                    video_link=data["video_link"], phone=data["phone"])
+        except services.StaleVersionError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The meeting is changed. The participants get the change in their calendar."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"family": family, "form": form, "meeting": meeting})
+
+
+@access("family")
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    authorize(request, AccessAction.CHANGE, meeting)
+    form = CancelForm(request.POST or None, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(meeting, by=request.user, version=form.cleaned_data["version"],
+                                    reason=form.cleaned_data["reason"])
+        except services.StaleVersionError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The meeting is cancelled. The participants get the cancellation in their "
+                                        "calendar."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_cancel.html", {"family": meeting.family, "meeting": meeting,
+                                                            "form": form})
+
+
+def _agenda_for(request: HttpRequest, meeting: Meeting) -> list:
+    agenda = selectors.draft_agenda(meeting)
+    if not can(request.user, AccessAction.VIEW, meeting.family, Category.PLAN):
+        agenda = selectors.hide_plan_details(agenda)
+    return agenda
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting, decision, agenda_form=None) -> dict:
+    can_change = can(request.user, AccessAction.CHANGE, meeting)
+    hidden = selectors.professional_content_hidden(meeting, decision)
+    family_side = selectors.is_family_side(decision)
+    minutes = selectors.visible_minutes(meeting, decision, can_change)
+    may_add = (meeting.status == MeetingStatus.SCHEDULED and not hidden
+               and not Minutes.objects.filter(meeting=meeting).exists()
+               and (not family_side or meeting.starts_at > timezone.now())
+               and can(request.user, AccessAction.CONTRIBUTE, meeting))
+    return {
+        "family": meeting.family,
+        "meeting": meeting,
+        "participants": selectors.meeting_participants(meeting),
+        "content_hidden": hidden,
+        "agenda": [] if hidden else _agenda_for(request, meeting),
+        "agenda_is_draft": not Minutes.objects.filter(meeting=meeting).exists(),
+        "minutes": minutes,
+        "decisions": list(meeting.decisions.all()) if minutes else [],
+        "meeting_actions": list(meeting.actions.select_related(
+            "owner_member__family_member", "owner_member__child", "owner_member__user", "service_provider"))
+        if minutes else [],
+        "can_change": can_change,
+        "family_side": family_side,
+        "agenda_form": agenda_form or (AgendaItemForm() if may_add else None),
+        "ics_url": reverse("meetings:ics", args=[meeting.pk]),
+    }
+
+
+@access("family")
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    decision = authorize(request, AccessAction.VIEW, meeting)
+    return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting, decision))
+
+
+@access("family")
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(pk)
+    decision = authorize(request, AccessAction.CONTRIBUTE, meeting)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_agenda_item(meeting, by=request.user, title=form.cleaned_data["title"],
+                                     details=form.cleaned_data["details"],
+                                     family_side=selectors.is_family_side(decision))
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("Thank you. Your item is on the agenda."))
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting, decision, form),
+                  status=200)
+
+
+@access("family")
+@login_required
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invitation as an .ics file. It holds only what the meeting page shows about time and place,
+    so it is a view of the meeting (service contacts may add it to their calendar too)."""
+    meeting = _meeting(pk)
+    authorize(request, AccessAction.VIEW, meeting)
+    content = ical.invitation(meeting, url=request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk])))
+    response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{ical.filename(meeting)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- minutes (live) -------------------------------------------------------------------------------
+
+def _minutes_context(request: HttpRequest, meeting: Meeting, minutes: Minutes | None, **forms) -> dict:
+    participants = selectors.meeting_participants(meeting)
+    day = timezone.localtime(meeting.starts_at).date()
+    listed = {a.member_id for a in participants}
+    members = [a.member for a in participants]
+    for m in selectors.group_members(meeting.family, include_former=True):
+        if m.pk not in listed and m.is_active_on(day) and not (
+                meeting.kind == MeetingKind.PROFESSIONAL and m.kind == MemberKind.FAMILY):
+            members.append(m)
+    present = [str(a.member_id) for a in participants if a.present]
+    if not any(a.present is not None for a in participants):
+        present = [str(a.member_id) for a in participants if a.invited]  # a sensible start: everyone invited
+    editable = minutes is not None and not minutes.is_approved
+    context = {
+        "family": meeting.family,
+        "meeting": meeting,
+        "minutes": minutes,
+        "editable": editable,
+        "agenda": selectors.draft_agenda(meeting),
+        "decisions": list(meeting.decisions.prefetch_related("actions")) if minutes else [],
+        "meeting_actions": list(meeting.actions.select_related(
+            "owner_member__family_member", "owner_member__child", "owner_member__user", "service_provider",
+            "decision")) if minutes else [],
+        "plans_available": plans_link.plans_available(meeting.family),
+        "is_coordinator": selectors.is_current_coordinator(request.user, meeting.family),
+        "attendance_recorded": any(a.present is not None for a in participants),
+    }
+    if minutes is not None:
+        context["attendance_form"] = forms.get("attendance_form") or AttendanceForm(
+            members=members, initial={"present": present})
+        context["minutes_form"] = forms.get("minutes_form") or MinutesForm(
+            initial={"text": minutes.text, "version": minutes.version})
+        context["decision_form"] = forms.get("decision_form") or DecisionForm(meeting=meeting, prefix="decision")
+        context["action_form"] = forms.get("action_form") or ActionForm(meeting=meeting, prefix="action")
+        context["approve_form"] = ApproveForm(initial={"version": minutes.version})
+    context.update({k: v for k, v in forms.items() if k.endswith("_message")})
+    context["conflict_text"] = forms.get("conflict_text")
+    return context
+
+
+def _render_minutes(request: HttpRequest, meeting: Meeting, minutes: Minutes | None, partial: str = "",
+                    status: int = 200, **forms) -> HttpResponse:
+    context = _minutes_context(request, meeting, minutes, **forms)
+    if partial and request.htmx:
+        return render(request, f"meetings/_minutes_{partial}.html", context, status=status)
+    return render(request, "meetings/minutes.html", context, status=status)
+
+
+def _minutes_for_change(request: HttpRequest, pk: int) -> tuple[Meeting, Minutes]:
+    meeting = _meeting(pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    authorize(request, AccessAction.CHANGE, minutes or meeting)
+    if minutes is None:
+        raise Http404
+    return meeting, minutes
+
+
+@access("family")
+@login_required
+def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page for writing minutes while chairing: attendance, notes, decisions and actions."""
+    meeting = _meeting(pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    authorize(request, AccessAction.CHANGE, minutes or meeting)
+    if request.method == "POST":
+        if minutes is None:
+            try:
+                services.start_minutes(meeting, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("meetings:detail", meeting.pk)
+            return redirect("meetings:minutes", meeting.pk)
+        form = MinutesForm(request.POST)
+        if form.is_valid():
+            try:
+                minutes = services.save_minutes(minutes, by=request.user, text=form.cleaned_data["text"],
+                                                version=form.cleaned_data["version"])
+            except services.StaleVersionError as error:
+                # keep the user's text, show what is saved now, and let the next save go through
+                current = Minutes.objects.get(pk=minutes.pk)
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                form = MinutesForm(data)
+                form.is_valid()
+                form.add_error(None, str(error))
+                return _render_minutes(request, meeting, current, "text", status=200 if request.htmx else 409,
+                                       minutes_form=form, conflict_text=current.text)
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                if request.htmx:
+                    return _render_minutes(request, meeting, minutes, "text",
+                                           text_message=_("Saved at %(time)s.") % {
+                                               "time": timezone.localtime().strftime("%H:%M")})
+                messages.success(request, _("The minutes are saved."))
+                return redirect("meetings:minutes", meeting.pk)
+        return _render_minutes(request, meeting, minutes, "text", minutes_form=form)
+    return _render_minutes(request, meeting, minutes)
+
+
+@access("family")
+@login_required
+@require_POST
+def minutes_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes = _minutes_for_change(request, pk)
+    members = [a.member for a in selectors.meeting_participants(meeting)]
+    day = timezone.localtime(meeting.starts_at).date()
+    known = {m.pk for m in members}
+    members += [m for m in selectors.group_members(meeting.family, include_former=True)
+                if m.pk not in known and m.is_active_on(day)
+                and not (meeting.kind == MeetingKind.PROFESSIONAL and m.kind == MemberKind.FAMILY)]
+    form = AttendanceForm(request.POST, members=members)
+    if form.is_valid():
+        try:
+            services.record_attendance(meeting, by=request.user, present_ids=form.present_ids())
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Attendance is saved."))
+                return redirect("meetings:minutes", meeting.pk)
+            return _render_minutes(request, meeting, minutes, "attendance", attendance_form=form,
+                                   attendance_message=_("Attendance is saved."))
+    return _render_minutes(request, meeting, minutes, "attendance", attendance_form=form)
+
+
+@access("family")
+@login_required
+@require_POST
+def minutes_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a decision; with an owner and a due date it also becomes an action (and optionally a plan
+    measure) in the same step."""
+    meeting, minutes = _minutes_for_change(request, pk)
+    form = DecisionForm(request.POST, meeting=meeting, prefix="decision")
+    message = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _decision, action, measure = services.add_decision(
+                meeting, by=request.user, text=data["text"], owner_member=data.get("owner"),
+                due_date=data.get("due_date"), as_measure=data.get("as_measure", False))
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            message = _("The decision is added.")
+            if action:
+                message = _("The decision is added as an action for %(owner)s.") % {"owner": action.owner_member.name}
+            if measure is not None:
+                message += " " + _("It is also a measure in the individual plan.")
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("meetings:minutes", meeting.pk)
+            form = DecisionForm(meeting=meeting, prefix="decision")
+    return _render_minutes(request, meeting, minutes, "outcomes", decision_form=form, outcomes_message=message)
+
+
+@access("family")
+@login_required
+@require_POST
+def minutes_action(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes = _minutes_for_change(request, pk)
+    form = ActionForm(request.POST, meeting=meeting, prefix="action")
+    message = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.add_action(meeting, by=request.user, title=data["title"], owner_member=data["owner"],
+                                         due_date=data["due_date"], measure_id=data.get("measure"))
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            message = _("The action is added for %(owner)s.") % {"owner": action.owner_member.name}
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("meetings:minutes", meeting.pk)
+            form = ActionForm(meeting=meeting, prefix="action")
+    return _render_minutes(request, meeting, minutes, "outcomes", action_form=form, outcomes_message=message)
+
+
+@access("family")
+@login_required
+@require_POST
+def decision_to_measure(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision.objects.select_related("meeting__family", "family"), pk=pk)
+    authorize(request, AccessAction.CHANGE, decision)
+    meeting = decision.meeting
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    message = ""
+    try:
+        services.decision_to_measure(decision, by=request.user, action=decision.actions.first())
+    except ValidationError as error:
+        message = " ".join(error.messages)
+    else:
+        message = _("The decision is now a measure in the individual plan.")
+    if not request.htmx:
+        messages.info(request, message)
+        return redirect("meetings:minutes", meeting.pk)
+    return _render_minutes(request, meeting, minutes, "outcomes", outcomes_message=message)
+
+
+@access("family")
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes = _minutes_for_change(request, pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Something in the request was wrong. Reload the page and try again."))
+        return redirect("meetings:minutes", meeting.pk)
+    try:
+        services.approve_minutes(minutes, by=request.user, version=form.cleaned_data["version"])
+    except services.StaleVersionError as error:
+        messages.error(request, str(error))
+        return redirect("meetings:minutes", meeting.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:minutes", meeting.pk)
+    messages.success(request, _("The minutes are approved. The family can read them now."))
+    return redirect("meetings:detail", meeting.pk)
+
+
+# --- follow-up ------------------------------------------------------------------------------------
+
+@access("family_list")
+@login_required
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """Each person's actions across families (only families the policy lets them see now)."""
+    user = request.user
+    record_list_view(request, "meeting_actions_of_owner")
+    today = timezone.localdate()
+    open_actions = list(selectors.my_actions(user))
+    return render(request, "meetings/my_actions.html", {
+        "open_actions": open_actions,
+        "overdue_count": sum(1 for a in open_actions if a.due_date < today),
+        "done_actions": list(selectors.my_actions(user, status=ActionStatus.DONE,
+                                                  done_since=timezone.now() - timedelta(days=30))[:50]),
+        "overdue_elsewhere": list(selectors.overdue_in_my_families(user)[:100]),
+        "today": today,
+    })
+
+
+@access("family")
+@login_required
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner (or the coordinator) marks an action done; the policy lets owners change what they own."""
+    action = get_object_or_404(Action.objects.select_related("family"), pk=pk)
+    authorize(request, AccessAction.CHANGE, action)
+    if request.POST.get("reopen"):
+        services.reopen_action(action, by=request.user)
+        messages.info(request, _("The action “%(title)s” is open again.") % {"title": action.title})
+    else:
+        services.mark_action_done(action, by=request.user)
+        messages.success(request, _("Well done: “%(title)s” is marked as done.") % {"title": action.title})
+    return redirect(_safe_next(request, reverse("meetings:my_actions")))
+
+
+# --- calendar subscription ------------------------------------------------------------------------
+
+@access("authenticated")
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Make or revoke the secret address of the user's own calendar feed."""
+    new_url = ""
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            token = get_object_or_404(CalendarToken, pk=request.POST["revoke"], user=request.user)
+            services.revoke_calendar_token(token, by=request.user)
+            messages.success(request, _("The calendar address is revoked. Calendars using it get nothing more."))
+            return redirect("meetings:calendar")
+        _token, raw = services.create_calendar_token(request.user)
+        new_url = request.build_absolute_uri(reverse("meetings:feed", args=[raw]))
+    tokens = CalendarToken.objects.filter(user=request.user)
+    return render(request, "meetings/calendar.html", {"tokens": tokens, "new_url": new_url})
+
+
+@access("public")
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The subscribable feed. The secret token is the credential (calendar programs cannot log in);
+    it holds only the owner's own meetings the access policy still allows, and every family whose
+    meetings are included is written to the audit log."""
+    found = selectors.active_token(token)
+    if found is None:
+        raise Http404
+    user: User = found.user
+    meetings, decisions = selectors.feed_meetings(user)
+    for family_id, decision in decisions.items():
+        municipality_id = next(m.municipality_id for m in meetings if m.family_id == family_id)
+        audit.record(actor=user, action=AuditAction.VIEW, object_type="CalendarFeed", object_id=found.pk,
+                     municipality_id=municipality_id, family_id=family_id, category=Category.MEETINGS,
+                     reason=f"calendar feed: {decision.reason}", role=decision.role, service=decision.service)
+        # no request: its path holds the secret token, which must not end up in the log
+    CalendarToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        content = ical.feed(meetings, name=_("Meetings in Los"),
+                            url_for=lambda m: request.build_absolute_uri(reverse("meetings:detail", args=[m.pk])))
+    response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

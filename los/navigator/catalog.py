@@ -1,0 +1,412 @@
+"""Loading, checking and compiling the navigator catalogue (``catalog/*.yaml``). Pure Python, no Django.
+
+One YAML file per entry (``catalog/<id>.yaml``); ``catalog/_shared.yaml`` holds global dated parameters,
+named conditions and shared criteria; ``catalog/_vocabulary.yaml`` holds the translated words the texts
+use (condition categories, settings, needs, services, languages, generic sentences).
+
+Entry file
+----------
+``id``, ``aliases`` (other keys a profile's ``has`` may use), ``sector``, ``priority`` (order within a
+relevance group, lower first), ``names`` / ``provider`` (nb/nn/en), ``legal_basis`` (list of citations,
+each a string or ``{ref, valid_from, valid_to}``), ``appeal_rule`` (FVL/PBRL/FTRL, the deadline rule in
+``los.core.deadlines``, or null when there is no decision to appeal), ``last_checked`` (date),
+``sources`` (what was checked), ``valid_from`` / ``valid_to`` (the scheme itself in force),
+``parameters`` (dated ``{name, value, valid_from, valid_to?}``; they override shared ones with the same
+name), ``in_place_services`` (values of ``child.services_involved`` that mean the family already has it),
+``texts`` (``summary``, ``who``, ``who_decides``, ``how_to_apply``, ``attach``, ``processing_time``,
+``appeal``, ``deadline_note``, optional ``rates`` - each nb/nn/en, may use ``{placeholders}``),
+``rule``: ``criteria`` (list; each ``{use: SHARED}`` or ``{id, test, plausible?, partial?, text: {met,
+unmet, unknown, partial?, implausible?}}``) and optional ``caps`` (``{when, text}``: when true the entry
+is at most ``possible``).
+
+How an entry is judged
+----------------------
+Each criterion's ``test`` is evaluated in three-valued logic. True -> *met*; false -> *unmet*, unless
+``partial`` is true or unknown, which makes it *partial* (the entry can then be at most possible); unknown
+-> *unknown* (a question), unless ``plausible`` is false ("nothing in the profile points to it"), which
+makes it *unmet*. Any unmet criterion -> ``not_applicable``; else any unknown/partial criterion or a cap
+that holds -> ``possible``; else ``likely``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from los.navigator.rules import Condition, RuleError, compile_condition, resolve_parameters
+
+CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+LANGUAGES = ("nb", "nn", "en")
+SECTORS = ("municipal", "county", "state_nav", "specialist_health", "school_kindergarten", "organisation", "state")
+APPEAL_RULES = ("FVL", "PBRL", "FTRL")
+ENTRY_TEXTS = (
+    "summary", "who", "who_decides", "how_to_apply", "attach", "processing_time", "appeal", "deadline_note",
+)
+CRITERION_TEXTS = ("met", "unmet", "unknown")
+
+try:  # the C loader is much faster when libyaml is present
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the build of PyYAML
+    _Loader = yaml.SafeLoader
+
+__all__ = [
+    "CATALOG_DIR",
+    "LANGUAGES",
+    "Catalog",
+    "CatalogError",
+    "CompiledCriterion",
+    "CompiledEntry",
+    "Entry",
+    "load_catalog",
+]
+
+
+class CatalogError(RuleError):
+    """The catalogue data is malformed."""
+
+
+def _as_date(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: {value!r} is not a date") from exc
+
+
+def _check_texts(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise CatalogError(f"{where}: expected texts in {', '.join(LANGUAGES)}")
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            raise CatalogError(f"{where}: missing {lang} text")
+    return {lang: value[lang].strip() for lang in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion as written in the catalogue (not yet compiled)."""
+
+    id: str
+    test: Any
+    plausible: Any
+    partial: Any
+    texts: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalogue entry as loaded from its YAML file."""
+
+    id: str
+    aliases: tuple[str, ...]
+    sector: str
+    priority: int
+    names: dict[str, str]
+    provider: dict[str, str]
+    legal_basis: tuple[dict[str, Any], ...]
+    appeal_rule: str | None
+    last_checked: date
+    sources: tuple[str, ...]
+    valid_from: date | None
+    valid_to: date | None
+    parameters: tuple[dict[str, Any], ...]
+    in_place_services: tuple[str, ...]
+    texts: dict[str, dict[str, str]]
+    criteria: tuple[Criterion, ...]
+    caps: tuple[tuple[Any, dict[str, str]], ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    def in_force(self, as_of: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= as_of) and (
+            self.valid_to is None or as_of <= self.valid_to
+        )
+
+    def legal_basis_on(self, as_of: date) -> list[str]:
+        """The citations in force on ``as_of`` (all undated ones plus the dated ones that apply)."""
+        refs = []
+        for row in self.legal_basis:
+            start, end = row.get("valid_from"), row.get("valid_to")
+            if (start is None or start <= as_of) and (end is None or as_of <= end):
+                refs.append(row["ref"])
+        return refs or [self.legal_basis[-1]["ref"]]
+
+
+@dataclass(frozen=True)
+class CompiledCriterion:
+    id: str
+    test: Condition
+    plausible: Condition | None
+    partial: Condition | None
+    texts: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class CompiledEntry:
+    """An entry's rule compiled for one evaluation date (parameters resolved)."""
+
+    entry: Entry
+    in_force: bool
+    params: dict[str, Any]
+    criteria: tuple[CompiledCriterion, ...]
+    caps: tuple[tuple[Condition, dict[str, str]], ...]
+    tests: tuple[Condition, ...]  # the criteria's tests only: the screening fast path
+    cap_tests: tuple[Condition, ...]
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole catalogue. Compiled rules per date are cached (see :meth:`compiled`)."""
+
+    entries: tuple[Entry, ...]
+    shared_parameters: tuple[dict[str, Any], ...]
+    named_conditions: dict[str, Any]
+    vocabulary: dict[str, Any]
+    version: str
+    aliases: dict[str, str]
+    service_in_place: dict[str, tuple[str, ...]]
+    _cache: dict[date, tuple[CompiledEntry, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def ids(self) -> list[str]:
+        return [e.id for e in self.entries]
+
+    def entry(self, entry_id: str) -> Entry:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        raise KeyError(entry_id)
+
+    def canonical_id(self, key: str) -> str | None:
+        """The entry id a ``has`` key means (ids, documented aliases, hyphen/case variants), or None."""
+        return self.aliases.get(_normalise_key(key))
+
+    def parameters_on(self, entry: Entry, as_of: date) -> dict[str, Any]:
+        params = resolve_parameters(list(self.shared_parameters), as_of, "_shared.yaml")
+        params.update(resolve_parameters(list(entry.parameters), as_of, f"{entry.id}.yaml"))
+        return params
+
+    def compiled(self, as_of: date) -> tuple[CompiledEntry, ...]:
+        """All entries compiled with the parameters in force on ``as_of`` (cached per date)."""
+        hit = self._cache.get(as_of)
+        if hit is not None:
+            return hit
+        result = tuple(self._compile_entry(entry, as_of) for entry in self.entries)
+        if len(self._cache) > 256:
+            self._cache.clear()
+        self._cache[as_of] = result
+        return result
+
+    def _compile_entry(self, entry: Entry, as_of: date) -> CompiledEntry:
+        in_force = entry.in_force(as_of)
+        params = self.parameters_on(entry, as_of)
+        where = f"{entry.id}.yaml"
+        criteria: list[CompiledCriterion] = []
+        if in_force:
+            for criterion in entry.criteria:
+                here = f"{where} criterion {criterion.id}"
+
+                def build(node: Any, here: str = here) -> Condition:
+                    return compile_condition(node, params, self.named_conditions, here)
+
+                criteria.append(
+                    CompiledCriterion(
+                        id=criterion.id,
+                        test=build(criterion.test),
+                        plausible=None if criterion.plausible is None else build(criterion.plausible),
+                        partial=None if criterion.partial is None else build(criterion.partial),
+                        texts=criterion.texts,
+                    )
+                )
+        caps = tuple(
+            (compile_condition(when, params, self.named_conditions, f"{where} cap"), text)
+            for when, text in entry.caps
+        ) if in_force else ()
+        return CompiledEntry(
+            entry=entry,
+            in_force=in_force,
+            params=params,
+            criteria=tuple(criteria),
+            caps=caps,
+            tests=tuple(c.test for c in criteria),
+            cap_tests=tuple(c for c, _ in caps),
+        )
+
+
+def _normalise_key(key: str) -> str:
+    return key.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def _load_yaml(path: Path) -> tuple[Any, bytes]:
+    data = path.read_bytes()
+    try:
+        return yaml.load(data, Loader=_Loader), data  # noqa: S506 - SafeLoader / CSafeLoader
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path.name}: {exc}") from exc
+
+
+def _criterion(node: Any, shared: Mapping[str, Any], where: str) -> Criterion:
+    if not isinstance(node, dict):
+        raise CatalogError(f"{where}: a criterion must be a mapping")
+    if "use" in node:
+        name = node["use"]
+        if name not in shared:
+            raise CatalogError(f"{where}: unknown shared criterion {name!r}")
+        merged = dict(shared[name])
+        merged.setdefault("id", name)
+        for key, value in node.items():
+            if key == "use":
+                continue
+            if key == "text":
+                merged["text"] = {**merged.get("text", {}), **value}
+            else:
+                merged[key] = value
+        node = merged
+    cid = node.get("id")
+    if not isinstance(cid, str) or not cid:
+        raise CatalogError(f"{where}: a criterion needs an id")
+    if "test" not in node:
+        raise CatalogError(f"{where} {cid}: a criterion needs a test")
+    raw_texts = node.get("text") or {}
+    texts = {kind: _check_texts(raw_texts.get(kind), f"{where} {cid} text.{kind}") for kind in CRITERION_TEXTS}
+    if node.get("partial") is not None:
+        texts["partial"] = _check_texts(raw_texts.get("partial"), f"{where} {cid} text.partial")
+    if node.get("plausible") is not None:
+        texts["implausible"] = _check_texts(
+            raw_texts.get("implausible", raw_texts.get("unmet")), f"{where} {cid} text.implausible"
+        )
+    return Criterion(
+        id=cid, test=node["test"], plausible=node.get("plausible"), partial=node.get("partial"), texts=texts
+    )
+
+
+def _entry(data: Any, path: Path, shared_criteria: Mapping[str, Any]) -> Entry:
+    where = path.name
+    if not isinstance(data, dict):
+        raise CatalogError(f"{where}: an entry must be a mapping")
+    entry_id = data.get("id")
+    if entry_id != path.stem:
+        raise CatalogError(f"{where}: id {entry_id!r} must equal the file name")
+    sector = data.get("sector")
+    if sector not in SECTORS:
+        raise CatalogError(f"{where}: sector must be one of {SECTORS}")
+    appeal_rule = data.get("appeal_rule")
+    if appeal_rule is not None and appeal_rule not in APPEAL_RULES:
+        raise CatalogError(f"{where}: appeal_rule must be one of {APPEAL_RULES} or null")
+    legal: list[dict[str, Any]] = []
+    for row in data.get("legal_basis") or []:
+        if isinstance(row, str):
+            legal.append({"ref": row, "valid_from": None, "valid_to": None})
+        elif isinstance(row, dict) and isinstance(row.get("ref"), str):
+            legal.append({
+                "ref": row["ref"],
+                "valid_from": _as_date(row["valid_from"], where) if row.get("valid_from") else None,
+                "valid_to": _as_date(row["valid_to"], where) if row.get("valid_to") else None,
+            })
+        else:
+            raise CatalogError(f"{where}: bad legal_basis row {row!r}")
+    if not legal:
+        raise CatalogError(f"{where}: legal_basis is required")
+    texts_raw = data.get("texts") or {}
+    texts = {name: _check_texts(texts_raw.get(name), f"{where} texts.{name}") for name in ENTRY_TEXTS}
+    if "rates" in texts_raw:
+        texts["rates"] = _check_texts(texts_raw["rates"], f"{where} texts.rates")
+    rule = data.get("rule") or {}
+    criteria = tuple(
+        _criterion(node, shared_criteria, f"{where} rule") for node in rule.get("criteria") or []
+    )
+    if not criteria:
+        raise CatalogError(f"{where}: rule.criteria is required")
+    caps = tuple(
+        (cap["when"], _check_texts(cap.get("text"), f"{where} cap")) for cap in rule.get("caps") or []
+    )
+    if "last_checked" not in data:
+        raise CatalogError(f"{where}: last_checked is required")
+    priority = data.get("priority")
+    if not isinstance(priority, int):
+        raise CatalogError(f"{where}: priority must be an integer")
+    return Entry(
+        id=entry_id,
+        aliases=tuple(data.get("aliases") or ()),
+        sector=sector,
+        priority=priority,
+        names=_check_texts(data.get("names"), f"{where} names"),
+        provider=_check_texts(data.get("provider"), f"{where} provider"),
+        legal_basis=tuple(legal),
+        appeal_rule=appeal_rule,
+        last_checked=_as_date(data["last_checked"], f"{where} last_checked"),
+        sources=tuple(data.get("sources") or ()),
+        valid_from=_as_date(data["valid_from"], where) if data.get("valid_from") else None,
+        valid_to=_as_date(data["valid_to"], where) if data.get("valid_to") else None,
+        parameters=tuple(data.get("parameters") or ()),
+        in_place_services=tuple(data.get("in_place_services") or ()),
+        texts=texts,
+        criteria=criteria,
+        caps=caps,
+        raw=data,
+    )
+
+
+def load_catalog_from(directory: Path) -> Catalog:
+    """Load and check a catalogue directory (uncached; tests use it with their own directories)."""
+    digest = hashlib.sha256()
+    shared, shared_bytes = _load_yaml(directory / "_shared.yaml")
+    vocabulary, vocabulary_bytes = _load_yaml(directory / "_vocabulary.yaml")
+    digest.update(shared_bytes)
+    digest.update(vocabulary_bytes)
+    shared_criteria = shared.get("criteria") or {}
+    entries: list[Entry] = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        data, raw = _load_yaml(path)
+        digest.update(raw)
+        entries.append(_entry(data, path, shared_criteria))
+    if not entries:
+        raise CatalogError(f"{directory}: no entries")
+    aliases: dict[str, str] = {}
+    service_in_place: dict[str, list[str]] = {}
+    for entry in entries:
+        for key in (entry.id, *entry.aliases):
+            normal = _normalise_key(key)
+            if aliases.get(normal, entry.id) != entry.id:
+                raise CatalogError(f"{entry.id}.yaml: alias {key!r} already used by {aliases[normal]}")
+            aliases[normal] = entry.id
+        for service in entry.in_place_services:
+            service_in_place.setdefault(service, []).append(entry.id)
+    latest = max(e.last_checked for e in entries)
+    catalog = Catalog(
+        entries=tuple(entries),
+        shared_parameters=tuple(shared.get("parameters") or ()),
+        named_conditions=dict(shared.get("conditions") or {}),
+        vocabulary=vocabulary,
+        version=f"{latest.isoformat()}+{digest.hexdigest()[:10]}",
+        aliases=aliases,
+        service_in_place={k: tuple(v) for k, v in service_in_place.items()},
+    )
+    return catalog
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The product catalogue, loaded once per process."""
+    return load_catalog_from(CATALOG_DIR)
+
+
+def check_compiles(catalog: Catalog, dates: list[date]) -> None:
+    """Compile every entry for each date; raises :class:`RuleError` on the first problem."""
+    for day in dates:
+        catalog.compiled(day)
+

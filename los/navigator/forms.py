@@ -1,0 +1,260 @@
+"""Forms of the navigator's pages. They only parse and check input; the rules are in services.py.
+
+Every question is a group of radio buttons (yes / no / don't know) rendered inside its own
+``<fieldset>`` with the question as ``<legend>``; the questions are grouped in fieldsets too. "Don't know"
+is stored as no answer, so the navigator keeps asking.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from los.core.models import ProviderKind
+from los.families.models import ConditionCategory, Setting
+from los.navigator.engine import load_catalog
+from los.navigator.questionnaire import (
+    DURATION_CHOICES,
+    GROUPS,
+    MAX_SIBLINGS,
+    QUESTIONS,
+    UNKNOWN,
+    YES_NO_CHOICES,
+    Question,
+    answer_to_choice,
+    apply_answers,
+    choice_to_answer,
+)
+from los.navigator.selectors import PROFILE_SERVICES, catalogue_names
+
+CHOOSE_YES_NO = _("Choose “yes”, “no” or “don’t know”.")
+CHOOSE_LISTED = _("Choose one of the answers in the list.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _radio(choices: list, label: Any, help_text: Any = "", message: Any = CHOOSE_YES_NO) -> forms.ChoiceField:
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs={"class": "ds-input"}), required=False,
+                             initial=UNKNOWN, label=label, help_text=help_text,
+                             error_messages={"invalid_choice": message})
+
+
+def _question_field(question: Question) -> forms.Field:
+    if question.kind == "yesno":
+        return _radio(YES_NO_CHOICES, question.label, question.help_text)
+    if question.kind == "duration":
+        return _radio(DURATION_CHOICES, question.label, question.help_text, CHOOSE_LISTED)
+    return forms.IntegerField(
+        label=question.label, help_text=question.help_text, required=False, min_value=0, max_value=MAX_SIBLINGS,
+        widget=forms.NumberInput(attrs={"class": "ds-input nav-number", "inputmode": "numeric"}),
+        error_messages={"invalid": _("Write a whole number, for example 2, or leave it empty."),
+                        "min_value": _("The number cannot be negative."),
+                        "max_value": _("Write a number from 0 to %(limit_value)s.")},
+    )
+
+
+class QuestionnaireForm(forms.Form):
+    """The questions Los's data cannot settle, grouped."""
+
+    def __init__(self, *args: Any, questions: list[Question] | tuple[Question, ...] = QUESTIONS,
+                 answers: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        answers = answers or {}
+        for question in self.questions:
+            self.fields[question.key] = _question_field(question)
+            self.initial.setdefault(question.key, answer_to_choice(question, answers.get(question.key)))
+
+    def question_changes(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(child answers, family answers) from the cleaned data; None means "don't know"."""
+        child: dict[str, Any] = {}
+        family: dict[str, Any] = {}
+        for question in self.questions:
+            value = choice_to_answer(question, self.cleaned_data.get(question.key))
+            (child if question.scope == "child" else family)[question.key] = value
+        return child, family
+
+    # -- for the template ----------------------------------------------------------------------------
+
+    def extra_sections(self) -> list[tuple[str, Any, list[str]]]:
+        return []
+
+    def sections(self) -> list[dict[str, Any]]:
+        """Fieldsets in order: (id, legend, bound fields)."""
+        out = [{"id": key, "legend": legend, "fields": [self[name] for name in names]}
+               for key, legend, names in self.extra_sections() if names]
+        for key, legend in GROUPS:
+            names = [q.key for q in self.questions if q.group == key]
+            names += [name for group, name in self.group_extras() if group == key]
+            if names:
+                out.append({"id": key, "legend": legend, "fields": [self[name] for name in names]})
+        out += [{"id": key, "legend": legend, "fields": [self[name] for name in names]}
+                for key, legend, names in self.trailing_sections() if names]
+        return out
+
+    def group_extras(self) -> list[tuple[str, str]]:
+        return []
+
+    def trailing_sections(self) -> list[tuple[str, Any, list[str]]]:
+        return []
+
+    def error_items(self) -> list[tuple[str, Any, str]]:
+        """(anchor id, label, message) for the error summary; each links to its field."""
+        items = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            bound = self[name]
+            widget = bound.field.widget
+            anchor = f"{bound.auto_id}_0" if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple) \
+                else bound.id_for_label
+            for error in errors:
+                items.append((anchor, bound.label, error))
+        return items
+
+
+class FamilyQuestionnaireForm(QuestionnaireForm):
+    """The questionnaire on the family's page; the versions are those of the stored rows (0: none yet)."""
+
+    child = forms.IntegerField(widget=forms.HiddenInput)
+    child_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    family_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _age_choices() -> list[tuple[str, Any]]:
+    choices: list[tuple[str, Any]] = [("", _("Choose the age")), ("-1", _("We are expecting a child")),
+                                      ("0", _("Under 1 year"))]
+    choices += [(str(n), ngettext("%(n)d year", "%(n)d years", n) % {"n": n}) for n in range(1, 26)]
+    return choices
+
+
+SERVICE_LABELS = dict(ProviderKind.choices)
+
+
+class AnonymousForm(QuestionnaireForm):
+    """The questionnaire for anyone, without logging in: also what Los would otherwise know already.
+    Nothing is stored; the answers only build a profile for one evaluation."""
+
+    age = forms.ChoiceField(
+        label=_("How old is the child?"), choices=_age_choices,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+        error_messages={"required": _("Choose the child’s age, or that you are expecting a child."),
+                        "invalid_choice": _("Choose an age from the list.")},
+    )
+    conditions = forms.MultipleChoiceField(
+        label=_("What kind of illness, injury or disability does the child have?"),
+        help_text=_("Choose all that fit. Leave empty if you do not want to say."),
+        choices=ConditionCategory.choices, required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ds-input"}),
+        error_messages={"invalid_choice": CHOOSE_LISTED},
+    )
+    setting = forms.ChoiceField(
+        label=_("Where does the child spend the day?"), required=False, initial=UNKNOWN,
+        choices=[*Setting.choices, (UNKNOWN, _("Don’t know"))],
+        widget=forms.RadioSelect(attrs={"class": "ds-input"}), error_messages={"invalid_choice": CHOOSE_LISTED},
+    )
+    services = forms.MultipleChoiceField(
+        label=_("Which services does the child have contact with now?"),
+        help_text=_("Choose all that fit."), required=False,
+        choices=[(value, SERVICE_LABELS[value]) for value in ProviderKind.values if value in PROFILE_SERVICES],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ds-input"}),
+        error_messages={"invalid_choice": CHOOSE_LISTED},
+    )
+    guardians = forms.ChoiceField(
+        label=_("How many parents or guardians does the child have?"), required=False, initial=UNKNOWN,
+        choices=[("1", _("One")), ("2", _("Two")), ("3", _("Three")), ("4", _("Four")), (UNKNOWN, _("Don’t know"))],
+        widget=forms.RadioSelect(attrs={"class": "ds-input"}), error_messages={"invalid_choice": CHOOSE_LISTED},
+    )
+    needs_interpreter = forms.ChoiceField(
+        label=_("Do you need an interpreter when you talk with the services?"), required=False, initial=UNKNOWN,
+        choices=YES_NO_CHOICES, widget=forms.RadioSelect(attrs={"class": "ds-input"}),
+        error_messages={"invalid_choice": CHOOSE_YES_NO},
+    )
+    language = forms.ChoiceField(
+        label=_("Which language do you speak best?"), required=False,
+        help_text=_("Only used to suggest an interpreter."),
+        widget=forms.Select(attrs={"class": "ds-input"}), error_messages={"invalid_choice": CHOOSE_LISTED},
+    )
+    has = forms.MultipleChoiceField(
+        label=_("Which of these do you already have?"), required=False,
+        help_text=_("They are then shown as already in place."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ds-input"}),
+        error_messages={"invalid_choice": CHOOSE_LISTED},
+    )
+
+    def __init__(self, *args: Any, lang: str = "nb", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+        vocabulary = load_catalog().vocabulary.get("languages", {})
+        languages = sorted(((code, names.get(lang, code)) for code, names in vocabulary.items()
+                            if isinstance(names, dict) and code not in ("no",)), key=lambda pair: pair[1].lower())
+        self.fields["language"].choices = [("", _("Choose a language")), *languages]
+        names = catalogue_names(lang)
+        self.fields["has"].choices = sorted(names.items(), key=lambda pair: pair[1].lower())
+
+    def extra_sections(self) -> list[tuple[str, Any, list[str]]]:
+        return [("child", _("About the child"), ["age", "conditions", "setting", "services"])]
+
+    def group_extras(self) -> list[tuple[str, str]]:
+        return [("family", "guardians")]
+
+    def trailing_sections(self) -> list[tuple[str, Any, list[str]]]:
+        return [("language", _("Language"), ["needs_interpreter", "language"]),
+                ("has", _("What you already have"), ["has"])]
+
+    def profile(self) -> dict[str, Any]:
+        """The family situation profile the answers describe (schema-valid)."""
+        data = self.cleaned_data
+        child: dict[str, Any] = {"age_years": int(data["age"])}
+        if data.get("conditions"):
+            child["condition_categories"] = sorted(set(data["conditions"]))
+        if data.get("setting") and data["setting"] != UNKNOWN:
+            child["setting"] = data["setting"]
+        if data.get("services"):
+            child["services_involved"] = sorted(set(data["services"]))
+        family: dict[str, Any] = {"language": data.get("language") or self.lang}
+        if data.get("guardians") and data["guardians"] != UNKNOWN:
+            family["guardians"] = int(data["guardians"])
+        if data.get("needs_interpreter") and data["needs_interpreter"] != UNKNOWN:
+            family["needs_interpreter"] = data["needs_interpreter"] == "yes"
+        profile: dict[str, Any] = {"child": child, "family": family}
+        if data.get("has"):
+            profile["has"] = {key: True for key in sorted(set(data["has"]))}
+        child_answers, family_answers = self.question_changes()
+        return apply_answers(profile, {k: v for k, v in child_answers.items() if v is not None},
+                             {k: v for k, v in family_answers.items() if v is not None})
+
+
+class AppliedForm(forms.Form):
+    """"We have applied": the entry and the day the application was sent."""
+
+    catalog_id = forms.ChoiceField(widget=forms.HiddenInput, error_messages={
+        "invalid_choice": _("Choose a right or service from the list."),
+        "required": _("Choose a right or service from the list.")})
+    child = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    sent_on = forms.DateField(
+        label=_("Date you sent the application"), widget=DateInput(attrs={"class": "ds-input nav-date"}),
+        error_messages={"required": _("Give the date you sent the application."),
+                        "invalid": _("Write the date as day, month and year, for example 14.03.2026.")},
+        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["catalog_id"].choices = [(i, i) for i in load_catalog().ids]
+        self.fields["sent_on"].initial = timezone.localdate()
+
+    def clean_sent_on(self):
+        value = self.cleaned_data["sent_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
+        return value

@@ -1,0 +1,76 @@
+"""Stored answers to the navigator's questionnaire.
+
+The navigator ("los") builds a family situation profile from what Los already knows (the child's age,
+condition categories and daily setting, the services the family has consented to, the service map, the
+guardians and siblings). Some facts the data cannot settle: whether the child needs much more supervision
+than other children, care at night, whether the family has lasting extra expenses, whether a guardian is
+in work. The family (or the barnekoordinator with the family) answers those in a short questionnaire; the
+answers are kept in :class:`NavigatorAnswers` and merged into the profile.
+
+One row per child for the child's facts (``child`` set) and one row per family for the family's facts
+(``child`` empty). ``answers`` maps a question key to its answer (``true``/``false``, or a number for the
+expected duration and the number of siblings); "don't know" is stored by leaving the key out, so that
+the navigator says *possible* and asks again.
+
+Information category: **health** (``Category.HEALTH``). The answers describe the child's care needs
+(supervision at night, medical treatment at home, mental health support) and the family's situation
+because of the illness; that is health information under the duty of confidentiality. Consequences
+through the one access policy: guardians, the barnekoordinator and the coordinating unit see them; a
+service contact only under a consent that covers health information; a young person aged 16 or more who
+has not shared their health information with their guardians keeps their own answers from them.
+Guardians (and the young person for their own row) *own* the answers (:meth:`access_owner_ids`), so they
+may change them although health information is otherwise not family-editable; a service contact never may.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from los.access.models import Category
+from los.core.models import Municipality
+from los.families.models import Child, Family, FamilyMember
+
+
+class NavigatorAnswers(models.Model):
+    """Answers to the navigator's questions that Los's own data cannot settle (see the module docstring)."""
+
+    access_category = Category.HEALTH
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="navigator_answers",
+                               verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="navigator_answers",
+                              verbose_name=_("child"),
+                              help_text=_("Empty for the answers about the whole family."))
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False, verbose_name=_("last changed by"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("answers to the navigator")
+        verbose_name_plural = _("answers to the navigator")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "child"], condition=models.Q(child__isnull=False),
+                                    name="navigator_answers_one_per_child"),
+            models.UniqueConstraint(fields=["family"], condition=models.Q(child__isnull=True),
+                                    name="navigator_answers_one_per_family"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} – {self.child or _('the family')}"
+
+    def access_owner_ids(self) -> list[int]:
+        """The family's guardians with a log-in, and the young person for their own answers."""
+        ids = [m.user_id for m in FamilyMember.objects.filter(family_id=self.family_id, user__isnull=False)
+               if m.is_guardian]
+        if self.child_id:
+            child_user = Child.objects.filter(pk=self.child_id).values_list("user_id", flat=True).first()
+            if child_user:
+                ids.append(child_user)
+        return ids

@@ -1,0 +1,666 @@
+"""Queries for the navigator's pages: the family situation profile built from Los's own data, the
+family's list, caseload screening and the coordinating unit's counts.
+
+Profiles are built only from facts Los knows (see :func:`build_profile`); a fact Los does not know is left
+out, so the engine says *possible* and asks the question that would settle it. The questionnaire's stored
+answers (:class:`~los.navigator.models.NavigatorAnswers`) fill in what the data cannot.
+
+Everything about many families is loaded in bulk (:func:`load_family_data`): a fixed number of queries,
+whatever the size of the caseload. Lists of families start from ``visible_families``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from los.access.models import Category, Consent
+from los.access.policy import visible_families
+from los.accounts.models import Role, User
+from los.core.models import Municipality, ProviderKind
+from los.families.models import (
+    GUARDIAN_RELATIONS,
+    Child,
+    ConditionCategory,
+    CoordinatorAssignment,
+    Family,
+    FamilyMember,
+    FamilyStatus,
+    Setting,
+)
+from los.navigator.engine import (
+    NotApplicable,
+    ProfileError,
+    Result,
+    Suggestion,
+    evaluate,
+    load_catalog,
+    screen,
+)
+from los.navigator.models import NavigatorAnswers
+from los.navigator.questionnaire import QUESTIONS, Question, apply_answers
+from los.servicemap.models import EntryState, ServiceEntry
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("nb", "nn", "en")
+MAX_PROFILE_AGE = 25  # the profile schema's maximum
+
+#: ``child.services_involved`` values of the profile schema.
+PROFILE_SERVICES = frozenset({
+    "kindergarten", "school", "sfo", "ppt", "helsestasjon", "gp", "physiotherapy", "occupational_therapy", "habu",
+    "bup", "hospital", "barnevern", "nav", "avlastning", "home_care", "other",
+})
+_PROVIDER_SERVICE = {**{kind: kind for kind in PROFILE_SERVICES}, ProviderKind.ORGANISATION.value: "other"}
+_SETTING_SERVICE = {
+    Setting.KINDERGARTEN.value: "kindergarten", Setting.PRIMARY.value: "school",
+    Setting.LOWER_SECONDARY.value: "school", Setting.UPPER_SECONDARY.value: "school",
+}
+_CONDITIONS = frozenset(ConditionCategory.values)
+_SETTINGS = frozenset(Setting.values)
+_SCHOOL_SETTINGS = frozenset({Setting.PRIMARY.value, Setting.LOWER_SECONDARY.value, Setting.UPPER_SECONDARY.value})
+_SETTING_BOUND = {"kindergarten": frozenset({Setting.KINDERGARTEN.value}), "school": _SCHOOL_SETTINGS,
+                  "sfo": frozenset({Setting.PRIMARY.value})}
+#: A granted catalogue entry that is itself a service the child is in contact with.
+_CATALOG_SERVICE = {
+    "habu": "habu", "bup": "bup", "avlastning": "avlastning", "helsestasjon_skolehelse": "helsestasjon",
+    "fysio_ergoterapi": "physiotherapy", "helsetjenester_hjemme": "home_care", "ppt": "ppt",
+}
+
+#: Service-map states: in place (``has`` true), applied for (waiting), and looked into (any decision or
+#: application: screening does not list these as missing).
+IN_PLACE_STATES = frozenset({EntryState.GRANTED, EntryState.PARTLY_GRANTED})
+APPLIED_STATES = frozenset({EntryState.APPLIED, EntryState.APPEALED})
+LOOKED_INTO_STATES = IN_PLACE_STATES | APPLIED_STATES | {EntryState.REFUSED}
+#: Which state wins when a family has several rows for the same entry.
+_STATE_RANK = {EntryState.GRANTED: 0, EntryState.PARTLY_GRANTED: 1, EntryState.APPEALED: 2, EntryState.APPLIED: 3,
+               EntryState.REFUSED: 4, EntryState.CONSIDERED: 5, EntryState.ENDED: 6}
+
+#: Families the coordinating unit's counts cover: every case that is not closed.
+OPEN_STATUSES = (FamilyStatus.REQUESTED, FamilyStatus.WAITING, FamilyStatus.ACTIVE, FamilyStatus.REFUSED)
+
+AGGREGATE_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER, Role.MUNICIPAL_LEADER)
+
+
+def page_language() -> str:
+    """nb, nn or en: the language the page is shown in (the engine's texts follow it)."""
+    code = (get_language() or "nb").lower().split("-")[0]
+    return code if code in LANGUAGES else "nb"
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading what Los knows, in bulk
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    """A row on the family's service map that names a catalogue entry (only what the navigator needs)."""
+
+    pk: int
+    catalog_id: str
+    state: str
+    child_id: int | None
+    provider_kind: str
+
+    @property
+    def state_label(self) -> str:
+        return str(EntryState(self.state).label)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A family member as the profile needs it (see ``FamilyMember.is_guardian``)."""
+
+    relation: str
+    is_guardian: bool
+
+
+@dataclass
+class FamilyData:
+    """Everything about one family the profile is built from."""
+
+    family: Family
+    children: list[Child] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    consent_services: set[str] = field(default_factory=set)
+    entries: list[MapEntry] = field(default_factory=list)
+    answers: dict[int | None, NavigatorAnswers] = field(default_factory=dict)
+    has_coordinator: bool = False
+    has_plan: bool = False
+
+    def entries_for(self, child: Child | None) -> list[MapEntry]:
+        """Rows about this child or about the whole family."""
+        child_id = child.pk if child is not None else None
+        return [e for e in self.entries if e.child_id is None or e.child_id == child_id]
+
+    def map_states(self, child: Child | None) -> dict[str, MapEntry]:
+        """Per catalogue id, the row whose state matters most (granted before applied before refused ...)."""
+        best: dict[str, MapEntry] = {}
+        for entry in self.entries_for(child):
+            current = best.get(entry.catalog_id)
+            if current is None or _STATE_RANK.get(entry.state, 9) < _STATE_RANK.get(current.state, 9):
+                best[entry.catalog_id] = entry
+        return best
+
+
+def _plan_family_ids(family_ids: QuerySet) -> set[int]:
+    """Families with a current individual plan, when the plans app is installed."""
+    try:
+        plan_model = apps.get_model("plans", "Plan")
+    except LookupError:
+        return set()
+    return set(plan_model.objects.filter(family_id__in=family_ids, status="active").values_list("family_id", flat=True))
+
+
+#: What the navigator reads of children and family members (a caseload loads many of them).
+_CHILD_FIELDS = ("id", "family_id", "municipality_id", "given_name", "family_name", "birth_date", "expected_birth_date",
+                 "condition_categories", "setting", "user_id", "shares_health_with_guardians")
+
+
+def load_family_data(families: QuerySet[Family], today: date | None = None) -> list[FamilyData]:
+    """What the profiles of ``families`` are built from, in a fixed number of queries (eight), whatever
+    the number of families: the related rows are selected with the families' query as a subquery."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    rows = list(families.order_by("display_name", "pk"))
+    if not rows:
+        return []
+    ids = families.order_by().values("pk")
+    data = {f.pk: FamilyData(family=f) for f in rows}
+    for child in Child.objects.filter(family_id__in=ids).only(*_CHILD_FIELDS).order_by("birth_date", "pk"):
+        data[child.family_id].children.append(child)
+    members = (FamilyMember.objects.filter(family_id__in=ids).order_by("pk")
+               .values_list("family_id", "relation", "parental_responsibility", "daily_care"))
+    for family_id, relation, responsibility, daily_care in members:
+        data[family_id].members.append(
+            Member(relation, relation in GUARDIAN_RELATIONS and (responsibility or daily_care)))
+    consents = (Consent.objects.filter(family_id__in=ids, service_provider__isnull=False, withdrawn_at__isnull=True,
+                                       valid_from__lte=now, valid_to__gt=now)
+                .values_list("family_id", "service_provider__kind"))
+    for family_id, kind in consents:
+        service = _PROVIDER_SERVICE.get(kind)
+        if service:
+            data[family_id].consent_services.add(service)
+    entries = (ServiceEntry.objects.filter(family_id__in=ids).exclude(catalog_id="")
+               .values_list("pk", "family_id", "catalog_id", "state", "child_id", "provider__kind"))
+    for pk, family_id, catalog_id, state, child_id, kind in entries:
+        data[family_id].entries.append(MapEntry(pk, catalog_id, state, child_id, kind or ""))
+    for row in NavigatorAnswers.objects.filter(family_id__in=ids):
+        data[row.family_id].answers[row.child_id] = row
+    coordinated = (CoordinatorAssignment.objects.filter(family_id__in=ids, started__lte=today)
+                   .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values_list("family_id", flat=True))
+    for family_id in coordinated:
+        data[family_id].has_coordinator = True
+    for family_id in _plan_family_ids(ids):
+        data[family_id].has_plan = True
+    return [data[f.pk] for f in rows]
+
+
+def family_data(family: Family, today: date | None = None) -> FamilyData:
+    return load_family_data(Family.objects.filter(pk=family.pk), today)[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# The profile
+# --------------------------------------------------------------------------------------------------
+
+
+@cache
+def _language_codes() -> dict[str, str]:
+    """Language names in the catalogue's vocabulary (``arabisk``, ``Arabic``) → BCP 47 tag."""
+    out: dict[str, str] = {}
+    for code, names in load_catalog().vocabulary.get("languages", {}).items():
+        out[str(code).lower()] = str(code)
+        if isinstance(names, dict):
+            for name in names.values():
+                out.setdefault(str(name).strip().lower(), str(code))
+    return out
+
+
+def family_language(family: Family) -> str:
+    """The family's language for the profile: the interpreter language when one is needed and known,
+    otherwise the written language the family chose (nb, nn or en)."""
+    if family.needs_interpreter and family.interpreter_language:
+        code = _language_codes().get(family.interpreter_language.strip().lower())
+        if code:
+            return code
+    return family.preferred_language or "nb"
+
+
+def profile_child_age(child: Child, today: date) -> int | None:
+    """The profile's ``age_years`` (-1 for an expected child), or None when the child is out of scope."""
+    age = child.age_on(today)
+    if age is None or age > MAX_PROFILE_AGE:
+        return None
+    return max(-1, age)
+
+
+def build_profile(data: FamilyData, child: Child, today: date, *, with_answers: bool = True) -> dict[str, Any] | None:
+    """The family situation profile for ``child`` from what Los knows, or None when the child has no known
+    age or is older than the schema allows.
+
+    - child: age (or -1 for an expected child), condition categories (left out when none are recorded),
+      daily setting, and the services involved: those the family has consented to share with, the
+      kindergarten or school the setting names, and services granted on the service map;
+    - family: the number of guardians and of siblings (left out when Los has none recorded), the
+      language, whether an interpreter is needed;
+    - has: catalogue entries granted on the service map, a barnekoordinator when one is assigned, an
+      individual plan when there is a current one;
+    - the stored answers to the questionnaire (needs, expected duration, work and care burden).
+    """
+    age = profile_child_age(child, today)
+    if age is None:
+        return None
+    profile_child: dict[str, Any] = {"age_years": age}
+    categories = sorted({c for c in (child.condition_categories or []) if c in _CONDITIONS})
+    if categories:
+        profile_child["condition_categories"] = categories
+    if child.setting in _SETTINGS:
+        profile_child["setting"] = child.setting
+    services = set(data.consent_services)
+    if len(data.children) > 1:
+        # Consents are given for the family; with several children a kindergarten or school consent
+        # belongs to the child whose daily setting it fits.
+        services = {s for s in services if s not in _SETTING_BOUND or child.setting in _SETTING_BOUND[s]}
+    if child.setting in _SETTING_SERVICE:
+        services.add(_SETTING_SERVICE[child.setting])
+    has: dict[str, bool] = {}
+    for entry in data.entries_for(child):
+        if entry.state not in IN_PLACE_STATES:
+            continue
+        has[entry.catalog_id] = True
+        if entry.provider_kind in _PROVIDER_SERVICE:
+            services.add(_PROVIDER_SERVICE[entry.provider_kind])
+        if entry.catalog_id in _CATALOG_SERVICE:
+            services.add(_CATALOG_SERVICE[entry.catalog_id])
+    if services:
+        profile_child["services_involved"] = sorted(services)
+
+    profile_family: dict[str, Any] = {}
+    guardians = sum(1 for m in data.members if m.is_guardian)
+    if guardians:
+        profile_family["guardians"] = min(4, guardians)
+    siblings = sum(1 for m in data.members if m.relation == "sibling") + sum(
+        1 for c in data.children if c.pk != child.pk and c.birth_date is not None)
+    if siblings:
+        profile_family["siblings"] = siblings
+    profile_family["language"] = family_language(data.family)
+    profile_family["needs_interpreter"] = bool(data.family.needs_interpreter)
+
+    if data.has_coordinator:
+        has["barnekoordinator"] = True
+    if data.has_plan:
+        has["individuell_plan"] = True
+    profile: dict[str, Any] = {"child": profile_child, "family": profile_family}
+    if has:
+        profile["has"] = dict(sorted(has.items()))
+    if with_answers:
+        child_row = data.answers.get(child.pk)
+        family_row = data.answers.get(None)
+        profile = apply_answers(profile, child_row.answers if child_row else None,
+                                family_row.answers if family_row else None)
+    return profile
+
+
+def children_in_scope(data: FamilyData, today: date) -> list[Child]:
+    """The family's children the navigator can speak about (known age, 25 or younger)."""
+    return [c for c in data.children if profile_child_age(c, today) is not None]
+
+
+def profile_for_family(family: Family, today: date | None = None, child: Child | None = None) -> dict[str, Any]:
+    """The schema-valid family situation profile of ``family`` (for ``child``, by default the first child the
+    navigator can speak about), built from Los's data and the stored answers.
+
+    Raises ``ValueError`` when the family has no child with a known age up to 25.
+    """
+    today = today or timezone.localdate()
+    data = family_data(family, today)
+    candidates = children_in_scope(data, today)
+    if child is not None:
+        candidates = [c for c in candidates if c.pk == child.pk]
+    if not candidates:
+        raise ValueError("the family has no child the navigator can speak about")
+    profile = build_profile(data, candidates[0], today)
+    assert profile is not None
+    return profile
+
+
+# --------------------------------------------------------------------------------------------------
+# The family's list
+# --------------------------------------------------------------------------------------------------
+
+_QUESTION_MARKERS = ("Spørsmål:", "Question:")
+
+
+def question_part(text: str) -> str:
+    """The question in an engine text "We do not know X. Question: Y?" (Y), or the whole text."""
+    for marker in _QUESTION_MARKERS:
+        if marker in text:
+            return text.split(marker, 1)[1].strip()
+    return text
+
+
+@dataclass
+class Card:
+    """One suggestion as the page shows it."""
+
+    suggestion: Suggestion
+    group: str  # likely | possible | applied | in_place
+    reasons: list[str]
+    questions: list[str]
+    how_to_apply: str
+    map_entry: MapEntry | None = None
+    form: Any = None  # the "we have applied" form, set by the view
+
+    @property
+    def id(self) -> str:
+        return self.suggestion.id
+
+    @property
+    def refused(self) -> bool:
+        return self.map_entry is not None and self.map_entry.state == EntryState.REFUSED
+
+
+GROUPS = ("likely", "possible", "applied", "in_place")
+GROUP_TEXTS = {
+    "likely": (_("Likely: worth applying for now"),
+               _("What we know matches the conditions. The service decides, but this is worth applying for.")),
+    "possible": (_("Possible: needs an answer"),
+                 _("These may apply. The question under each one would settle it – answer it below, or ask the "
+                   "service to assess it.")),
+    "applied": (_("Applied for: waiting for an answer"),
+                _("On the service map as applied for. The service map follows up the waiting time.")),
+    "in_place": (_("Already in place"),
+                 _("You already have these, or the child is already in contact with the service.")),
+}
+
+
+@dataclass
+class Listing:
+    """The navigator's answer for one profile, ready for a page."""
+
+    profile: dict[str, Any]
+    result: Result | None
+    groups: dict[str, list[Card]]
+    not_applicable: list[NotApplicable]
+    error: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {key: len(cards) for key, cards in self.groups.items()}
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(c.questions) for c in self.groups["possible"])
+
+    @property
+    def sections(self) -> list[tuple[str, Any, Any, list[Card]]]:
+        """(key, heading, introduction, cards) for each group that has cards, in order."""
+        return [(key, *GROUP_TEXTS[key], self.groups[key]) for key in GROUPS if self.groups[key]]
+
+
+def _attach_label(lang: str) -> str:
+    phrase = load_catalog().vocabulary.get("phrases", {}).get("attach", {})
+    return phrase.get(lang, "") if isinstance(phrase, dict) else ""
+
+
+def listing(profile: dict[str, Any], today: date, lang: str,
+            map_states: dict[str, MapEntry] | None = None) -> Listing:
+    """Evaluate ``profile`` and group the suggestions: likely, possible (with the questions that would
+    settle them), applied for (on the service map, waiting), already in place; not applicable apart."""
+    map_states = map_states or {}
+    groups: dict[str, list[Card]] = {key: [] for key in GROUPS}
+    try:
+        result = evaluate(profile, as_of=today, lang=lang)
+    except (ProfileError, ValueError):
+        logger.exception("the navigator could not evaluate a profile built by Los")
+        return Listing(profile=profile, result=None, groups=groups, not_applicable=[], error=True)
+    attach = _attach_label(lang)
+    for s in result.suggestions:
+        entry = map_states.get(s.id)
+        if s.relevance == "in_place":
+            group = "in_place"
+        elif entry is not None and entry.state in APPLIED_STATES:
+            group = "applied"
+        else:
+            group = s.relevance
+        questions = list(s.questions) if group == "possible" else []
+        reasons = [r for r in s.reasons if r not in s.questions]
+        how_to_apply = s.how_to_apply
+        suffix = f" {attach} {s.attach}" if attach and s.attach else ""
+        if suffix and how_to_apply.endswith(suffix):
+            how_to_apply = how_to_apply[: -len(suffix)]
+        groups[group].append(Card(suggestion=s, group=group, reasons=reasons,
+                                  questions=[question_part(q) for q in questions],
+                                  how_to_apply=how_to_apply, map_entry=entry))
+    return Listing(profile=profile, result=result, groups=groups, not_applicable=list(result.not_applicable))
+
+
+def known_facts(profile: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the profile says, in the page's language, for the "what Los knows" list."""
+    child = profile.get("child", {})
+    family = profile.get("family", {})
+    facts: list[tuple[str, str]] = []
+    age = child.get("age_years")
+    if age is not None:
+        if age < 0:
+            value = gettext("Not born yet (expected)")
+        elif age == 0:
+            value = gettext("Under 1 year")
+        else:
+            value = ngettext("%(n)d year", "%(n)d years", age) % {"n": age}
+        facts.append((gettext("Age"), value))
+    labels = dict(ConditionCategory.choices)
+    if child.get("condition_categories"):
+        facts.append((gettext("Condition"), ", ".join(str(labels[c]) for c in child["condition_categories"])))
+    if child.get("setting"):
+        facts.append((gettext("Daily setting"), str(dict(Setting.choices)[child["setting"]])))
+    kinds = dict(ProviderKind.choices)
+    if child.get("services_involved"):
+        facts.append((gettext("Services involved"),
+                      ", ".join(str(kinds.get(s, s)) for s in child["services_involved"])))
+    if family.get("guardians"):
+        facts.append((gettext("Guardians"), str(family["guardians"])))
+    if family.get("siblings") is not None:
+        facts.append((gettext("Siblings"), str(family["siblings"])))
+    if "needs_interpreter" in family:
+        facts.append((gettext("Needs an interpreter"), gettext("yes") if family["needs_interpreter"] else gettext("no")))
+    has = [key for key, value in (profile.get("has") or {}).items() if value]
+    if has:
+        names = {e.id: e.names[page_language()] for e in load_catalog().entries}
+        facts.append((gettext("Already has"), ", ".join(names.get(key, key) for key in has)))
+    return facts
+
+
+@dataclass
+class FamilyNavigator:
+    """The family's page: the children the viewer may see, the chosen child and its list."""
+
+    data: FamilyData
+    child: Child | None
+    listing: Listing | None
+    facts: list[tuple[str, str]]
+
+
+def family_navigator(data: FamilyData, child: Child | None, today: date, lang: str) -> FamilyNavigator:
+    if child is None:
+        return FamilyNavigator(data=data, child=None, listing=None, facts=[])
+    profile = build_profile(data, child, today)
+    if profile is None:
+        return FamilyNavigator(data=data, child=child, listing=None, facts=[])
+    return FamilyNavigator(data=data, child=child, listing=listing(profile, today, lang, data.map_states(child)),
+                           facts=known_facts(profile))
+
+
+def questions_for(data: FamilyData, child: Child, today: date | None = None) -> list[Question]:
+    """The questions to ask about ``child``: all of them, except the number of siblings when Los has it."""
+    profile = build_profile(data, child, today or timezone.localdate(), with_answers=False) or {}
+    known_siblings = bool(profile.get("family", {}).get("siblings"))
+    return [q for q in QUESTIONS if not (q.key == "siblings" and known_siblings)]
+
+
+def answers_row(data: FamilyData, child: Child | None) -> NavigatorAnswers:
+    """The stored answers for ``child`` (None: the family's own), or a new unsaved row."""
+    row = data.answers.get(child.pk if child is not None else None)
+    if row is None:
+        family = data.family
+        row = NavigatorAnswers(family=family, municipality_id=family.municipality_id, child=child, answers={},
+                               version=0)
+    return row
+
+
+def map_entry_for(family: Family, child: Child | None, catalog_id: str) -> ServiceEntry | None:
+    """The service-map row for ``catalog_id`` about ``child`` (or the whole family), the most advanced first."""
+    rows = list(ServiceEntry.objects.filter(family=family, catalog_id=catalog_id)
+                .filter(Q(child=child) | Q(child__isnull=True) if child is not None else Q(child__isnull=True)))
+    rows.sort(key=lambda e: (_STATE_RANK.get(e.state, 9), -e.pk))
+    return rows[0] if rows else None
+
+
+def catalogue_names(lang: str) -> dict[str, str]:
+    return {e.id: e.names[lang] for e in load_catalog().entries}
+
+
+# --------------------------------------------------------------------------------------------------
+# Screening
+# --------------------------------------------------------------------------------------------------
+
+
+#: Entries to tell the family about rather than to apply for: no decision is made on them (their
+#: ``appeal_rule`` is null) and nothing is sent. Screening lists them apart, so that the ombudsman, which
+#: is worth knowing about for every family, does not hide what nobody has applied for.
+TO_TELL_ABOUT = frozenset({"pasient_brukerombud", "brukerorganisasjon", "foreldrekurs", "sosken_tilbud"})
+
+
+@dataclass
+class ScreenedChild:
+    family: Family
+    child: Child
+    missing: list[tuple[str, str]]  # (catalogue id, name): all likely entries not in place nor applied for
+
+    @property
+    def to_apply(self) -> list[tuple[str, str]]:
+        return [pair for pair in self.missing if pair[0] not in TO_TELL_ABOUT]
+
+    @property
+    def to_tell(self) -> list[tuple[str, str]]:
+        return [pair for pair in self.missing if pair[0] in TO_TELL_ABOUT]
+
+
+@dataclass
+class Screening:
+    """Entries that are likely but neither in place nor applied for, per child and counted per entry."""
+
+    rows: list[ScreenedChild]
+    counts: list[tuple[str, str, int]]  # (catalogue id, name, number of families), most first
+    families: int  # families screened
+    children: int  # children screened
+
+    @property
+    def apply_counts(self) -> list[tuple[str, str, int]]:
+        return [row for row in self.counts if row[0] not in TO_TELL_ABOUT]
+
+    @property
+    def tell_counts(self) -> list[tuple[str, str, int]]:
+        return [row for row in self.counts if row[0] in TO_TELL_ABOUT]
+
+    @property
+    def rows_to_apply(self) -> list[ScreenedChild]:
+        return [row for row in self.rows if row.to_apply]
+
+    @property
+    def families_with_missing(self) -> int:
+        """Families with something likely to apply for that nobody has applied for."""
+        return len({row.family.pk for row in self.rows if row.to_apply})
+
+    def rows_for(self, entry_id: str, family_ids: Iterable[int] | None = None) -> list[ScreenedChild]:
+        allowed = set(family_ids) if family_ids is not None else None
+        return [row for row in self.rows if any(i == entry_id for i, _name in row.missing)
+                and (allowed is None or row.family.pk in allowed)]
+
+
+def screen_families(families: QuerySet[Family], today: date | None = None, lang: str = "nb") -> Screening:
+    """Screen ``families`` with the engine's fast path: per child, the entries that are likely, not in
+    place (``has`` or an involved service) and not applied for, refused or under appeal on the service map.
+    A fixed number of queries, whatever the number of families."""
+    today = today or timezone.localdate()
+    data = load_family_data(families, today)
+    items: list[tuple[FamilyData, Child, dict[str, MapEntry]]] = []
+    profiles: list[dict[str, Any]] = []
+    for family in data:
+        for child in family.children:
+            profile = build_profile(family, child, today)
+            if profile is None:
+                continue
+            items.append((family, child, family.map_states(child)))
+            profiles.append(profile)
+    names = catalogue_names(lang)
+    found = screen(profiles, today) if profiles else []
+    rows: list[ScreenedChild] = []
+    per_entry: dict[str, set[int]] = defaultdict(set)
+    for (family, child, states), ids in zip(items, found, strict=True):
+        missing = [i for i in ids if not (i in states and states[i].state in LOOKED_INTO_STATES)]
+        if missing:
+            rows.append(ScreenedChild(family=family.family, child=child, missing=[(i, names.get(i, i)) for i in missing]))
+            for i in missing:
+                per_entry[i].add(family.family.pk)
+    order = {e.id: e.priority for e in load_catalog().entries}
+    counts = sorted(((i, names.get(i, i), len(f)) for i, f in per_entry.items()),
+                    key=lambda row: (-row[2], order.get(row[0], 99), row[0]))
+    return Screening(rows=rows, counts=counts, families=len(data), children=len(items))
+
+
+def caseload(user: User) -> QuerySet[Family]:
+    """The families the user is barnekoordinator for now, among those whose health information the user
+    may see (the navigator's lists reveal the child's conditions and needs)."""
+    today = timezone.localdate()
+    assigned = (CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
+                .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values("family_id"))
+    return visible_families(user, Category.HEALTH).filter(pk__in=assigned)
+
+
+# --------------------------------------------------------------------------------------------------
+# The coordinating unit and leaders: counts
+# --------------------------------------------------------------------------------------------------
+
+
+def aggregate_municipalities(user: User) -> list[Municipality]:
+    """The municipalities whose figures the user reads: where they are a caseworker or leader of the
+    coordinating unit, or a municipal leader."""
+    found: dict[int, Municipality] = {}
+    for role in user.active_roles():
+        if role.role in AGGREGATE_ROLES:
+            found.setdefault(role.municipality_id, role.municipality)
+    return sorted(found.values(), key=lambda m: m.name)
+
+
+def municipality_families(municipality: Municipality) -> QuerySet[Family]:
+    """The open cases of a municipality (every status but closed): what the unit's counts cover."""
+    return Family.objects.filter(municipality=municipality, status__in=OPEN_STATUSES)
+
+
+def unit_screening(municipality: Municipality, today: date | None = None, lang: str = "nb") -> Screening:
+    """Counts for the whole municipality. The rows carry names: show them only through
+    :func:`named_rows`, which keeps the families the viewer may open."""
+    return screen_families(municipality_families(municipality), today, lang)
+
+
+def visible_family_ids(user: User, municipality: Municipality) -> set[int]:
+    """The municipality's families whose health information the user may open (none for a leader)."""
+    return set(visible_families(user, Category.HEALTH).filter(municipality=municipality).values_list("pk", flat=True))
+
+
+def named_rows(screening: Screening, entry_id: str, visible_ids: set[int]) -> list[ScreenedChild]:
+    return screening.rows_for(entry_id, visible_ids)

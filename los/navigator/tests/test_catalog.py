@@ -1,0 +1,184 @@
+"""The catalogue data: every required id, complete texts in three languages, legal basis, provider,
+dated parameters that compile, appeal deadlines that agree with los.core.deadlines."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from los.core.deadlines import APPEAL_RULES, AppealRule
+from los.navigator.catalog import (
+    CATALOG_DIR,
+    CRITERION_TEXTS,
+    ENTRY_TEXTS,
+    LANGUAGES,
+    SECTORS,
+    CatalogError,
+    load_catalog,
+    load_catalog_from,
+)
+
+SHARED_IDS = Path(__file__).resolve().parents[4] / "shared" / "navigator" / "catalog-ids.md"
+
+#: The minimum catalogue of the contract (catalog-ids.md), kept here so the product does not depend on it.
+REQUIRED_IDS = {
+    "barnekoordinator", "individuell_plan", "koordinator",
+    "grunnstonad", "hjelpestonad", "omsorgspenger_utvidet", "pleiepenger", "opplaeringspenger", "hjelpemidler",
+    "bilstonad",
+    "avlastning", "omsorgsstonad", "pararendeopplaering", "bpa", "stottekontakt", "helsestasjon_skolehelse",
+    "fysio_ergoterapi", "parkeringstillatelse", "ledsagerbevis",
+    "barnehage_prioritet", "spesialpedagogisk_hjelp", "tilrettelegging_barnehage", "tilrettelagt_opplaering", "ppt",
+    "skoleskyss", "tt_ordning",
+    "habu", "bup", "kompetansesenter",
+    "brukerorganisasjon", "sosken_tilbud", "foreldrekurs", "pasient_brukerombud", "tolk",
+}
+
+ENTRY_FILES = sorted(p for p in CATALOG_DIR.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def raw(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_every_required_id_has_exactly_one_file():
+    ids = {p.stem for p in ENTRY_FILES}
+    assert REQUIRED_IDS <= ids, REQUIRED_IDS - ids
+    assert len(load_catalog().entries) == len(ENTRY_FILES)
+
+
+def test_required_ids_match_the_shared_contract_when_it_is_present():
+    if not SHARED_IDS.exists():  # the product does not need ../shared; this only guards drift
+        assert REQUIRED_IDS
+        return
+    listed = set(re.findall(r"^\| ([a-z_]+) \|", SHARED_IDS.read_text(encoding="utf-8"), flags=re.M)) - {"id"}
+    assert listed == REQUIRED_IDS
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_entry_is_complete_in_three_languages(path):
+    data = raw(path)
+    assert data["id"] == path.stem
+    assert data["sector"] in SECTORS
+    for field in ("names", "provider"):
+        for lang in LANGUAGES:
+            assert data[field][lang].strip(), (field, lang)
+    for name in ENTRY_TEXTS:
+        for lang in LANGUAGES:
+            assert data["texts"][name][lang].strip(), (name, lang)
+    # nynorsk is its own text, not a copy of bokmål
+    assert data["texts"]["summary"]["nn"] != data["texts"]["summary"]["nb"]
+    assert data["texts"]["summary"]["en"] != data["texts"]["summary"]["nb"]
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_entry_has_legal_basis_provider_and_checked_date(path):
+    data = raw(path)
+    assert data["legal_basis"], "a legal basis is required"
+    for row in data["legal_basis"]:
+        ref = row if isinstance(row, str) else row["ref"]
+        assert len(ref) > 5
+    assert isinstance(data["last_checked"], date)
+    assert date(2026, 1, 1) <= data["last_checked"] <= date.today()
+    assert data.get("sources"), "record what was checked"
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_every_criterion_explains_itself_in_three_languages(path):
+    entry = load_catalog().entry(path.stem)
+    assert entry.criteria
+    for criterion in entry.criteria:
+        for kind in CRITERION_TEXTS:
+            assert set(criterion.texts[kind]) == set(LANGUAGES)
+        if criterion.partial is not None:
+            assert set(criterion.texts["partial"]) == set(LANGUAGES)
+    for _, text in entry.caps:
+        assert set(text) == set(LANGUAGES)
+
+
+APPEAL_WORDS = {"FTRL": ("6 uker", "6 veker", "6 weeks"), "PBRL": ("4 uker", "4 veker", "4 weeks"),
+                "FVL": ("3 uker", "3 veker", "3 weeks")}
+
+
+@pytest.mark.parametrize("entry", load_catalog().entries, ids=lambda e: e.id)
+def test_deadline_note_states_the_appeal_deadline_of_los_core_deadlines(entry):
+    if entry.appeal_rule is None:
+        return
+    weeks = APPEAL_RULES[AppealRule(entry.appeal_rule)].weeks
+    for lang, words in zip(LANGUAGES, APPEAL_WORDS[entry.appeal_rule], strict=True):
+        assert words.startswith(str(weeks))
+        assert words in entry.texts["deadline_note"][lang], (entry.id, lang)
+
+
+def test_nav_benefits_use_the_national_insurance_appeal_rule():
+    catalog = load_catalog()
+    for entry in catalog.entries:
+        if entry.sector == "state_nav":
+            assert entry.appeal_rule == "FTRL", entry.id
+
+
+@pytest.mark.parametrize("day", [date(y, m, 1) for y in range(2012, 2028) for m in (1, 7)] + [date(2022, 8, 1)])
+def test_every_rule_compiles_on_every_date(day):
+    for compiled in load_catalog().compiled(day):
+        assert compiled.in_force == compiled.entry.in_force(day)
+        if compiled.in_force:
+            assert len(compiled.criteria) == len(compiled.entry.criteria)
+
+
+def test_aliases_resolve_to_one_entry():
+    catalog = load_catalog()
+    assert catalog.canonical_id("individual_plan") == "individuell_plan"
+    assert catalog.canonical_id("Individual-Plan") == "individuell_plan"
+    assert catalog.canonical_id("barnekoordinator") == "barnekoordinator"
+    assert catalog.canonical_id("respite_care") == "avlastning"
+    assert catalog.canonical_id("attendance_benefit") == "hjelpestonad"
+    assert catalog.canonical_id("nothing_like_this") is None
+
+
+def test_legal_basis_is_dated_where_the_law_changed():
+    catalog = load_catalog()
+    spes = catalog.entry("spesialpedagogisk_hjelp")
+    assert spes.legal_basis_on(date(2015, 1, 1)) == ["opplæringslova (1998) § 5-7"]
+    assert spes.legal_basis_on(date(2019, 1, 1)) == ["barnehageloven § 19 a"]
+    assert spes.legal_basis_on(date(2025, 1, 1)) == ["barnehageloven § 31"]
+    school = catalog.entry("tilrettelagt_opplaering")
+    assert "§ 5-1" in school.legal_basis_on(date(2024, 7, 31))[0]
+    assert "11-6" in school.legal_basis_on(date(2024, 8, 1))[0]
+
+
+def test_version_changes_with_the_data_and_carries_the_latest_check_date():
+    catalog = load_catalog()
+    latest = max(e.last_checked for e in catalog.entries)
+    assert catalog.version.startswith(latest.isoformat() + "+")
+
+
+def _write_catalog(tmp_path: Path, entry: dict) -> Path:
+    (tmp_path / "_shared.yaml").write_text((CATALOG_DIR / "_shared.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "_vocabulary.yaml").write_text(
+        (CATALOG_DIR / "_vocabulary.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / f"{entry['id']}.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+    return tmp_path
+
+
+def test_loader_rejects_an_entry_missing_a_nynorsk_text(tmp_path):
+    entry = raw(CATALOG_DIR / "tolk.yaml")
+    del entry["texts"]["how_to_apply"]["nn"]
+    with pytest.raises(CatalogError, match="missing nn text"):
+        load_catalog_from(_write_catalog(tmp_path, entry))
+
+
+def test_loader_rejects_an_entry_without_legal_basis(tmp_path):
+    entry = raw(CATALOG_DIR / "tolk.yaml")
+    entry["legal_basis"] = []
+    with pytest.raises(CatalogError, match="legal_basis"):
+        load_catalog_from(_write_catalog(tmp_path, entry))
+
+
+def test_loader_rejects_a_file_whose_id_differs_from_its_name(tmp_path):
+    entry = raw(CATALOG_DIR / "tolk.yaml")
+    _write_catalog(tmp_path, entry)
+    (tmp_path / "tolk.yaml").rename(tmp_path / "interpreter.yaml")
+    with pytest.raises(CatalogError, match="must equal the file name"):
+        load_catalog_from(tmp_path)

@@ -1,0 +1,85 @@
+"""The navigator's pages in a real browser: axe-core (WCAG 2.1 AA) and 360 px, in three languages."""
+
+import pytest
+
+from los.core import testing as t
+from los.core.tests.browser import axe_violations, login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _fits(page, width: int) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(("width", "language"), [(1280, "en"), (360, "nb"), (360, "nn")])
+def test_anonymous_questionnaire_and_results(live_server, page_factory, world, width, language):
+    page = page_factory(width=width, height=900, language=language)
+    page.goto(f"{live_server.url}/los/")
+    assert _fits(page, width)
+    assert axe_violations(page) == []
+    page.select_option("#id_age", "9")
+    page.check("#id_conditions_0")  # physical
+    page.check("#id_extra_supervision_and_care_0")  # yes
+    page.check("#id_night_care_0")
+    page.check("#id_expected_duration_months_3")  # 2 years or more
+    with page.expect_navigation():
+        page.click("form.nav-form button[type=submit]")
+    assert page.locator("#nav-g-likely").is_visible()
+    assert page.locator(".nav-card").count() >= 10
+    assert _fits(page, width)
+    assert axe_violations(page) == []
+    # the results heading has the focus, so a screen reader starts at the list
+    assert page.evaluate("document.activeElement.id") == "nav-results-h"
+    screenshot(page, f"navigator-anonymous-{width}-{language}")
+
+
+def test_anonymous_errors_are_accessible(live_server, page_factory, world):
+    page = page_factory(width=360, language="en")
+    page.goto(f"{live_server.url}/los/")
+    with page.expect_navigation():
+        page.click("form.nav-form button[type=submit]")
+    summary = page.locator(".ds-error-summary")
+    assert summary.is_visible() and "Choose the child’s age" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "nav-errors"
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(("width", "language"), [(1280, "nb"), (360, "en")])
+def test_family_page(live_server, page_factory, world, width, language):
+    child = world.family.children.get()
+    child.condition_categories = ["physical", "neurological"]
+    child.setting = "primary_school"
+    child.save()
+    page = page_factory(width=width, height=900, language=language)
+    login(page, live_server, "forelder", t.PASSWORD)
+    page.goto(f"{live_server.url}/los/familie/{world.family.pk}/")
+    assert page.locator(".nav-card").count() >= 10
+    assert _fits(page, width)
+    assert axe_violations(page) == []
+    page.check("#id_extra_supervision_and_care_0")
+    page.check("#id_expected_duration_months_3")
+    with page.expect_navigation():
+        page.click("#nav-questions button[type=submit]")
+    assert page.locator(".ds-alert[data-color=success]").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, f"navigator-family-{width}-{language}")
+
+
+def test_screening_page(live_server, page_factory, world):
+    page = page_factory(width=360, language="nb")
+    login(page, live_server, "bk", t.PASSWORD)
+    page.goto(f"{live_server.url}/los/mine-familier/")
+    assert page.locator("#nav-counts").is_visible()
+    assert _fits(page, 360) and axe_violations(page) == []
+    screenshot(page, "navigator-screening-360-nb")
+
+
+def test_unit_page(live_server, page_factory, world):
+    page = page_factory(width=1280, language="en")
+    login(page, live_server, "saksbehandler", t.PASSWORD)
+    page.goto(f"{live_server.url}/los/enhet/")
+    page.click("#nav-unit-counts ~ div a >> nth=0")
+    assert page.locator("#nav-unit-families").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "navigator-unit-1280-en")

@@ -1,0 +1,203 @@
+"""Screening: the coordinator's caseload and the coordinating unit's counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from los.access.models import AuditEvent, Category
+from los.accounts.models import Role
+from los.core import testing as t
+from los.core.models import ProviderKind
+from los.navigator import selectors, services
+from los.navigator.engine import evaluate
+from los.servicemap.models import EntryState, ServiceEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _hand_built(world, name="Familien Hånd"):
+    """A family built by hand: a 6-year-old with autism and an intellectual disability at primary school,
+    who needs much supervision day and night for years, two parents in work who need an interpreter
+    (Somali), PPT involved; avlastning applied for, BUP refused, grunnstønad only considered."""
+    family = t.family(world.municipality, name, needs_interpreter=True, interpreter_language="somali")
+    t.assign(family, world.coordinator)
+    child = family.children.get()
+    child.birth_date = timezone.localdate() - timedelta(days=6 * 365 + 40)
+    child.fodselsnummer = ""
+    child.condition_categories = ["autism", "intellectual"]
+    child.setting = "primary_school"
+    child.save()
+    t.consent(family, t.provider(world.municipality, ProviderKind.PPT, f"PPT {name}"), categories=[Category.CASE])
+    services.save_answers(family, child, None,
+                          child_answers={"extra_supervision_and_care": True, "night_care": True,
+                                         "behaviour_support": True, "communication_support": True,
+                                         "expected_duration_months": 60},
+                          family_answers={"guardian_in_work": True, "care_burden_heavy": True},
+                          child_version=0, family_version=0)
+    for catalog_id, state in (("avlastning", EntryState.APPLIED), ("bup", EntryState.REFUSED),
+                              ("grunnstonad", EntryState.CONSIDERED)):
+        ServiceEntry.objects.create(family=family, municipality=family.municipality, catalog_id=catalog_id,
+                                    child=child, state=state)
+    return family, child
+
+
+def test_screening_lists_exactly_the_likely_but_missing_entries(world):
+    family, child = _hand_built(world)
+    today = timezone.localdate()
+    result = selectors.screen_families(selectors.caseload(world.coordinator), today, "en")
+    row = next(r for r in result.rows if r.family == family)
+    listed = [entry_id for entry_id, _name in row.missing]
+    # by hand: the full evaluation of the same profile, likely and not in place, minus what the service map
+    # says has been applied for or decided
+    full = evaluate(selectors.profile_for_family(family, today), today, "en")
+    likely = {s.id for s in full.suggestions if s.relevance == "likely"}
+    assert set(listed) == likely - {"avlastning", "bup"}
+    assert {"hjelpestonad", "tolk"} <= set(listed)  # much care day and night; an interpreter is needed
+    assert "avlastning" not in listed  # applied for
+    assert "bup" not in listed  # refused: looked into, the appeal is on the service map
+    assert "barnekoordinator" not in listed  # in place
+    assert "ppt" not in listed  # PPT is involved
+    assert len(listed) == len(set(listed))
+
+
+def test_screening_page_shows_counts_per_entry_and_the_families(client, world):
+    family, _child = _hand_built(world)
+    second, _ = _hand_built(world, "Familien Annen")
+    client.force_login(world.coordinator)
+    response = client.get(reverse("navigator:screening"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    screening = response.context["screening"]
+    counts = {entry_id: n for entry_id, _name, n in screening.counts}
+    assert counts["hjelpestonad"] == 2 and counts["tolk"] == 2
+    assert "Familien Hånd" in page and "Familien Annen" in page
+    assert "Attendance benefit (hjelpestønad)" in page
+    assert reverse("navigator:family", args=[family.pk]) in page
+    # the world's own family has no hand-built needs and is screened too
+    assert screening.families == 3
+    assert AuditEvent.objects.filter(actor=world.coordinator, object_type="navigator_screening").exists()
+
+
+def test_screening_page_in_norwegian(client, world):
+    _hand_built(world)
+    client.force_login(world.coordinator)
+    page = client.get(reverse("navigator:screening"), HTTP_ACCEPT_LANGUAGE="nn").content.decode()
+    assert "Sjekk familiane mine" in page and "Hjelpestønad" in page
+
+
+def _screening_queries(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("navigator:screening"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_screening_query_count_is_constant_at_two_caseload_sizes(client, world):
+    coordinator = t.staff(Role.BARNEKOORDINATOR, world.municipality, "mange.familier")
+    for n in range(2):
+        _family, _ = _hand_built(world, f"Familien Liten{n}")
+        _family.coordinator_assignments.update(coordinator=coordinator)
+    _screening_queries(client, coordinator)  # the first audit event of all also creates the chain's head
+    small = _screening_queries(client, coordinator)
+    for n in range(10):
+        _family, _ = _hand_built(world, f"Familien Stor{n}")
+        _family.coordinator_assignments.update(coordinator=coordinator)
+    large = _screening_queries(client, coordinator)
+    assert large == small
+    assert len(selectors.screen_families(selectors.caseload(coordinator)).rows) == 12
+
+
+def test_a_coordinator_only_screens_their_own_families(client, world):
+    _hand_built(world)
+    other = t.staff(Role.BARNEKOORDINATOR, world.municipality, "annen.koordinator")
+    client.force_login(other)
+    response = client.get(reverse("navigator:screening"), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "You have no families as barnekoordinator right now." in page
+    assert "Familien Hånd" not in page and "Familien Berg" not in page
+
+
+# --- the coordinating unit -----------------------------------------------------------------------
+
+
+def test_leader_sees_only_counts(client, world):
+    family, _ = _hand_built(world)
+    client.force_login(world.leader)
+    response = client.get(reverse("navigator:unit"), {"tilbud": "hjelpestonad"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    counts = {entry_id: n for entry_id, _name, n in response.context["screening"].counts}
+    assert counts["hjelpestonad"] >= 1
+    assert "You see figures only." in page
+    for name in ("Familien Hånd", "Familien Berg", "Familien Dal", "Barn "):
+        assert name not in page
+    assert response.context["rows"] is None
+    assert reverse("navigator:family", args=[family.pk]) not in page
+
+
+def test_unit_caseworker_sees_counts_and_may_click_through(client, world):
+    family, child = _hand_built(world)
+    client.force_login(world.caseworker)
+    overview = client.get(reverse("navigator:unit"), HTTP_ACCEPT_LANGUAGE="en")
+    assert overview.status_code == 200
+    assert "Familien Hånd" not in overview.content.decode()  # counts first, names only on request
+    response = client.get(reverse("navigator:unit"), {"tilbud": "hjelpestonad"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "Families that may be missing: Attendance benefit (hjelpestønad)" in page
+    assert "Familien Hånd" in page
+    assert f"{reverse('navigator:family', args=[family.pk])}?barn={child.pk}" in page
+    assert "Familien Utenbys" not in page  # another municipality
+    assert AuditEvent.objects.filter(actor=world.caseworker, object_type="navigator_unit_families").exists()
+
+
+def test_unit_counts_cover_only_the_municipality_and_open_cases(world):
+    _hand_built(world)
+    closed, _ = _hand_built(world, "Familien Avsluttet")
+    closed.status = "closed"
+    closed.save()
+    foreign = t.family(world.other_municipality, "Familien Borte")
+    del foreign
+    result = selectors.unit_screening(world.municipality, timezone.localdate(), "en")
+    names = {row.family.display_name for row in result.rows}
+    assert "Familien Hånd" in names
+    assert "Familien Avsluttet" not in names and "Familien Borte" not in names
+
+
+@pytest.mark.parametrize("who", ["coordinator", "parent", "contact"])
+def test_the_unit_page_is_not_for_others(client, world, who):
+    client.force_login(getattr(world, who))
+    assert client.get(reverse("navigator:unit")).status_code == 403
+
+
+def test_unit_page_in_bokmal(client, world):
+    _hand_built(world)
+    client.force_login(world.leader)
+    page = client.get(reverse("navigator:unit"), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Rettigheter og tjenester familier kan mangle" in page
+
+
+def test_entries_to_tell_about_are_catalogue_entries_without_a_decision():
+    from los.navigator.engine import load_catalog
+
+    catalog = load_catalog()
+    for entry_id in selectors.TO_TELL_ABOUT:
+        assert catalog.entry(entry_id).appeal_rule is None
+
+
+def test_screening_keeps_what_to_apply_for_apart_from_what_to_tell_about(client, world):
+    _hand_built(world)
+    client.force_login(world.coordinator)
+    response = client.get(reverse("navigator:screening"), HTTP_ACCEPT_LANGUAGE="en")
+    screening = response.context["screening"]
+    apply_ids = {entry_id for entry_id, _name, _n in screening.apply_counts}
+    tell_ids = {entry_id for entry_id, _name, _n in screening.tell_counts}
+    assert "hjelpestonad" in apply_ids and not apply_ids & selectors.TO_TELL_ABOUT
+    assert tell_ids <= selectors.TO_TELL_ABOUT
+    assert apply_ids | tell_ids == {entry_id for entry_id, _name, _n in screening.counts}
+    if tell_ids:
+        assert "Worth telling the family about" in response.content.decode()

@@ -1,0 +1,188 @@
+"""Queries about individual plans. Lists start from ``visible_families`` (the access policy); one family's
+plan is read after the view has authorized the user for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from los.access.models import Category, Consent
+from los.access.policy import visible_families
+from los.accounts.models import User
+from los.families.models import CoordinatorAssignment, Family
+from los.plans.models import (
+    OPEN_MEASURE_STATUSES,
+    EvaluationDate,
+    Goal,
+    Measure,
+    MeasureComment,
+    Participant,
+    Plan,
+    PlanApproval,
+    PlanStatus,
+    PlanVersion,
+)
+from los.plans.services import current_plan  # noqa: F401  (re-exported: a query as much as a rule)
+
+FAMILY_SIDE = frozenset({"guardian", "young_person"})
+
+
+def _measures() -> QuerySet[Measure]:
+    return Measure.objects.select_related("owner_person", "owner_provider", "goal").prefetch_related(
+        Prefetch("comments", queryset=MeasureComment.objects.select_related("author")))
+
+
+def plan_page(plan: Plan, today: date | None = None) -> dict:
+    """Everything the plan page shows. The caller has been authorized for the plan."""
+    today = today or timezone.localdate()
+    measures = list(_measures().filter(plan=plan))
+    goals = list(plan.goals.select_related("member", "child"))
+    by_goal: dict[int | None, list[Measure]] = {}
+    for m in measures:
+        m.overdue = m.is_overdue_on(today)
+        by_goal.setdefault(m.goal_id, []).append(m)
+    for group in by_goal.values():  # open measures first, by due date; then done and stopped ones
+        group.sort(key=lambda m: (not m.is_open, m.due_date or date.max, m.pk))
+    for g in goals:
+        g.plan_measures = by_goal.get(g.pk, [])
+    occasions = list(plan.evaluation_dates.prefetch_related("results__goal"))
+    for occasion in occasions:
+        occasion.missed = occasion.is_missed_on(today)
+    upcoming = [o for o in occasions if o.held_on is None and o.date >= today]
+    return {
+        "goals": [g for g in goals if not g.archived],
+        "archived_goals": [g for g in goals if g.archived],
+        "loose_measures": by_goal.get(None, []),
+        "measures": measures,
+        "overdue_measures": [m for m in measures if m.overdue],
+        "resources": list(plan.resources.select_related("member")),
+        "needs": list(plan.needs.select_related("member")),
+        "participants": list(plan.participants.filter(left_at__isnull=True).select_related(
+            "family_member", "child", "user", "service_provider")),
+        "evaluation_dates": occasions,
+        "next_evaluation": upcoming[0] if upcoming else None,
+        "missed_evaluations": [o for o in occasions if o.missed],
+        "held_evaluations": [o for o in occasions if o.held_on is not None],
+        "clarification": getattr(plan, "clarification", None),
+        "latest_approval": plan.approvals.select_related("plan_version", "approved_by").first(),
+        "latest_version": plan.versions.order_by("-number").first(),
+    }
+
+
+def plan_consents(family: Family) -> list[Consent]:
+    """The family's active consents that let a service (or a named person) see the plan."""
+    now = timezone.now()
+    return [c for c in Consent.objects.filter(family=family, withdrawn_at__isnull=True, valid_from__lte=now,
+                                              valid_to__gt=now).select_related("service_provider", "person")
+            if Category.PLAN.value in (c.categories or [])]
+
+
+def next_evaluation(plan: Plan, today: date | None = None) -> EvaluationDate | None:
+    today = today or timezone.localdate()
+    return plan.evaluation_dates.filter(held_on__isnull=True, date__gte=today).order_by("date").first()
+
+
+# --- measures across families -------------------------------------------------------------------------
+
+def _current_plan_measures(user: User) -> QuerySet[Measure]:
+    return _measures().select_related("family").filter(
+        family__in=visible_families(user, Category.PLAN), plan__status=PlanStatus.ACTIVE)
+
+
+def measures_owned_by(user: User) -> QuerySet[Measure]:
+    """The user's own measures across families, where the policy lets the user see the plan."""
+    return _current_plan_measures(user).filter(owner_person=user).order_by("status", "due_date", "pk")
+
+
+def _coordinated_family_ids(user: User, today: date) -> QuerySet:
+    return CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gt=today)).values("family_id")
+
+
+@dataclass
+class PlanFlags:
+    """What needs attention: overdue measures and missed evaluations, for the owner and the coordinator."""
+
+    owned_overdue: list[Measure] = field(default_factory=list)
+    coordinated_overdue: list[Measure] = field(default_factory=list)
+    missed_evaluations: list[EvaluationDate] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        ids = {m.pk for m in self.owned_overdue} | {m.pk for m in self.coordinated_overdue}
+        return len(ids) + len(self.missed_evaluations)
+
+
+def plan_flags(user: User, today: date | None = None, limit: int = 200) -> PlanFlags:
+    """Overdue measures the user owns, and (for a barnekoordinator) overdue measures and missed
+    evaluations in the plans of the families they coordinate. Only families the policy lets the user see."""
+    today = today or timezone.localdate()
+    overdue = _current_plan_measures(user).filter(status__in=OPEN_MEASURE_STATUSES, due_date__lt=today)
+    flags = PlanFlags(owned_overdue=list(overdue.filter(owner_person=user).order_by("due_date")[:limit]))
+    coordinated = _coordinated_family_ids(user, today)
+    flags.coordinated_overdue = list(overdue.filter(family_id__in=coordinated).order_by("due_date")[:limit])
+    flags.missed_evaluations = list(
+        EvaluationDate.objects.select_related("family").filter(
+            family_id__in=coordinated, held_on__isnull=True, date__lt=today, plan__status=PlanStatus.ACTIVE)
+        .filter(family__in=visible_families(user, Category.PLAN)).order_by("date")[:limit])
+    for m in [*flags.owned_overdue, *flags.coordinated_overdue]:
+        m.overdue = True
+    return flags
+
+
+def overdue_measures(today: date | None = None) -> QuerySet[Measure]:
+    """Every open measure past its due date in a current plan (for the reminder task)."""
+    today = today or timezone.localdate()
+    return Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES, due_date__lt=today,
+                                  plan__status=PlanStatus.ACTIVE)
+
+
+def missed_evaluations(today: date | None = None) -> QuerySet[EvaluationDate]:
+    today = today or timezone.localdate()
+    return EvaluationDate.objects.filter(held_on__isnull=True, date__lt=today, plan__status=PlanStatus.ACTIVE)
+
+
+def measures_due_for_evaluation(family: Family, until: date) -> list[Measure]:
+    """Open measures of the family's current plan to look at by ``until``: all open measures when an
+    evaluation falls on or before ``until``, otherwise those whose due date does. Each carries
+    ``evaluation_date`` (used by the meetings app to build an agenda)."""
+    plan = current_plan(family)
+    if plan is None:
+        return []
+    occasion = plan.evaluation_dates.filter(held_on__isnull=True, date__lte=until).order_by("date").first()
+    out = []
+    for m in plan.measures.filter(status__in=OPEN_MEASURE_STATUSES).order_by("due_date", "pk"):
+        day = occasion.date if occasion else None
+        if m.due_date and m.due_date <= until:
+            day = min(day, m.due_date) if day else m.due_date
+        if day is not None:
+            m.evaluation_date = day
+            out.append(m)
+    return sorted(out, key=lambda m: m.evaluation_date)
+
+
+# --- versions ------------------------------------------------------------------------------------------
+
+def versions(plan: Plan) -> QuerySet[PlanVersion]:
+    return plan.versions.select_related("author").order_by("-number")
+
+
+def version_as_of(plan: Plan, day: date) -> PlanVersion | None:
+    """The plan as it was at the end of ``day`` (the last version saved on or before that day)."""
+    end = timezone.make_aware(datetime.combine(day, time.max))
+    return plan.versions.filter(created_at__lte=end).order_by("-number").first()
+
+
+def approvals(plan: Plan) -> QuerySet[PlanApproval]:
+    return plan.approvals.select_related("plan_version", "approved_by")
+
+
+def goals(plan: Plan) -> list[Goal]:
+    return list(plan.goals.filter(archived=False))
+
+
+def participants(plan: Plan) -> QuerySet[Participant]:
+    return plan.participants.filter(left_at__isnull=True)

@@ -1,0 +1,88 @@
+"""The family's data as a download (GDPR access and portability).
+
+A zip with ``sammendrag.pdf`` (a readable summary), ``data.json`` (every object of the family in every
+app, found generically: every model with a ``family`` foreign key, serialised with Django's
+serializers) and ``LESMEG.txt`` (README: what is in it and which information categories the policy
+leaves out for the person downloading, e.g. the coordinator's working notes).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter
+from typing import Any
+
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from los.access.models import Category
+from los.access.policy import Action, decide, resolve
+from los.accounts.models import User
+from los.families.models import Family
+from los.portal import selectors
+
+
+def collect(family: Family, user: User) -> tuple[list[dict[str, Any]], Counter, dict[str, int]]:
+    """(serialised objects the user may view, count per model label, hidden object count per category)."""
+    included: list[dict[str, Any]] = []
+    counts: Counter = Counter()
+    hidden: dict[str, int] = {}
+    for model, objects in selectors.family_objects(family).items():
+        visible = []
+        for obj in objects:
+            if decide(user, Action.VIEW, obj).allowed:
+                visible.append(obj)
+            else:
+                category = str(resolve(obj)[1])
+                hidden[category] = hidden.get(category, 0) + 1
+        if visible:
+            included.extend(json.loads(serializers.serialize("json", visible)))
+            counts[model._meta.label] += len(visible)
+    return included, counts, hidden
+
+
+def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
+    from weasyprint import HTML
+
+    objects, counts, hidden = collect(family, user)
+    now = timezone.now()
+    hidden_labels = [(Category(c).label, n) for c, n in sorted(hidden.items())]
+    with translation.override(lang):
+        context = {
+            "family": family, "now": now, "story": selectors.story_for(family)
+            if decide(user, Action.VIEW, family, Category.STORY).allowed else None,
+            "members": list(family.members.all()) if decide(user, Action.VIEW, family).allowed else [],
+            "children": list(family.children.all()),
+            "counts": sorted(counts.items()), "hidden": hidden_labels,
+        }
+        html = render_to_string("portal/download_summary.html", context)
+        pdf = HTML(string=html).write_pdf()
+        readme_lines = [
+            _("Data about %(family)s in Los, downloaded %(when)s.") % {
+                "family": family.display_name, "when": timezone.localtime(now).strftime("%d.%m.%Y %H:%M")},
+            "",
+            _("sammendrag.pdf: a readable summary."),
+            _("data.json: every object about the family, machine-readable (Django JSON format)."),
+            "",
+        ]
+        if hidden_labels:
+            readme_lines.append(_("Not included, because the rules for access do not let you see it:"))
+            readme_lines += [f"- {label} ({n})" for label, n in hidden_labels]
+        else:
+            readme_lines.append(_("Everything about the family is included."))
+        readme = "\n".join(str(line) for line in readme_lines) + "\n"
+    payload = {
+        "family": family.pk, "exported_at": now, "exported_by": user.username,
+        "hidden_categories": sorted(hidden), "objects": objects,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("LESMEG.txt", readme)
+        archive.writestr("sammendrag.pdf", pdf)
+        archive.writestr("data.json", json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+    return buffer.getvalue()

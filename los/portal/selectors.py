@@ -1,0 +1,208 @@
+"""Queries for the family portal. The caller has authorized VIEW of the family; each card of the
+overview asks the policy again for its own information category."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from los.access.models import Category
+from los.access.policy import Action, decide, is_young_person
+from los.accounts.models import User
+from los.families.models import GUARDIAN_RELATIONS, CoordinatorAssignment, Family, FamilyMember
+from los.portal.models import FamilyStory, Message, MessageRead
+
+#: Navigator entries for siblings and carers shown on the siblings page.
+SIBLING_OFFERS = ("sosken_tilbud", "foreldrekurs", "pararendeopplaering", "avlastning")
+NAVIGATOR_LIMIT = 5
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def story_for(family: Family) -> FamilyStory | None:
+    """The family's story, or None when nothing is written yet. Handover summaries put it first; the
+    caller must have authorized VIEW of the STORY category."""
+    story = FamilyStory.objects.filter(family=family).first()
+    return None if story is None or story.is_empty else story
+
+
+def current_coordinators(family: Family, today: date | None = None) -> list[User]:
+    today = today or timezone.localdate()
+    rows = CoordinatorAssignment.objects.filter(family=family, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gt=today)).select_related("coordinator")
+    return [r.coordinator for r in rows if r.coordinator.is_active]
+
+
+def message_participants(family: Family) -> list[User]:
+    """Everybody in the family's message thread: guardians and young people (16+) with a log-in, and the
+    family's current barnekoordinator."""
+    users: dict[int, User] = {}
+    for member in FamilyMember.objects.filter(family=family, user__isnull=False,
+                                              relation__in=list(GUARDIAN_RELATIONS)).select_related("user"):
+        if member.is_guardian and member.user.is_active:
+            users[member.user.pk] = member.user
+    for child in family.children.filter(user__isnull=False).select_related("user"):
+        if is_young_person(child) and child.user.is_active:
+            users[child.user.pk] = child.user
+    for coordinator in current_coordinators(family):
+        users[coordinator.pk] = coordinator
+    return list(users.values())
+
+
+def thread(family: Family, user: User) -> list[Message]:
+    """The family's messages, oldest first, each with ``unread`` for ``user`` and ``read_by`` (names)."""
+    messages = list(Message.objects.filter(family=family).select_related("sender").prefetch_related(
+        "receipts__recipient"))
+    for m in messages:
+        m.unread = any(r.recipient_id == user.pk and r.read_at is None for r in m.receipts.all())
+        m.read_by = [r.recipient.get_full_name() or r.recipient.username for r in m.receipts.all() if r.read_at]
+    return messages
+
+
+def unread_count(family: Family, user: User) -> int:
+    return MessageRead.objects.filter(family=family, recipient=user, read_at__isnull=True).count()
+
+
+def siblings_and_carers(family: Family) -> list[FamilyMember]:
+    """Family members whose own needs the family records: siblings and guardians (as carers)."""
+    return [m for m in FamilyMember.objects.filter(family=family)
+            if m.relation == "sibling" or m.is_guardian]
+
+
+def sibling_offers(lang: str) -> list[dict[str, str]]:
+    """The catalogue's texts for offers to siblings and carers."""
+    catalog = _optional("los.navigator.catalog")
+    if catalog is None:
+        return []
+    loaded = catalog.load_catalog()
+    out = []
+    for entry_id in SIBLING_OFFERS:
+        try:
+            entry = loaded.entry(entry_id)
+        except KeyError:
+            continue
+        texts = entry.texts or {}
+        out.append({
+            "id": entry_id,
+            "name": entry.names.get(lang) or entry.names.get("nb", entry_id),
+            "summary": (texts.get("summary") or {}).get(lang, ""),
+            "how_to_apply": (texts.get("how_to_apply") or {}).get(lang, ""),
+        })
+    return out
+
+
+# --- the overview ---------------------------------------------------------------------------------
+
+@dataclass
+class Overview:
+    family: Family
+    allowed: dict[str, bool]
+    coordinators: list[User] = field(default_factory=list)
+    next_meeting: Any = None
+    actions: list[Any] = field(default_factory=list)
+    goals: list[Any] = field(default_factory=list)
+    plan: Any = None
+    services: dict[str, Any] | None = None
+    transitions: list[Any] = field(default_factory=list)
+    suggestions: list[Any] = field(default_factory=list)
+    story: FamilyStory | None = None
+    unread: int = 0
+    family_side: bool = False
+
+
+CARD_CATEGORIES = {
+    "coordinator": Category.CASE,
+    "meetings": Category.MEETINGS,
+    "plan": Category.PLAN,
+    "services": Category.SERVICES,
+    "transitions": Category.CASE,
+    "navigator": Category.HEALTH,
+    "story": Category.STORY,
+    "messages": Category.MESSAGES,
+}
+
+
+def overview(family: Family, user: User, lang: str, today: date | None = None) -> Overview:
+    """Everything the overview shows, card by card, each only when the policy lets ``user`` view it."""
+    today = today or timezone.localdate()
+    allowed = {card: decide(user, Action.VIEW, family, cat).allowed for card, cat in CARD_CATEGORIES.items()}
+    base = decide(user, Action.VIEW, family)
+    data = Overview(family=family, allowed=allowed, family_side=base.basis in ("guardian", "young_person"))
+    if allowed["coordinator"]:
+        data.coordinators = current_coordinators(family, today)
+    meetings = _optional("los.meetings.selectors")
+    if allowed["meetings"] and meetings is not None:
+        upcoming, _past = meetings.family_meetings(family)
+        data.next_meeting = upcoming[0] if upcoming else None
+        data.actions = meetings.family_actions(family, family_side=data.family_side)
+        for action in data.actions:
+            action.overdue = bool(action.due_date and action.due_date < today)
+    plans = _optional("los.plans.selectors")
+    if allowed["plan"] and plans is not None:
+        plan = family.plans.filter(closed_at__isnull=True).order_by("-created_at").first() \
+            if hasattr(family, "plans") else None
+        if plan is not None:
+            page = plans.plan_page(plan, today)
+            data.plan = plan
+            data.goals = page["goals"]
+            for goal in data.goals:
+                done = [m for m in goal.plan_measures if not m.is_open]
+                goal.done_count, goal.total_count = len(done), len(goal.plan_measures)
+    servicemap = _optional("los.servicemap.selectors")
+    if allowed["services"] and servicemap is not None:
+        data.services = servicemap.family_summary(family, today)
+    if allowed["transitions"] and meetings is not None:
+        data.transitions = meetings.upcoming_transitions(family, today)
+    data.suggestions = _navigator(family, today, lang) if allowed["navigator"] else []
+    if allowed["story"]:
+        data.story = story_for(family)
+    if allowed["messages"]:
+        data.unread = unread_count(family, user)
+    return data
+
+
+def _navigator(family: Family, today: date, lang: str) -> list[Any]:
+    nav = _optional("los.navigator.selectors")
+    engine = _optional("los.navigator.engine")
+    if nav is None or engine is None or not hasattr(nav, "profile_for_family"):
+        return []
+    try:
+        profile = nav.profile_for_family(family, today)
+        result = engine.evaluate(profile, today, lang)
+    except (ValueError, engine.ProfileError):
+        return []
+    likely = [s for s in result.suggestions if s.relevance == "likely"]
+    return sorted(likely, key=lambda s: s.priority)[:NAVIGATOR_LIMIT]
+
+
+# --- the data download ----------------------------------------------------------------------------
+
+def family_models() -> list[type[Model]]:
+    """Every model with a ``family`` foreign key to families.Family (Family itself first)."""
+    found: list[type[Model]] = [Family]
+    for model in apps.get_models():
+        f = next((f for f in model._meta.get_fields() if f.name == "family" and f.concrete), None)
+        if f is not None and f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model is Family:
+            found.append(model)
+    return found
+
+
+def family_objects(family: Family) -> dict[type[Model], list[Model]]:
+    out: dict[type[Model], list[Model]] = {}
+    for model in family_models():
+        if model is Family:
+            out[model] = [family]
+        else:
+            out[model] = list(model._default_manager.filter(family=family).order_by("pk"))
+    return out

@@ -1,0 +1,153 @@
+"""Pages of the family portal. Thin: load, authorize, call a selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from los.access.guard import access, authorize
+from los.access.models import Category
+from los.access.policy import Action, can
+from los.families.models import Family
+from los.portal import download as portal_download
+from los.portal import selectors, services
+from los.portal.forms import MessageForm, NeedsForm, StoryForm
+from los.portal.models import FamilyStory, Message
+from los.servicemap import uploads
+
+
+def _lang() -> str:
+    lang = (get_language() or "nb")[:2]
+    return lang if lang in ("nb", "nn", "en") else "nb"
+
+
+@access("family")
+@login_required
+def overview(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_object_or_404(Family, pk=family_pk)
+    authorize(request, Action.VIEW, family)
+    data = selectors.overview(family, request.user, _lang())
+    return render(request, "portal/overview.html", {
+        "family": family, "o": data, "today": timezone.localdate(),
+        "can_download": can(request.user, Action.EXPORT, family) and data.family_side,
+    })
+
+
+@access("family")
+@login_required
+@require_http_methods(["GET", "POST"])
+def story(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_object_or_404(Family, pk=family_pk)
+    instance = FamilyStory.objects.filter(family=family).first() or FamilyStory(
+        family=family, municipality=family.municipality, version=0)
+    probe = instance if instance.pk else FamilyStory(family=family, municipality=family.municipality)
+    authorize(request, Action.VIEW, probe)
+    if request.method == "POST":
+        authorize(request, Action.CHANGE, probe)
+    may_change = can(request.user, Action.CHANGE, probe)
+    editing = may_change and (request.method == "POST" or request.GET.get("endre") == "1")
+    form = None
+    if editing:
+        if request.method == "POST":
+            form = StoryForm(request.POST, instance=FamilyStory(family=family, municipality=family.municipality))
+            if form.is_valid():
+                try:
+                    services.save_story(family, request.user, form.cleaned_data, form.cleaned_data["version"])
+                except services.StoryConflictError as conflict:
+                    form.add_error(None, str(conflict))
+                    instance = conflict.current
+                    form.data = form.data.copy()
+                    form.data["version"] = instance.version  # saving again keeps what this person wrote
+                else:
+                    messages.success(request, _("Our story is saved."))
+                    return redirect("portal:story", family.pk)
+        else:
+            form = StoryForm(instance=instance, initial={"version": instance.version})
+    return render(request, "portal/story.html", {
+        "family": family, "story": instance if instance.pk else None, "form": form, "may_change": may_change,
+        "saved": instance if instance.pk else None,
+    })
+
+
+@access("family")
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_thread(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_object_or_404(Family, pk=family_pk)
+    authorize(request, Action.VIEW, family, Category.MESSAGES)
+    form = MessageForm()
+    if request.method == "POST":
+        authorize(request, Action.CONTRIBUTE, family, Category.MESSAGES)
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.send_message(family, request.user, form.cleaned_data["body"],
+                                  form.cleaned_data.get("attachment"), form.checked)
+            messages.success(request, _("Your message is sent."))
+            return redirect("portal:messages", family.pk)
+    thread = selectors.thread(family, request.user)
+    services.mark_read(family, request.user)
+    return render(request, "portal/messages.html", {
+        "family": family, "thread": thread, "form": form,
+        "participants": selectors.message_participants(family),
+        "allowed_types": f"{uploads.allowed_types_text()}, {filesizeformat(uploads.max_upload_bytes())}",
+    })
+
+
+@access("family")
+@login_required
+@require_http_methods(["GET", "POST"])
+def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_object_or_404(Family, pk=family_pk)
+    authorize(request, Action.VIEW, family)
+    members = selectors.siblings_and_carers(family)
+    may_change = can(request.user, Action.CHANGE, family, Category.STORY)
+    form = NeedsForm(members=members)
+    if request.method == "POST":
+        authorize(request, Action.CHANGE, family, Category.STORY)
+        form = NeedsForm(request.POST, members=members)
+        if form.is_valid():
+            services.save_needs(members, form.needs())
+            messages.success(request, _("The needs are saved."))
+            return redirect("portal:needs", family.pk)
+    return render(request, "portal/needs.html", {
+        "family": family, "form": form, "members": members, "may_change": may_change,
+        "offers": selectors.sibling_offers(_lang()),
+    })
+
+
+@access("family")
+@login_required
+def download(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = get_object_or_404(Family, pk=family_pk)
+    authorize(request, Action.EXPORT, family)
+    content = portal_download.build_zip(family, request.user, _lang())
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="los-familie-{family.pk}.zip"'
+    return response
+
+
+@access("family")
+@login_required
+def attachment(request: HttpRequest, message_pk: int) -> HttpResponse:
+    """Serve a message's attachment as a download, only through the access policy (EXPORT)."""
+    message = get_object_or_404(Message.objects.select_related("family"), pk=message_pk)
+    authorize(request, Action.EXPORT, message)
+    if not message.attachment:
+        raise Http404
+    try:
+        handle = message.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=message.attachment_name or "vedlegg",
+                            content_type=message.attachment_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,101 @@
+"""Letters: the decision letter (PDF, WeasyPrint) and the draft preliminary reply, in the family's language.
+
+Every letter is rendered inside ``translation.override(family.preferred_language)`` (bokmål, nynorsk or
+English), so the family reads it in its own written language whatever language the caseworker uses.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from los.core.deadlines import (
+    APPEAL_RULES,
+    AppealBody,
+    AppealRule,
+    preliminary_reply_due,
+    resolve_legal_basis,
+)
+from los.core.models import CoordinatingUnit
+from los.families.models import Family
+from los.referrals.models import Request, Vedtak
+
+LETTER_LANGUAGES = ("nb", "nn", "en")
+
+APPEAL_BODY_LABELS: dict[str, str | Promise] = {
+    AppealBody.STATSFORVALTEREN: _("the county governor (Statsforvalteren)"),
+    AppealBody.NAV_KLAGEINSTANS: _("NAV's appeal unit (Nav klageinstans)"),
+    AppealBody.MUNICIPAL_APPEALS_BOARD: _("the municipality's appeals board"),
+    AppealBody.COUNTY_APPEALS_BOARD: _("the county's appeals board"),
+    AppealBody.SUPERIOR_BODY: _("the body immediately above the one that decided"),
+}
+
+
+def letter_language(family: Family) -> str:
+    return family.preferred_language if family.preferred_language in LETTER_LANGUAGES else "nb"
+
+
+def unit_of(family: Family) -> CoordinatingUnit | None:
+    return family.municipality.coordinating_units.order_by("pk").first()
+
+
+def appeal_body_label(code: str) -> str:
+    return str(APPEAL_BODY_LABELS.get(code, code))
+
+
+def appeal_law(vedtak: Vedtak) -> str:
+    """The citation of the appeal-deadline rule, e.g. "pasient- og brukerrettighetsloven § 7-5"."""
+    try:
+        return APPEAL_RULES[AppealRule(vedtak.appeal_rule)].law_reference
+    except ValueError:
+        return ""
+
+
+def _decision_context(vedtak: Vedtak) -> dict:
+    family = vedtak.family
+    return {
+        "appeal_law": appeal_law(vedtak),
+        "decision_law": resolve_legal_basis(vedtak.legal_basis).law_reference,
+        "vedtak": vedtak,
+        "family": family,
+        "municipality": family.municipality,
+        "unit": unit_of(family),
+        "children": list(family.children.all()),
+        "addressees": [m for m in family.members.all() if m.is_guardian],
+        "appeal_body": appeal_body_label(vedtak.appeal_body),
+        "request": vedtak.request,
+        "today": timezone.localdate(),
+    }
+
+
+def decision_html(vedtak: Vedtak) -> str:
+    with translation.override(letter_language(vedtak.family)):
+        return render_to_string("referrals/letters/decision.html", _decision_context(vedtak))
+
+
+def decision_pdf(vedtak: Vedtak) -> bytes:
+    """The decision letter as PDF bytes. No external resources are fetched (the styles are inline)."""
+    from weasyprint import HTML  # imported here: WeasyPrint is slow to import
+
+    return HTML(string=decision_html(vedtak), base_url=None).write_pdf()
+
+
+def proposed_answer_date(request: Request, today: date | None = None) -> date:
+    """A suggested date for the answer, for the caseworker to adjust: two weeks after the one-month point
+    or after today, whichever is later."""
+    today = today or timezone.localdate()
+    return max(today, preliminary_reply_due(request.received)) + timedelta(days=14)
+
+
+def preliminary_reply_draft(request: Request, expected_by: date, caseworker_name: str = "") -> str:
+    """The draft foreløpig svar (fvl § 11 a) as plain text in the family's language."""
+    family = request.family
+    with translation.override(letter_language(family)):
+        return render_to_string("referrals/letters/preliminary_reply.txt", {
+            "request": request, "family": family, "unit": unit_of(family), "expected_by": expected_by,
+            "caseworker_name": caseworker_name, "today": timezone.localdate(),
+        }).strip()

@@ -1,0 +1,273 @@
+"""Forms for the service map. They only parse and check input; the rules are in services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from los.core import deadlines
+from los.families.models import Family
+from los.servicemap import catalog, uploads
+from los.servicemap.models import (
+    AppealOutcome,
+    AppealStatus,
+    Application,
+    Decision,
+    DocumentKind,
+    EntryState,
+    ExtentPer,
+    ExtentUnit,
+    Need,
+    NeedResponse,
+    NeedSource,
+    NeedStatus,
+    Sector,
+    ServiceEntry,
+)
+from los.servicemap.selectors import providers_for
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class StyledForm(forms.Form):
+    """Adds Designsystemet classes to every widget."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            widget.attrs.setdefault("class", "ds-input")
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _blank(choices, label="—") -> list:
+    return [("", label), *choices]
+
+
+def _child_field(family: Family) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=family.children.all(), required=False, label=_("For whom"),
+                                  empty_label=_("The whole family"))
+
+
+def _provider_field(family: Family, label, help_text="") -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=providers_for(family), required=False, label=label,
+                                  empty_label=_("Not in the list"), help_text=help_text)
+
+
+class EntryForm(StyledForm):
+    catalog_id = forms.ChoiceField(label=_("Right or benefit"), required=False,
+                                   help_text=_("From the navigator’s catalogue. Leave empty and write a name if "
+                                               "it is not in the list."))
+    title = forms.CharField(label=_("Name"), max_length=200, required=False,
+                            help_text=_("As the family calls it, for example “Respite at Solsikken”."))
+    state = forms.ChoiceField(label=_("State"), choices=EntryState.choices, initial=EntryState.CONSIDERED)
+    sector = forms.ChoiceField(label=_("Sector"), required=False,
+                               choices=_blank(Sector.choices, _("Find from the provider or the catalogue")))
+    provider_name = forms.CharField(label=_("Provider, if not in the list"), max_length=200, required=False)
+    extent_amount = forms.DecimalField(label=_("Extent (amount)"), required=False, max_digits=9, decimal_places=1,
+                                       min_value=0)
+    extent_unit = forms.ChoiceField(label=_("Unit"), required=False, choices=_blank(ExtentUnit.choices))
+    extent_per = forms.ChoiceField(label=_("Per"), required=False, choices=_blank(ExtentPer.choices))
+    extent_note = forms.CharField(label=_("About the extent"), max_length=200, required=False,
+                                  help_text=_("For example “every other weekend and one week in summer”."))
+    period_from = forms.DateField(label=_("Granted from"), required=False, widget=DateInput)
+    period_to = forms.DateField(label=_("Granted until"), required=False, widget=DateInput,
+                                help_text=_("For a time-limited decision. Los reminds you to apply for renewal."))
+    renewal_notice_months = forms.IntegerField(
+        label=_("Remind me this many months before the end"), required=False, min_value=1, max_value=12,
+        help_text=_("Empty: the usual 3 months."))
+    contact_name = forms.CharField(label=_("Contact person at the provider"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Contact’s phone"), max_length=30, required=False)
+    contact_email = forms.EmailField(label=_("Contact’s e-mail"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, family: Family, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["catalog_id"].choices = _blank(catalog.choices(), _("Not in the catalogue"))
+        self.fields["child"] = _child_field(family)
+        self.fields["provider"] = _provider_field(family, _("Service provider"))
+        self.fields["child"].widget.attrs["class"] = "ds-input"
+        self.fields["provider"].widget.attrs["class"] = "ds-input"
+        self.order_fields(["catalog_id", "title", "state", "child", "provider", "provider_name", "sector"])
+
+    @staticmethod
+    def initial_for(entry: ServiceEntry) -> dict:
+        return {name: getattr(entry, name) for name in (
+            "catalog_id", "title", "state", "sector", "provider_name", "extent_amount", "extent_unit", "extent_per",
+            "extent_note", "period_from", "period_to", "renewal_notice_months", "contact_name", "contact_phone",
+            "contact_email", "notes", "version")} | {"child": entry.child_id, "provider": entry.provider_id}
+
+
+class EntryUpdateForm(VersionMixin, EntryForm):
+    pass
+
+
+class ApplicationForm(StyledForm):
+    sent_on = forms.DateField(label=_("Date sent"), widget=DateInput, initial=timezone.localdate)
+    reference = forms.CharField(label=_("The agency’s case number"), max_length=60, required=False)
+    expected_processing_days = forms.IntegerField(
+        label=_("Expected processing time (days)"), required=False, min_value=1, max_value=730,
+        help_text=_("If the agency has said how long it will take. Leave empty to use the usual time."))
+    preliminary_reply_on = forms.DateField(label=_("Preliminary reply received"), required=False, widget=DateInput,
+                                           help_text=_("A letter saying the application is received and when "
+                                                       "to expect an answer (foreløpig svar)."))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @staticmethod
+    def initial_for(app: Application) -> dict:
+        return {k: getattr(app, k) for k in ("sent_on", "reference", "expected_processing_days",
+                                            "preliminary_reply_on", "notes", "version")}
+
+
+class ApplicationUpdateForm(VersionMixin, ApplicationForm):
+    pass
+
+
+def _legal_basis_help():
+    return _("As written in the decision letter, for example “ftrl § 6-4”, “hol § 3-6”, “pbrl § 2-5 c” "
+             "or “fvl § 29”. The appeal deadline follows from it.")
+
+
+class DecisionForm(VersionMixin, StyledForm):
+    decision = forms.ChoiceField(label=_("What does the decision say?"),
+                                 choices=_blank([c for c in Decision.choices if c[0] != Decision.PENDING]))
+    decision_received_on = forms.DateField(
+        label=_("Date the decision reached the family"), widget=DateInput, required=False, initial=timezone.localdate,
+        help_text=_("The appeal deadline runs from this day. For digital post: the day it arrived in the mailbox. "
+                    "Leave empty if you do not know."))
+    decision_on = forms.DateField(label=_("Date on the decision letter"), widget=DateInput, required=False)
+    legal_basis = forms.CharField(label=_("Legal basis of the decision"), max_length=200, required=False)
+    period_from = forms.DateField(label=_("Granted from"), required=False, widget=DateInput)
+    period_to = forms.DateField(label=_("Granted until"), required=False, widget=DateInput)
+    extent_amount = forms.DecimalField(label=_("Granted extent (amount)"), required=False, max_digits=9,
+                                       decimal_places=1, min_value=0)
+    extent_unit = forms.ChoiceField(label=_("Unit"), required=False, choices=_blank(ExtentUnit.choices))
+    extent_per = forms.ChoiceField(label=_("Per"), required=False, choices=_blank(ExtentPer.choices))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].help_text = _legal_basis_help()
+        self.fields["legal_basis"].widget.attrs["list"] = "servicemap-legal-bases"
+
+    @staticmethod
+    def initial_for(app: Application) -> dict:
+        entry = app.entry
+        return {"decision": "" if app.decision == Decision.PENDING else app.decision,
+                "decision_received_on": app.decision_received_on or timezone.localdate(),
+                "decision_on": app.decision_on,
+                "legal_basis": app.legal_basis or catalog.usual_legal_basis(entry.catalog_id),
+                "period_from": entry.period_from, "period_to": entry.period_to,
+                "extent_amount": entry.extent_amount, "extent_unit": entry.extent_unit,
+                "extent_per": entry.extent_per, "version": app.version}
+
+
+def legal_basis_suggestions() -> list[str]:
+    """Law references for the legal-basis field's list of suggestions."""
+    refs = [basis.law_reference for basis in deadlines.DECISION_BASES.values()]
+    refs += [spec.law_reference for spec in deadlines.APPEAL_RULES.values()]
+    return sorted(set(refs))
+
+
+class NoAppealForm(VersionMixin, StyledForm):
+    no_appeal = forms.BooleanField(label=_("The family will not appeal this decision"), required=False)
+
+
+class AppealForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status"), initial=AppealStatus.SENT,
+                               choices=[(AppealStatus.PREPARING, AppealStatus.PREPARING.label),
+                                        (AppealStatus.SENT, AppealStatus.SENT.label)])
+    sent_on = forms.DateField(label=_("Date sent"), widget=DateInput, required=False, initial=timezone.localdate)
+    sent_to = forms.CharField(label=_("Sent to"), max_length=200, required=False,
+                              help_text=_("The appeal goes to the body that made the decision."))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealUpdateForm(VersionMixin, StyledForm):
+    status = forms.ChoiceField(label=_("Status"), choices=AppealStatus.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=AppealOutcome.choices)
+    sent_on = forms.DateField(label=_("Date sent"), widget=DateInput, required=False)
+    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=DateInput, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("For example “Decision on respite care, March”."))
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices, initial=DocumentKind.DECISION)
+    application = forms.ModelChoiceField(queryset=Application.objects.none(), required=False,
+                                         label=_("Belongs to the application"), empty_label=_("None in particular"))
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, entry: ServiceEntry, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = entry.applications.all()
+        self.fields["application"].label_from_instance = lambda app: app.sent_on.strftime("%d.%m.%Y")
+        self.fields["application"].widget.attrs["class"] = "ds-input"
+        self.fields["file"].help_text = _("%(types)s, at most %(size)s.") % {
+            "types": uploads.allowed_types_text(), "size": _filesize(uploads.max_upload_bytes())}
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.txt,.docx,.odt"
+        self.fields["file"].error_messages.update({
+            "empty": uploads.empty_message(), "required": _("Choose a file to upload."),
+            "invalid": _("No file came through. Choose the file again.")})
+
+
+def _filesize(value: int) -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return filesizeformat(value)
+
+
+class NeedForm(StyledForm):
+    description = forms.CharField(label=_("The need"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("In the family’s words where you can."))
+    source = forms.ChoiceField(label=_("Where the need came from"), choices=NeedSource.choices,
+                               initial=NeedSource.COORDINATOR)
+    provider_name = forms.CharField(label=_("Service asked, if not in the list"), max_length=200, required=False)
+
+    def __init__(self, *args, family: Family, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"] = _child_field(family)
+        self.fields["provider"] = _provider_field(family, _("Service asked to take it"),
+                                                  _("Leave empty if no service has been asked yet."))
+        for name in ("child", "provider"):
+            self.fields[name].widget.attrs["class"] = "ds-input"
+        self.order_fields(["description", "source", "child", "provider", "provider_name"])
+
+
+class NeedUpdateForm(VersionMixin, StyledForm):
+    description = forms.CharField(label=_("The need"), widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
+
+    @staticmethod
+    def initial_for(need: Need) -> dict:
+        return {"description": need.description, "status": need.status, "version": need.version}
+
+
+class AskServiceForm(StyledForm):
+    provider_name = forms.CharField(label=_("Service, if not in the list"), max_length=200, required=False)
+    asked_on = forms.DateField(label=_("Asked on"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, family: Family, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"] = _provider_field(family, _("Service asked"))
+        self.fields["provider"].widget.attrs["class"] = "ds-input"
+        self.order_fields(["provider", "provider_name", "asked_on"])
+
+
+class AnswerForm(StyledForm):
+    response = forms.ChoiceField(label=_("The service’s answer"), choices=NeedResponse.choices)
+    response_note = forms.CharField(label=_("What the service said"), max_length=500, required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    responded_on = forms.DateField(label=_("Answered on"), widget=DateInput, required=False,
+                                   initial=timezone.localdate)

@@ -1,0 +1,499 @@
+"""Pages of the service map. Thin: load, authorize, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from los.access.guard import access, authorize, record_list_view
+from los.access.models import Category
+from los.access.policy import Action, can
+from los.families.models import Family
+from los.servicemap import forms, selectors, services, uploads
+from los.servicemap.models import (
+    Appeal,
+    Application,
+    Document,
+    EntryState,
+    Need,
+    NeedRequest,
+    Notification,
+    ServiceEntry,
+)
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _family(pk: int) -> Family:
+    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
+
+
+def _apply_errors(form: djforms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _conflict(form: djforms.Form, current_version: int) -> None:
+    """Keep what the user typed, move the form to the current version and explain the conflict."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(current_version)
+    form.data = data
+
+
+def _run(form: djforms.Form, action, current_version=None) -> Any:
+    """Call a service with the form; on a ValidationError put the messages on the form."""
+    try:
+        return action()
+    except services.ConflictError as exc:
+        _apply_errors(form, exc)
+        if current_version is not None:
+            _conflict(form, current_version())
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+    return None
+
+
+def _clean(form: djforms.Form, *names: str) -> dict:
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    return {k: data.get(k) for k in names} if names else data
+
+
+def _version(form: djforms.Form) -> int | None:
+    return form.cleaned_data.get("version")
+
+
+# --------------------------------------------------------------------------------------------------
+# the family's map
+# --------------------------------------------------------------------------------------------------
+
+
+def _render_family_map(request: HttpRequest, family: Family, bound: dict | None = None,
+                       status: int = 200) -> HttpResponse:
+    bound = bound or {}
+    today = timezone.localdate()
+    data = selectors.family_map(family, today)
+    can_change = can(request.user, Action.CHANGE, family, Category.SERVICES)
+    ownerless = selectors.ownerless_needs(family)
+    owned = selectors.owned_open_needs(family)
+    for need in [*ownerless, *owned]:
+        need.ask_form = bound.get(("ask", need.pk)) or forms.AskServiceForm(family=family, prefix=f"ask-{need.pk}")
+        need.update_form = bound.get(("need", need.pk)) or forms.NeedUpdateForm(
+            initial=forms.NeedUpdateForm.initial_for(need), prefix=f"need-{need.pk}")
+        need.can_change = can_change
+        for row in need.requests.all():
+            row.can_answer = can_change or can(request.user, Action.CHANGE, row)
+            row.answer_form = bound.get(("answer", row.pk)) or forms.AnswerForm(
+                prefix=f"answer-{row.pk}", initial={"response": row.response, "response_note": row.response_note})
+    notifications = list(selectors.notifications_for(request.user, family, unread_only=True)[:20])
+    context = {
+        "family": family,
+        "map": data,
+        "sectors": data.sectors,
+        "legend": [(value, label, selectors.STATE_ICONS[value]) for value, label in EntryState.choices],
+        "can_change": can_change,
+        "ownerless": ownerless,
+        "owned": owned,
+        "closed_needs": selectors.closed_needs(family),
+        "entry_form": bound.get("entry") or forms.EntryForm(family=family, prefix="entry"),
+        "need_form": bound.get("new_need") or forms.NeedForm(family=family, prefix="new-need"),
+        "open_key": next(iter(bound), None),
+        "notifications": notifications,
+        "today": today,
+    }
+    return render(request, "servicemap/family_map.html", context, status=status)
+
+
+@access("family")
+@login_required
+def family_map(request: HttpRequest, family_pk: int) -> HttpResponse:
+    """The visual map: the family in the centre, services around it by sector, and the list/table."""
+    family = _family(family_pk)
+    authorize(request, Action.VIEW, family, Category.SERVICES)
+    return _render_family_map(request, family)
+
+
+@access("family")
+@login_required
+@require_POST
+def entry_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = _family(family_pk)
+    authorize(request, Action.CHANGE, family, Category.SERVICES)
+    form = forms.EntryForm(request.POST, family=family, prefix="entry")
+    if form.is_valid():
+        entry = _run(form, lambda: services.create_entry(family, request.user, **_clean(form)))
+        if entry is not None:
+            messages.success(request, _("“%(name)s” is on the service map.") % {"name": entry.name})
+            return HttpResponseRedirect(reverse("servicemap:entry_detail", args=[entry.pk]))
+    return _render_family_map(request, family, {"entry": form}, status=400)
+
+
+# --------------------------------------------------------------------------------------------------
+# one service: details, applications, decisions, appeals, documents
+# --------------------------------------------------------------------------------------------------
+
+
+def _entry(pk: int) -> ServiceEntry:
+    return get_object_or_404(ServiceEntry.objects.select_related("family", "family__municipality"), pk=pk)
+
+
+def _render_entry(request: HttpRequest, entry: ServiceEntry, bound: dict | None = None,
+                  status: int = 200) -> HttpResponse:
+    bound = bound or {}
+    today = timezone.localdate()
+    family = entry.family
+    entry = selectors.entry_detail(entry, today)
+    can_change = can(request.user, Action.CHANGE, entry)
+    for app in entry.application_list:
+        app.update_form = bound.get(("application", app.pk)) or forms.ApplicationUpdateForm(
+            initial=forms.ApplicationForm.initial_for(app), prefix=f"app-{app.pk}")
+        app.decision_form = bound.get(("decision", app.pk)) or forms.DecisionForm(
+            initial=forms.DecisionForm.initial_for(app), prefix=f"decision-{app.pk}")
+        app.no_appeal_form = forms.NoAppealForm(initial={"no_appeal": not app.no_appeal, "version": app.version},
+                                                prefix=f"noappeal-{app.pk}")
+        app.appeal_form = bound.get(("appeal", app.pk)) or forms.AppealForm(prefix=f"appeal-{app.pk}")
+        for appeal in app.appeal_list:
+            appeal.update_form = bound.get(("appeal_update", appeal.pk)) or forms.AppealUpdateForm(
+                prefix=f"appeal-update-{appeal.pk}",
+                initial={"status": appeal.status, "outcome": appeal.outcome, "sent_on": appeal.sent_on,
+                         "outcome_on": appeal.outcome_on, "notes": appeal.notes, "version": appeal.version})
+    show_documents = can(request.user, Action.VIEW, family, Category.DOCUMENTS)
+    documents = []
+    if show_documents:
+        authorize(request, Action.VIEW, family, Category.DOCUMENTS)
+        documents = list(entry.documents.select_related("application", "uploaded_by"))
+    context = {
+        "family": family,
+        "entry": entry,
+        "can_change": can_change,
+        "can_upload": can(request.user, Action.CHANGE, family, Category.DOCUMENTS),
+        "show_documents": show_documents,
+        "documents": documents,
+        "entry_form": bound.get("entry") or forms.EntryUpdateForm(
+            family=family, initial=forms.EntryForm.initial_for(entry), prefix="entry"),
+        "application_form": bound.get("application") or forms.ApplicationForm(prefix="new-app"),
+        "document_form": bound.get("document") or forms.DocumentForm(entry=entry, prefix="doc"),
+        "legal_bases": forms.legal_basis_suggestions(),
+        "open_key": next(iter(bound), None),
+        "today": today,
+    }
+    return render(request, "servicemap/entry_detail.html", context, status=status)
+
+
+def _back(entry: ServiceEntry, anchor: str = "") -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("servicemap:entry_detail", args=[entry.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+@access("family")
+@login_required
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(pk)
+    authorize(request, Action.VIEW, entry)
+    return _render_entry(request, entry)
+
+
+@access("family")
+@login_required
+@require_POST
+def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(pk)
+    authorize(request, Action.CHANGE, entry)
+    form = forms.EntryUpdateForm(request.POST, family=entry.family, prefix="entry")
+    if form.is_valid():
+        saved = _run(form, lambda: services.update_entry(entry, request.user, _version(form), **_clean(form)),
+                     lambda: ServiceEntry.objects.get(pk=entry.pk).version)
+        if saved is not None:
+            messages.success(request, _("The changes are saved."))
+            return _back(saved)
+    return _render_entry(request, entry, {"entry": form}, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(pk)
+    authorize(request, Action.CHANGE, entry)
+    form = forms.ApplicationForm(request.POST, prefix="new-app")
+    if form.is_valid():
+        app = _run(form, lambda: services.create_application(entry, request.user, **_clean(form)))
+        if app is not None:
+            messages.success(request, _("The application is recorded."))
+            return _back(entry, f"application-{app.pk}")
+    return _render_entry(request, entry, {"application": form}, status=400)
+
+
+def _application(pk: int) -> Application:
+    return get_object_or_404(Application.objects.select_related("entry", "entry__family", "family"), pk=pk)
+
+
+@access("family")
+@login_required
+@require_POST
+def application_update(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(pk)
+    authorize(request, Action.CHANGE, app)
+    form = forms.ApplicationUpdateForm(request.POST, prefix=f"app-{app.pk}")
+    if form.is_valid():
+        saved = _run(form, lambda: services.update_application(app, request.user, _version(form), **_clean(form)),
+                     lambda: Application.objects.get(pk=app.pk).version)
+        if saved is not None:
+            messages.success(request, _("The changes are saved."))
+            return _back(app.entry, f"application-{app.pk}")
+    return _render_entry(request, app.entry, {("application", app.pk): form}, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the decision, e.g. "we got the decision today" from the family."""
+    app = _application(pk)
+    authorize(request, Action.CHANGE, app)
+    form = forms.DecisionForm(request.POST, prefix=f"decision-{app.pk}")
+    if form.is_valid():
+        data = _clean(form)
+        saved = _run(form, lambda: services.record_decision(
+            app, request.user, _version(form), decision=data["decision"],
+            decision_received_on=data["decision_received_on"], decision_on=data["decision_on"],
+            legal_basis=data["legal_basis"], period_from=data["period_from"], period_to=data["period_to"],
+            extent_amount=data["extent_amount"], extent_unit=data["extent_unit"], extent_per=data["extent_per"]),
+            lambda: Application.objects.get(pk=app.pk).version)
+        if saved is not None:
+            if saved.appeal_deadline:
+                messages.success(request, _("The decision is recorded. The appeal deadline is %(date)s.")
+                                 % {"date": date_format(saved.appeal_deadline, "DATE_FORMAT")})
+            else:
+                messages.success(request, _("The decision is recorded."))
+            return _back(app.entry, f"application-{app.pk}")
+    return _render_entry(request, app.entry, {("decision", app.pk): form}, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def no_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(pk)
+    authorize(request, Action.CHANGE, app)
+    form = forms.NoAppealForm(request.POST, prefix=f"noappeal-{app.pk}")
+    if form.is_valid():
+        saved = _run(form, lambda: services.set_no_appeal(app, request.user, _version(form),
+                                                           form.cleaned_data["no_appeal"]))
+        if saved is not None:
+            messages.success(request, _("The changes are saved."))
+            return _back(app.entry, f"application-{app.pk}")
+    messages.error(request, _("Someone else changed this while you were working on it. Your changes were not "
+                              "saved: check what is there now and try again."))
+    return _back(app.entry, f"application-{app.pk}")
+
+
+@access("family")
+@login_required
+@require_POST
+def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(pk)
+    authorize(request, Action.CHANGE, app)
+    form = forms.AppealForm(request.POST, prefix=f"appeal-{app.pk}")
+    if form.is_valid():
+        appeal = _run(form, lambda: services.create_appeal(app, request.user, **_clean(form)))
+        if appeal is not None:
+            messages.success(request, _("The appeal is recorded."))
+            return _back(app.entry, f"application-{app.pk}")
+    return _render_entry(request, app.entry, {("appeal", app.pk): form}, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def appeal_update(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = get_object_or_404(Appeal.objects.select_related("application", "application__entry",
+                                                             "application__entry__family", "family"), pk=pk)
+    authorize(request, Action.CHANGE, appeal)
+    form = forms.AppealUpdateForm(request.POST, prefix=f"appeal-update-{appeal.pk}")
+    entry = appeal.application.entry
+    if form.is_valid():
+        saved = _run(form, lambda: services.update_appeal(appeal, request.user, _version(form), **_clean(form)),
+                     lambda: Appeal.objects.get(pk=appeal.pk).version)
+        if saved is not None:
+            messages.success(request, _("The changes are saved."))
+            return _back(entry, f"application-{appeal.application_id}")
+    return _render_entry(request, entry, {("appeal_update", appeal.pk): form}, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(pk)
+    authorize(request, Action.CHANGE, entry.family, Category.DOCUMENTS)
+    form = forms.DocumentForm(request.POST, request.FILES, entry=entry, prefix="doc")
+    if form.is_valid():
+        data = form.cleaned_data
+        document = _run(form, lambda: services.attach_document(
+            entry, request.user, data["file"], title=data["title"], kind=data["kind"],
+            application=data["application"]))
+        if document is not None:
+            messages.success(request, _("The document “%(title)s” is stored.") % {"title": document.title})
+            return _back(entry, "documents")
+    return _render_entry(request, entry, {"document": form}, status=400)
+
+
+@access("family")
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a document as a download, only through the access policy (EXPORT)."""
+    document = get_object_or_404(Document.objects.select_related("family"), pk=pk)
+    authorize(request, Action.EXPORT, document)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = document.content_type or uploads.CONTENT_TYPES.get(document.extension, "application/octet-stream")
+    response = FileResponse(handle, as_attachment=True, filename=document.download_name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --------------------------------------------------------------------------------------------------
+# needs ("not my desk")
+# --------------------------------------------------------------------------------------------------
+
+
+@access("family")
+@login_required
+@require_POST
+def need_create(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = _family(family_pk)
+    authorize(request, Action.CHANGE, family, Category.SERVICES)
+    form = forms.NeedForm(request.POST, family=family, prefix="new-need")
+    if form.is_valid():
+        data = form.cleaned_data
+        need = _run(form, lambda: services.record_need(
+            family, request.user, description=data["description"], source=data["source"], child=data["child"],
+            providers=[data["provider"]] if data["provider"] else [], provider_name=data["provider_name"]))
+        if need is not None:
+            messages.success(request, _("The need is recorded."))
+            return HttpResponseRedirect(reverse("servicemap:family_map", args=[family.pk]) + "#needs")
+    return _render_family_map(request, family, {"new_need": form}, status=400)
+
+
+def _need(pk: int) -> Need:
+    return get_object_or_404(Need.objects.select_related("family", "family__municipality"), pk=pk)
+
+
+def _need_redirect(request: HttpRequest, need: Need) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target == "unowned":
+        return HttpResponseRedirect(reverse("servicemap:unowned_needs"))
+    return HttpResponseRedirect(reverse("servicemap:family_map", args=[need.family_id]) + f"#need-{need.pk}")
+
+
+@access("family")
+@login_required
+@require_POST
+def need_update(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(pk)
+    authorize(request, Action.CHANGE, need)
+    form = forms.NeedUpdateForm(request.POST, prefix=f"need-{need.pk}")
+    if form.is_valid():
+        saved = _run(form, lambda: services.update_need(need, request.user, _version(form), **_clean(form)),
+                     lambda: Need.objects.get(pk=need.pk).version)
+        if saved is not None:
+            messages.success(request, _("The changes are saved."))
+            return _need_redirect(request, need)
+    return _render_family_map(request, need.family, {("need", need.pk): form}, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def need_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need(pk)
+    authorize(request, Action.CHANGE, need)
+    form = forms.AskServiceForm(request.POST, family=need.family, prefix=f"ask-{need.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        row = _run(form, lambda: services.ask_service(need, request.user, provider=data["provider"],
+                                                      provider_name=data["provider_name"], asked_on=data["asked_on"]))
+        if row is not None:
+            messages.success(request, _("Recorded that %(service)s was asked.") % {"service": row.provider_display})
+            return _need_redirect(request, need)
+    return _render_family_map(request, need.family, {("ask", need.pk): form}, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(NeedRequest.objects.select_related("need", "need__family", "family", "provider"), pk=pk)
+    authorize(request, Action.CHANGE, row)
+    form = forms.AnswerForm(request.POST, prefix=f"answer-{row.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        saved = _run(form, lambda: services.answer_need_request(row, request.user, response=data["response"],
+                                                                note=data["response_note"],
+                                                                responded_on=data["responded_on"]))
+        if saved is not None:
+            messages.success(request, _("The answer is recorded."))
+            return _need_redirect(request, row.need)
+    return _render_family_map(request, row.need.family, {("answer", row.pk): form}, status=400)
+
+
+@access("family_list")
+@login_required
+def unowned_needs(request: HttpRequest) -> HttpResponse:
+    """The coordinating unit's "not my desk" list: every need no service has accepted, across the
+    families the user may see the services of."""
+    never_asked = request.GET.get("ikke-spurt") == "1"
+    qs = selectors.unowned_needs_for(request.user, never_asked=never_asked)
+    page = Paginator(qs, 50).get_page(request.GET.get("side"))
+    record_list_view(request, "servicemap_unowned_needs")
+    today = timezone.localdate()
+    for need in page.object_list:
+        need.age_days = (today - need.recorded_on).days
+    return render(request, "servicemap/unowned_needs.html", {"page": page, "never_asked": never_asked})
+
+
+# --------------------------------------------------------------------------------------------------
+# notifications
+# --------------------------------------------------------------------------------------------------
+
+
+@access("family_list")
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications about service maps, for families the user may still see."""
+    qs = selectors.notifications_for(request.user)
+    page = Paginator(qs, 50).get_page(request.GET.get("side"))
+    record_list_view(request, "servicemap_notifications")
+    return render(request, "servicemap/notifications.html", {"page": page})
+
+
+@access("family")
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    authorize(request, Action.VIEW, notification)
+    services.mark_read(notification)
+    if request.POST.get("next") == "family":
+        return HttpResponseRedirect(reverse("servicemap:family_map", args=[notification.family_id]))
+    return HttpResponseRedirect(reverse("servicemap:notifications"))

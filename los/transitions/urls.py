@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "transitions"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("familie/<int:family_pk>/", views.family, name="family"),
+    path("familie/<int:family_pk>/tidslinje/", views.family_timeline, name="timeline"),
+    path("familie/<int:family_pk>/ny-plan/", views.plan_open, name="plan_open"),
+    path("familie/<int:family_pk>/sammendrag/", views.family_summary, name="summary"),
+    path("familie/<int:family_pk>/overlevering/ny/", views.handover_new, name="handover_new"),
+    path("familie/<int:family_pk>/flytting/", views.move, name="move"),
+    path("familie/<int:family_pk>/flytting/eksport/", views.move_export, name="move_export"),
+    path("plan/<int:transition_plan_pk>/", views.plan, name="plan"),
+    path("plan/<int:transition_plan_pk>/endre/", views.plan_edit, name="plan_edit"),
+    path("plan/<int:transition_plan_pk>/barnets-stemme/", views.child_view, name="child_view"),
+    path("plan/<int:transition_plan_pk>/sjekkliste/ny/", views.checklist_add, name="checklist_add"),
+    path("plan/<int:transition_plan_pk>/oppgave/ny/", views.task_add, name="task_add"),
+    path("plan/<int:transition_plan_pk>/mote/", views.meeting, name="meeting"),
+    path("plan/<int:transition_plan_pk>/avslutt/", views.plan_close, name="plan_close"),
+    path("plan/<int:transition_plan_pk>/gjenapne/", views.plan_reopen, name="plan_reopen"),
+    path("sjekkpunkt/<int:checklist_item_pk>/", views.checklist_toggle, name="checklist_toggle"),
+    path("oppgave/<int:transition_task_pk>/utfort/", views.task_done, name="task_done"),
+    path("overlevering/<int:handover_summary_pk>/", views.handover_detail, name="handover"),
+    path("overlevering/<int:handover_summary_pk>/pdf/", views.handover_pdf, name="handover_pdf"),
+    path("enhet/", views.unit, name="unit"),
+    path("enhet/importer/", views.unit_import, name="import"),
+    path("innstillinger/", views.settings_page, name="settings"),
+]

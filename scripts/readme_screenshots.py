@@ -1,0 +1,59 @@
+"""Take the README's screenshots from a running demo (./scripts/demo) in headless Chromium.
+
+    .venv/bin/python scripts/readme_screenshots.py [--base http://127.0.0.1:8000]
+
+Writes PNG files to docs/screenshots/. Uses Debian's Chromium (/usr/bin/chromium); no downloads.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+PASSWORD = "los-demo-2026"  # noqa: S105 - the demo's printed password
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+SHOTS = [
+    # (user, language, width, path or link text to follow, file name)
+    ("koordinator", "nb", 1280, "/", "coordinator-start-nb"),
+    ("koordinator", "nb", 1280, "family:Familien Sæther", "family-overview-nb"),
+    ("saksbehandler", "nn", 1280, "/", "unit-start-nn"),
+    ("forelder", "en", 390, "/", "family-phone-en"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--extra", nargs="*", default=[], help="more shots as user:lang:width:path:name")
+    args = parser.parse_args()
+    shots = SHOTS + [tuple(s.split(":", 4)) for s in args.extra]
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        for user, language, width, target, name in shots:
+            context = browser.new_context(viewport={"width": int(width), "height": 900}, locale=language)
+            context.add_cookies([{"name": "los_language", "value": language, "url": args.base}])
+            page = context.new_page()
+            page.goto(f"{args.base}/konto/logg-inn/")
+            page.fill("input[name=username]", user)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("main button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            if target.startswith("family:"):
+                page.click(f"text={target.split(':', 1)[1]}")
+            elif target != "/":
+                page.goto(args.base + target)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
+            print("wrote", OUT / f"{name}.png")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
