@@ -220,7 +220,7 @@ def record_consent(*, family: Family, recorded_by: User, given_by: FamilyMember 
 @transaction.atomic
 def withdraw_consent(*, consent: Consent, actor: User, request: HttpRequest | None = None) -> Consent:
     """Withdraw a consent now. It stops giving access on the next request; the row and its history stay."""
-    consent = Consent.objects.select_for_update().select_related("family", "service_provider").get(pk=consent.pk)
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("family", "service_provider").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ConsentError(_("This consent was already withdrawn on %(date)s.") % {
             "date": formats.date_format(timezone.localtime(consent.withdrawn_at), "j. F Y")}, code="withdrawn")
@@ -276,7 +276,7 @@ def record_family_transfer(*, family: Family, to_municipality: Municipality, con
 def cancel_family_transfer(*, transfer: FamilyTransfer, actor: User,
                            request: HttpRequest | None = None) -> FamilyTransfer:
     """The move did not happen: the receiving municipality loses access at once."""
-    transfer = FamilyTransfer.objects.select_for_update().select_related("family", "to_municipality").get(
+    transfer = FamilyTransfer.objects.select_for_update(of=("self",)).select_related("family", "to_municipality").get(
         pk=transfer.pk)
     if transfer.cancelled_at is None:
         transfer.cancelled_at = timezone.now()

@@ -2,6 +2,7 @@ import math
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +14,12 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The user name or password is wrong. Check them and try again."),
         "inactive": _("This account is not active. Contact your coordinating unit."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a user name longer than the column would otherwise reach the database (an error on PostgreSQL)
+        self.fields["username"].validators.append(MaxLengthValidator(150))
+        self.fields["username"].max_length = 150
 
 
 class OTPForm(forms.Form):

@@ -15,7 +15,7 @@ from los.access.policy import Action as AccessAction
 from los.access.policy import Decision as AccessDecision
 from los.access.policy import decide, visible_families
 from los.accounts.models import Role, User
-from los.families.models import Child, CoordinatorAssignment, Family
+from los.families.models import CoordinatorAssignment, Family
 from los.meetings import plans_link
 from los.meetings.models import (
     Action,
@@ -135,60 +135,16 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 # --- transitions ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Transition:
-    child: Child
-    kind: str
-    on: date
-    label: str
+def upcoming_transitions(family: Family, start: date, months: int = TRANSITION_MONTHS) -> list:
+    """Transitions for the family's children between ``start`` and ``months`` later, soonest first.
 
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def upcoming_transitions(family: Family, start: date, months: int = TRANSITION_MONTHS) -> list[Transition]:
-    """Transitions for the family's children between ``start`` and ``months`` later.
-
-    Kept simple and computed from the date of birth only:
-
-    - *school start*: Norwegian children start school in August of the calendar year they turn six
-      (taken as 15 August);
-    - *upper secondary school*: after ten years of school, in August of the year they turn sixteen;
-    - *turning 18*: the right to a barnekoordinator ends; adult services and an ordinary coordinator
-      take over, so the handover is planned a year ahead;
-    - an expected child's *expected birth*.
+    The transitions app owns the rules (kindergarten, school start, lower and upper secondary school,
+    turning 18, expected births, recorded moves and changes of coordinator or contact, the child's daily
+    setting and the municipality's settings); each result has ``child``, ``kind``, ``on`` and ``label``.
     """
-    end = _add_months(start, months)
-    found: list[Transition] = []
-    for child in family.children.all():
-        name = child.given_name
-        if child.birth_date is None:
-            if child.expected_birth_date and start <= child.expected_birth_date <= end:
-                found.append(Transition(child, "birth", child.expected_birth_date,
-                                        _("Expected birth: plan the start together with the hospital")))
-            continue
-        school = date(child.birth_date.year + 6, 8, 15)
-        upper = date(child.birth_date.year + 16, 8, 15)
-        adult = child.eighteenth_birthday()
-        candidates = [
-            ("school_start", school, _("%(name)s starts school in August %(year)s") % {"name": name,
-                                                                                     "year": school.year}),
-            ("upper_secondary", upper, _("%(name)s starts upper secondary school in August %(year)s")
-             % {"name": name, "year": upper.year}),
-            ("turning_18", adult, _("%(name)s turns 18 on %(date)s: plan the handover to adult services")
-             % {"name": name, "date": adult.strftime("%d.%m.%Y") if adult else ""}),
-        ]
-        found.extend(Transition(child, kind, on, label) for kind, on, label in candidates
-                     if on is not None and start <= on <= end)
-    return sorted(found, key=lambda t: t.on)
+    from los.transitions.selectors import upcoming_transitions as transitions_ahead
+
+    return transitions_ahead(family, start, months)
 
 
 # --- the agenda -----------------------------------------------------------------------------------

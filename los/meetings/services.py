@@ -465,7 +465,7 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
     action, otherwise the person doing it. The plans app checks its own rules (a current plan, who may
     change it, an owner who can see the plan) and its messages are shown as they are.
     """
-    decision = Decision.objects.select_for_update().select_related("family", "meeting").get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("family", "meeting").get(pk=decision.pk)
     if decision.measure_id:
         raise ValidationError(_("This decision is already a measure in the individual plan."))
     if Minutes.objects.filter(meeting_id=decision.meeting_id, status=MinutesStatus.APPROVED).exists():
@@ -490,7 +490,7 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
 @transaction.atomic
 def approve_minutes(minutes: Minutes, *, by: User, version: int) -> Minutes:
     """The family's barnekoordinator approves; the family then sees the minutes."""
-    locked = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    locked = Minutes.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=minutes.pk)
     if not is_current_coordinator(by, locked.family):
         raise ValidationError(_("Only the family's barnekoordinator approves the minutes."))
     if locked.is_approved:

@@ -79,7 +79,7 @@ def _check_version(obj: Any, version: int | None) -> None:
 
 
 def _lock_plan(plan: Plan) -> Plan:
-    locked = Plan.objects.select_for_update().select_related("family").get(pk=plan.pk)
+    locked = Plan.objects.select_for_update(of=("self",)).select_related("family").get(pk=plan.pk)
     if locked.status != PlanStatus.ACTIVE:
         raise ValidationError(_("This plan is closed and can no longer be changed."))
     return locked

@@ -82,7 +82,12 @@ def navigator_view(family: Family, lang: str = "nb", today: date | None = None) 
     if engine is None:
         return None
     today = today or timezone.localdate()
-    profile = family_profile(family, today)
+    try:  # the navigator's own profile: Los's data plus the answers the family or coordinator gave
+        from los.navigator.selectors import profile_for_family
+
+        profile = profile_for_family(family, today)
+    except ValueError:  # no child the navigator can speak about (yet): the plain profile from this module
+        profile = family_profile(family, today)
     try:
         result = engine.evaluate(profile, as_of=today, lang=lang if lang in ("nb", "nn", "en") else "nb")
     except Exception:  # the navigator is someone else's code: never let it break an assessment

@@ -46,7 +46,7 @@ SIZE_CLASSES = [
     (0.213, 600, 1999), (0.272, 2000, 4999), (0.199, 5000, 9999),
     (0.123, 10000, 19999), (0.131, 20000, 49999), (0.059, 50000, 700000),
 ]
-APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "portal", "access"]
+APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "navigator", "portal", "access", "transitions"]
 
 CONDITION_WEIGHTS = {
     ConditionCategory.PHYSICAL: 18, ConditionCategory.NEUROLOGICAL: 18, ConditionCategory.INTELLECTUAL: 14,
@@ -301,11 +301,7 @@ def build(scale: str = "demo", seed: int = 1, today: date | None = None) -> Demo
     # --- families ------------------------------------------------------------------------------
     _build_families(ctx, family_targets, capacity, demo_people)
     for app in APP_SEEDERS:
-        try:
-            module = importlib.import_module(f"los.{app}.demo")
-        except ModuleNotFoundError:
-            continue
-        module.seed(ctx)
+        importlib.import_module(f"los.{app}.demo").seed(ctx)
     return ctx
 
 
@@ -407,6 +403,7 @@ def _build_families(ctx: DemoContext, targets: dict[int, int], capacity, demo_pe
     demo = families[0]
     demo.display_name, demo.status, demo.preferred_language = "Familien Sæther", FamilyStatus.ACTIVE, "nb"
     demo.needs_interpreter, demo.interpreter_language = False, ""
+    demo.closed_at = None
     plans[0]["surname"] = "Sæther"
     Family.objects.bulk_create(families, batch_size=2000)
     ctx.families = families
