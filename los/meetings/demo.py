@@ -153,8 +153,8 @@ def seed(ctx: DemoContext) -> None:
             guardians[fid].append((mid_, user_id))
     teens: dict[int, list[int]] = defaultdict(list)
     cutoff = date(today.year - 13, today.month, 1)
-    for cid, fid in Child.objects.filter(municipality_id__in=municipality_ids, birth_date__lte=cutoff).values_list(
-            "id", "family_id"):
+    for cid, fid in Child.objects.filter(municipality_id__in=municipality_ids, birth_date__lte=cutoff).order_by(
+            "family_id", "id").values_list("id", "family_id"):
         if fid in active:
             teens[fid].append(cid)
     consents: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)

@@ -523,6 +523,7 @@ def measure_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_plan_url(measure.plan, f"measure-{measure.pk}"))
     measure = _reload_measure(measure.pk)
     measure.comment_form = form
+    measure.comments_open = True  # the person was just writing here: keep the comments (and theirs) in view
     return _render_measure(request, measure, message=message)
 
 

@@ -1,5 +1,7 @@
 """``manage.py audit_verify`` finds an edited, a deleted and a reordered event, by exit code and message."""
 
+from unittest.mock import patch
+
 import pytest
 from django.core.management import execute_from_command_line
 
@@ -10,10 +12,13 @@ from los.access.models import AuditChainHead, AuditEvent
 def run_verify(capsys, *args):
     """Run the command as from the shell; return (exit code, stdout, stderr)."""
     code = 0
-    try:
-        execute_from_command_line(["manage.py", "audit_verify", *args])
-    except SystemExit as exit_:
-        code = exit_.code
+    # as from the shell, except that the test's database connection (and its transaction) stays open:
+    # a command run from the shell closes every connection when it ends
+    with patch("django.core.management.base.connections.close_all"):
+        try:
+            execute_from_command_line(["manage.py", "audit_verify", *args])
+        except SystemExit as exit_:
+            code = exit_.code
     out = capsys.readouterr()
     return code, out.out, out.err
 

@@ -107,7 +107,7 @@ def test_demo_is_deterministic():
             with transaction.atomic():
                 build("demo", seed=seed, today=TODAY)
                 raise RuntimeError(list(Meeting.objects.order_by("ical_uid").values_list(
-                    "ical_uid", "starts_at", "status")) + list(Action.objects.order_by("title", "due_date")
+                    "ical_uid", "starts_at", "status")) + list(Action.objects.order_by("title", "due_date", "status")
                                                                .values_list("title", "due_date", "status")))
         except RuntimeError as done:
             return done.args[0]

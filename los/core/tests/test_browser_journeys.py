@@ -1,0 +1,497 @@
+"""End-to-end journeys across roles in a real browser (issue #15).
+
+Each journey drives the real pages (links, forms, buttons) as the family, the coordinating unit, the
+barnekoordinator, a service contact and a leader would; only the starting world is made with the factories.
+Every page visited is checked with axe-core (WCAG 2.1 AA) and the main pages are saved as screenshots.
+Journey 1 is done with the keyboard only; the main pages are also checked in nb, nn and en, at 360 px
+and at 200 % zoom."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from los.accounts.models import Role
+from los.core import testing as t
+from los.core.tests.browser import axe_violations, screenshot
+from los.families.models import FamilyStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def checked(page, name: str, language: str = "nb") -> None:
+    """The page is in the right language, has no WCAG 2.1 AA violations, and is saved as a screenshot."""
+    assert page.get_attribute("html", "lang") == language, name
+    assert page.locator("h1").count() >= 1, name
+    violations = axe_violations(page)
+    assert violations == [], (name, violations)
+    screenshot(page, f"journey-{name}-{language}")
+
+
+def no_horizontal_scroll(page, name: str) -> None:
+    sizes = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert sizes[0] <= sizes[1], (name, sizes)
+
+
+def mouse_login(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/konto/logg-inn/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", t.PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+
+def logout(page) -> None:
+    with page.expect_navigation():
+        page.click("header form button[type=submit] >> nth=-1")
+
+
+@pytest.fixture
+def pages(page_factory):
+    """Pages that fail fast (10 s instead of 30 s) when something is missing."""
+    def make(**kwargs):
+        page = page_factory(**kwargs)
+        page.set_default_timeout(10_000)
+        return page
+    return make
+
+
+def click(page, selector: str) -> None:
+    if page.locator(selector).count() == 0:  # say where we are, not only that the element is missing
+        raise AssertionError(f"{selector} not on {page.url}: {page.inner_text('main')[:1500]}")
+    with page.expect_navigation():
+        page.click(selector)
+
+
+# keyboard ------------------------------------------------------------------------------------------
+
+FOCUS_INFO = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const r = e.getBoundingClientRect();
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');
+  return {tag: e.tagName, name: e.getAttribute('name') || '', text: (e.innerText || e.value || '').trim().slice(0, 60),
+          focusVisible: e.matches(':focus-visible'), ring: ring, size: r.width * r.height};
+}"""
+
+
+def tab_to(page, selector: str, max_tabs: int = 150) -> None:
+    """Press Tab until the element is focused; the focus must be visible on it."""
+    target = page.locator(selector).first.element_handle()
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        if page.evaluate("(t) => document.activeElement === t", target):
+            info = page.evaluate(FOCUS_INFO)
+            assert info["focusVisible"] and info["ring"] and info["size"] > 0, (selector, info)
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def skip_to_main(page) -> None:
+    """The first Tab reaches the skip link (it appears); Enter moves the focus to the main content. After a
+    redirect the address keeps "#main", and the browser already starts the Tab order in the main content."""
+    page.keyboard.press("Tab")
+    if page.evaluate("() => document.activeElement.classList.contains('ds-skip-link')"):
+        assert page.evaluate(FOCUS_INFO)["size"] > 100  # hidden until focused: it appears
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main'")
+    else:
+        assert page.url.endswith("#main"), page.url
+        assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+        page.keyboard.press("Shift+Tab")
+
+
+def key_follow(page, selector: str, key: str = "Enter") -> None:
+    """Tab to a link or submit button and press Enter (or Space) on it; a new page loads."""
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def key_type(page, selector: str, text: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.type(text)
+
+
+def key_radio(page, name: str, value: str) -> None:
+    """Tab into a radio group and choose an option with Space and the arrow keys."""
+    tab_to(page, f"input[name='{name}']")
+    page.keyboard.press("Space")
+    for _ in range(8):
+        if page.is_checked(f"input[name='{name}'][value='{value}']"):
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"could not choose {value} in {name}")
+
+
+def key_login(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/konto/logg-inn/")
+    checked(page, "login")
+    skip_to_main(page)
+    key_type(page, "input[name=username]", username)
+    key_type(page, "input[name=password]", t.PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def key_logout(page) -> None:
+    page.keyboard.press("Tab")  # the skip link, then on through the header to "Log out"
+    key_follow(page, "header form button[type=submit] >> nth=-1")
+
+
+# --------------------------------------------------------------------------------------------------
+# Journey 1: a family asks for a barnekoordinator, the unit grants and appoints, the family sees who
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def unit_leader(world):
+    return t.staff(Role.UNIT_LEADER, world.municipality, "enhetsleder")
+
+
+@pytest.fixture
+def asking_family(world):
+    """A family known to Los whose earlier case is closed: the guardian has a log-in."""
+    parent = t.user("mor.lie", first_name="Kari", last_name="Lie")
+    family = t.family(world.municipality, "Familien Lie", status=FamilyStatus.CLOSED, guardian_user=parent)
+    return family
+
+
+def test_journey_1_request_to_appointment_keyboard_only(live_server, pages, world, asking_family):
+    from los.referrals.models import Request
+
+    family = asking_family
+    page = pages()
+
+    # the guardian asks from the start page
+    key_login(page, live_server, "mor.lie")
+    checked(page, "1-family-home")
+    skip_to_main(page)
+    key_follow(page, f"main a[href='/henvendelser/familie/{family.pk}/be-om-barnekoordinator/']")
+    checked(page, "1-family-ask")
+    skip_to_main(page)
+    key_type(page, "textarea[name=description]", "Vi har mange tjenester for Emil og trenger hjelp til å samordne dem.")
+    key_follow(page, "main form button[type=submit]")
+    assert page.locator(".ds-alert[data-color=success]").is_visible()
+    checked(page, "1-family-case-after-request")
+    request = Request.objects.get(family=family)
+    key_logout(page)
+
+    # the caseworker takes it from the queue, assesses and grants
+    key_login(page, live_server, "saksbehandler")
+    checked(page, "1-caseworker-home")
+    skip_to_main(page)
+    key_follow(page, "main a[href='/henvendelser/ko/']")
+    checked(page, "1-queue")
+    assert page.locator("main tr", has_text="Familien Lie").is_visible()
+    skip_to_main(page)
+    key_follow(page, f"main a[href='/henvendelser/{request.pk}/vurdering/']")
+    checked(page, "1-assessment")
+    assert page.locator("main", has_text="Vi har mange tjenester for Emil").is_visible()
+    skip_to_main(page)
+    groups = page.eval_on_selector_all(
+        "main input[type=radio][name^=result_]", "els => [...new Set(els.map(e => e.name))]")
+    assert groups, "the assessment has criteria"
+    for name in groups:
+        key_radio(page, name, "met")
+    key_radio(page, "recommendation", "grant")
+    key_type(page, "textarea[name=conclusion]", "Familien har behov for langvarige og koordinerte tjenester.")
+    key_follow(page, "main button[name=save_and_decide]")
+    checked(page, "1-decision")
+    skip_to_main(page)
+    key_radio(page, "outcome", "granted")
+    key_type(page, "textarea[name=facts]", "Emil har vedtak om flere tjenester fra kommunen og spesialisthelsetjenesten.")
+    key_type(page, "textarea[name=considerations]", "Vilkårene er oppfylt og familien ønsker koordinering.")
+    key_follow(page, "main form button[type=submit]")
+    assert page.locator(".ds-alert[data-color=success]").is_visible()
+    checked(page, "1-case-granted")
+    skip_to_main(page)
+    key_follow(page, f"main a[href='/henvendelser/familie/{family.pk}/oppnevn/']")
+    checked(page, "1-appoint")
+    skip_to_main(page)
+    tab_to(page, f"input[name=coordinator][value='{world.coordinator.pk}']")
+    page.keyboard.press("Space")
+    assert page.is_checked(f"input[name=coordinator][value='{world.coordinator.pk}']")
+    key_type(page, "textarea[name=family_wishes]", "Ønsker en koordinator som kjenner skolen.")
+    key_follow(page, "main form button[type=submit]")
+    assert page.locator(".ds-alert[data-color=success]").is_visible()
+    checked(page, "1-case-appointed")
+    key_logout(page)
+
+    # the family logs in and sees who their barnekoordinator is
+    key_login(page, live_server, "mor.lie")
+    name = world.coordinator.get_full_name()
+    assert page.locator("main li", has_text=f"Barnekoordinatoren din er {name}.").is_visible()
+    checked(page, "1-family-home-appointed")
+    skip_to_main(page)
+    key_follow(page, f"main a[href='/familie/{family.pk}/']")
+    assert page.locator("section[aria-labelledby=card-coordinator] strong", has_text=name).is_visible()
+    checked(page, "1-portal-overview")
+
+
+# --------------------------------------------------------------------------------------------------
+# Journey 5: the family withdraws a consent; the service contact is refused on the next page load
+# --------------------------------------------------------------------------------------------------
+
+
+def test_journey_5_withdrawn_consent_closes_access_at_once(live_server, pages, world):
+    from los.access.models import Consent
+
+    t.consent(world.family, world.school, categories=["case", "plan", "meetings"])
+
+    contact = pages()
+    mouse_login(contact, live_server, "kontakt")
+    checked(contact, "5-contact-home")
+    click(contact, f"main a[href='/familier/{world.family.pk}/']")
+    checked(contact, "5-contact-family")
+    click(contact, f"main nav a[href='/moter/familie/{world.family.pk}/']")
+    assert contact.locator("h1").is_visible()
+    checked(contact, "5-contact-meetings")
+
+    parent = pages()
+    mouse_login(parent, live_server, "forelder")
+    click(parent, f"main a[href='/familie/{world.family.pk}/']")
+    click(parent, f"a[href='/tilgang/familie/{world.family.pk}/samtykker/']")
+    checked(parent, "5-family-consents")
+    click(parent, "main form.los-consent__withdraw button[type=submit]")
+    assert parent.locator(".ds-alert[data-color=success]", has_text="Testvik skole").is_visible()
+    checked(parent, "5-family-consent-withdrawn")
+    assert Consent.objects.get().withdrawn_at is not None
+
+    # the contact's very next page load is refused, and the family is gone from the contact's list
+    response = contact.reload()
+    assert response.status == 404
+    assert "Familien Berg" not in contact.content()
+    checked(contact, "5-contact-refused")
+    contact.goto(f"{live_server.url}/")
+    assert contact.locator("main", has_text="Familien Berg").count() == 0
+    response = contact.goto(f"{live_server.url}/familier/{world.family.pk}/")
+    assert response.status == 404
+
+
+# --------------------------------------------------------------------------------------------------
+# Journey 3: meeting, the family's agenda item, minutes with an action, the service contact marks it done
+# --------------------------------------------------------------------------------------------------
+
+
+def test_journey_3_meeting_agenda_minutes_action(live_server, pages, world):
+    from los.meetings.models import Action, ActionStatus, AgendaItem, Meeting
+
+    t.consent(world.family, world.school, categories=["case", "plan", "meetings"])
+    family = world.family
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    # the coordinator gathers the group and calls a meeting
+    bk = pages(language="en")
+    mouse_login(bk, live_server, "bk")
+    click(bk, f"main a[href='/familier/{family.pk}/']")
+    click(bk, f"main nav a[href='/moter/familie/{family.pk}/']")
+    checked(bk, "3-meetings", "en")
+    for person in ("Mor Berg", world.contact.get_full_name()):
+        click(bk, f"main a[href='/moter/familie/{family.pk}/medlemmer/ny/']")
+        checked(bk, "3-member-add", "en")
+        option = bk.locator("select[name=person] option", has_text=person).first.get_attribute("value")
+        bk.select_option("select[name=person]", option)
+        click(bk, "main form button[type=submit]")
+        assert bk.locator(".ds-alert[data-color=success]").is_visible()
+    click(bk, f"main a[href='/moter/familie/{family.pk}/nytt-mote/']")
+    checked(bk, "3-meeting-new", "en")
+    bk.fill("input[name=date]", tomorrow.isoformat())
+    bk.fill("input[name=start_time]", "10:00")
+    bk.fill("input[name=end_time]", "11:30")
+    bk.fill("input[name=place]", "Testvik skole, møterom 2")
+    click(bk, "main form button[type=submit]")
+    assert bk.locator(".ds-alert[data-color=success]").is_visible()
+    checked(bk, "3-meeting-detail", "en")
+    meeting = Meeting.objects.get(family=family)
+
+    # the family adds what they want to talk about
+    parent = pages(language="en")
+    mouse_login(parent, live_server, "forelder")
+    click(parent, f"main a[href='/familie/{family.pk}/']")
+    click(parent, f"a[href='/moter/familie/{family.pk}/']")
+    checked(parent, "3-family-meetings", "en")
+    click(parent, f"main a[href='/moter/{meeting.pk}/#agenda-heading']")
+    parent.fill("input[name=title]", "Søvnen om natten")
+    click(parent, "main form[action$='/saksliste/'] button[type=submit]")
+    assert parent.locator("main li", has_text="Søvnen om natten").is_visible()
+    checked(parent, "3-family-agenda-added", "en")
+    assert AgendaItem.objects.filter(meeting=meeting, title="Søvnen om natten").exists()
+
+    # the coordinator writes the minutes with an action for the school contact
+    bk.reload()
+    click(bk, f"main a[href='/moter/{meeting.pk}/referat/']")
+    checked(bk, "3-minutes", "en")
+    bk.click("main button:has-text('Start the minutes')")
+    bk.wait_for_load_state("networkidle")
+    assert bk.locator("main", has_text="Søvnen om natten").first.is_visible()
+    checked(bk, "3-minutes-open", "en")
+    bk.fill("#id_action-title", "Lage en plan for friminuttene")
+    owner = bk.locator("#id_action-owner option", has_text=world.contact.get_full_name()).first.get_attribute("value")
+    bk.select_option("#id_action-owner", owner)
+    bk.fill("#id_action-due_date", (timezone.localdate() + timedelta(days=14)).isoformat())
+    bk.click("#minutes-outcomes button:has-text('Add the action')")
+    bk.locator("#minutes-outcomes", has_text="Lage en plan for friminuttene").first.wait_for()
+    checked(bk, "3-minutes-action", "en")
+    action = Action.objects.get(meeting=meeting)
+    assert action.owner == world.contact
+
+    # the school contact marks the action done
+    contact = pages(language="en")
+    mouse_login(contact, live_server, "kontakt")
+    click(contact, "header a[href='/moter/mine-oppgaver/']")
+    assert contact.locator("main", has_text="Lage en plan for friminuttene").first.is_visible()
+    checked(contact, "3-contact-actions", "en")
+    click(contact, "main button:has-text('Mark as done')")
+    assert contact.locator(".ds-alert[data-color=success]").is_visible()
+    checked(contact, "3-contact-action-done", "en")
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE and action.done_by == world.contact
+
+
+# --------------------------------------------------------------------------------------------------
+# Journey 2: expectation clarification and plan with a goal and a measure; the family comments and approves
+# --------------------------------------------------------------------------------------------------
+
+
+def test_journey_2_plan_with_goal_measure_comment_and_approval(live_server, pages, world):
+    from los.plans.models import Plan, PlanApproval
+
+    family = world.family
+    plan_url = f"/plan/familie/{family.pk}/"
+    bk = pages()
+    mouse_login(bk, live_server, "bk")
+    click(bk, f"main a[href='/familier/{family.pk}/']")
+    click(bk, f"main nav a[href='{plan_url}']")
+    checked(bk, "2-plan-empty")
+    click(bk, f"main a[href='{plan_url}ny/']")
+    checked(bk, "2-plan-create")
+    bk.select_option("select[name=consent_given_by]", index=1)
+    bk.fill("textarea[name=what_matters]", "At Emil har det bra på skolen og at vi får sove om natten.")
+    click(bk, "main form button[type=submit]")
+    assert bk.locator(".ds-alert[data-color=success]").is_visible()
+    plan = Plan.objects.get(family=family)
+
+    # the expectation clarification
+    click(bk, f"main a[href='/plan/{plan.pk}/forventningsavklaring/']")
+    checked(bk, "2-clarification")
+    bk.fill("textarea[name=will_do]", "Kalle inn til møter, holde oversikten og følge opp planen.")
+    bk.fill("textarea[name=will_not_do]", "Fatte vedtak om tjenester.")
+    bk.check("input[name=contact_channels] >> nth=0")
+    click(bk, "main form button[type=submit]")
+    # what the coordinator will not do needs who does it instead: said clearly, nothing typed is lost
+    assert bk.locator(".ds-error-summary").is_visible()
+    assert bk.input_value("textarea[name=will_do]").startswith("Kalle inn til møter")
+    assert bk.is_checked("input[name=contact_channels] >> nth=0")
+    checked(bk, "2-clarification-error")
+    bk.fill("textarea[name=done_instead_by]", "Tjenestene fatter egne vedtak; koordinatoren hjelper med søknaden.")
+    click(bk, "main form button[type=submit]")
+    assert bk.locator("main", has_text="Kalle inn til møter").first.is_visible()
+
+    # a goal and a measure that serves it
+    click(bk, f"main a[href='/plan/{plan.pk}/maal/nytt/']")
+    checked(bk, "2-goal")
+    bk.fill("textarea[name=text]", "Emil skal trives i friminuttene.")
+    bk.check("input[name=whose] >> nth=0") if bk.locator("input[name=whose]").count() else bk.select_option(
+        "select[name=whose]", index=1)
+    click(bk, "main form button[type=submit]")
+    assert bk.locator("main", has_text="Emil skal trives i friminuttene.").first.is_visible()
+    click(bk, f"main a[href='/plan/{plan.pk}/tiltak/nytt/'] >> nth=0")
+    checked(bk, "2-measure")
+    bk.fill("input[name=title]", "Fast voksen i friminuttene")
+    bk.select_option("select[name=goal]", index=1)
+    bk.select_option("select[name=owner_provider]", label="Testvik skole")
+    bk.fill("input[name=due_date]", (timezone.localdate() + timedelta(days=60)).isoformat())
+    click(bk, "main form button[type=submit]")
+    assert bk.locator("main", has_text="Fast voksen i friminuttene").first.is_visible()
+    checked(bk, "2-plan-filled")
+
+    # the family comments on the measure and approves the plan
+    parent = pages()
+    mouse_login(parent, live_server, "forelder")
+    click(parent, f"main a[href='/familie/{family.pk}/']")
+    click(parent, f"a[href='{plan_url}']")
+    checked(parent, "2-family-plan")
+    assert parent.locator("main", has_text="Kalle inn til møter").first.is_visible()
+    measure = parent.locator("main [id^=measure-]", has_text="Fast voksen i friminuttene").first
+    measure.locator("details summary", has_text="kommentar").click()
+    measure.locator("textarea[name$=text]").fill("Fint! Helst en han kjenner fra før.")
+    measure.locator("button[type=submit]", has_text="Legg til kommentaren").click()
+    measure.locator("[role=status]", has_text="Kommentaren din er lagt til").wait_for()
+    # the comment just written stays in view
+    assert measure.locator(".plans-comments li", has_text="Helst en han kjenner fra før.").is_visible()
+    checked(parent, "2-family-commented")
+    parent.reload()
+    click(parent, "main form.plans-approve button[type=submit]")
+    assert parent.locator(".ds-alert[data-color=success]").is_visible()
+    checked(parent, "2-family-approved")
+    assert PlanApproval.objects.filter(plan=plan, approved_by=world.parent).exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# Journey 4: the navigator, "we have applied", the refusal on the service map and the appeal deadline
+# --------------------------------------------------------------------------------------------------
+
+
+def test_journey_4_navigator_application_refusal_and_appeal_deadline(live_server, pages, world):
+    from los.core.deadlines import appeal_deadline
+    from los.servicemap.models import Application
+
+    family = world.family
+    parent = pages(language="en")
+    mouse_login(parent, live_server, "forelder")
+    click(parent, f"main a[href='/familie/{family.pk}/']")
+    click(parent, f"a[href='/los/familie/{family.pk}/']")
+    checked(parent, "4-navigator", "en")
+    card = parent.locator("main li.nav-card", has=parent.locator("form.nav-applied")).first
+    name = card.locator("h3").inner_text()
+    card_id = card.get_attribute("id")
+    sent = timezone.localdate() - timedelta(days=20)
+    card.locator("input[name$=sent_on]").fill(sent.isoformat())
+    with parent.expect_navigation():
+        card.locator("button[type=submit]").click()
+    assert parent.locator(".ds-alert", has_text=name).is_visible()
+    checked(parent, "4-navigator-applied", "en")
+
+    # the service map shows the application; the family records the refusal
+    card = parent.locator(f"main li.nav-card#{card_id}")
+    assert parent.url.endswith(f"#{card_id}")  # back at the same card
+    with parent.expect_navigation():
+        card.locator("a[href^='/tjenester/tjeneste/']").click()
+    checked(parent, "4-service-entry", "en")
+    application = Application.objects.get(family=family)
+    assert application.sent_on == sent
+    details = parent.locator("main details", has=parent.locator("summary", has_text="We got the decision")).first
+    details.locator("summary").click()
+    details.locator("select[name$=-decision]").select_option("refused")
+    received = timezone.localdate() - timedelta(days=2)
+    details.locator("input[name$=-decision_received_on]").fill(received.isoformat())
+    if not details.locator("input[name$=-legal_basis]").input_value():
+        details.locator("input[name$=-legal_basis]").fill("folketrygdloven § 6-3")
+    with parent.expect_navigation():
+        details.locator("button[type=submit]").click()
+    application.refresh_from_db()
+    assert application.decision == "refused"
+    deadline = appeal_deadline(received, application.legal_basis).deadline
+    shown = parent.locator("main dd", has_text=f"{deadline.day}. {deadline.strftime('%B')} {deadline.year}").first
+    assert shown.is_visible(), parent.inner_text("main")[:2000]
+    assert parent.locator("main dd", has_text="days left").first.is_visible()
+    checked(parent, "4-service-entry-refused", "en")
+
+    # the navigator now says where to find the appeal deadline; the map shows the refusal
+    navigator_link = parent.locator("main dd a[href^='/los/familie/']")
+    assert navigator_link.inner_text() == name  # the name, not the catalogue's internal id
+    click(parent, "main dd a[href^='/los/familie/']")
+    assert parent.url.endswith(f"#{card_id}")
+    assert parent.locator(f"main li.nav-card#{card_id}").locator(
+        "text=see the service map for the appeal deadline").is_visible()
+    click(parent, f"a[href='/tjenester/familie/{family.pk}/']")
+    checked(parent, "4-service-map", "en")
