@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PASSWORD = "los-demo-2026"
+PASSWORD = "los-demo-2026"  # noqa: S105 - the demo log-ins of seed_demo, never a real one
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -201,9 +201,11 @@ def main() -> None:
                ALLOWED_HOSTS="127.0.0.1", BEHIND_PROXY="1", LOS_REQUIRE_STAFF_OTP="0", SECURE_SSL_REDIRECT="1",
                DB_CONN_MAX_AGE="60")
     python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(args.workers),
-                               "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"],  # noqa: S603
+                   cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen([  # noqa: S603
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(args.workers),
+        "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         for _ in range(60):
             try:
@@ -228,7 +230,8 @@ def main() -> None:
         if args.restart_postgres:
             time.sleep(args.duration / 2)
             began = time.time() - start
-            subprocess.run(shlex.split(args.restart_postgres), check=True, stdout=subprocess.DEVNULL)
+            # the operator's own command, from the command line
+            subprocess.run(shlex.split(args.restart_postgres), check=True, stdout=subprocess.DEVNULL)  # noqa: S603
             outage = (began, time.time() - start)
         for thread in threads:
             thread.join()

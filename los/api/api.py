@@ -239,14 +239,14 @@ def list_families(request: HttpRequest, limit: int = _limit(), offset: int = _of
     return paged(families, limit, offset, family_out)
 
 
-@router.get("/families/{int:family_id}", response={200: s.FamilyOut, **ERRORS}, tags=["families"],
+@router.get("/families/{family_id}", response={200: s.FamilyOut, **ERRORS}, tags=["families"],
             summary="One family")
 @access("family")
 def get_family(request: HttpRequest, family_id: int = _id("The family's id.")) -> dict:
     return family_out(api_access.family_for(request, family_id, Scope.FAMILIES_READ))
 
 
-@router.get("/families/{int:family_id}/children", response={200: s.page_of(s.ChildOut), **ERRORS},
+@router.get("/families/{family_id}/children", response={200: s.page_of(s.ChildOut), **ERRORS},
             tags=["families"], summary="The family's children")
 @access("family")
 def list_children(request: HttpRequest, family_id: int = _id("The family's id."), limit: int = _limit(),
@@ -275,7 +275,7 @@ def _plan(request: HttpRequest, family_id: int, plan_id: int) -> Plan:
     return plan
 
 
-@router.get("/families/{int:family_id}/plans", response={200: s.page_of(s.PlanOut), **ERRORS}, tags=["plans"],
+@router.get("/families/{family_id}/plans", response={200: s.page_of(s.PlanOut), **ERRORS}, tags=["plans"],
             summary="The family's individual plans")
 @access("family")
 def list_plans(request: HttpRequest, family_id: int = _id("The family's id."), limit: int = _limit(),
@@ -285,7 +285,7 @@ def list_plans(request: HttpRequest, family_id: int = _id("The family's id."), l
     return paged(plans, limit, offset, plan_out)
 
 
-@router.get("/families/{int:family_id}/plans/{int:plan_id}", response={200: s.PlanOut, **ERRORS},
+@router.get("/families/{family_id}/plans/{plan_id}", response={200: s.PlanOut, **ERRORS},
             tags=["plans"], summary="One individual plan")
 @access("family")
 def get_plan(request: HttpRequest, family_id: int = _id("The family's id."),
@@ -293,7 +293,7 @@ def get_plan(request: HttpRequest, family_id: int = _id("The family's id."),
     return plan_out(_plan(request, family_id, plan_id))
 
 
-@router.get("/families/{int:family_id}/plans/{int:plan_id}/goals", response={200: s.page_of(s.GoalOut), **ERRORS},
+@router.get("/families/{family_id}/plans/{plan_id}/goals", response={200: s.page_of(s.GoalOut), **ERRORS},
             tags=["plans"], summary="The plan's goals")
 @access("family")
 def list_goals(request: HttpRequest, family_id: int = _id("The family's id."),
@@ -302,7 +302,7 @@ def list_goals(request: HttpRequest, family_id: int = _id("The family's id."),
     return paged(_visible_items(request, plan.goals.select_related("family", "child")), limit, offset, goal_out)
 
 
-@router.get("/families/{int:family_id}/plans/{int:plan_id}/measures",
+@router.get("/families/{family_id}/plans/{plan_id}/measures",
             response={200: s.page_of(s.MeasureOut), **ERRORS}, tags=["plans"], summary="The plan's measures (tiltak)")
 @access("family")
 def list_measures(request: HttpRequest, family_id: int = _id("The family's id."),
@@ -315,7 +315,7 @@ def list_measures(request: HttpRequest, family_id: int = _id("The family's id.")
 # --- meetings and actions ------------------------------------------------------------------------
 
 
-@router.get("/families/{int:family_id}/meetings", response={200: s.page_of(s.MeetingOut), **ERRORS},
+@router.get("/families/{family_id}/meetings", response={200: s.page_of(s.MeetingOut), **ERRORS},
             tags=["meetings"], summary="The family's meetings")
 @access("family")
 def list_meetings(request: HttpRequest, family_id: int = _id("The family's id."), limit: int = _limit(),
@@ -325,7 +325,7 @@ def list_meetings(request: HttpRequest, family_id: int = _id("The family's id.")
     return paged(_visible_items(request, meetings), limit, offset, meeting_out)
 
 
-@router.get("/families/{int:family_id}/actions", response={200: s.page_of(s.ActionOut), **ERRORS},
+@router.get("/families/{family_id}/actions", response={200: s.page_of(s.ActionOut), **ERRORS},
             tags=["meetings"], summary="The family's actions from meetings")
 @access("family")
 def list_actions(request: HttpRequest, family_id: int = _id("The family's id."), limit: int = _limit(),
@@ -339,7 +339,7 @@ def list_actions(request: HttpRequest, family_id: int = _id("The family's id."),
 # --- services and applications -------------------------------------------------------------------
 
 
-@router.get("/families/{int:family_id}/services", response={200: s.page_of(s.ServiceOut), **ERRORS},
+@router.get("/families/{family_id}/services", response={200: s.page_of(s.ServiceOut), **ERRORS},
             tags=["services"], summary="The family's services (the service map)")
 @access("family")
 def list_services(request: HttpRequest, family_id: int = _id("The family's id."), limit: int = _limit(),
@@ -349,7 +349,7 @@ def list_services(request: HttpRequest, family_id: int = _id("The family's id.")
     return paged(_visible_items(request, entries.order_by("pk")), limit, offset, service_out)
 
 
-@router.get("/families/{int:family_id}/applications", response={200: s.page_of(s.ApplicationOut), **ERRORS},
+@router.get("/families/{family_id}/applications", response={200: s.page_of(s.ApplicationOut), **ERRORS},
             tags=["services"], summary="The family's applications and decisions")
 @access("family")
 def list_applications(request: HttpRequest, family_id: int = _id("The family's id."), limit: int = _limit(),
@@ -362,7 +362,7 @@ def list_applications(request: HttpRequest, family_id: int = _id("The family's i
 # --- consents ------------------------------------------------------------------------------------
 
 
-@router.get("/families/{int:family_id}/consents", response={200: s.page_of(s.ConsentOut), **ERRORS},
+@router.get("/families/{family_id}/consents", response={200: s.page_of(s.ConsentOut), **ERRORS},
             tags=["consents"], summary="The family's consent register")
 @access("family")
 def list_consents(request: HttpRequest, family_id: int = _id("The family's id."), limit: int = _limit(),
@@ -458,7 +458,7 @@ def openapi_url() -> str:
 fhir_router = Router()
 
 
-@fhir_router.get("/Family/{int:family_id}/$export", response={200: dict[str, Any], **ERRORS}, tags=["fhir"],
+@fhir_router.get("/Family/{family_id}/$export", response={200: dict[str, Any], **ERRORS}, tags=["fhir"],
                  summary="The family's coordination data as a FHIR R4 Bundle",
                  description="CarePlan, Goal, CareTeam, Consent, EpisodeOfCare, Task and Encounter (and the Group and "
                              "Patient they refer to), only what the caller may see. Categories left out are listed in "
@@ -482,7 +482,7 @@ api.add_router("/fhir", fhir_router)
 archive_router = Router()
 
 
-@archive_router.get("/families/{int:family_id}/archive", response={200: str, 409: Problem, **ERRORS},
+@archive_router.get("/families/{family_id}/archive", response={200: str, 409: Problem, **ERRORS},
                     tags=["archive"], summary="A closed case as an archive package (zip)",
                     description="README.txt, metadata.json, a PDF/A-3b summary and the plans as PDF/A-3b. Only for "
                                 "closed cases (409 otherwise) and for those the policy lets export.")

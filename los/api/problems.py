@@ -97,6 +97,9 @@ def install(api: Any) -> None:
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = _clean_errors(exc.errors)
+        if any(e["loc"][:1] == ["path"] for e in errors):
+            # an id in the address that cannot exist: the resource is not found
+            return problem_response(request, 404)
         if any(e["type"] == "json_invalid" or "body" in e["loc"][:1] and e["type"] == "missing" and
                len(e["loc"]) == 1 for e in errors):
             return problem_response(request, 400, errors=errors)

@@ -227,7 +227,8 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
         rows = []
         day = plan.start + timedelta(days=rng.randint(7, 30))
         index = 0
-        while day <= horizon:
+        # the demo family always has its next meeting scheduled, even when the last one falls on today
+        while day <= horizon or (plan.demo and not any(r[0].status == MeetingStatus.SCHEDULED for r in rows)):
             day = _weekday(day)
             day_members = [m for m in plan.members if m.obj.joined <= day and (m.obj.left is None or m.obj.left > day)]
             coordinator = next((m for m in day_members if m.key == "coordinator"), None)

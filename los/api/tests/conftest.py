@@ -24,6 +24,16 @@ def at(days: int, hour: int) -> datetime:
     return datetime.combine(timezone.localdate() + timedelta(days=days), time(hour), tzinfo=OSLO)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The rate limit counts in the cache; every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def rich(world):
     """The world's family with data in every area of the API."""

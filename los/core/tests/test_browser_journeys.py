@@ -54,13 +54,26 @@ def logout(page) -> None:
 
 
 @pytest.fixture
-def pages(page_factory):
-    """Pages that fail fast (10 s instead of 30 s) when something is missing."""
-    def make(**kwargs):
-        page = page_factory(**kwargs)
+def pages(page_factory, browser):
+    """Pages that fail fast (10 s instead of 30 s) when something is missing. With device_scale_factor=2 and
+    half the width, a page is shown as at 200 % zoom."""
+    zoomed = []
+
+    def make(width: int = 1280, height: int = 900, language: str = "nb", device_scale_factor: float | None = None):
+        if device_scale_factor is None:
+            page = page_factory(width=width, height=height, language=language)
+        else:
+            context = browser.new_context(viewport={"width": width, "height": height}, locale=language,
+                                          device_scale_factor=device_scale_factor,
+                                          extra_http_headers={"Accept-Language": language})
+            zoomed.append(context)
+            page = context.new_page()
         page.set_default_timeout(10_000)
         return page
-    return make
+
+    yield make
+    for context in zoomed:
+        context.close()
 
 
 def click(page, selector: str) -> None:
@@ -495,3 +508,96 @@ def test_journey_4_navigator_application_refusal_and_appeal_deadline(live_server
         "text=see the service map for the appeal deadline").is_visible()
     click(parent, f"a[href='/tjenester/familie/{family.pk}/']")
     checked(parent, "4-service-map", "en")
+
+
+# --------------------------------------------------------------------------------------------------
+# Journey 6: the leaders read the statistics (figures only, never a single family)
+# --------------------------------------------------------------------------------------------------
+
+
+def test_journey_6_leaders_read_the_statistics(live_server, pages, world, unit_leader):
+    for username, shot in (("enhetsleder", "unit-leader"), ("kommunalsjef", "municipal-leader")):
+        page = pages()
+        mouse_login(page, live_server, username)
+        checked(page, f"6-{shot}-home")
+        click(page, "header nav a[href='/statistikk/']")
+        checked(page, f"6-{shot}-statistics")
+        if username == "enhetsleder":
+            assert page.locator("main .los-figure, main table").count() > 0
+            click(page, "main nav a[href='/statistikk/kommune/']")
+            checked(page, f"6-{shot}-municipality")
+        else:  # the municipal leader lands on the municipality's figures
+            assert page.url.endswith("/statistikk/kommune/")
+        assert page.locator("main table").count() > 0
+        for family in ("Familien Berg", "Familien Dal"):
+            assert family not in page.inner_text("main")
+
+
+# --------------------------------------------------------------------------------------------------
+# The journeys' main pages in bokmål, nynorsk and English, on a 360 px phone and at 200 % zoom
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rich_family(world):
+    """The Berg family part-way through the journeys: a plan with a goal and a measure, a meeting, a refused
+    application on the service map and a consent to the school (made with the apps' own services)."""
+    from los.meetings import services as meetings
+    from los.meetings.models import MemberKind
+    from los.plans import services as plans
+    from los.servicemap import services as servicemap
+    from los.servicemap.models import Decision
+
+    today = timezone.localdate()
+    family, bk = world.family, world.coordinator
+    mother = family.members.get()
+    t.consent(family, world.school, categories=["case", "plan", "meetings", "services"])
+    plan = plans.create_plan(family, by=bk, consent_given_by=mother, what_matters="At Emil trives på skolen.")
+    plans.save_clarification(plan, by=bk, version=0, will_do="Kalle inn til møter og følge opp planen.")
+    goal = plans.add_goal(plan, by=bk, text="Emil skal trives i friminuttene.")
+    plans.create_measure(title="Fast voksen i friminuttene", by=bk, plan=plan, goal=goal,
+                         service_provider=world.school, due_date=today + timedelta(days=60))
+    members = [meetings.add_group_member(family, by=bk, kind=MemberKind.FAMILY, family_member=mother),
+               meetings.add_group_member(family, by=bk, kind=MemberKind.COORDINATOR, user=bk),
+               meetings.add_group_member(family, by=bk, kind=MemberKind.SERVICE, user=world.contact)]
+    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=7)
+    meetings.schedule_meeting(family, by=bk, kind="coordination", starts_at=start, ends_at=start + timedelta(hours=1),
+                              participants=members, place="Testvik skole, møterom 2")
+    entry = servicemap.create_entry(family, bk, catalog_id="omsorgsstonad")
+    application = servicemap.create_application(entry, bk, sent_on=today - timedelta(days=40))
+    servicemap.record_decision(application, bk, application.version, decision=Decision.REFUSED,
+                               decision_received_on=today - timedelta(days=3))
+    return world
+
+
+FAMILY_PAGES = [("home", "/"), ("portal", "/familie/{pk}/"), ("case", "/henvendelser/familie/{pk}/"),
+                ("plan", "/plan/familie/{pk}/"), ("meetings", "/moter/familie/{pk}/"),
+                ("servicemap", "/tjenester/familie/{pk}/"), ("navigator", "/los/familie/{pk}/"),
+                ("consents", "/tilgang/familie/{pk}/samtykker/")]
+STAFF_PAGES = [("bk", "plan", "/plan/familie/{pk}/"), ("bk", "meetings", "/moter/familie/{pk}/"),
+               ("bk", "servicemap", "/tjenester/familie/{pk}/"), ("saksbehandler", "queue", "/henvendelser/ko/"),
+               ("saksbehandler", "case", "/henvendelser/familie/{pk}/"), ("kommunalsjef", "statistics",
+                                                                        "/statistikk/kommune/")]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_journey_pages_in_every_language_on_a_phone_and_zoomed(live_server, pages, rich_family, language):
+    pk = rich_family.family.pk
+    # the family on a 360 px phone
+    phone = pages(width=360, height=740, language=language)
+    mouse_login(phone, live_server, "forelder")
+    for name, url in FAMILY_PAGES:
+        phone.goto(live_server.url + url.format(pk=pk))
+        checked(phone, f"lang-family-{name}-360", language)
+        no_horizontal_scroll(phone, f"{name} at 360 px")
+    # 200 % zoom: a 1280 px window shows 640 CSS px, each drawn with two device pixels
+    zoomed = {}
+    for username, name, url in [("forelder", name, url) for name, url in FAMILY_PAGES[1:4]] + STAFF_PAGES:
+        if username not in zoomed:
+            zoomed[username] = pages(width=640, height=450, language=language, device_scale_factor=2)
+            mouse_login(zoomed[username], live_server, username)
+        page = zoomed[username]
+        page.goto(live_server.url + url.format(pk=pk))
+        no_horizontal_scroll(page, f"{username} {name} at 200 %")
+        if username != "forelder":
+            checked(page, f"lang-{username}-{name}-zoom200", language)
