@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "los.accounts.middleware.StaffSecondFactorMiddleware",
+    "los.accounts.middleware.PrivatePagesNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 
 EXEMPT_PREFIXES = ("/static/", "/i18n/")
@@ -42,3 +43,20 @@ class StaffSecondFactorMiddleware:
         ):
             return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages shown to a logged-in person hold family data: no browser or proxy may keep a copy (the back
+    button on a shared computer after log-out, a caching proxy). A view that sets its own Cache-Control
+    (e.g. the calendar feed) keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

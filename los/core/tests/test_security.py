@@ -241,3 +241,16 @@ class TestSecurityHeaders:
                         r"\son[a-z]+\s*=\s*[\"']", text, re.I) or "javascript:" in text.lower():
                     offenders.append(str(path.relative_to(settings.BASE_DIR)))
         assert not offenders, f"inline script, style or event handler in: {offenders}"
+
+
+@pytest.mark.django_db
+def test_pages_with_family_data_are_never_stored_by_browsers_or_proxies(client, world):
+    client.force_login(world.coordinator)
+    response = client.get(reverse("families:detail", args=[world.family.pk]))
+    assert response.status_code == 200
+    cache_control = response["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
+    client.logout()
+    anonymous = client.get(reverse("core:about"))
+    assert anonymous.status_code == 200
+    assert "no-store" not in anonymous.get("Cache-Control", "")  # public pages may be cached as usual
