@@ -76,12 +76,15 @@ INSTALLED_APPS = [
     "los.navigator",
     "los.portal",
     "los.stats",
+    "ninja",  # only for its static files: the local Swagger UI of /api/docs
     "los.api",
     "los.ops",
     "los.transitions",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that its time covers every other middleware; removes itself unless LOS_SERVER_TIMING=1.
+    "los.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -269,6 +272,11 @@ LOGGING = {
 
 # Los-specific
 LOS_SITE_NAME = "Los"
+# `Server-Timing: app;dur=…, db;dur=…;desc="<n> queries"` on every response, for bench/pages.py. Off by default:
+# it tells the world how long the database took.
+LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
+# The API's rate limit per token or user (los.api.api.RateThrottle); bench/pages.py lifts it for its load test.
+LOS_API_RATE = os.environ.get("LOS_API_RATE", "600/m")
 # Reverse proxies in front of the app servers whose X-Forwarded-For entries are trusted (audit log IPs).
 LOS_TRUSTED_PROXY_COUNT = int(os.environ.get("LOS_TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", PRODUCTION) else "0"))
 AXES_IPWARE_PROXY_COUNT = LOS_TRUSTED_PROXY_COUNT or None

@@ -39,7 +39,7 @@ def test_the_docs_page_uses_local_assets_and_lists_the_operations(client):
     assert all(s.startswith("/static/") for s in sources)  # nothing from the internet
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # no inline script (CSP)
     assert "script-src 'self'" in response["Content-Security-Policy"]
-    for asset in ("api/swagger/swagger-ui-bundle.js", "api/swagger/swagger-ui.css", "api/docs.js"):
+    for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui.css", "api/docs.js"):
         assert finders.find(asset)
 
 
