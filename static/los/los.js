@@ -5,6 +5,35 @@ document.addEventListener("DOMContentLoaded", () => {
   if (select) {
     select.addEventListener("change", () => select.form.submit());
   }
+  // Long operations (a PDF, an export, screening a caseload): say at once that work is under way, in a
+  // polite live region, and keep a form from being sent twice. A download does not leave the page, so
+  // the notice goes away by itself after a while.
+  const busy = document.getElementById("los-busy");
+  let busyTimer = null;
+  const showBusy = (text) => {
+    if (!busy || !text) return;
+    busy.textContent = text;
+    clearTimeout(busyTimer);
+    busyTimer = setTimeout(() => { busy.textContent = ""; }, 20000);
+  };
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-los-busy]");
+    if (link) showBusy(link.dataset.losBusy);
+  });
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.dataset || !form.dataset.losBusy) return;
+    if (form.dataset.losSent === "1") { event.preventDefault(); return; }
+    form.dataset.losSent = "1";
+    form.setAttribute("aria-busy", "true");
+    showBusy(form.dataset.losBusy);
+  });
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form[data-los-sent]").forEach((form) => {
+      delete form.dataset.losSent;
+      form.removeAttribute("aria-busy");
+    });
+  });
   // Send the CSRF token with htmx requests.
   document.body.addEventListener("htmx:configRequest", (event) => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");

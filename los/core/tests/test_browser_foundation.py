@@ -46,3 +46,17 @@ def test_family_start_page_on_a_phone(live_server, page_factory, world):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(page) == []
     screenshot(page, "start-family-360-nb")
+
+
+def test_a_long_operation_says_at_once_that_work_is_under_way(live_server, page_factory, world):
+    page = page_factory(language="en")
+    login(page, live_server, "kommunalsjef", t.PASSWORD)
+    page.goto(f"{live_server.url}/statistikk/kommune/")
+    notice = page.locator("#los-busy")
+    assert not notice.is_visible()  # takes no room until there is something to say
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    assert notice.is_visible() and "This can take a few seconds" in notice.inner_text()
+    assert notice.get_attribute("role") == "status"
+    assert download.value.suggested_filename.endswith(".csv")
+    assert axe_violations(page) == []
