@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -39,6 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+@access("authenticated")
+@login_required
+def ping(request: HttpRequest) -> HttpResponse:
+    """The cheapest page a logged-in user can open: the session and the user, nothing else. bench/pages.py
+    measures every other page's throughput as a share of this one (the ceiling of the stack itself)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
 @access("public")
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
@@ -64,4 +75,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The last resort. When the database cannot be reached (a restart, a fail-over), say so with 503 and
+    Retry-After instead of "something went wrong": the app reconnects by itself on the next request
+    (CONN_HEALTH_CHECKS), so trying again in a moment is the right advice. Both pages are plain HTML
+    that needs no database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "core/error_503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
     return render(request, "core/error_500.html", status=500)

@@ -101,3 +101,26 @@ def test_unknown_page_is_a_friendly_404(client, world):
     response = client.get("/finnes-ikke/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert "We could not find the page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_database_outage_gets_a_plain_503_with_retry_after(world):
+    """While the database restarts, a request gets 'back in a moment' (503, Retry-After), not 'something
+    went wrong' — and the page itself needs no database."""
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.coordinator)
+    with mock.patch("los.core.views.family_selectors.families_coordinated_by",
+                    side_effect=OperationalError("server closed the connection unexpectedly")):
+        response = client.get("/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "Los er straks tilbake" in page and "back in a moment" in page
+    other = Client(raise_request_exception=False)
+    other.force_login(world.coordinator)
+    with mock.patch("los.core.views.family_selectors.families_coordinated_by", side_effect=ValueError("bug")):
+        assert other.get("/").status_code == 500  # any other error keeps the ordinary error page
