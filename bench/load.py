@@ -240,7 +240,11 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
+    from django.db import connection
+
     from los.portal.models import Message
+
+    connection.close()  # this process's own connection may have died with the restart: open a new one
 
     found = sum(Message.objects.filter(body=f"Lasttest {marker}").exists() for marker in stats.sent_messages)
     recovered_after = None

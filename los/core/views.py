@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from los.access.guard import access, record_list_view
@@ -79,9 +80,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Retry-After instead of "something went wrong": the app reconnects by itself on the next request
     (CONN_HEALTH_CHECKS), so trying again in a moment is the right advice. Both pages are plain HTML
     that needs no database."""
+    # rendered without the request: context processors read the session and the user's roles, which
+    # needs the very database that may be gone
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
-        response = render(request, "core/error_503.html", status=503)
+        response = HttpResponse(render_to_string("core/error_503.html"), status=503)
         response["Retry-After"] = "30"
         return response
-    return render(request, "core/error_500.html", status=500)
+    return HttpResponse(render_to_string("core/error_500.html"), status=500)
