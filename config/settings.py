@@ -136,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DB_JIT", False):
+    # PostgreSQL's JIT compiler starts on queries whose estimated cost is high, such as the statistics'
+    # aggregates over a municipality's families: compiling took 45 of 55 ms for a query that runs in 8 ms
+    # (docs/benchmarks.md). Los's queries are short; JIT is off for its connections unless DB_JIT=1.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -275,6 +280,10 @@ LOS_SITE_NAME = "Los"
 # `Server-Timing: app;dur=…, db;dur=…;desc="<n> queries"` on every response, for bench/pages.py. Off by default:
 # it tells the world how long the database took.
 LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
+# The statistics' navigator figure (open families for whom a right is likely but not applied for) screens every
+# open family of the municipalities; it is kept this many seconds per worker (los.stats.selectors.navigator_gaps).
+LOS_STATS_SCREENING_CACHE_SECONDS = int(os.environ.get("LOS_STATS_SCREENING_CACHE_SECONDS",
+                                                       "0" if ENVIRONMENT == "test" else "600"))
 # The API's rate limit per token or user (los.api.api.RateThrottle); bench/pages.py lifts it for its load test.
 LOS_API_RATE = os.environ.get("LOS_API_RATE", "600/m")
 # Reverse proxies in front of the app servers whose X-Forwarded-For entries are trusted (audit log IPs).

@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("om-los/", views.about, name="about"),
+    path("ping/", views.ping, name="ping"),
 ]

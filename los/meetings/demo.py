@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from los.access.models import Category, Consent
+from los.core.demo.bulk import bulk_insert, insert_rows
 from los.core.demo.seed import DemoContext
 from los.families.models import GUARDIAN_RELATIONS, Child, CoordinatorAssignment, FamilyMember, FamilyStatus
 from los.meetings.models import (
@@ -42,6 +43,8 @@ from los.meetings.models import (
 OSLO = ZoneInfo("Europe/Oslo")
 CHUNK = 2500  # families per round of inserts
 BATCH = 5000
+ATTENDANCE_FIELDS = ("family_id", "municipality_id", "meeting_id", "member_id", "service_provider_id", "invited",
+                     "present")
 
 # Chance that a member comes to a meeting. Research: NAV, BUP, HABU and barnevern are hardest to involve.
 PRESENCE = {
@@ -134,7 +137,7 @@ def seed(ctx: DemoContext) -> None:
     policies = [MeetingPolicy(municipality_id=mid, allow_professional_meetings=mid == demo_m or rng.random() < 0.55,
                               reminder_days_before=rng.choice([2, 3, 3, 5]))
                 for mid in municipality_ids]
-    MeetingPolicy.objects.bulk_create(policies, batch_size=BATCH)
+    bulk_insert(MeetingPolicy, policies, batch_size=BATCH)
     allows = {p.municipality_id: p.allow_professional_meetings for p in policies}
 
     # --- what the core seed made, read once -----------------------------------------------------------
@@ -217,7 +220,7 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
             add(kind_of.get(provider_id, "other"), user_id, joined, left, kind=MemberKind.SERVICE, user_id=user_id,
                 service_provider_id=provider_id)
         plans.append(plan)
-    GroupMember.objects.bulk_create(members, batch_size=BATCH)
+    bulk_insert(GroupMember, members, batch_size=BATCH)
 
     # --- meetings -----------------------------------------------------------------------------------
     meetings: list[Meeting] = []
@@ -268,10 +271,10 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
                 gap = int(rng.uniform(73, 122))
             day = day + timedelta(days=gap)
         per_plan.append(rows)
-    Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    bulk_insert(Meeting, meetings, batch_size=BATCH)
 
     # --- attendance, minutes, decisions, agenda ------------------------------------------------------
-    attendance: list[Attendance] = []
+    attendance: list[tuple] = []  # plain rows: nobody needs their ids
     minutes: list[Minutes] = []
     decisions: list[Decision] = []
     agenda: list[AgendaItem] = []
@@ -289,10 +292,8 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
                     present = rng.random() < PRESENCE.get(m.key, 0.8)
                     if present:
                         present_members.append(m)
-                attendance.append(Attendance(family_id=plan.family_id, municipality_id=plan.municipality_id,
-                                             meeting_id=meeting.pk, member_id=m.obj.pk,
-                                             service_provider_id=m.obj.service_provider_id, invited=True,
-                                             present=present))
+                attendance.append((plan.family_id, plan.municipality_id, meeting.pk, m.obj.pk,
+                                   m.obj.service_provider_id, True, present))
             day = meeting.starts_at.astimezone(OSLO).date()
             if meeting.status == MeetingStatus.SCHEDULED:
                 if meeting.kind == MeetingKind.COORDINATION and (plan.demo or rng.random() < 0.35):
@@ -333,10 +334,10 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
                 decisions.append(Decision(family_id=plan.family_id, municipality_id=plan.municipality_id,
                                           meeting_id=meeting.pk, text=rng.choice(EXTRA_DECISIONS),
                                           created_by_id=approver, created_at=meeting.ends_at))
-    Attendance.objects.bulk_create(attendance, batch_size=BATCH)
-    Minutes.objects.bulk_create(minutes, batch_size=BATCH)
-    Decision.objects.bulk_create(decisions, batch_size=BATCH)
-    AgendaItem.objects.bulk_create(agenda, batch_size=BATCH)
+    insert_rows(Attendance, ATTENDANCE_FIELDS, attendance, batch_size=BATCH)
+    bulk_insert(Minutes, minutes, batch_size=BATCH)
+    bulk_insert(Decision, decisions, batch_size=BATCH)
+    bulk_insert(AgendaItem, agenda, batch_size=BATCH)
 
     demo_plan = next((p for p in plans if p.demo), None)
     if demo_plan is not None:
@@ -356,7 +357,7 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
             done_at=_aware(done_day, 15) if done else None, done_by_id=owner.user_id if done else None,
             created_by_id=meeting.created_by_id, created_at=meeting.ends_at,
         ))
-    Action.objects.bulk_create(actions, batch_size=BATCH)
+    bulk_insert(Action, actions, batch_size=BATCH)
 
 
 def _where(rng) -> tuple[str, str, str]:

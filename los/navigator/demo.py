@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from los.core.demo.bulk import bulk_insert
 from los.core.demo.seed import DemoContext
 from los.families.models import Child, FamilyStatus
 from los.navigator.models import NavigatorAnswers
@@ -93,4 +94,4 @@ def seed(ctx: DemoContext) -> None:
                                         child_id=child_id, answers=child_answers, version=1, updated_at=updated))
         answers.append(NavigatorAnswers(family_id=family_id, municipality_id=family.municipality_id, child_id=None,
                                         answers=family_answers, version=1, updated_at=updated))
-    NavigatorAnswers.objects.bulk_create(answers, batch_size=2000)
+    bulk_insert(NavigatorAnswers, answers, batch_size=2000)

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from los.access.models import Category, Consent, ConsentMethod
 from los.accounts.models import User
+from los.core.demo.bulk import bulk_insert
 from los.core.demo.seed import DemoContext
 from los.core.models import ProviderKind, ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
@@ -568,28 +569,28 @@ def _demo_history(ctx: DemoContext, b: _Built) -> list[tuple[dict, str, str, obj
 def _save(ctx: DemoContext, built: list[_Built], demo: Family | None) -> None:
     if not built:
         return
-    Plan.objects.bulk_create([b.plan for b in built], batch_size=2000)
+    bulk_insert(Plan, [b.plan for b in built], batch_size=2000)
     for b in built:  # the plan objects now have ids; point the parts at them
         for row in [*b.goals, *b.resources, *b.needs, *b.participants, *b.measures, *b.occasions, *b.results]:
             row.plan = b.plan
         if b.clarification is not None:
             b.clarification.plan = b.plan
-    Goal.objects.bulk_create([g for b in built for g in b.goals], batch_size=2000)
-    Resource.objects.bulk_create([r for b in built for r in b.resources], batch_size=2000)
-    Need.objects.bulk_create([n for b in built for n in b.needs], batch_size=2000)
-    Participant.objects.bulk_create([p for b in built for p in b.participants], batch_size=2000)
+    bulk_insert(Goal, [g for b in built for g in b.goals], batch_size=2000)
+    bulk_insert(Resource, [r for b in built for r in b.resources], batch_size=2000)
+    bulk_insert(Need, [n for b in built for n in b.needs], batch_size=2000)
+    bulk_insert(Participant, [p for b in built for p in b.participants], batch_size=2000)
     for b in built:
         for m in b.measures:
             m.goal = m.goal  # re-read the goal's id now that it has one
         for r in b.results:
             r.goal = r.goal
-    Measure.objects.bulk_create([m for b in built for m in b.measures], batch_size=2000)
-    EvaluationDate.objects.bulk_create([o for b in built for o in b.occasions], batch_size=2000)
+    bulk_insert(Measure, [m for b in built for m in b.measures], batch_size=2000)
+    bulk_insert(EvaluationDate, [o for b in built for o in b.occasions], batch_size=2000)
     for b in built:
         for r in b.results:
             r.occasion = r.occasion
-    Evaluation.objects.bulk_create([r for b in built for r in b.results], batch_size=2000)
-    ExpectationClarification.objects.bulk_create([b.clarification for b in built if b.clarification],
+    bulk_insert(Evaluation, [r for b in built for r in b.results], batch_size=2000)
+    bulk_insert(ExpectationClarification, [b.clarification for b in built if b.clarification],
                                                  batch_size=2000)
     versions: list[PlanVersion] = []
     for b in built:
@@ -602,7 +603,7 @@ def _save(ctx: DemoContext, built: list[_Built], demo: Family | None) -> None:
                                         author=b.coordinator, author_name=b.coordinator.get_full_name(),
                                         created_at=at))
         assert plan.revision == len(history)
-    PlanVersion.objects.bulk_create(versions, batch_size=1000)
+    bulk_insert(PlanVersion, versions, batch_size=1000)
     demo_built = next((b for b in built if demo is not None and b.plan.family_id == demo.pk), None)
     if demo_built is not None:
         _demo_extras(ctx, demo_built, versions)
@@ -630,7 +631,7 @@ def _demo_extras(ctx: DemoContext, b: _Built, versions: list[PlanVersion]) -> No
         comments.append(MeasureComment(**_part(plan, measure=seizure, author=parent_user, author_side="family",
                                                text="Kan vi få gjennomgått anfallsplanen før klasseturen?",
                                                created_at=ctx.aware(ctx.today - timedelta(days=4), 20))))
-    MeasureComment.objects.bulk_create(comments)
+    bulk_insert(MeasureComment, comments)
     approved = next(v for v in versions if v.plan_id == plan.pk and v.number == 4)
     if parent_user is not None:
         PlanApproval.objects.create(

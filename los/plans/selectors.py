@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from los.access.models import Category, Consent
 from los.access.policy import visible_families
-from los.accounts.models import User
+from los.accounts.models import StaffRole, User
 from los.families.models import CoordinatorAssignment, Family
 from los.plans.models import (
     OPEN_MEASURE_STATUSES,
@@ -60,8 +60,13 @@ def plan_page(plan: Plan, today: date | None = None) -> dict:
         "overdue_measures": [m for m in measures if m.overdue],
         "resources": list(plan.resources.select_related("member")),
         "needs": list(plan.needs.select_related("member")),
+        # the view asks the access policy whether each participant may see the plan; the policy reads the
+        # user's active roles from ``User._active_roles`` (User.active_roles), loaded here for all at once
         "participants": list(plan.participants.filter(left_at__isnull=True).select_related(
-            "family_member", "child", "user", "service_provider")),
+            "family_member", "child", "user", "service_provider").prefetch_related(
+            Prefetch("user__staff_roles", to_attr="_active_roles",
+                     queryset=StaffRole.objects.filter(active=True).select_related("municipality",
+                                                                                    "service_provider")))),
         "evaluation_dates": occasions,
         "next_evaluation": upcoming[0] if upcoming else None,
         "missed_evaluations": [o for o in occasions if o.missed],

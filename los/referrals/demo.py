@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from los.access.models import ConsentMethod
 from los.accounts.models import User
 from los.core.deadlines import appeal_deadline
+from los.core.demo.bulk import bulk_insert
 from los.core.demo.seed import DemoContext
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
 from los.referrals.criteria import LEGAL_CRITERIA
@@ -132,7 +133,7 @@ def seed(ctx: DemoContext) -> None:
             for position, (title, help_text) in enumerate(rng.sample(LOCAL_CRITERIA, rng.choice([1, 2])), start=1):
                 local_rows.append(LocalCriterion(municipality=m, title=title, help_text=help_text,
                                                  position=position * 10))
-    LocalCriterion.objects.bulk_create(local_rows, batch_size=BATCH)
+    bulk_insert(LocalCriterion, local_rows, batch_size=BATCH)
     local_by_m: dict[int, list[LocalCriterion]] = {}
     for criterion in local_rows:
         local_by_m.setdefault(criterion.municipality_id, []).append(criterion)
@@ -216,12 +217,12 @@ def seed(ctx: DemoContext) -> None:
     asked_again = _asked_again(ctx, plans)
     requests.extend(asked_again)
 
-    PublicRequest.objects.bulk_create(publics, batch_size=BATCH)
+    bulk_insert(PublicRequest, publics, batch_size=BATCH)
     for request in requests:
         public = getattr(request, "_public", None)
         if public is not None:
             request.public_request = public
-    Request.objects.bulk_create(requests, batch_size=BATCH)
+    bulk_insert(Request, requests, batch_size=BATCH)
 
     # assessments and their criteria
     assessments: list[Assessment] = []
@@ -249,7 +250,7 @@ def seed(ctx: DemoContext) -> None:
         plan["assessment"] = assessment
         plan["assessor"] = assessor
         assessments.append(assessment)
-    Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+    bulk_insert(Assessment, assessments, batch_size=BATCH)
 
     lines: list[CriterionAssessment] = []
     for plan in plans:
@@ -285,7 +286,7 @@ def seed(ctx: DemoContext) -> None:
                 assessment=assessment, family=family, municipality_id=family.municipality_id,
                 local_criterion=criterion, label=criterion.title, result=result,
                 justification="" if result == CriterionResult.MET else "Usikkert ut fra opplysningene."))
-    CriterionAssessment.objects.bulk_create(lines, batch_size=BATCH)
+    bulk_insert(CriterionAssessment, lines, batch_size=BATCH)
 
     # decisions
     decisions: list[Vedtak] = []
@@ -321,7 +322,7 @@ def seed(ctx: DemoContext) -> None:
             appeal_weeks=deadline.weeks, appeal_rule=str(deadline.rule), appeal_body=str(deadline.appeal_body))
         plan["vedtak"] = vedtak
         decisions.append(vedtak)
-    Vedtak.objects.bulk_create(decisions, batch_size=BATCH)
+    bulk_insert(Vedtak, decisions, batch_size=BATCH)
 
     # appeals against some refusals
     appeals: list[Appeal] = []
@@ -345,7 +346,7 @@ def seed(ctx: DemoContext) -> None:
                 appeal.governor_outcome, appeal.governor_decided_on = GovernorOutcome.UPHELD, governor_day
                 appeal.governor_note = "Statsforvalteren er enig i kommunens vurdering."
         appeals.append(appeal)
-    Appeal.objects.bulk_create(appeals, batch_size=BATCH)
+    bulk_insert(Appeal, appeals, batch_size=BATCH)
 
     # appointments for every existing assignment, handovers for changes, endings for closed families
     appointments: list[Appointment] = []
@@ -388,9 +389,9 @@ def seed(ctx: DemoContext) -> None:
                 created_at=ctx.aware(ended, 14),
                 transition=("Ordinær koordinator i helsetjenesten er oppnevnt; NAV og fastlege er orientert."
                             if reason == EndReason.AGE_18 else "")))
-    Appointment.objects.bulk_create(appointments, batch_size=BATCH)
-    HandoverTask.objects.bulk_create(handovers, batch_size=BATCH)
-    Ending.objects.bulk_create(endings, batch_size=BATCH)
+    bulk_insert(Appointment, appointments, batch_size=BATCH)
+    bulk_insert(HandoverTask, handovers, batch_size=BATCH)
+    bulk_insert(Ending, endings, batch_size=BATCH)
 
     if asked_again:
         Family.objects.filter(pk__in=[r.family_id for r in asked_again]).update(status=FamilyStatus.REQUESTED)
@@ -399,7 +400,7 @@ def seed(ctx: DemoContext) -> None:
     if demo is not None:
         from los.core import fnr
 
-        PublicRequest.objects.bulk_create([
+        bulk_insert(PublicRequest, [
             PublicRequest(municipality_id=demo.municipality_id, reference=f"N-DEMOU{i:05d}",
                           submitted_at=ctx.aware(today - timedelta(days=days), 21), sender_name=name,
                           sender_fodselsnummer=fnr.generate(date(1986 + i, 3, 14), rng), sender_relation="mother",

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 
 from los.core import deadlines
+from los.core.demo.bulk import bulk_insert
 from los.core.demo.seed import DemoContext
 from los.families.models import Child, FamilyStatus
 from los.servicemap import catalog
@@ -287,17 +288,17 @@ class _Builder:
                 need.status, need.closed_on = "met", min(today, recorded + timedelta(days=60))
 
     def save(self) -> None:
-        ServiceEntry.objects.bulk_create(self.entries, batch_size=2000)
+        bulk_insert(ServiceEntry, self.entries, batch_size=2000)
         for entry, app in self.apps:
             app.entry_id = entry.pk
-        Application.objects.bulk_create([app for _e, app in self.apps], batch_size=2000)
+        bulk_insert(Application, [app for _e, app in self.apps], batch_size=2000)
         for app, appeal in self.appeals:
             appeal.application_id = app.pk
-        Appeal.objects.bulk_create([appeal for _a, appeal in self.appeals], batch_size=2000)
-        Need.objects.bulk_create(self.needs, batch_size=2000)
+        bulk_insert(Appeal, [appeal for _a, appeal in self.appeals], batch_size=2000)
+        bulk_insert(Need, self.needs, batch_size=2000)
         for need, row in self.requests:
             row.need_id = need.pk
-        NeedRequest.objects.bulk_create([row for _n, row in self.requests], batch_size=2000)
+        bulk_insert(NeedRequest, [row for _n, row in self.requests], batch_size=2000)
 
 
 T = {t.catalog_id: t for t in TEMPLATES}
@@ -442,7 +443,7 @@ def seed(ctx: DemoContext) -> None:
     builder.save()
     for doc, text in docs:
         doc.file.save("letter", ContentFile(text.encode("utf-8")), save=False)
-    Document.objects.bulk_create([doc for doc, _text in docs])
+    bulk_insert(Document, [doc for doc, _text in docs])
     if ctx.demo_family is not None and users.get("koordinator") and users.get("forelder"):
         Notification.objects.create(family=ctx.demo_family, municipality_id=ctx.demo_family.municipality_id,
                                     recipient=users["koordinator"], kind=NotificationKind.FAMILY_UPDATE,

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from los.access.models import Consent
 from los.accounts.models import User
+from los.core.demo.bulk import bulk_set
 from los.core.demo.seed import DemoContext
 from los.core.models import ProviderKind
 from los.families.models import FamilyStatus
@@ -86,8 +87,8 @@ def _backdated_progress(ctx: DemoContext, plans: list[TransitionPlan]) -> None:
             task.status, task.done_by_id = TaskStatus.DONE, plan.owner_id
             task.done_at = ctx.aware(max(plan.opened_on, task.due_date - timedelta(days=rng.randint(0, 10))), 14)
             done_tasks.append(task)
-    ChecklistItem.objects.bulk_update(done_items, ["done", "done_on", "done_by"], batch_size=5000)
-    TransitionTask.objects.bulk_update(done_tasks, ["status", "done_at", "done_by"], batch_size=5000)
+    bulk_set(ChecklistItem, done_items, ["done", "done_on", "done_by"])
+    bulk_set(TransitionTask, done_tasks, ["status", "done_at", "done_by"])
     schools = defaultdict(list)
     for pairs in ctx.providers.values():
         for provider in pairs:
@@ -102,7 +103,7 @@ def _backdated_progress(ctx: DemoContext, plans: list[TransitionPlan]) -> None:
                 plan.municipality_id):
             plan.receiving_provider = rng.choice(schools[plan.municipality_id])
         changed.append(plan)
-    TransitionPlan.objects.bulk_update(changed, ["child_view", "notes", "receiving_provider"], batch_size=5000)
+    bulk_set(TransitionPlan, changed, ["child_view", "notes", "receiving_provider"])
 
 
 def _open_on_time(ctx: DemoContext) -> list[TransitionPlan]:

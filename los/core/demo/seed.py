@@ -17,6 +17,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import perf_counter
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -26,6 +27,7 @@ from los.access.models import CONSENTABLE_CATEGORIES, Category, Consent, Consent
 from los.accounts.models import PositionType, Profession, Role, StaffRole, User
 from los.core import fnr
 from los.core.demo import names
+from los.core.demo.bulk import bulk_insert, foreign_keys_checked_once
 from los.core.models import CoordinatingUnit, Municipality, ProviderKind, ProviderLevel, ServiceProvider
 from los.families.models import (
     Child,
@@ -82,6 +84,7 @@ class DemoContext:
     families: list[Family] = field(default_factory=list)
     demo_users: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, description)
     demo_family: Family | None = None
+    timings: list[tuple[str, float]] = field(default_factory=list)  # (step, seconds), for seed_demo -v 2
 
     def aware(self, day: date, hour: int = 9) -> datetime:
         return datetime.combine(day, time(hour, 0), tzinfo=OSLO)
@@ -224,18 +227,30 @@ def _birth_date_for_age(today: date, age: int, rng: random.Random) -> date:
 
 
 @transaction.atomic
-def build(scale: str = "demo", seed: int = 1, today: date | None = None) -> DemoContext:
+def build(scale: str = "demo", seed: int = 1, today: date | None = None, log=None) -> DemoContext:
+    """Build the demo data; ``log(step, seconds)`` (optional) is called after the core data and each app."""
+    with foreign_keys_checked_once():
+        ctx = _build(scale, seed, today, log)
+        started = perf_counter()
+    ctx.timings.append(("foreign keys", perf_counter() - started))
+    if log:
+        log(*ctx.timings[-1])
+    return ctx
+
+
+def _build(scale: str, seed: int, today: date | None, log) -> DemoContext:
+    started = perf_counter()
     rng = random.Random(seed)
     ctx = DemoContext(rng=rng, scale=scale, today=today or date.today())
     today = ctx.today
 
     specs = _municipality_specs(scale, rng)
-    municipalities = Municipality.objects.bulk_create(
+    municipalities = bulk_insert(Municipality,
         [Municipality(number=n, name=name, population=p, county=c,
                       default_language="nn" if rng.random() < 0.25 else "nb") for n, name, p, c in specs]
     )
     ctx.municipalities = municipalities
-    units = CoordinatingUnit.objects.bulk_create(
+    units = bulk_insert(CoordinatingUnit,
         [CoordinatingUnit(municipality=m, name=f"Koordinerende enhet, {m.name} kommune",
                           placement=f"Tildelingskontoret, {m.name}",
                           email=f"ke@{m.name.lower()}.kommune.example", phone=f"{rng.randint(20000000, 79999999)}")
@@ -245,7 +260,7 @@ def build(scale: str = "demo", seed: int = 1, today: date | None = None) -> Demo
     provider_rows: list[ServiceProvider] = []
     for m in municipalities:
         provider_rows.extend(_providers_for(m, rng))
-    for p in ServiceProvider.objects.bulk_create(provider_rows, batch_size=2000):
+    for p in bulk_insert(ServiceProvider, provider_rows, batch_size=2000):
         ctx.providers.setdefault(p.municipality_id, []).append(p)
 
     # --- staff ---------------------------------------------------------------------------------
@@ -295,13 +310,20 @@ def build(scale: str = "demo", seed: int = 1, today: date | None = None) -> Demo
     demo_m = municipalities[0]
     demo_people = _demo_staff(ctx, users, role_rows, demo_m)
     capacity[demo_m.id][:0] = [(demo_people["koordinator"], 14.0), (demo_people["koordinator2"], 3.0)]
-    User.objects.bulk_create(users.rows, batch_size=2000)
-    StaffRole.objects.bulk_create([StaffRole(user=u, **kw) for u, kw in role_rows], batch_size=2000)
+    bulk_insert(User, users.rows, batch_size=2000)
+    bulk_insert(StaffRole, [StaffRole(user=u, **kw) for u, kw in role_rows], batch_size=2000)
 
     # --- families ------------------------------------------------------------------------------
     _build_families(ctx, family_targets, capacity, demo_people)
+    ctx.timings.append(("core", perf_counter() - started))
+    if log:
+        log(*ctx.timings[-1])
     for app in APP_SEEDERS:
+        step = perf_counter()
         importlib.import_module(f"los.{app}.demo").seed(ctx)
+        ctx.timings.append((app, perf_counter() - step))
+        if log:
+            log(*ctx.timings[-1])
     return ctx
 
 
@@ -405,7 +427,7 @@ def _build_families(ctx: DemoContext, targets: dict[int, int], capacity, demo_pe
     demo.needs_interpreter, demo.interpreter_language = False, ""
     demo.closed_at = None
     plans[0]["surname"] = "Sæther"
-    Family.objects.bulk_create(families, batch_size=2000)
+    bulk_insert(Family, families, batch_size=2000)
     ctx.families = families
     ctx.demo_family = demo
 
@@ -457,9 +479,9 @@ def _build_families(ctx: DemoContext, targets: dict[int, int], capacity, demo_pe
                                                      end_reason="Avsluttet etter familiens ønske" if end else ""))
         if family.status == FamilyStatus.ACTIVE:
             consents.extend(_consents_for(ctx, family, m, child, index == 0))
-    Child.objects.bulk_create(children, batch_size=2000)
-    FamilyMember.objects.bulk_create(members, batch_size=2000)
-    CoordinatorAssignment.objects.bulk_create(assignments, batch_size=2000)
+    bulk_insert(Child, children, batch_size=2000)
+    bulk_insert(FamilyMember, members, batch_size=2000)
+    bulk_insert(CoordinatorAssignment, assignments, batch_size=2000)
     # consents reference members that now have ids
     guardians = {}
     for member in members:
@@ -467,7 +489,7 @@ def _build_families(ctx: DemoContext, targets: dict[int, int], capacity, demo_pe
             guardians[member.family_id] = member
     for consent in consents:
         consent.given_by_member = guardians.get(consent.family_id)
-    Consent.objects.bulk_create(consents, batch_size=2000)
+    bulk_insert(Consent, consents, batch_size=2000)
 
 
 def _members_for(ctx, family, m, surname, age, is_demo, demo_people) -> list[FamilyMember]:

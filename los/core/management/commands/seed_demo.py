@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from los.core.demo.seed import DEMO_PASSWORD, build
 from los.core.models import Municipality
@@ -35,13 +36,38 @@ class Command(BaseCommand):
             if not options["reset"]:
                 raise CommandError("The database already has data. Use --reset to replace it, or --if-empty.")
             call_command("flush", interactive=False, verbosity=0)
-        started = time.monotonic()
-        ctx = build(options["scale"], options["seed"], options["today"])
+        started, cpu = time.monotonic(), time.process_time()
+        log = None
+        if options["verbosity"] >= 2:
+            def log(step: str, seconds: float) -> None:
+                self.stdout.write(f"  {step:<12} {seconds:7.1f} s")
+                self.stdout.flush()
+        # no query log while seeding: with DEBUG on it would keep every bulk insert's SQL in memory
+        with override_settings(DEBUG=False):
+            ctx = build(options["scale"], options["seed"], options["today"], log=log)
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(
             f"Built {len(ctx.municipalities)} municipalities and {len(ctx.families)} families in {elapsed:.1f} s."
         ))
+        self.stdout.write(self.summary(elapsed, time.process_time() - cpu))
         self.print_logins(ctx.demo_users)
+
+    def summary(self, elapsed: float, cpu: float) -> str:
+        """One line with what was built: families, staff, meetings and actions, audit events, and the time."""
+        from django.apps import apps
+
+        from los.access.models import AuditEvent
+        from los.accounts.models import StaffRole
+        from los.families.models import Family
+
+        meetings = actions = 0
+        if apps.is_installed("los.meetings"):
+            meetings = apps.get_model("meetings", "Meeting").objects.count()
+            actions = apps.get_model("meetings", "Action").objects.count()
+        staff = StaffRole.objects.order_by().values("user_id").distinct().count()
+        return (f"Summary: {Family.objects.count()} families, {staff} staff, {meetings + actions} meetings and "
+                f"actions ({meetings} + {actions}), {AuditEvent.objects.count()} audit events; "
+                f"{elapsed:.1f} s wall clock, {cpu:.1f} s CPU in this process.")
 
     def print_logins(self, users=None):
         from los.accounts.models import User

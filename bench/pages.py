@@ -1,0 +1,352 @@
+"""Benchmark: the main pages on the production stack, in one run (issue 13).
+
+Against ``DATABASE_URL`` (PostgreSQL with ``seed_demo`` data), this
+
+1. runs ``collectstatic`` and starts gunicorn (``config.wsgi``, ``--workers`` workers, production settings,
+   ``LOS_SERVER_TIMING=1``) on loopback; requests carry ``X-Forwarded-Proto: https`` and the (Secure)
+   cookies by hand, as behind the TLS proxy;
+2. logs in the demo users ``koordinator``, ``leder`` and ``kommunalsjef``;
+3. per page (the trivial ``/ping/`` and the eight main pages) makes ``--requests`` sequential requests and
+   takes the server time (p50/p95 of ``Server-Timing: app``) and the query count from the header;
+4. per page, measures throughput with ``wrk`` (``--connections`` connections for ``--duration`` seconds) and
+   gives it as a share of the trivial page's throughput in the same run;
+5. reads the resident memory (VmRSS) of every gunicorn worker after the load;
+6. stops the server, then times the navigator's screening of every family in the database
+   (``los.navigator.selectors.screen_families``) and ``manage.py audit_verify`` over the whole audit log.
+
+It writes ``bench/results/pages-<database>-<date>.json`` and prints a markdown table for docs/benchmarks.md,
+with ✔/✘ against the targets (p95 < 100 ms, throughput ≥ 40 % of the trivial page, screening of 60,000
+families < 5 s, audit_verify of 2 million events < 60 s, worker RSS < 300 MB). Where the database is smaller
+than the targets' scale, the screening and audit_verify verdicts use the time projected linearly to it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:54329/lospages .venv/bin/python bench/pages.py \\
+        [--requests 100] [--duration 10] [--connections 8] [--workers 4]
+
+Needs ``wrk`` (``apt-get install -y wrk``). Opening family pages writes audit events, as in real use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from load import Session  # noqa: E402 - bench/load.py: cookies by hand, log-in with the demo password
+
+TIMING_RE = re.compile(r'app;dur=([\d.]+), db;dur=([\d.]+);desc="(\d+) queries"')
+TARGET_P95_MS = 100.0
+TARGET_RATIO = 0.40
+TARGET_SCREENING_S, SCREENING_SCALE = 5.0, 60_000
+TARGET_AUDIT_S, AUDIT_SCALE = 60.0, 2_000_000
+TARGET_RSS_MB = 300.0
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
+
+
+def mark(ok: bool) -> str:
+    return "✔" if ok else "✘"
+
+
+def production_env(port_unused: int | None = None) -> dict[str, str]:
+    var_dir = Path(tempfile.gettempdir()) / "los-bench-pages-var"
+    return {
+        "LOS_ENVIRONMENT": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex, "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_PROXY": "1", "LOS_REQUIRE_STAFF_OTP": "0", "LOS_SERVER_TIMING": "1", "DB_CONN_MAX_AGE": "60",
+        # the API's rate limit (600 a minute per user) would answer the load test with 429s
+        "LOS_API_RATE": "10000000/m",
+        # static files and uploads of this run are kept apart from the working copy's var/
+        "LOS_VAR_DIR": str(var_dir), "LOG_LEVEL": "ERROR",
+    }
+
+
+def targets() -> dict:
+    import django
+
+    django.setup()
+    from los.families.models import Family
+    from los.meetings.models import Meeting
+
+    family = Family.objects.filter(display_name="Familien Sæther").order_by("pk").first()
+    if family is None:
+        raise SystemExit("No demo family: run `manage.py seed_demo` against DATABASE_URL first.")
+    meeting = Meeting.objects.filter(family=family).order_by("-starts_at").first()
+    if meeting is None:
+        raise SystemExit("The demo family has no meeting.")
+    return {"family": family.pk, "meeting": meeting.pk}
+
+
+def pages(t: dict) -> list[tuple[str, str, str]]:
+    """(label, user, path): the trivial page first, then the pages of tests/test_query_counts.py."""
+    f = t["family"]
+    return [
+        ("trivial page /ping/", "koordinator", "/ping/"),
+        ("start page (koordinator)", "koordinator", "/"),
+        ("family page", "koordinator", f"/familier/{f}/"),
+        ("plan", "koordinator", f"/plan/familie/{f}/"),
+        ("meeting", "koordinator", f"/moter/{t['meeting']}/"),
+        ("unit dashboard (leder)", "leder", "/statistikk/"),
+        ("municipal statistics (kommunalsjef)", "kommunalsjef", "/statistikk/kommune/"),
+        ("navigator", "koordinator", f"/los/familie/{f}/"),
+        ("API /api/families", "koordinator", "/api/families"),
+    ]
+
+
+def sequential(session: Session, username: str, path: str, n: int) -> dict:
+    app, db, queries, wall = [], [], [], []
+    relogins = 0
+    i = -1
+    while len(app) < n:
+        i += 1
+        began = time.perf_counter()
+        conn = session._connection()
+        headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept-Language": "nb",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in session.cookies.items())}
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - began
+        if response.status in (302, 400) and relogins < 3:
+            # the session was ended elsewhere (another process cleared sessions): log in again, go on
+            relogins += 1
+            session.cookies.clear()
+            session.login(username)
+            continue
+        if response.status != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status} {response.getheader('Location')}")
+        timing = TIMING_RE.search(response.getheader("Server-Timing") or "")
+        if timing is None:
+            raise RuntimeError(f"{path}: no Server-Timing header (is LOS_SERVER_TIMING on?)")
+        if i < 3:  # warm-up: templates, first audit events, connections
+            continue
+        app.append(float(timing[1]))
+        db.append(float(timing[2]))
+        queries.append(int(timing[3]))
+        wall.append(elapsed * 1000)
+    return {"n": n, "relogins": relogins, "p50_ms": round(statistics.median(app), 1), "p95_ms": round(percentile(app, 0.95), 1),
+            "db_p50_ms": round(statistics.median(db), 1), "client_p50_ms": round(statistics.median(wall), 1),
+            "queries": max(queries), "queries_min": min(queries)}
+
+
+def run_wrk(port: int, path: str, cookies: dict[str, str], duration: int, connections: int, threads: int) -> dict:
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    out = subprocess.run(  # noqa: S603
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",  # noqa: S607
+         "-H", "Host: 127.0.0.1", "-H", "X-Forwarded-Proto: https", "-H", "Accept-Language: nb",
+         "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    latency = re.search(r"Latency\s+([\d.]+)(\w+)", out)
+    return {"rps": float(rps[1]) if rps else 0.0, "non_2xx": int(bad[1]) if bad else 0,
+            "socket_errors": errors[0] if errors else "", "mean_latency": f"{latency[1]}{latency[2]}" if latency else ""}
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(round(int(line.split()[1]) / 1024, 1))
+    return sizes
+
+
+def screening() -> dict:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from los.families.models import Family
+    from los.navigator.catalog import load_catalog
+    from los.navigator.selectors import screen_families
+
+    load_catalog()
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = screen_families(Family.objects.all())
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"families": result.families, "children": result.children, "flagged": len(result.rows),
+            "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "queries": len(captured),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def audit_verify(env: dict[str, str]) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM access_auditevent")
+        events = cursor.fetchone()[0]
+    began = time.perf_counter()
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "audit_verify"],  # noqa: S603
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - began
+    return {"events": events, "seconds": round(seconds, 2), "exit": done.returncode,
+            "output": (done.stdout + done.stderr).strip()[-500:]}
+
+
+def projection(seconds: float, size: int, scale: int, what: str) -> tuple[float | None, str]:
+    """The time to judge against a target set for ``scale``: the measured one at that scale or above, a linear
+    projection from at least a twentieth of it, and none below that (fixed costs such as Django's start-up
+    would dominate the projection)."""
+    if size >= scale:
+        return seconds, ""
+    if size * 20 >= scale:
+        projected = seconds * scale / size
+        return projected, f"; projected linearly to {what}: {projected:.1f} s"
+    return None, f"; too small to project to {what} (run on the national dataset)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=100, help="sequential requests per page (default 100)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk load per page (default 10)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--port", type=int, default=8793)
+    parser.add_argument("--skip-load", action="store_true", help="no wrk (sequential timings only)")
+    parser.add_argument("--skip-screening", action="store_true")
+    parser.add_argument("--skip-audit-verify", action="store_true")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to the PostgreSQL database with the demo data.")
+    if not args.skip_load and shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk (or use --skip-load)")
+    env_extra = production_env()
+    os.environ.update(env_extra)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    env = dict(os.environ)
+    database = url.rsplit("/", 1)[-1].split("?")[0]
+    t = targets()
+    from django.db import connection
+
+    from los.families.models import Family
+
+    families = Family.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    connection.close()
+
+    with socket.socket() as probe_socket:
+        if probe_socket.connect_ex(("127.0.0.1", args.port)) == 0:
+            raise SystemExit(f"Port {args.port} is already in use: choose another with --port.")
+    python = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"],  # noqa: S603
+                   cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen([  # noqa: S603
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(args.workers),
+        "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    rows: dict[str, dict] = {}
+    rss: list[float] = []
+    try:
+        sessions: dict[str, Session] = {}
+        for _ in range(60):
+            try:
+                probe = Session(args.port)
+                probe.request("GET", "/konto/logg-inn/")
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.5)
+        for username in ("koordinator", "leder", "kommunalsjef"):
+            sessions[username] = Session(args.port)
+            sessions[username].login(username)
+        page_list = pages(t)
+        for label, username, path in page_list:
+            rows[label] = {"path": path, "user": username, **sequential(sessions[username], username, path,
+                                                                                args.requests)}
+            print(f"{label:40} p50 {rows[label]['p50_ms']:7.1f} ms  p95 {rows[label]['p95_ms']:7.1f} ms  "
+                  f"{rows[label]['queries']:3} queries", flush=True)
+        rss_before = worker_rss_mb(server.pid)
+        if not args.skip_load:
+            for label, username, path in page_list:
+                rows[label]["load"] = run_wrk(args.port, path, sessions[username].cookies, args.duration,
+                                              args.connections, args.threads)
+                print(f"{label:40} {rows[label]['load']['rps']:8.1f} req/s  "
+                      f"(non-2xx {rows[label]['load']['non_2xx']})", flush=True)
+        rss = worker_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+    base = rows[page_list[0][0]].get("load", {}).get("rps") or None
+    for row in rows.values():
+        row["p95_ok"] = row["p95_ms"] < TARGET_P95_MS
+        if base and "load" in row:
+            row["ratio"] = round(row["load"]["rps"] / base, 3)
+            row["ratio_ok"] = row["ratio"] >= TARGET_RATIO and row["load"]["non_2xx"] == 0
+    screen = None if args.skip_screening else screening()
+    verify = None if args.skip_audit_verify else audit_verify(env)
+    import django
+
+    report = {
+        "date": datetime.now().isoformat(timespec="seconds"), "database": database, "families": families,
+        "machine": {"cores": os.cpu_count(), "load_average_at_end": os.getloadavg(),
+                    "python": platform.python_version(), "django": django.get_version(), "postgresql": pg_version},
+        "settings": {"requests": args.requests, "wrk_duration_s": args.duration, "connections": args.connections,
+                     "wrk_threads": args.threads, "gunicorn_workers": args.workers},
+        "pages": rows, "worker_rss_mb_before_load": rss_before, "worker_rss_mb": rss,
+        "screening": screen, "audit_verify": verify,
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"pages-{database}-{report['date'][:10]}.json"
+    path.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+
+    print(f"\n{database}: {families:,} families; {args.workers} gunicorn workers; wrk {args.connections} connections "
+          f"× {args.duration} s per page; {args.requests} sequential requests per page\n")
+    print("| page | server p50 ms | server p95 ms | queries | req/s | share of trivial page | p95 < 100 ms "
+          "| ≥ 40 % |")
+    print("|---|---:|---:|---:|---:|---:|:-:|:-:|")
+    for label, row in rows.items():
+        load = row.get("load", {})
+        ratio = f"{row['ratio'] * 100:.0f} %" if "ratio" in row else "–"
+        print(f"| {label} | {row['p50_ms']} | {row['p95_ms']} | {row['queries']} | {load.get('rps', '–')} | {ratio} "
+              f"| {mark(row['p95_ok'])} | {mark(row['ratio_ok']) if 'ratio_ok' in row else '–'} |")
+    ok = all(row["p95_ok"] and row.get("ratio_ok", True) for row in rows.values())
+    print()
+    if rss:
+        print(f"- gunicorn worker RSS after the load: max {max(rss)} MB (all: {rss}; before the load {rss_before}) "
+              f"— target < {TARGET_RSS_MB:.0f} MB {mark(max(rss) < TARGET_RSS_MB)}")
+        ok &= max(rss) < TARGET_RSS_MB
+    if screen:
+        verdict, note = projection(screen["seconds"], screen["families"], SCREENING_SCALE, "60,000 families")
+        print(f"- navigator screening of all {screen['families']:,} families ({screen['children']:,} children, "
+              f"{screen['queries']} queries): {screen['seconds']} s wall, {screen['cpu_seconds']} s CPU{note}"
+              f" — target < {TARGET_SCREENING_S:.0f} s " + ("–" if verdict is None else mark(verdict < TARGET_SCREENING_S)))
+        ok &= verdict is None or verdict < TARGET_SCREENING_S
+    if verify:
+        verdict, note = projection(verify["seconds"], verify["events"], AUDIT_SCALE, "2 M events")
+        print(f"- `audit_verify` over {verify['events']:,} events: {verify['seconds']} s (exit {verify['exit']}){note}"
+              f" — target < {TARGET_AUDIT_S:.0f} s " + ("–" if verdict is None else mark(verdict < TARGET_AUDIT_S)))
+        ok &= (verdict is None or verdict < TARGET_AUDIT_S) and verify["exit"] == 0
+    print(f"\nresult: {path.relative_to(ROOT)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
