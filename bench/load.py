@@ -259,6 +259,7 @@ def main() -> None:
         "requests": total, "errors": len(stats.errors), "errors_sample": stats.errors[:10],
         "messages_acknowledged": len(stats.sent_messages), "messages_found_in_database": found,
         "postgres_restart": outage, "errors_after_recovery": len(late_errors) if outage else None,
+        "errors_before_restart": len([e for e in stats.errors if e[0] < outage[0]]) if outage else None,
         "recovered_within_s": recovered_after,
         "pages": {name: {"n": len(v), "p50_ms": round(statistics.median(v) * 1000, 1),
                          "p95_ms": round(sorted(v)[int(0.95 * (len(v) - 1))] * 1000, 1)}
@@ -271,7 +272,9 @@ def main() -> None:
     print(f"{'page':44} {'n':>6} {'p50 ms':>8} {'p95 ms':>8}")
     for name, row in report["pages"].items():
         print(f"{name:44} {row['n']:>6} {row['p50_ms']:>8} {row['p95_ms']:>8}")
-    ok = found == len(stats.sent_messages) and (not outage and not stats.errors or outage and not late_errors)
+    early = [e for e in stats.errors if outage and e[0] < outage[0]]
+    ok = found == len(stats.sent_messages) and (not outage and not stats.errors or outage and not late_errors
+                                                 and not early)
     raise SystemExit(0 if ok else 1)
 
 
