@@ -2,7 +2,8 @@
 
 Each journey drives the real pages (links, forms, buttons) as the family, the coordinating unit, the
 barnekoordinator, a service contact and a leader would; only the starting world is made with the factories.
-Every page visited is checked with axe-core (WCAG 2.1 AA) and the main pages are saved as screenshots.
+Every page visited is checked with axe-core (WCAG 2.1 AA) in all three languages (the journey's own, then
+the same address in the other two) and the main pages are saved as screenshots.
 Journey 1 is done with the keyboard only; the main pages are also checked in nb, nn and en, at 360 px
 and at 200 % zoom."""
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from los.accounts.models import Role
@@ -26,13 +28,40 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # --------------------------------------------------------------------------------------------------
 
 
+LANGUAGES = ("nb", "nn", "en")
+
+
 def checked(page, name: str, language: str = "nb") -> None:
-    """The page is in the right language, has no WCAG 2.1 AA violations, and is saved as a screenshot."""
+    """The page is in the right language, has no WCAG 2.1 AA violations, and is saved as a screenshot; the
+    same page (as the same user, by its address) is then checked with axe in the other two languages."""
     assert page.get_attribute("html", "lang") == language, name
     assert page.locator("h1").count() >= 1, name
     violations = axe_violations(page)
     assert violations == [], (name, violations)
     screenshot(page, f"journey-{name}-{language}")
+    in_the_other_languages(page, name, language)
+
+
+def in_the_other_languages(page, name: str, language: str) -> None:
+    """Open the page's address as the same user (the session cookie copied) in a browser asking for each other
+    language, and check the page language and axe there."""
+    url = page.url
+    session = [c for c in page.context.cookies() if c["name"] != settings.LANGUAGE_COOKIE_NAME]
+    for other in LANGUAGES:
+        if other == language:
+            continue
+        context = page.context.browser.new_context(viewport=page.viewport_size, locale=other,
+                                                   extra_http_headers={"Accept-Language": other})
+        try:
+            context.add_cookies(session)
+            other_tab = context.new_page()
+            other_tab.set_default_timeout(10_000)
+            other_tab.goto(url)
+            assert other_tab.get_attribute("html", "lang") == other, (name, other)
+            violations = axe_violations(other_tab)
+            assert violations == [], (name, other, violations)
+        finally:
+            context.close()
 
 
 def no_horizontal_scroll(page, name: str) -> None:
