@@ -37,7 +37,7 @@ def access(kind: str) -> Callable:
     return mark
 
 
-_AUDIT_ACTION = {
+AUDIT_ACTION = {  # the audit event's action for each policy action (also used by the API)
     Action.VIEW: AuditAction.VIEW,
     Action.CHANGE: AuditAction.CHANGE,
     Action.CONTRIBUTE: AuditAction.CHANGE,
@@ -57,7 +57,7 @@ def authorize(request: HttpRequest, action: Action | str, obj: Any, category: An
     decision = decide(request.user, action, obj, category)
     audit.record(
         actor=request.user,
-        action=_AUDIT_ACTION[action] if decision.allowed else AuditAction.DENIED,
+        action=AUDIT_ACTION[action] if decision.allowed else AuditAction.DENIED,
         object_type=type(obj).__name__,
         object_id=getattr(obj, "pk", ""),
         municipality_id=family.municipality_id,

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from los.access import audit
+from los.access.guard import AUDIT_ACTION
 from los.access.models import AuditAction, Category
 from los.access.policy import NO_RELATION_BASES, Action, Decision, decide, resolve, visible_families
 from los.accounts.models import User
@@ -24,13 +25,6 @@ from los.api.models import ApiToken
 from los.api.problems import ProblemError
 from los.families.models import Family
 
-_AUDIT_ACTION = {
-    Action.VIEW: AuditAction.VIEW,
-    Action.CHANGE: AuditAction.CHANGE,
-    Action.CONTRIBUTE: AuditAction.CHANGE,
-    Action.SHARE: AuditAction.SHARE,
-    Action.EXPORT: AuditAction.EXPORT,
-}
 OTHER_MUNICIPALITY = "other_municipality"
 
 
@@ -71,7 +65,7 @@ def check(request: HttpRequest, action: Action | str, obj: Any, category: Catego
     else:
         decision = decide(who.user, action, obj, category)
     audit.record(
-        actor=who.user, action=_AUDIT_ACTION[action] if decision.allowed else AuditAction.DENIED,
+        actor=who.user, action=AUDIT_ACTION[action] if decision.allowed else AuditAction.DENIED,
         object_type=type(obj).__name__, object_id=getattr(obj, "pk", ""), municipality_id=family.municipality_id,
         family_id=family.pk, category=str(category or obj_category), allowed=decision.allowed,
         reason=decision.reason + who.via, role=decision.role, service=decision.service, request=request,

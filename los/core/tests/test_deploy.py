@@ -8,15 +8,20 @@ from pathlib import Path
 from django.conf import settings
 
 
-def test_check_deploy_passes_with_production_settings(tmp_path: Path):
+def _production_env(var_dir: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "LOS_ENVIRONMENT": "production",
         "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-only-1234567890",
         "ALLOWED_HOSTS": "los.kommune.example",
-        "LOS_VAR_DIR": str(tmp_path),
+        "LOS_VAR_DIR": str(var_dir),
     }
     env.pop("DATABASE_URL", None)
+    return env
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path: Path):
+    env = _production_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False,
@@ -37,14 +42,7 @@ def test_production_refuses_to_start_without_secret_key(tmp_path: Path):
 def test_static_files_collect_for_production(tmp_path: Path):
     """The production static storage (hashed, compressed) resolves every file a stylesheet or script
     refers to; one missing reference (a source map, a font) would stop a deployment."""
-    env = {
-        **os.environ,
-        "LOS_ENVIRONMENT": "production",
-        "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-only-1234567890",
-        "ALLOWED_HOSTS": "los.kommune.example",
-        "LOS_VAR_DIR": str(tmp_path),
-    }
-    env.pop("DATABASE_URL", None)
+    env = _production_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "1"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300, check=False,
