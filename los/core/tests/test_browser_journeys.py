@@ -4,7 +4,7 @@ Each journey drives the real pages (links, forms, buttons) as the family, the co
 barnekoordinator, a service contact and a leader would; only the starting world is made with the factories.
 Every page visited is checked with axe-core (WCAG 2.1 AA) in all three languages (the journey's own, then
 the same address in the other two) and the main pages are saved as screenshots.
-Journey 1 is done with the keyboard only; the main pages are also checked in nb, nn and en, at 360 px
+Journeys 1, 5 and 6 are done with the keyboard only; the main pages are also checked in nb, nn and en, at 360 px
 and at 200 % zoom."""
 
 from __future__ import annotations
@@ -284,26 +284,26 @@ def test_journey_1_request_to_appointment_keyboard_only(live_server, pages, worl
 # --------------------------------------------------------------------------------------------------
 
 
-def test_journey_5_withdrawn_consent_closes_access_at_once(live_server, pages, world):
+def test_journey_5_withdrawn_consent_closes_access_at_once_keyboard_only(live_server, pages, world):
     from los.access.models import Consent
 
     t.consent(world.family, world.school, categories=["case", "plan", "meetings"])
 
     contact = pages()
-    mouse_login(contact, live_server, "kontakt")
+    key_login(contact, live_server, "kontakt")
     checked(contact, "5-contact-home")
-    click(contact, f"main a[href='/familier/{world.family.pk}/']")
+    key_follow(contact, f"main a[href='/familier/{world.family.pk}/']")
     checked(contact, "5-contact-family")
-    click(contact, f"main nav a[href='/moter/familie/{world.family.pk}/']")
+    key_follow(contact, f"main nav a[href='/moter/familie/{world.family.pk}/']")
     assert contact.locator("h1").is_visible()
     checked(contact, "5-contact-meetings")
 
     parent = pages()
-    mouse_login(parent, live_server, "forelder")
-    click(parent, f"main a[href='/familie/{world.family.pk}/']")
-    click(parent, f"a[href='/tilgang/familie/{world.family.pk}/samtykker/']")
+    key_login(parent, live_server, "forelder")
+    key_follow(parent, f"main a[href='/familie/{world.family.pk}/']")
+    key_follow(parent, f"a[href='/tilgang/familie/{world.family.pk}/samtykker/']")
     checked(parent, "5-family-consents")
-    click(parent, "main form.los-consent__withdraw button[type=submit]")
+    key_follow(parent, "main form.los-consent__withdraw button[type=submit]")
     assert parent.locator(".ds-alert[data-color=success]", has_text="Testvik skole").is_visible()
     checked(parent, "5-family-consent-withdrawn")
     assert Consent.objects.get().withdrawn_at is not None
@@ -544,16 +544,16 @@ def test_journey_4_navigator_application_refusal_and_appeal_deadline(live_server
 # --------------------------------------------------------------------------------------------------
 
 
-def test_journey_6_leaders_read_the_statistics(live_server, pages, world, unit_leader):
+def test_journey_6_leaders_read_the_statistics_keyboard_only(live_server, pages, world, unit_leader):
     for username, shot in (("enhetsleder", "unit-leader"), ("kommunalsjef", "municipal-leader")):
         page = pages()
-        mouse_login(page, live_server, username)
+        key_login(page, live_server, username)
         checked(page, f"6-{shot}-home")
-        click(page, "header nav a[href='/statistikk/']")
+        key_follow(page, "header nav a[href='/statistikk/']")
         checked(page, f"6-{shot}-statistics")
         if username == "enhetsleder":
             assert page.locator("main .los-figure, main table").count() > 0
-            click(page, "main nav a[href='/statistikk/kommune/']")
+            key_follow(page, "main nav a[href='/statistikk/kommune/']")
             checked(page, f"6-{shot}-municipality")
         else:  # the municipal leader lands on the municipality's figures
             assert page.url.endswith("/statistikk/kommune/")
