@@ -30,6 +30,21 @@ def _load_schema():
 schema = _load_schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes database connections when a request ends (``close_old_connections`` on the
+    request signals); that would end the test's transaction on PostgreSQL. Django's test client turns this
+    off the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bearer(rich, token_for, settings):
     settings.LOS_API_RATE = "100000/m"
