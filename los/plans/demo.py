@@ -155,7 +155,8 @@ def seed(ctx: DemoContext) -> None:
         return
     ids = [f.pk for f in active]
     assignments = {a.family_id: a for a in CoordinatorAssignment.objects.filter(
-        family_id__in=ids, started__lte=today).filter(Q(ended__isnull=True) | Q(ended__gt=today))}
+        family_id__in=ids, started__lte=today).filter(Q(ended__isnull=True) | Q(ended__gt=today)).order_by(
+        "family_id", "started", "id")}
     users: dict[int, User] = {}
     for coordinators in ctx.coordinators.values():
         users.update({u.pk: u for u in coordinators})
@@ -168,16 +169,16 @@ def seed(ctx: DemoContext) -> None:
     allocation = {p.municipality_id: p for p in providers.values() if p.kind == ProviderKind.ALLOCATION}
     plan_providers: dict[int, list[ServiceProvider]] = {}
     for family_id, provider_id, categories in Consent.objects.filter(
-            family_id__in=ids, withdrawn_at__isnull=True, service_provider__isnull=False).values_list(
+            family_id__in=ids, withdrawn_at__isnull=True, service_provider__isnull=False).order_by("id").values_list(
             "family_id", "service_provider_id", "categories"):
         if Category.PLAN.value in (categories or []) and provider_id in providers:
             plan_providers.setdefault(family_id, []).append(providers[provider_id])
     children: dict[int, list[Child]] = {}
-    for child in Child.objects.filter(family_id__in=ids).only(
+    for child in Child.objects.filter(family_id__in=ids).order_by("id").only(
             "id", "family_id", "given_name", "family_name", "birth_date", "condition_categories"):
         children.setdefault(child.family_id, []).append(child)
     members: dict[int, list[FamilyMember]] = {}
-    for member in FamilyMember.objects.filter(family_id__in=ids).only(
+    for member in FamilyMember.objects.filter(family_id__in=ids).order_by("id").only(
             "id", "family_id", "given_name", "family_name", "relation", "may_consent", "parental_responsibility",
             "daily_care", "user_id"):
         members.setdefault(member.family_id, []).append(member)
