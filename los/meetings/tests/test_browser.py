@@ -107,7 +107,7 @@ def test_my_actions_page_is_accessible(live_server, page_factory, group):
     page = page_factory(width=360, height=740, language="nn")
     login(page, live_server, "kontakt", t.PASSWORD)
     page.goto(f"{live_server.url}/moter/mine-oppgaver/")
-    assert page.locator("h1", has_text="Mine oppgåver").is_visible()
+    assert page.locator("h1", has_text="Oppgåvene mine").is_visible()  # the same words as the menu
     assert axe_violations(page) == []
     screenshot(page, "meetings-my-actions-360-nn")
     page.click("main button:has-text('Marker som utført')")
