@@ -22,9 +22,11 @@ import os
 import random
 import re
 import shlex
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -103,6 +105,38 @@ class Session:
             "csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD})
         if status != 302:
             raise RuntimeError(f"log-in of {username} failed: HTTP {status}")
+
+
+def production_env(run: str) -> dict[str, str]:
+    """The settings of the production stack for a benchmark run (behind a stand-in TLS proxy, no second
+    factor for the demo log-ins); static files and uploads go to a directory of their own, not var/."""
+    return {
+        "LOS_ENVIRONMENT": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex, "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_PROXY": "1", "LOS_REQUIRE_STAFF_OTP": "0", "DB_CONN_MAX_AGE": "60",
+        "LOS_VAR_DIR": str(Path(tempfile.gettempdir()) / f"los-bench-{run}-var"),
+    }
+
+
+def start_stack(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    """collectstatic, then gunicorn with ``workers`` workers on ``port``; returns once it answers."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"Port {port} is already in use: choose another with --port.")
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput",  # noqa: S603
+                    "-v", "0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen([  # noqa: S603
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(workers),
+        "-b", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(120):
+        try:
+            Session(port).request("GET", "/konto/logg-inn/")
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within a minute")
 
 
 def demo_targets() -> dict:
@@ -197,22 +231,9 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database with the demo data.")
     targets = demo_targets()
-    env = dict(os.environ, LOS_ENVIRONMENT="production", SECRET_KEY="bench-" + uuid.uuid4().hex,
-               ALLOWED_HOSTS="127.0.0.1", BEHIND_PROXY="1", LOS_REQUIRE_STAFF_OTP="0", SECURE_SSL_REDIRECT="1",
-               DB_CONN_MAX_AGE="60")
-    python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"],  # noqa: S603
-                   cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen([  # noqa: S603
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(args.workers),
-        "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    env = dict(os.environ, **production_env("load"))
+    server = start_stack(env, args.port, args.workers)
     try:
-        for _ in range(60):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=2).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.5)
         stats = Stats()
         pages = role_pages(targets)
         users = [(name, p) for name, p in pages.items() for _ in range(args.users_per_role)]

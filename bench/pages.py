@@ -34,13 +34,10 @@ import platform
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -48,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import Session  # noqa: E402 - bench/load.py: cookies by hand, log-in with the demo password
+from load import Session, production_env, start_stack  # noqa: E402 - bench/load.py: the stack, cookies by hand
 
 TIMING_RE = re.compile(r'app;dur=([\d.]+), db;dur=([\d.]+);desc="(\d+) queries"')
 TARGET_P95_MS = 100.0
@@ -67,15 +64,11 @@ def mark(ok: bool) -> str:
     return "✔" if ok else "✘"
 
 
-def production_env(port_unused: int | None = None) -> dict[str, str]:
-    var_dir = Path(tempfile.gettempdir()) / "los-bench-pages-var"
+def bench_env() -> dict[str, str]:
     return {
-        "LOS_ENVIRONMENT": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex, "ALLOWED_HOSTS": "127.0.0.1",
-        "BEHIND_PROXY": "1", "LOS_REQUIRE_STAFF_OTP": "0", "LOS_SERVER_TIMING": "1", "DB_CONN_MAX_AGE": "60",
+        **production_env("pages"), "LOS_SERVER_TIMING": "1", "LOG_LEVEL": "ERROR",
         # the API's rate limit (600 a minute per user) would answer the load test with 429s
         "LOS_API_RATE": "10000000/m",
-        # static files and uploads of this run are kept apart from the working copy's var/
-        "LOS_VAR_DIR": str(var_dir), "LOG_LEVEL": "ERROR",
     }
 
 
@@ -234,7 +227,7 @@ def main() -> int:
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database with the demo data.")
     if not args.skip_load and shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (or use --skip-load)")
-    env_extra = production_env()
+    env_extra = bench_env()
     os.environ.update(env_extra)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     env = dict(os.environ)
@@ -250,28 +243,11 @@ def main() -> int:
         pg_version = cursor.fetchone()[0]
     connection.close()
 
-    with socket.socket() as probe_socket:
-        if probe_socket.connect_ex(("127.0.0.1", args.port)) == 0:
-            raise SystemExit(f"Port {args.port} is already in use: choose another with --port.")
-    python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"],  # noqa: S603
-                   cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen([  # noqa: S603
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(args.workers),
-        "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    server = start_stack(env, args.port, args.workers)
     rows: dict[str, dict] = {}
     rss: list[float] = []
     try:
         sessions: dict[str, Session] = {}
-        for _ in range(60):
-            try:
-                probe = Session(args.port)
-                probe.request("GET", "/konto/logg-inn/")
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.5)
         for username in ("koordinator", "leder", "kommunalsjef"):
             sessions[username] = Session(args.port)
             sessions[username].login(username)
