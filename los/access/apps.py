@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+#: The models the access policy's facts are read from (``policy.remembered_facts``).
+FACT_MODELS = (
+    "families.FamilyMember", "families.Child", "families.CoordinatorAssignment", "access.Consent",
+    "access.FamilyTransfer", "accounts.StaffRole", "core.MunicipalityAgreement",
+)
 
 
 class AccessConfig(AppConfig):
@@ -7,3 +14,13 @@ class AccessConfig(AppConfig):
     label = "access"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Access, consent and audit")
+
+    def ready(self) -> None:
+        from django.apps import apps
+
+        from los.access.policy import forget_facts
+
+        for label in FACT_MODELS:
+            model = apps.get_model(label)
+            post_save.connect(forget_facts, sender=model, dispatch_uid=f"los-forget-facts-save-{label}")
+            post_delete.connect(forget_facts, sender=model, dispatch_uid=f"los-forget-facts-delete-{label}")

@@ -36,6 +36,9 @@ about the person's own role, assignment or a consent that names them or their se
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -78,6 +81,70 @@ UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
 #: Refusals that answer 404 in :func:`los.access.guard.authorize`: the user has no relation to the family,
 #: so not even its existence is revealed.
 NO_RELATION_BASES = frozenset({"no_relation", "no_consent", "anonymous"})
+
+
+# --- facts read once per request --------------------------------------------------------------------------
+#
+# A page asks the policy many times about the same user and family (may they see it, change it, export it,
+# and for each participant whether their consent covers it). Inside :func:`remembered_facts` (a GET or HEAD
+# request: ``los.access.middleware.PolicyFactsMiddleware``) each fact the rules stand on — is the user a
+# guardian, the young person, the assigned coordinator, which consents are active, has the family moved — is
+# read from the database once. Any save or delete of a model those facts come from forgets them all
+# (``los.access.apps``), and outside the block nothing is remembered: services and tests always read afresh.
+
+_facts: ContextVar[dict | None] = ContextVar("los_policy_facts", default=None)
+
+
+@contextmanager
+def remembered_facts() -> Iterator[None]:
+    """Within the block, the policy reads each fact about a user and a family from the database once."""
+    token = _facts.set({})
+    try:
+        yield
+    finally:
+        _facts.reset(token)
+
+
+def forget_facts(**_: Any) -> None:
+    """Forget what :func:`remembered_facts` has read (a fact may have changed). A signal receiver."""
+    memo = _facts.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _fact[T](key: tuple, compute: Callable[[], T]) -> T:
+    memo = _facts.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def prime_facts(users: Iterable[User | None], family: Family) -> None:
+    """Read the facts about many users and one family in four queries (a plan's or a meeting's participants),
+    so that asking the policy about each of them costs none. Does nothing outside :func:`remembered_facts`."""
+    memo = _facts.get()
+    users = [u for u in users if u is not None and u.pk is not None]
+    if memo is None or not users:
+        return
+    ids = {u.pk for u in users}
+    guardians: dict[int, FamilyMember] = {}
+    for member in FamilyMember.objects.filter(user_id__in=ids, family=family).order_by("pk"):
+        if member.is_guardian:
+            guardians.setdefault(member.user_id, member)
+    children: dict[int, Child] = {}
+    for child in Child.objects.filter(user_id__in=ids, family=family).order_by("pk"):
+        children.setdefault(child.user_id, child)
+    assigned = set(_current_assignments(family).filter(coordinator_id__in=ids).values_list("coordinator_id", flat=True))
+    consents = list(_active_consent_query().filter(family=family))
+    for user in users:
+        memo.setdefault(("guardian", user.pk, family.pk), guardians.get(user.pk))
+        memo.setdefault(("own_child", user.pk, family.pk), children.get(user.pk))
+        memo.setdefault(("assigned", user.pk, family.pk), user.pk in assigned)
+        providers = _contact_provider_ids(user)
+        memo.setdefault(("consents", user.pk, family.pk), [
+            c for c in consents if c.service_provider_id in providers or c.person_id == user.pk] if providers else [])
 
 
 def resolve(obj: Any) -> tuple[Family, Category, Child | None]:
@@ -142,30 +209,55 @@ def _reaches(family: Family, municipality_ids: set[int]) -> str:
         return ""
     if family.municipality_id in municipality_ids:
         return "home"
-    if _active_transfers().filter(family=family, to_municipality_id__in=municipality_ids).exists():
+    if _fact(("transfer", family.pk, frozenset(municipality_ids)), lambda: _active_transfers().filter(
+            family=family, to_municipality_id__in=municipality_ids).exists()):
         return "transfer"
     return ""
 
 
 def _guardian_membership(user: User, family: Family) -> FamilyMember | None:
-    for member in FamilyMember.objects.filter(user=user, family=family):
-        if member.is_guardian:
-            return member
-    return None
+    def read() -> FamilyMember | None:
+        for member in FamilyMember.objects.filter(user=user, family=family).order_by("pk"):
+            if member.is_guardian:
+                return member
+        return None
+    return _fact(("guardian", user.pk, family.pk), read)
+
+
+def _own_child(user: User, family: Family) -> Child | None:
+    return _fact(("own_child", user.pk, family.pk),
+                 lambda: Child.objects.filter(user=user, family=family).order_by("pk").first())
+
+
+def _current_assignments(family: Family, today: date | None = None) -> QuerySet[CoordinatorAssignment]:
+    today = today or timezone.localdate()
+    return CoordinatorAssignment.objects.filter(family=family, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gt=today))
+
+
+def is_assigned_coordinator(user: User, family: Family) -> bool:
+    """Whether ``user`` is the family's barnekoordinator today (an active assignment)."""
+    return _fact(("assigned", user.pk, family.pk), lambda: _current_assignments(family).filter(coordinator=user).exists())
+
+
+def _contact_provider_ids(user: User) -> set[int]:
+    return {r.service_provider_id for r in user.active_roles() if r.role == Role.SERVICE_CONTACT}
+
+
+def _active_consent_query() -> QuerySet[Consent]:
+    now = timezone.now()
+    return Consent.objects.filter(withdrawn_at__isnull=True, valid_from__lte=now, valid_to__gt=now).select_related(
+        "service_provider")
 
 
 def _active_consents(user: User, family_id: int | None = None) -> list[Consent]:
-    provider_ids = [r.service_provider_id for r in user.active_roles() if r.role == Role.SERVICE_CONTACT]
+    provider_ids = _contact_provider_ids(user)
     if not provider_ids:
         return []
-    now = timezone.now()
-    qs = Consent.objects.filter(
-        Q(service_provider_id__in=provider_ids) | Q(person=user),
-        withdrawn_at__isnull=True, valid_from__lte=now, valid_to__gt=now,
-    ).select_related("service_provider")
-    if family_id is not None:
-        qs = qs.filter(family_id=family_id)
-    return list(qs)
+    qs = _active_consent_query().filter(Q(service_provider_id__in=provider_ids) | Q(person=user))
+    if family_id is None:
+        return list(qs)
+    return _fact(("consents", user.pk, family_id), lambda: list(qs.filter(family_id=family_id)))
 
 
 def consent_covers(consent: Consent, category: Category | str, child: Child | None = None) -> bool:
@@ -222,7 +314,7 @@ def decide(user: User | None, action: Action | str, obj: Any, category: Category
         return Decision(False, "guardian_read_only", "guardians cannot change this", "guardian")
 
     # 2. The young person (16+) with an own log-in
-    own_child = Child.objects.filter(user=user, family=family).first()
+    own_child = _own_child(user, family)
     if own_child is not None and is_young_person(own_child):
         if category == Category.WORKING_NOTES:
             return Decision(False, "working_notes", "working notes belong to the coordinator", "young_person")
@@ -245,11 +337,7 @@ def decide(user: User | None, action: Action | str, obj: Any, category: Category
 
     # 3. The family's barnekoordinator
     if any(r.role == Role.BARNEKOORDINATOR for r in roles):
-        today = timezone.localdate()
-        assigned = CoordinatorAssignment.objects.filter(
-            family=family, coordinator=user, started__lte=today
-        ).filter(Q(ended__isnull=True) | Q(ended__gt=today)).exists()
-        if assigned and _reaches(family, _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))):
+        if is_assigned_coordinator(user, family) and _reaches(family, _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))):
             if action == Action.SHARE:
                 return Decision(False, "family_shares", "only the family gives consent", Role.BARNEKOORDINATOR)
             return Decision(True, "coordinator", "the family's barnekoordinator", Role.BARNEKOORDINATOR)

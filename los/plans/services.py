@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from los.access import audit
 from los.access.models import AuditAction, ConsentMethod
-from los.access.policy import Action, can
+from los.access.policy import Action, can, is_assigned_coordinator
 from los.accounts.models import Role, StaffRole, User
 from los.core.models import ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
@@ -126,9 +126,7 @@ def _touch(obj: EditablePart, by: User) -> None:
 
 
 def is_current_coordinator(user: User, family: Family) -> bool:
-    today = timezone.localdate()
-    return CoordinatorAssignment.objects.filter(family=family, coordinator=user, started__lte=today).filter(
-        models.Q(ended__isnull=True) | models.Q(ended__gt=today)).exists()
+    return is_assigned_coordinator(user, family)
 
 
 def family_member_for(user: User, family: Family) -> FamilyMember | Child | None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
-from los.access.policy import Action, Decision, can
+from los.access.policy import Action, Decision, can, prime_facts
 from los.families.models import Family
 from los.plans import pdf, selectors, services, versioning
 from los.plans.forms import (
@@ -204,6 +204,7 @@ def family_plan(request: HttpRequest, family_pk: int) -> HttpResponse:
     can_contribute = can(user, Action.CONTRIBUTE, plan)
     for measure in context["measures"]:
         _measure_context(request, measure, can_change_plan=can_change, can_contribute=can_contribute)
+    prime_facts([p.user for p in context["participants"]], family)
     for participant in context["participants"]:
         participant.consent_ok = participant.user_id is None or can(participant.user, Action.VIEW, plan)
     family_side = decision.basis in selectors.FAMILY_SIDE
