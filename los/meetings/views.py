@@ -287,8 +287,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, decision, agenda_for
     hidden = selectors.professional_content_hidden(meeting, decision)
     family_side = selectors.is_family_side(decision)
     minutes = selectors.visible_minutes(meeting, decision, can_change)
+    has_minutes = Minutes.objects.filter(meeting=meeting).exists()
     may_add = (meeting.status == MeetingStatus.SCHEDULED and not hidden
-               and not Minutes.objects.filter(meeting=meeting).exists()
+               and not has_minutes
                and (not family_side or meeting.starts_at > timezone.now())
                and can(request.user, AccessAction.CONTRIBUTE, meeting))
     return {
@@ -297,7 +298,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, decision, agenda_for
         "participants": selectors.meeting_participants(meeting),
         "content_hidden": hidden,
         "agenda": [] if hidden else _agenda_for(request, meeting),
-        "agenda_is_draft": not Minutes.objects.filter(meeting=meeting).exists(),
+        "agenda_is_draft": not has_minutes,
         "minutes": minutes,
         "decisions": list(meeting.decisions.all()) if minutes else [],
         "meeting_actions": list(meeting.actions.select_related(

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
@@ -106,9 +106,9 @@ def page_language() -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MapEntry:
-    """A row on the family's service map that names a catalogue entry (only what the navigator needs)."""
+class MapEntry(NamedTuple):
+    """A row on the family's service map that names a catalogue entry (only what the navigator needs).
+    A named tuple: a national screening makes hundreds of thousands of them."""
 
     pk: int
     catalog_id: str
@@ -121,8 +121,7 @@ class MapEntry:
         return str(EntryState(self.state).label)
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     """A family member as the profile needs it (see ``FamilyMember.is_guardian``)."""
 
     relation: str
@@ -138,7 +137,7 @@ class FamilyData:
     members: list[Member] = field(default_factory=list)
     consent_services: set[str] = field(default_factory=set)
     entries: list[MapEntry] = field(default_factory=list)
-    answers: dict[int | None, NavigatorAnswers] = field(default_factory=dict)
+    answers: dict[int | None, NavigatorAnswers | StoredAnswers] = field(default_factory=dict)
     has_coordinator: bool = False
     has_plan: bool = False
 
@@ -171,9 +170,19 @@ _CHILD_FIELDS = ("id", "family_id", "municipality_id", "given_name", "family_nam
                  "condition_categories", "setting", "user_id", "shares_health_with_guardians")
 
 
-def load_family_data(families: QuerySet[Family], today: date | None = None) -> list[FamilyData]:
+class StoredAnswers(NamedTuple):
+    """Only the answers of a stored :class:`NavigatorAnswers` row: what a screening of many families needs."""
+
+    answers: dict
+
+
+def load_family_data(families: QuerySet[Family], today: date | None = None, *,
+                     answer_rows: bool = True) -> list[FamilyData]:
     """What the profiles of ``families`` are built from, in a fixed number of queries (eight), whatever
-    the number of families: the related rows are selected with the families' query as a subquery."""
+    the number of families: the related rows are selected with the families' query as a subquery.
+
+    With ``answer_rows=False`` the stored answers come as :class:`StoredAnswers` instead of model rows
+    (enough to build profiles, not to edit them; a screening of all families saves a third of a second)."""
     today = today or timezone.localdate()
     now = timezone.now()
     rows = list(families.order_by("display_name", "pk"))
@@ -199,8 +208,13 @@ def load_family_data(families: QuerySet[Family], today: date | None = None) -> l
                .values_list("pk", "family_id", "catalog_id", "state", "child_id", "provider__kind"))
     for pk, family_id, catalog_id, state, child_id, kind in entries:
         data[family_id].entries.append(MapEntry(pk, catalog_id, state, child_id, kind or ""))
-    for row in NavigatorAnswers.objects.filter(family_id__in=ids):
-        data[row.family_id].answers[row.child_id] = row
+    if answer_rows:
+        for row in NavigatorAnswers.objects.filter(family_id__in=ids):
+            data[row.family_id].answers[row.child_id] = row
+    else:
+        for family_id, child_id, answers in NavigatorAnswers.objects.filter(family_id__in=ids).values_list(
+                "family_id", "child_id", "answers"):
+            data[family_id].answers[child_id] = StoredAnswers(answers)
     coordinated = (CoordinatorAssignment.objects.filter(family_id__in=ids, started__lte=today)
                    .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values_list("family_id", flat=True))
     for family_id in coordinated:
@@ -620,7 +634,7 @@ def screen_families(families: QuerySet[Family], today: date | None = None, lang:
 
 def _screen_families(families: QuerySet[Family], today: date | None, lang: str) -> Screening:
     today = today or timezone.localdate()
-    data = load_family_data(families, today)
+    data = load_family_data(families, today, answer_rows=False)
     items: list[tuple[FamilyData, Child, dict[str, MapEntry]]] = []
     profiles: list[dict[str, Any]] = []
     for family in data:

@@ -34,6 +34,21 @@ document.addEventListener("DOMContentLoaded", () => {
       form.removeAttribute("aria-busy");
     });
   });
+  // After htmx replaces a part of the page (a comment added, a status saved, an action done), the focus
+  // would drop to the page itself: move it to the message in the new part (an error first), or to the part,
+  // so that keyboard and screen-reader users keep their place and hear what happened.
+  let swappedId = null;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    swappedId = event.detail.target ? event.detail.target.id : null;
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const part = swappedId ? document.getElementById(swappedId) : null;
+    swappedId = null;
+    if (!part || part.contains(document.activeElement)) return;
+    const spot = part.querySelector("[role=alert], .ds-validation-message, .ds-error-summary, [role=status]") || part;
+    if (!spot.hasAttribute("tabindex")) spot.setAttribute("tabindex", "-1");
+    spot.focus({ preventScroll: false });
+  });
   // Send the CSRF token with htmx requests.
   document.body.addEventListener("htmx:configRequest", (event) => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");

@@ -4,8 +4,9 @@ Each journey drives the real pages (links, forms, buttons) as the family, the co
 barnekoordinator, a service contact and a leader would; only the starting world is made with the factories.
 Every page visited is checked with axe-core (WCAG 2.1 AA) in all three languages (the journey's own, then
 the same address in the other two) and the main pages are saved as screenshots.
-Journeys 1, 5 and 6 are done with the keyboard only; the main pages are also checked in nb, nn and en, at 360 px
-and at 200 % zoom."""
+All six journeys are done with the keyboard only (Tab, Shift+Tab, Enter, Space, the arrow keys and typing); the
+only addresses opened directly are the log-in page and, in journey 5, the pages the service contact tries again
+after the consent is withdrawn. The main pages are also checked in nb, nn and en, at 360 px and at 200 % zoom."""
 
 from __future__ import annotations
 
@@ -77,11 +78,6 @@ def mouse_login(page, live_server, username: str) -> None:
         page.click("main button[type=submit]")
 
 
-def logout(page) -> None:
-    with page.expect_navigation():
-        page.click("header form button[type=submit] >> nth=-1")
-
-
 @pytest.fixture
 def pages(page_factory, browser):
     """Pages that fail fast (10 s instead of 30 s) when something is missing. With device_scale_factor=2 and
@@ -105,31 +101,30 @@ def pages(page_factory, browser):
         context.close()
 
 
-def click(page, selector: str) -> None:
-    if page.locator(selector).count() == 0:  # say where we are, not only that the element is missing
-        raise AssertionError(f"{selector} not on {page.url}: {page.inner_text('main')[:1500]}")
-    with page.expect_navigation():
-        page.click(selector)
-
-
 # keyboard ------------------------------------------------------------------------------------------
 
+# A check box or radio button inside a Designsystemet field shows its focus ring around the whole field (the
+# box and its label), not on the box itself.
 FOCUS_INFO = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
-  const s = getComputedStyle(e);
+  const hasRing = (el) => {
+    const s = getComputedStyle(el);
+    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');
+  };
   const r = e.getBoundingClientRect();
-  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');
+  const field = e.matches('input[type=checkbox], input[type=radio]') ? e.closest('.ds-field') : null;
+  const ring = hasRing(e) || (field !== null && hasRing(field));
   return {tag: e.tagName, name: e.getAttribute('name') || '', text: (e.innerText || e.value || '').trim().slice(0, 60),
           focusVisible: e.matches(':focus-visible'), ring: ring, size: r.width * r.height};
 }"""
 
 
-def tab_to(page, selector: str, max_tabs: int = 150) -> None:
-    """Press Tab until the element is focused; the focus must be visible on it."""
+def tab_to(page, selector: str, max_tabs: int = 150, back: bool = False) -> None:
+    """Press Tab (or Shift+Tab, back up the page) until the element is focused; the focus must be visible on it."""
     target = page.locator(selector).first.element_handle()
     for _ in range(max_tabs):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab" if back else "Tab")
         if page.evaluate("(t) => document.activeElement === t", target):
             info = page.evaluate(FOCUS_INFO)
             assert info["focusVisible"] and info["ring"] and info["size"] > 0, (selector, info)
@@ -139,21 +134,22 @@ def tab_to(page, selector: str, max_tabs: int = 150) -> None:
 
 def skip_to_main(page) -> None:
     """The first Tab reaches the skip link (it appears); Enter moves the focus to the main content. After a
-    redirect the address keeps "#main", and the browser already starts the Tab order in the main content."""
+    redirect to a place in the page ("#main", or a section such as "#goals"), the browser already starts the Tab
+    order there, in the main content."""
     page.keyboard.press("Tab")
     if page.evaluate("() => document.activeElement.classList.contains('ds-skip-link')"):
         assert page.evaluate(FOCUS_INFO)["size"] > 100  # hidden until focused: it appears
         page.keyboard.press("Enter")
         page.wait_for_function("() => document.activeElement && document.activeElement.id === 'main'")
     else:
-        assert page.url.endswith("#main"), page.url
+        assert "#" in page.url, page.url
         assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
         page.keyboard.press("Shift+Tab")
 
 
-def key_follow(page, selector: str, key: str = "Enter") -> None:
+def key_follow(page, selector: str, key: str = "Enter", back: bool = False) -> None:
     """Tab to a link or submit button and press Enter (or Space) on it; a new page loads."""
-    tab_to(page, selector)
+    tab_to(page, selector, back=back)
     with page.expect_navigation():
         page.keyboard.press(key)
 
@@ -174,9 +170,95 @@ def key_radio(page, name: str, value: str) -> None:
     raise AssertionError(f"could not choose {value} in {name}")
 
 
-def key_login(page, live_server, username: str) -> None:
+def key_check(page, selector: str) -> None:
+    """Tab to a check box and tick it with Space."""
+    tab_to(page, selector)
+    page.keyboard.press("Space")
+    assert page.is_checked(selector), selector
+
+
+def key_select(page, selector: str, *, label: str | None = None, value: str | None = None,
+               index: int | None = None) -> None:
+    """Tab to a <select> and choose an option with the arrow keys (the list stays closed, as a keyboard user
+    does it): by the option's text (the first option containing it), its value or its position."""
+    tab_to(page, selector)
+    options = page.eval_on_selector(selector, "s => [...s.options].map(o => [o.value, o.text.trim()])")
+    if index is None:
+        matches = [i for i, (v, text) in enumerate(options) if (value is not None and v == value)
+                   or (label is not None and label in text)]
+        assert matches, (selector, label, value, options)
+        index = matches[0]
+    for _ in range(len(options) + 1):
+        current = page.eval_on_selector(selector, "s => s.selectedIndex")
+        if current == index:
+            return
+        page.keyboard.press("ArrowDown" if current < index else "ArrowUp")
+    raise AssertionError(f"could not choose option {index} in {selector}")
+
+
+_FIELD_LAYOUTS: dict[str, tuple[list[str], bool]] = {}
+
+
+def date_and_time_layout(page) -> tuple[list[str], bool]:
+    """The order of the day, month and year parts of the browser's date inputs, and whether its time inputs have
+    AM/PM. Chromium lays these out by its own language, not the page's (Debian's headless Chromium shows
+    mm/dd/yyyy and a 12-hour clock even on a Norwegian page), so it is found once by typing into a blank tab."""
+    language = page.evaluate("() => navigator.language")
+    if language not in _FIELD_LAYOUTS:
+        probe = page.context.new_page()
+        try:
+            probe.set_content("<input type=date id=d><input type=time id=t>")
+            probe.focus("#d")
+            probe.keyboard.type("01022003")
+            orders = {"2003-01-02": ["month", "day", "year"], "2003-02-01": ["day", "month", "year"]}
+            assert probe.input_value("#d") in orders, ("unknown date input layout", probe.input_value("#d"))
+            probe.focus("#t")
+            probe.keyboard.type("0130P")
+            assert probe.input_value("#t") in ("13:30", "01:30"), ("unknown time input layout", probe.input_value("#t"))
+            _FIELD_LAYOUTS[language] = (orders[probe.input_value("#d")], probe.input_value("#t") == "13:30")
+        finally:
+            probe.close()
+    return _FIELD_LAYOUTS[language]
+
+
+def key_date(page, selector: str, day) -> None:
+    """Tab to a date input and type the date digit by digit: day, month and year in the order the input shows
+    them (each part moves on to the next by itself)."""
+    order, _ = date_and_time_layout(page)
+    tab_to(page, selector)
+    digits = {"day": f"{day.day:02}", "month": f"{day.month:02}", "year": f"{day.year:04}"}
+    page.keyboard.type("".join(digits[part] for part in order))
+    assert page.input_value(selector) == day.isoformat(), (selector, order, page.input_value(selector))
+
+
+def key_time(page, selector: str, hh_mm: str) -> None:
+    """Tab to a time input and type the hours and minutes (and A or P where the input has AM/PM)."""
+    _, twelve_hours = date_and_time_layout(page)
+    tab_to(page, selector)
+    hour, minute = (int(part) for part in hh_mm.split(":"))
+    if twelve_hours:
+        page.keyboard.type(f"{(hour % 12) or 12:02}{minute:02}{'A' if hour < 12 else 'P'}")
+    else:
+        page.keyboard.type(f"{hour:02}{minute:02}")
+    assert page.input_value(selector) == hh_mm, (selector, page.input_value(selector))
+
+
+def key_press_button(page, selector: str, key: str = "Enter") -> None:
+    """Tab to a button that works in place (htmx, or a <summary> that opens its details) and press it."""
+    tab_to(page, selector)
+    page.keyboard.press(key)
+
+
+_LOGIN_PAGE_CHECKED: set[str] = set()
+
+
+def key_login(page, live_server, username: str, language: str = "nb") -> None:
+    """Log in with the keyboard. The log-in page is the same every time: it is checked (in all three languages)
+    the first time only, which keeps the browser suite's time down."""
     page.goto(f"{live_server.url}/konto/logg-inn/")
-    checked(page, "login")
+    if not _LOGIN_PAGE_CHECKED:
+        checked(page, "login", language)
+        _LOGIN_PAGE_CHECKED.add(language)
     skip_to_main(page)
     key_type(page, "input[name=username]", username)
     key_type(page, "input[name=password]", t.PASSWORD)
@@ -324,7 +406,7 @@ def test_journey_5_withdrawn_consent_closes_access_at_once_keyboard_only(live_se
 # --------------------------------------------------------------------------------------------------
 
 
-def test_journey_3_meeting_agenda_minutes_action(live_server, pages, world):
+def test_journey_3_meeting_agenda_minutes_action_keyboard_only(live_server, pages, world):
     from los.meetings.models import Action, ActionStatus, AgendaItem, Meeting
 
     t.consent(world.family, world.school, categories=["case", "plan", "meetings"])
@@ -333,66 +415,73 @@ def test_journey_3_meeting_agenda_minutes_action(live_server, pages, world):
 
     # the coordinator gathers the group and calls a meeting
     bk = pages(language="en")
-    mouse_login(bk, live_server, "bk")
-    click(bk, f"main a[href='/familier/{family.pk}/']")
-    click(bk, f"main nav a[href='/moter/familie/{family.pk}/']")
+    key_login(bk, live_server, "bk", "en")
+    skip_to_main(bk)
+    key_follow(bk, f"main a[href='/familier/{family.pk}/']")
+    key_follow(bk, f"main nav a[href='/moter/familie/{family.pk}/']")
     checked(bk, "3-meetings", "en")
     for person in ("Mor Berg", world.contact.get_full_name()):
-        click(bk, f"main a[href='/moter/familie/{family.pk}/medlemmer/ny/']")
+        skip_to_main(bk)
+        key_follow(bk, f"main a[href='/moter/familie/{family.pk}/medlemmer/ny/']")
         checked(bk, "3-member-add", "en")
-        option = bk.locator("select[name=person] option", has_text=person).first.get_attribute("value")
-        bk.select_option("select[name=person]", option)
-        click(bk, "main form button[type=submit]")
+        skip_to_main(bk)
+        key_select(bk, "select[name=person]", label=person)
+        key_follow(bk, "main form button[type=submit]")
         assert bk.locator(".ds-alert[data-color=success]").is_visible()
-    click(bk, f"main a[href='/moter/familie/{family.pk}/nytt-mote/']")
+    skip_to_main(bk)
+    key_follow(bk, f"main a[href='/moter/familie/{family.pk}/nytt-mote/']")
     checked(bk, "3-meeting-new", "en")
-    bk.fill("input[name=date]", tomorrow.isoformat())
-    bk.fill("input[name=start_time]", "10:00")
-    bk.fill("input[name=end_time]", "11:30")
-    bk.fill("input[name=place]", "Testvik skole, møterom 2")
-    click(bk, "main form button[type=submit]")
+    skip_to_main(bk)
+    key_date(bk, "input[name=date]", tomorrow)
+    key_time(bk, "input[name=start_time]", "10:00")
+    key_time(bk, "input[name=end_time]", "11:30")
+    key_type(bk, "input[name=place]", "Testvik skole, møterom 2")
+    key_follow(bk, "main form button[type=submit]")
     assert bk.locator(".ds-alert[data-color=success]").is_visible()
     checked(bk, "3-meeting-detail", "en")
     meeting = Meeting.objects.get(family=family)
 
     # the family adds what they want to talk about
     parent = pages(language="en")
-    mouse_login(parent, live_server, "forelder")
-    click(parent, f"main a[href='/familie/{family.pk}/']")
-    click(parent, f"a[href='/moter/familie/{family.pk}/']")
+    key_login(parent, live_server, "forelder", "en")
+    skip_to_main(parent)
+    key_follow(parent, f"main a[href='/familie/{family.pk}/']")
+    key_follow(parent, f"a[href='/moter/familie/{family.pk}/']")
     checked(parent, "3-family-meetings", "en")
-    click(parent, f"main a[href='/moter/{meeting.pk}/#agenda-heading']")
-    parent.fill("input[name=title]", "Søvnen om natten")
-    click(parent, "main form[action$='/saksliste/'] button[type=submit]")
+    skip_to_main(parent)
+    key_follow(parent, f"main a[href='/moter/{meeting.pk}/#agenda-heading']")
+    key_type(parent, "input[name=title]", "Søvnen om natten")
+    key_follow(parent, "main form[action$='/saksliste/'] button[type=submit]")
     assert parent.locator("main li", has_text="Søvnen om natten").is_visible()
     checked(parent, "3-family-agenda-added", "en")
     assert AgendaItem.objects.filter(meeting=meeting, title="Søvnen om natten").exists()
 
-    # the coordinator writes the minutes with an action for the school contact
-    bk.reload()
-    click(bk, f"main a[href='/moter/{meeting.pk}/referat/']")
+    # the coordinator (still on the meeting's page) writes the minutes with an action for the school contact
+    key_follow(bk, f"main a[href='/moter/{meeting.pk}/referat/']")
     checked(bk, "3-minutes", "en")
-    bk.click("main button:has-text('Start the minutes')")
-    bk.wait_for_load_state("networkidle")
+    skip_to_main(bk)
+    key_follow(bk, "main button:has-text('Start the minutes')")
     assert bk.locator("main", has_text="Søvnen om natten").first.is_visible()
     checked(bk, "3-minutes-open", "en")
-    bk.fill("#id_action-title", "Lage en plan for friminuttene")
-    owner = bk.locator("#id_action-owner option", has_text=world.contact.get_full_name()).first.get_attribute("value")
-    bk.select_option("#id_action-owner", owner)
-    bk.fill("#id_action-due_date", (timezone.localdate() + timedelta(days=14)).isoformat())
-    bk.click("#minutes-outcomes button:has-text('Add the action')")
+    skip_to_main(bk)
+    key_type(bk, "#id_action-title", "Lage en plan for friminuttene")
+    key_select(bk, "#id_action-owner", label=world.contact.get_full_name())
+    key_date(bk, "#id_action-due_date", timezone.localdate() + timedelta(days=14))
+    key_press_button(bk, "#minutes-outcomes button:has-text('Add the action')")  # htmx: the section is replaced
     bk.locator("#minutes-outcomes", has_text="Lage en plan for friminuttene").first.wait_for()
+    bk.wait_for_function("() => document.activeElement && document.activeElement.closest('#minutes-outcomes')")
     checked(bk, "3-minutes-action", "en")
     action = Action.objects.get(meeting=meeting)
     assert action.owner == world.contact
 
     # the school contact marks the action done
     contact = pages(language="en")
-    mouse_login(contact, live_server, "kontakt")
-    click(contact, "header a[href='/moter/mine-oppgaver/']")
+    key_login(contact, live_server, "kontakt", "en")
+    key_follow(contact, "header a[href='/moter/mine-oppgaver/']")
     assert contact.locator("main", has_text="Lage en plan for friminuttene").first.is_visible()
     checked(contact, "3-contact-actions", "en")
-    click(contact, "main button:has-text('Mark as done')")
+    skip_to_main(contact)
+    key_follow(contact, "main button:has-text('Mark as done')")
     assert contact.locator(".ds-alert[data-color=success]").is_visible()
     checked(contact, "3-contact-action-done", "en")
     action.refresh_from_db()
@@ -404,75 +493,92 @@ def test_journey_3_meeting_agenda_minutes_action(live_server, pages, world):
 # --------------------------------------------------------------------------------------------------
 
 
-def test_journey_2_plan_with_goal_measure_comment_and_approval(live_server, pages, world):
+def test_journey_2_plan_with_goal_measure_comment_and_approval_keyboard_only(live_server, pages, world):
     from los.plans.models import Plan, PlanApproval
 
     family = world.family
     plan_url = f"/plan/familie/{family.pk}/"
     bk = pages()
-    mouse_login(bk, live_server, "bk")
-    click(bk, f"main a[href='/familier/{family.pk}/']")
-    click(bk, f"main nav a[href='{plan_url}']")
+    key_login(bk, live_server, "bk")
+    skip_to_main(bk)
+    key_follow(bk, f"main a[href='/familier/{family.pk}/']")
+    key_follow(bk, f"main nav a[href='{plan_url}']")
     checked(bk, "2-plan-empty")
-    click(bk, f"main a[href='{plan_url}ny/']")
+    skip_to_main(bk)
+    key_follow(bk, f"main a[href='{plan_url}ny/']")
     checked(bk, "2-plan-create")
-    bk.select_option("select[name=consent_given_by]", index=1)
-    bk.fill("textarea[name=what_matters]", "At Emil har det bra på skolen og at vi får sove om natten.")
-    click(bk, "main form button[type=submit]")
+    skip_to_main(bk)
+    key_select(bk, "select[name=consent_given_by]", index=1)
+    key_type(bk, "textarea[name=what_matters]", "At Emil har det bra på skolen og at vi får sove om natten.")
+    key_follow(bk, "main form button[type=submit]")
     assert bk.locator(".ds-alert[data-color=success]").is_visible()
     plan = Plan.objects.get(family=family)
 
     # the expectation clarification
-    click(bk, f"main a[href='/plan/{plan.pk}/forventningsavklaring/']")
+    skip_to_main(bk)
+    key_follow(bk, f"main a[href='/plan/{plan.pk}/forventningsavklaring/']")
     checked(bk, "2-clarification")
-    bk.fill("textarea[name=will_do]", "Kalle inn til møter, holde oversikten og følge opp planen.")
-    bk.fill("textarea[name=will_not_do]", "Fatte vedtak om tjenester.")
-    bk.check("input[name=contact_channels] >> nth=0")
-    click(bk, "main form button[type=submit]")
+    skip_to_main(bk)
+    key_type(bk, "textarea[name=will_do]", "Kalle inn til møter, holde oversikten og følge opp planen.")
+    key_type(bk, "textarea[name=will_not_do]", "Fatte vedtak om tjenester.")
+    key_check(bk, "input[name=contact_channels] >> nth=0")
+    key_follow(bk, "main form button[type=submit]")
     # what the coordinator will not do needs who does it instead: said clearly, nothing typed is lost
     assert bk.locator(".ds-error-summary").is_visible()
     assert bk.input_value("textarea[name=will_do]").startswith("Kalle inn til møter")
     assert bk.is_checked("input[name=contact_channels] >> nth=0")
     checked(bk, "2-clarification-error")
-    bk.fill("textarea[name=done_instead_by]", "Tjenestene fatter egne vedtak; koordinatoren hjelper med søknaden.")
-    click(bk, "main form button[type=submit]")
+    skip_to_main(bk)
+    key_type(bk, "textarea[name=done_instead_by]", "Tjenestene fatter egne vedtak; koordinatoren hjelper med søknaden.")
+    key_follow(bk, "main form button[type=submit]")
     assert bk.locator("main", has_text="Kalle inn til møter").first.is_visible()
 
     # a goal and a measure that serves it
-    click(bk, f"main a[href='/plan/{plan.pk}/maal/nytt/']")
+    skip_to_main(bk)
+    key_follow(bk, f"main a[href='/plan/{plan.pk}/maal/nytt/']")
     checked(bk, "2-goal")
-    bk.fill("textarea[name=text]", "Emil skal trives i friminuttene.")
-    bk.check("input[name=whose] >> nth=0") if bk.locator("input[name=whose]").count() else bk.select_option(
-        "select[name=whose]", index=1)
-    click(bk, "main form button[type=submit]")
+    skip_to_main(bk)
+    key_type(bk, "textarea[name=text]", "Emil skal trives i friminuttene.")
+    if bk.locator("input[name=whose]").count():
+        key_check(bk, "input[name=whose] >> nth=0")
+    else:
+        key_select(bk, "select[name=whose]", index=1)
+    key_follow(bk, "main form button[type=submit]")
     assert bk.locator("main", has_text="Emil skal trives i friminuttene.").first.is_visible()
-    click(bk, f"main a[href='/plan/{plan.pk}/tiltak/nytt/'] >> nth=0")
+    skip_to_main(bk)
+    key_follow(bk, f"main a[href='/plan/{plan.pk}/tiltak/nytt/'] >> nth=0")
     checked(bk, "2-measure")
-    bk.fill("input[name=title]", "Fast voksen i friminuttene")
-    bk.select_option("select[name=goal]", index=1)
-    bk.select_option("select[name=owner_provider]", label="Testvik skole")
-    bk.fill("input[name=due_date]", (timezone.localdate() + timedelta(days=60)).isoformat())
-    click(bk, "main form button[type=submit]")
+    skip_to_main(bk)
+    key_type(bk, "input[name=title]", "Fast voksen i friminuttene")
+    key_select(bk, "select[name=goal]", index=1)
+    key_select(bk, "select[name=owner_provider]", label="Testvik skole")
+    key_date(bk, "input[name=due_date]", timezone.localdate() + timedelta(days=60))
+    key_follow(bk, "main form button[type=submit]")
     assert bk.locator("main", has_text="Fast voksen i friminuttene").first.is_visible()
     checked(bk, "2-plan-filled")
 
     # the family comments on the measure and approves the plan
     parent = pages()
-    mouse_login(parent, live_server, "forelder")
-    click(parent, f"main a[href='/familie/{family.pk}/']")
-    click(parent, f"a[href='{plan_url}']")
+    key_login(parent, live_server, "forelder")
+    skip_to_main(parent)
+    key_follow(parent, f"main a[href='/familie/{family.pk}/']")
+    key_follow(parent, f"a[href='{plan_url}']")
     checked(parent, "2-family-plan")
     assert parent.locator("main", has_text="Kalle inn til møter").first.is_visible()
     measure = parent.locator("main [id^=measure-]", has_text="Fast voksen i friminuttene").first
-    measure.locator("details summary", has_text="kommentar").click()
-    measure.locator("textarea[name$=text]").fill("Fint! Helst en han kjenner fra før.")
-    measure.locator("button[type=submit]", has_text="Legg til kommentaren").click()
+    in_measure = f"#{measure.get_attribute('id')}"
+    skip_to_main(parent)
+    key_press_button(parent, f"{in_measure} details summary:has-text('kommentar')")  # opens the comment form
+    key_type(parent, f"{in_measure} textarea[name$=text]", "Fint! Helst en han kjenner fra før.")
+    key_press_button(parent, f"{in_measure} button[type=submit]:has-text('Legg til kommentaren')")  # htmx
     measure.locator("[role=status]", has_text="Kommentaren din er lagt til").wait_for()
+    # the focus moves to the message in the new part of the page, not back to the top
+    parent.wait_for_function("(id) => document.activeElement && document.activeElement.closest(id) "
+                             "&& document.activeElement.matches('[role=status]')", arg=in_measure)
     # the comment just written stays in view
     assert measure.locator(".plans-comments li", has_text="Helst en han kjenner fra før.").is_visible()
     checked(parent, "2-family-commented")
-    parent.reload()
-    click(parent, "main form.plans-approve button[type=submit]")
+    key_follow(parent, "main form.plans-approve button[type=submit]")
     assert parent.locator(".ds-alert[data-color=success]").is_visible()
     checked(parent, "2-family-approved")
     assert PlanApproval.objects.filter(plan=plan, approved_by=world.parent).exists()
@@ -483,43 +589,44 @@ def test_journey_2_plan_with_goal_measure_comment_and_approval(live_server, page
 # --------------------------------------------------------------------------------------------------
 
 
-def test_journey_4_navigator_application_refusal_and_appeal_deadline(live_server, pages, world):
+def test_journey_4_navigator_application_refusal_and_appeal_deadline_keyboard_only(live_server, pages, world):
     from los.core.deadlines import appeal_deadline
     from los.servicemap.models import Application
 
     family = world.family
     parent = pages(language="en")
-    mouse_login(parent, live_server, "forelder")
-    click(parent, f"main a[href='/familie/{family.pk}/']")
-    click(parent, f"a[href='/los/familie/{family.pk}/']")
+    key_login(parent, live_server, "forelder", "en")
+    skip_to_main(parent)
+    key_follow(parent, f"main a[href='/familie/{family.pk}/']")
+    key_follow(parent, f"a[href='/los/familie/{family.pk}/']")
     checked(parent, "4-navigator", "en")
     card = parent.locator("main li.nav-card", has=parent.locator("form.nav-applied")).first
     name = card.locator("h3").inner_text()
     card_id = card.get_attribute("id")
     sent = timezone.localdate() - timedelta(days=20)
-    card.locator("input[name$=sent_on]").fill(sent.isoformat())
-    with parent.expect_navigation():
-        card.locator("button[type=submit]").click()
+    skip_to_main(parent)
+    key_date(parent, f"#{card_id} input[name$=sent_on]", sent)
+    key_follow(parent, f"#{card_id} button[type=submit]")
     assert parent.locator(".ds-alert", has_text=name).is_visible()
     checked(parent, "4-navigator-applied", "en")
 
     # the service map shows the application; the family records the refusal
-    card = parent.locator(f"main li.nav-card#{card_id}")
     assert parent.url.endswith(f"#{card_id}")  # back at the same card
-    with parent.expect_navigation():
-        card.locator("a[href^='/tjenester/tjeneste/']").click()
+    key_follow(parent, f"main li.nav-card#{card_id} a[href^='/tjenester/tjeneste/']")
     checked(parent, "4-service-entry", "en")
     application = Application.objects.get(family=family)
     assert application.sent_on == sent
     details = parent.locator("main details", has=parent.locator("summary", has_text="We got the decision")).first
-    details.locator("summary").click()
-    details.locator("select[name$=-decision]").select_option("refused")
+    skip_to_main(parent)
+    key_press_button(parent, "main details > summary:has-text('We got the decision')")  # opens the form
+    assert details.get_attribute("open") is not None
+    in_details = "main details[open]:has(> summary:has-text('We got the decision'))"
+    key_select(parent, f"{in_details} select[name$=-decision]", value="refused")
     received = timezone.localdate() - timedelta(days=2)
-    details.locator("input[name$=-decision_received_on]").fill(received.isoformat())
+    key_date(parent, f"{in_details} input[name$=-decision_received_on]", received)
     if not details.locator("input[name$=-legal_basis]").input_value():
-        details.locator("input[name$=-legal_basis]").fill("folketrygdloven § 6-3")
-    with parent.expect_navigation():
-        details.locator("button[type=submit]").click()
+        key_type(parent, f"{in_details} input[name$=-legal_basis]", "folketrygdloven § 6-3")
+    key_follow(parent, f"{in_details} button[type=submit]")
     application.refresh_from_db()
     assert application.decision == "refused"
     deadline = appeal_deadline(received, application.legal_basis).deadline
@@ -531,11 +638,11 @@ def test_journey_4_navigator_application_refusal_and_appeal_deadline(live_server
     # the navigator now says where to find the appeal deadline; the map shows the refusal
     navigator_link = parent.locator("main dd a[href^='/los/familie/']")
     assert navigator_link.inner_text() == name  # the name, not the catalogue's internal id
-    click(parent, "main dd a[href^='/los/familie/']")
+    key_follow(parent, "main dd a[href^='/los/familie/']")
     assert parent.url.endswith(f"#{card_id}")
     assert parent.locator(f"main li.nav-card#{card_id}").locator(
         "text=see the service map for the appeal deadline").is_visible()
-    click(parent, f"a[href='/tjenester/familie/{family.pk}/']")
+    key_follow(parent, f"a[href='/tjenester/familie/{family.pk}/']", back=True)  # up to the family's tabs
     checked(parent, "4-service-map", "en")
 
 
