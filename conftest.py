@@ -46,14 +46,15 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgresql`` need two connections writing at once, which the in-memory SQLite test
-    database cannot give; they are left out (deselected, not skipped) there and run in the PostgreSQL run."""
+    database cannot give; they are left out (deselected, not skipped) there and run in the PostgreSQL run.
+    Tests marked ``sqlite`` are about what Los does on the embedded database only; the PostgreSQL run leaves
+    them out the same way."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
     kept, left_out = [], []
     for item in items:
-        (left_out if item.get_closest_marker("postgresql") else kept).append(item)
+        (left_out if item.get_closest_marker(other) else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept

@@ -12,7 +12,9 @@ Against ``DATABASE_URL`` (PostgreSQL with ``seed_demo`` data), this
    gives it as a share of the trivial page's throughput in the same run;
 5. reads the resident memory (VmRSS) of every gunicorn worker after the load;
 6. stops the server, then times the navigator's screening of every family in the database
-   (``los.navigator.selectors.screen_families``) and ``manage.py audit_verify`` over the whole audit log.
+   (``los.navigator.selectors.screen_families``) and ``manage.py audit_verify --jobs 0`` (one process per core)
+   over the whole audit log; before and after the pages it times a fixed piece of Python (``machine_speed_ms``)
+   to say how fast the shared machine was during the run.
 
 It writes ``bench/results/pages-<database>-<date>.json`` and prints a markdown table for docs/benchmarks.md,
 with ✔/✘ against the targets (p95 < 100 ms, throughput ≥ 40 % of the trivial page, screening of 60,000
@@ -196,11 +198,28 @@ def audit_verify(env: dict[str, str]) -> dict:
         cursor.execute("SELECT count(*) FROM access_auditevent")
         events = cursor.fetchone()[0]
     began = time.perf_counter()
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "audit_verify"],  # noqa: S603
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "audit_verify",  # noqa: S603
+                           "--jobs", "0"],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - began
     return {"events": events, "seconds": round(seconds, 2), "exit": done.returncode,
             "output": (done.stdout + done.stderr).strip()[-500:]}
+
+
+def machine_speed_ms() -> float:
+    """A fixed piece of pure Python (building, formatting and looking up strings, as a page does), best of
+    five, in milliseconds. The cloud machine's speed varies by half from hour to hour: this figure, taken at
+    the start and the end of a run, says how fast the machine was when the pages were measured."""
+    def work() -> int:
+        table = {f"key{i}": str(i) * 3 for i in range(20_000)}
+        return sum(len(table[f"key{i}"]) for i in range(0, 20_000, 3)) + len("".join(sorted(table)[:2000]))
+
+    best = float("inf")
+    for _ in range(5):
+        began = time.process_time()
+        work()
+        best = min(best, time.process_time() - began)
+    return round(best * 1000, 2)
 
 
 def projection(seconds: float, size: int, scale: int, what: str) -> tuple[float | None, str]:
@@ -248,6 +267,7 @@ def main() -> int:
         pg_version = cursor.fetchone()[0]
     connection.close()
 
+    speed_before = machine_speed_ms()
     server = start_stack(env, args.port, args.workers)
     rows: dict[str, dict] = {}
     rss: list[float] = []
@@ -280,6 +300,7 @@ def main() -> int:
         if base and "load" in row:
             row["ratio"] = round(row["load"]["rps"] / base, 3)
             row["ratio_ok"] = row["ratio"] >= TARGET_RATIO and row["load"]["non_2xx"] == 0
+    speed_after = machine_speed_ms()
     screen = None if args.skip_screening else screening()
     verify = None if args.skip_audit_verify else audit_verify(env)
     import django
@@ -287,7 +308,8 @@ def main() -> int:
     report = {
         "date": datetime.now().isoformat(timespec="seconds"), "database": database, "families": families,
         "machine": {"cores": os.cpu_count(), "load_average_at_end": os.getloadavg(),
-                    "python": platform.python_version(), "django": django.get_version(), "postgresql": pg_version},
+                    "python": platform.python_version(), "django": django.get_version(), "postgresql": pg_version,
+                    "speed_ms_before": speed_before, "speed_ms_after": speed_after},
         "settings": {"requests": args.requests, "wrk_duration_s": args.duration, "connections": args.connections,
                      "wrk_threads": args.threads, "gunicorn_workers": args.workers},
         "pages": rows, "worker_rss_mb_before_load": rss_before, "worker_rss_mb": rss,
@@ -299,7 +321,8 @@ def main() -> int:
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False))
 
     print(f"\n{database}: {families:,} families; {args.workers} gunicorn workers; wrk {args.connections} connections "
-          f"× {args.duration} s per page; {args.requests} sequential requests per page\n")
+          f"× {args.duration} s per page; {args.requests} sequential requests per page; machine speed "
+          f"{speed_before} ms before, {speed_after} ms after the pages (`machine_speed_ms`, lower is faster)\n")
     print("| page | server p50 ms | server p95 ms | queries | req/s | share of trivial page | p95 < 100 ms "
           "| ≥ 40 % |")
     print("|---|---:|---:|---:|---:|---:|:-:|:-:|")

@@ -178,9 +178,6 @@ def _measure_context(request: HttpRequest, measure: Measure, *, can_change_plan:
     measure.can_comment = can_contribute
     if not hasattr(measure, "overdue"):
         measure.overdue = measure.is_overdue
-    if measure.can_update and not hasattr(measure, "status_form"):
-        measure.status_form = MeasureStatusForm(initial={"version": measure.version, "status": measure.status,
-                                                         "note": measure.status_note}, prefix=f"m{measure.pk}")
     if measure.can_comment and not hasattr(measure, "comment_form"):
         measure.comment_form = CommentForm(prefix=f"c{measure.pk}")
 
@@ -473,6 +470,8 @@ def measure_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeasureStatusForm(request.POST or None, prefix=prefix,
                              initial={"version": measure.version, "status": measure.status,
                                       "note": measure.status_note})
+    if request.htmx and request.method != "POST":  # the section was opened on the plan page: only the form
+        return render(request, "plans/_status_form.html", {"m": measure, "form": form})
     if not request.htmx:
         return _handle(
             request, form,

@@ -135,3 +135,37 @@ def test_another_verifier_can_be_configured(capsys, settings, chain):
     settings.LOS_AUDIT_VERIFIER = "los.access.tests.test_audit_verify.fake_verifier"
     code, out, _err = run_verify(capsys)
     assert code == 0 and "1 chains, 42 events" in out
+
+
+def run_verify_closing_connections(capsys, *args):
+    """Run the command exactly as from the shell (it may close the connections: no test transaction here)."""
+    code = 0
+    try:
+        execute_from_command_line(["manage.py", "audit_verify", *args])
+    except SystemExit as exit_:
+        code = exit_.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.sqlite
+@pytest.mark.django_db
+def test_jobs_on_sqlite_check_the_chains_one_after_the_other_with_the_same_answer(capsys, chain):
+    code, out, err = run_verify(capsys, "--jobs", "2")
+    assert code == 0, err
+    assert "Audit log intact: 2 chains, 7 events" in out
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_chains_checked_in_parallel_processes_give_the_same_answer(capsys, chain):
+    """On PostgreSQL ``--jobs 2`` forks two workers, each with its own connection; a break is named as before."""
+    code, out, err = run_verify_closing_connections(capsys, "--jobs", "2", "-v", "2")
+    assert code == 0, err
+    assert "Audit log intact: 2 chains, 7 events" in out
+    assert out.index(f"chain {chain}:") < out.index("Audit log intact")
+    edited = event(chain, 3)
+    AuditEvent.objects.filter(pk=edited.pk).update(actor_name="Someone Else")
+    code, _out, err = run_verify_closing_connections(capsys, "--jobs", "2")
+    assert code == 1
+    assert f"First broken event: chain {chain}, seq 3, id {edited.pk}: content does not match its hash" in err
