@@ -132,8 +132,8 @@ class Member(NamedTuple):
 class FamilyData:
     """Everything about one family the profile is built from."""
 
-    family: Family
-    children: list[Child] = field(default_factory=list)
+    family: Family | FamilyRow
+    children: list[Child | ChildRow] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
     consent_services: set[str] = field(default_factory=set)
     entries: list[MapEntry] = field(default_factory=list)
@@ -176,22 +176,57 @@ class StoredAnswers(NamedTuple):
     answers: dict
 
 
+class FamilyRow(NamedTuple):
+    """What a screening needs of a family, read as a plain row (see :func:`load_family_data`)."""
+
+    pk: int
+    display_name: str
+    municipality_id: int
+    preferred_language: str
+    needs_interpreter: bool
+    interpreter_language: str
+
+
+class ChildRow(NamedTuple):
+    """What a screening needs of a child, read as a plain row; ages follow ``Child.age_on``."""
+
+    pk: int
+    family_id: int
+    given_name: str
+    family_name: str
+    birth_date: date | None
+    expected_birth_date: date | None
+    condition_categories: list
+    setting: str
+
+    def age_on(self, day: date) -> int | None:
+        return Child.age_on(self, day)  # type: ignore[arg-type] - the same rule, on the same fields
+
+
 def load_family_data(families: QuerySet[Family], today: date | None = None, *,
-                     answer_rows: bool = True) -> list[FamilyData]:
+                     light: bool = False) -> list[FamilyData]:
     """What the profiles of ``families`` are built from, in a fixed number of queries (eight), whatever
     the number of families: the related rows are selected with the families' query as a subquery.
 
-    With ``answer_rows=False`` the stored answers come as :class:`StoredAnswers` instead of model rows
-    (enough to build profiles, not to edit them; a screening of all families saves a third of a second)."""
+    With ``light=True`` families, children and stored answers come as plain rows (:class:`FamilyRow`,
+    :class:`ChildRow`, :class:`StoredAnswers`) instead of model instances: enough to build profiles and to
+    list and count, not to edit or to ask the access policy about. A screening of every family in the
+    country reads a quarter of a million rows, and making model instances of them was half its time."""
     today = today or timezone.localdate()
     now = timezone.now()
-    rows = list(families.order_by("display_name", "pk"))
+    ordered = families.order_by("display_name", "pk")
+    rows = list(ordered.values_list(*FamilyRow._fields).iterator(chunk_size=5000)) if light else list(ordered)
     if not rows:
         return []
     ids = families.order_by().values("pk")
-    data = {f.pk: FamilyData(family=f) for f in rows}
-    for child in Child.objects.filter(family_id__in=ids).only(*_CHILD_FIELDS).order_by("birth_date", "pk"):
-        data[child.family_id].children.append(child)
+    data = {f.pk: FamilyData(family=f) for f in (map(FamilyRow._make, rows) if light else rows)}
+    children = Child.objects.filter(family_id__in=ids).order_by("birth_date", "pk")
+    if light:
+        for child in map(ChildRow._make, children.values_list(*ChildRow._fields)):
+            data[child.family_id].children.append(child)
+    else:
+        for child in children.only(*_CHILD_FIELDS):
+            data[child.family_id].children.append(child)
     members = (FamilyMember.objects.filter(family_id__in=ids).order_by("pk")
                .values_list("family_id", "relation", "parental_responsibility", "daily_care"))
     for family_id, relation, responsibility, daily_care in members:
@@ -208,7 +243,7 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
                .values_list("pk", "family_id", "catalog_id", "state", "child_id", "provider__kind"))
     for pk, family_id, catalog_id, state, child_id, kind in entries:
         data[family_id].entries.append(MapEntry(pk, catalog_id, state, child_id, kind or ""))
-    if answer_rows:
+    if not light:
         for row in NavigatorAnswers.objects.filter(family_id__in=ids):
             data[row.family_id].answers[row.child_id] = row
     else:
@@ -221,7 +256,7 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
         data[family_id].has_coordinator = True
     for family_id in _plan_family_ids(ids):
         data[family_id].has_plan = True
-    return [data[f.pk] for f in rows]
+    return list(data.values())
 
 
 def family_data(family: Family, today: date | None = None) -> FamilyData:
@@ -562,8 +597,8 @@ TO_TELL_ABOUT = frozenset({"pasient_brukerombud", "brukerorganisasjon", "foreldr
 
 @dataclass
 class ScreenedChild:
-    family: Family
-    child: Child
+    family: Family | FamilyRow
+    child: Child | ChildRow
     missing: list[tuple[str, str]]  # (catalogue id, name): all likely entries not in place nor applied for
 
     @property
@@ -632,32 +667,49 @@ def screen_families(families: QuerySet[Family], today: date | None = None, lang:
         return _screen_families(families, today, lang)
 
 
+#: Children screened at a time: the profiles of one batch are made, screened and let go before the next,
+#: so that a national screening never holds a quarter of a million profile dictionaries at once.
+SCREENING_BATCH = 5000
+
+
 def _screen_families(families: QuerySet[Family], today: date | None, lang: str) -> Screening:
     today = today or timezone.localdate()
-    data = load_family_data(families, today, answer_rows=False)
-    items: list[tuple[FamilyData, Child, dict[str, MapEntry]]] = []
+    data = load_family_data(families, today, light=True)
+    names = catalogue_names(lang)
+    rows: list[ScreenedChild] = []
+    per_entry: dict[str, set[int]] = defaultdict(set)
+    children = 0
+
+    def screen_batch(items: list[tuple[FamilyData, Child | ChildRow]], profiles: list[dict[str, Any]]) -> None:
+        for (family, child), ids in zip(items, screen(profiles, today), strict=True):
+            states = family.map_states(child)
+            missing = [i for i in ids if not (i in states and states[i].state in LOOKED_INTO_STATES)]
+            if missing:
+                rows.append(ScreenedChild(family=family.family, child=child,
+                                          missing=[(i, names.get(i, i)) for i in missing]))
+                for i in missing:
+                    per_entry[i].add(family.family.pk)
+
+    items: list[tuple[FamilyData, Child | ChildRow]] = []
     profiles: list[dict[str, Any]] = []
     for family in data:
         for child in family.children:
             profile = build_profile(family, child, today)
             if profile is None:
                 continue
-            items.append((family, child, family.map_states(child)))
+            items.append((family, child))
             profiles.append(profile)
-    names = catalogue_names(lang)
-    found = screen(profiles, today) if profiles else []
-    rows: list[ScreenedChild] = []
-    per_entry: dict[str, set[int]] = defaultdict(set)
-    for (family, child, states), ids in zip(items, found, strict=True):
-        missing = [i for i in ids if not (i in states and states[i].state in LOOKED_INTO_STATES)]
-        if missing:
-            rows.append(ScreenedChild(family=family.family, child=child, missing=[(i, names.get(i, i)) for i in missing]))
-            for i in missing:
-                per_entry[i].add(family.family.pk)
+            if len(profiles) == SCREENING_BATCH:
+                screen_batch(items, profiles)
+                children += len(items)
+                items, profiles = [], []
+    if profiles:
+        screen_batch(items, profiles)
+        children += len(items)
     order = {e.id: e.priority for e in load_catalog().entries}
     counts = sorted(((i, names.get(i, i), len(f)) for i, f in per_entry.items()),
                     key=lambda row: (-row[2], order.get(row[0], 99), row[0]))
-    return Screening(rows=rows, counts=counts, families=len(data), children=len(items))
+    return Screening(rows=rows, counts=counts, families=len(data), children=children)
 
 
 def caseload(user: User) -> QuerySet[Family]:
