@@ -7,6 +7,8 @@ is stored as no answer, so the navigator keeps asking.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -232,6 +234,35 @@ class AnonymousForm(QuestionnaireForm):
         child_answers, family_answers = self.question_changes()
         return apply_answers(profile, {k: v for k, v in child_answers.items() if v is not None},
                              {k: v for k, v in family_answers.items() if v is not None})
+
+
+@dataclass
+class AppliedFields:
+    """The "we have applied" form of one card as plain values for the template. A family's page has one per
+    card: making and rendering a Django form for each was a fifth of the page's time. What is sent back is
+    validated by :class:`AppliedForm`, whose field names these are."""
+
+    prefix: str
+    catalog_id: str
+    child: int | None
+    sent_on: str  # what the date field shows: the ISO date, or what was typed
+    catalog_errors: list[str] = field(default_factory=list)
+    sent_on_errors: list[str] = field(default_factory=list)
+    other_errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def blank(cls, catalog_id: str, child: int | None, today: date) -> AppliedFields:
+        return cls(f"applied-{catalog_id}", catalog_id, child, today.isoformat())
+
+    @classmethod
+    def from_form(cls, form: AppliedForm) -> AppliedFields:
+        """The sent form again, with what was typed and what was wrong."""
+        child = form["child"].value()
+        return cls(form.prefix or "", str(form["catalog_id"].value() or ""), int(child) if child else None,
+                   str(form["sent_on"].value() or ""),
+                   [str(e) for e in form.errors.get("catalog_id", [])],
+                   [str(e) for e in form.errors.get("sent_on", [])],
+                   [str(e) for e in form.non_field_errors()])
 
 
 class AppliedForm(forms.Form):

@@ -413,7 +413,7 @@ class Card:
     questions: list[str]
     how_to_apply: str
     map_entry: MapEntry | None = None
-    form: Any = None  # the "we have applied" form, set by the view
+    form: Any = None  # the "we have applied" form (forms.AppliedFields), set by the view
 
     @property
     def id(self) -> str:

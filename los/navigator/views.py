@@ -81,11 +81,10 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
         for group in ("likely", "possible"):
             for card in nav.listing.groups[group]:
                 if applied is not None and applied.prefix == f"applied-{card.id}":
-                    card.form = applied
+                    card.form = forms.AppliedFields.from_form(applied)
                     applied_shown = True
                 else:
-                    card.form = forms.AppliedForm(initial={"catalog_id": card.id, "child": child.pk if child else None},
-                                                  prefix=f"applied-{card.id}")
+                    card.form = forms.AppliedFields.blank(card.id, child.pk if child else None, today)
     if form is None and child is not None and can_answer:
         form = _questionnaire(data, child)
     context = {

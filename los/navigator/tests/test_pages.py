@@ -250,6 +250,58 @@ def test_we_have_applied_with_a_future_date_is_refused_clearly(client, nav, lang
     assert not ServiceEntry.objects.filter(family=nav.family, catalog_id=likely[0]).exists()
 
 
+def _form_fields(html: str, entry: str) -> dict[str, str]:
+    """The inputs of the "we have applied" form of ``entry`` as the browser would send them."""
+    from html.parser import HTMLParser
+
+    class Inputs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms, self.current = [], None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and "nav-applied" in (attrs.get("class") or ""):
+                self.current = {}
+                self.forms.append(self.current)
+            elif tag == "input" and self.current is not None and attrs.get("name"):
+                self.current[attrs["name"]] = attrs.get("value") or ""
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.current = None
+
+    parser = Inputs()
+    parser.feed(html)
+    return next(f for f in parser.forms if f.get("entry") == entry)
+
+
+def test_the_form_on_the_card_sends_what_the_server_expects(client, nav):
+    """The page writes each card's form by hand (one per card); sent as it stands it is accepted."""
+    page = _page(client, nav.parent, nav.family)
+    entry_id = _group_ids(page, "likely")[0]
+    fields = _form_fields(page.content.decode(), entry_id)
+    assert fields[f"applied-{entry_id}-sent_on"] == timezone.localdate().isoformat()
+    assert fields[f"applied-{entry_id}-child"] == str(nav.child.pk)
+    response = client.post(reverse("navigator:mark_applied", args=[nav.family.pk]), fields, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert ServiceEntry.objects.get(family=nav.family, catalog_id=entry_id).state == EntryState.APPLIED
+
+
+def test_a_refused_card_form_keeps_what_was_typed_and_says_why_next_to_the_field(client, nav):
+    page = _page(client, nav.parent, nav.family)
+    entry_id = _group_ids(page, "likely")[0]
+    fields = _form_fields(page.content.decode(), entry_id)
+    fields[f"applied-{entry_id}-sent_on"] = "31.02.2026"
+    response = client.post(reverse("navigator:mark_applied", args=[nav.family.pk]), fields, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert _form_fields(html, entry_id)[f"applied-{entry_id}-sent_on"] == "31.02.2026"
+    error_id = f"id_applied-{entry_id}-sent_on_error"
+    assert f'id="{error_id}"' in html and f'aria-describedby="{error_id}"' in html
+    assert "Write the date as day, month and year" in html
+
+
 # --- access per role -----------------------------------------------------------------------------
 
 
