@@ -1,5 +1,6 @@
 """``manage.py audit_verify`` finds an edited, a deleted and a reordered event, by exit code and message."""
 
+from contextlib import nullcontext
 from unittest.mock import patch
 
 import pytest
@@ -9,12 +10,14 @@ from los.access import audit
 from los.access.models import AuditChainHead, AuditEvent
 
 
-def run_verify(capsys, *args):
-    """Run the command as from the shell; return (exit code, stdout, stderr)."""
+def run_verify(capsys, *args, keep_connection: bool = True):
+    """Run the command as from the shell; return (exit code, stdout, stderr).
+
+    As from the shell, except that by default the test's database connection (and its transaction) stays
+    open: a command run from the shell closes every connection when it ends. Tests without a transaction
+    (``transaction=True``) pass ``keep_connection=False`` and run it exactly as from the shell."""
     code = 0
-    # as from the shell, except that the test's database connection (and its transaction) stays open:
-    # a command run from the shell closes every connection when it ends
-    with patch("django.core.management.base.connections.close_all"):
+    with patch("django.core.management.base.connections.close_all") if keep_connection else nullcontext():
         try:
             execute_from_command_line(["manage.py", "audit_verify", *args])
         except SystemExit as exit_:
@@ -137,17 +140,6 @@ def test_another_verifier_can_be_configured(capsys, settings, chain):
     assert code == 0 and "1 chains, 42 events" in out
 
 
-def run_verify_closing_connections(capsys, *args):
-    """Run the command exactly as from the shell (it may close the connections: no test transaction here)."""
-    code = 0
-    try:
-        execute_from_command_line(["manage.py", "audit_verify", *args])
-    except SystemExit as exit_:
-        code = exit_.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 @pytest.mark.sqlite
 @pytest.mark.django_db
 def test_jobs_on_sqlite_check_the_chains_one_after_the_other_with_the_same_answer(capsys, chain):
@@ -160,12 +152,12 @@ def test_jobs_on_sqlite_check_the_chains_one_after_the_other_with_the_same_answe
 @pytest.mark.django_db(transaction=True)
 def test_chains_checked_in_parallel_processes_give_the_same_answer(capsys, chain):
     """On PostgreSQL ``--jobs 2`` forks two workers, each with its own connection; a break is named as before."""
-    code, out, err = run_verify_closing_connections(capsys, "--jobs", "2", "-v", "2")
+    code, out, err = run_verify(capsys, "--jobs", "2", "-v", "2", keep_connection=False)
     assert code == 0, err
     assert "Audit log intact: 2 chains, 7 events" in out
     assert out.index(f"chain {chain}:") < out.index("Audit log intact")
     edited = event(chain, 3)
     AuditEvent.objects.filter(pk=edited.pk).update(actor_name="Someone Else")
-    code, _out, err = run_verify_closing_connections(capsys, "--jobs", "2")
+    code, _out, err = run_verify(capsys, "--jobs", "2", keep_connection=False)
     assert code == 1
     assert f"First broken event: chain {chain}, seq 3, id {edited.pk}: content does not match its hash" in err
