@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -121,20 +121,14 @@ class MapEntry(NamedTuple):
         return str(EntryState(self.state).label)
 
 
-class Member(NamedTuple):
-    """A family member as the profile needs it (see ``FamilyMember.is_guardian``)."""
-
-    relation: str
-    is_guardian: bool
-
-
 @dataclass
 class FamilyData:
     """Everything about one family the profile is built from."""
 
     family: Family | FamilyRow
     children: list[Child | ChildRow] = field(default_factory=list)
-    members: list[Member] = field(default_factory=list)
+    guardians: int = 0  # family members who are guardians (``FamilyMember.is_guardian``)
+    siblings_recorded: int = 0  # family members recorded as the children's siblings
     consent_services: set[str] = field(default_factory=set)
     entries: list[MapEntry] = field(default_factory=list)
     answers: dict[int | None, NavigatorAnswers | StoredAnswers] = field(default_factory=dict)
@@ -227,11 +221,12 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
     else:
         for child in children.only(*_CHILD_FIELDS):
             data[child.family_id].children.append(child)
-    members = (FamilyMember.objects.filter(family_id__in=ids).order_by("pk")
-               .values_list("family_id", "relation", "parental_responsibility", "daily_care"))
-    for family_id, relation, responsibility, daily_care in members:
-        data[family_id].members.append(
-            Member(relation, relation in GUARDIAN_RELATIONS and (responsibility or daily_care)))
+    guardian = Q(relation__in=list(GUARDIAN_RELATIONS)) & (Q(parental_responsibility=True) | Q(daily_care=True))
+    members = (FamilyMember.objects.filter(family_id__in=ids).order_by().values("family_id")
+               .annotate(guardians=Count("pk", filter=guardian), siblings=Count("pk", filter=Q(relation="sibling")))
+               .values_list("family_id", "guardians", "siblings"))
+    for family_id, guardians, siblings in members:
+        data[family_id].guardians, data[family_id].siblings_recorded = guardians, siblings
     consents = (Consent.objects.filter(family_id__in=ids, service_provider__isnull=False, withdrawn_at__isnull=True,
                                        valid_from__lte=now, valid_to__gt=now)
                 .values_list("family_id", "service_provider__kind"))
@@ -340,10 +335,10 @@ def build_profile(data: FamilyData, child: Child, today: date, *, with_answers: 
         profile_child["services_involved"] = sorted(services)
 
     profile_family: dict[str, Any] = {}
-    guardians = sum(1 for m in data.members if m.is_guardian)
+    guardians = data.guardians
     if guardians:
         profile_family["guardians"] = min(4, guardians)
-    siblings = sum(1 for m in data.members if m.relation == "sibling") + sum(
+    siblings = data.siblings_recorded + sum(
         1 for c in data.children if c.pk != child.pk and c.birth_date is not None)
     if siblings:
         profile_family["siblings"] = siblings
