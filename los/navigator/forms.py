@@ -64,8 +64,14 @@ def _question_field(question: Question) -> forms.Field:
     )
 
 
+#: Each question is rendered as a field group by the form renderer (Jinja2; see the template).
+QUESTION_TEMPLATE = "navigator/question.html"
+
+
 class QuestionnaireForm(forms.Form):
     """The questions Los's data cannot settle, grouped."""
+
+    optional_text = _("optional")  # after the label of a question that may be left empty
 
     def __init__(self, *args: Any, questions: list[Question] | tuple[Question, ...] = QUESTIONS,
                  answers: dict[str, Any] | None = None, **kwargs: Any) -> None:
@@ -75,6 +81,8 @@ class QuestionnaireForm(forms.Form):
         for question in self.questions:
             self.fields[question.key] = _question_field(question)
             self.initial.setdefault(question.key, answer_to_choice(question, answers.get(question.key)))
+        for form_field in self.fields.values():
+            form_field.template_name = QUESTION_TEMPLATE
 
     def question_changes(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(child answers, family answers) from the cleaned data; None means "don't know"."""
