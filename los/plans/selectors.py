@@ -16,6 +16,7 @@ from los.families.models import CoordinatorAssignment, Family
 from los.plans.models import (
     OPEN_MEASURE_STATUSES,
     EvaluationDate,
+    ExpectationClarification,
     Goal,
     Measure,
     MeasureComment,
@@ -71,7 +72,8 @@ def plan_page(plan: Plan, today: date | None = None) -> dict:
         "next_evaluation": upcoming[0] if upcoming else None,
         "missed_evaluations": [o for o in occasions if o.missed],
         "held_evaluations": [o for o in occasions if o.held_on is not None],
-        "clarification": getattr(plan, "clarification", None),
+        "clarification": ExpectationClarification.objects.select_related(
+            "family_signed_member", "family_signed_by", "coordinator_signed_by").filter(plan=plan).first(),
         "latest_approval": plan.approvals.select_related("plan_version", "approved_by").first(),
         "latest_version": plan.versions.order_by("-number").first(),
     }
