@@ -5,8 +5,8 @@ outside the database as an anchor). Exits with status 1 when a chain is broken, 
 broken event of each broken chain: chain, seq, event id and the problem.
 
 The chains are independent (one per municipality), so ``--jobs N`` checks them in N processes side by
-side on PostgreSQL, each with its own database connection (``--jobs 0``: one per CPU core). The result is
-the same. On SQLite (one embedded file, the demo) the chains are always checked one after the other.
+side on PostgreSQL, each started afresh with its own database connection (``--jobs 0``: one per CPU core).
+The result is the same. On SQLite (one embedded file, the demo) the chains are always checked one after the other.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.module_loading import import_string
 
-from los.access import audit
+from los.access import audit, verify_workers
 
 
 def verifier():
@@ -32,20 +33,17 @@ def verifier():
     return import_string(path) if path else audit.verify_chains
 
 
-def _verify_one(job: tuple[str, int]) -> list[audit.ChainResult]:
-    """One chain, in a worker process (which opens its own database connection)."""
-    name, batch_size = job
-    return list(verifier()(batch_size=batch_size, chains=[name]))
-
-
 def _in_parallel(chains: list[str] | None, batch_size: int, jobs: int) -> Iterator[audit.ChainResult]:
+    """The chains checked in ``jobs`` worker processes (``los.access.verify_workers``). A worker that cannot
+    start or dies makes the command fail (BrokenProcessPool), never wait for ever."""
     names = chains if chains is not None else importlib.import_module(verifier().__module__).chain_names()
-    connections.close_all()  # the workers are forked: none may share this process's connection
-    with multiprocessing.get_context("fork").Pool(processes=min(jobs, max(1, len(names)))) as pool:
-        found = {}
-        for results in pool.imap_unordered(_verify_one, [(name, batch_size) for name in names]):
-            for result in results:
-                found[result.chain] = result
+    database = dict(connections["default"].settings_dict)
+    verifier_path = getattr(settings, "LOS_AUDIT_VERIFIER", "") or "los.access.audit.verify_chains"
+    with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(names))), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=verify_workers.start, initargs=(database, verifier_path)) as pool:
+        found = {result.chain: result for results in pool.map(verify_workers.verify_one,
+                                                                [(name, batch_size) for name in names])
+                 for result in results}
     yield from (found[name] for name in names if name in found)
 
 

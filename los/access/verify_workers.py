@@ -1,0 +1,35 @@
+"""Worker processes for ``manage.py audit_verify --jobs N``.
+
+Kept apart from the command, with nothing of Django imported at the top: a worker is started afresh
+(``spawn``: none of the parent's threads, locks or connections come along) and imports this module before
+Django is set up. :func:`start` then sets Django up with the parent's database and verifier settings (in the
+tests: the test database).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def start(database: dict[str, Any], verifier_path: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connections
+
+    settings.DATABASES["default"].update(database)
+    settings.LOS_AUDIT_VERIFIER = verifier_path
+    connections["default"].close()
+    connections["default"].settings_dict.update(database)  # connect where the parent is connected
+
+
+def verify_one(job: tuple[str, int]) -> list:
+    """One chain's results (``audit.ChainResult``), read over this worker's own connection."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    name, batch_size = job
+    return list(import_string(settings.LOS_AUDIT_VERIFIER)(batch_size=batch_size, chains=[name]))
