@@ -254,10 +254,12 @@ def _active_consents(user: User, family_id: int | None = None) -> list[Consent]:
     provider_ids = _contact_provider_ids(user)
     if not provider_ids:
         return []
-    qs = _active_consent_query().filter(Q(service_provider_id__in=provider_ids) | Q(person=user))
+    def read(**family: int) -> list[Consent]:
+        return list(_active_consent_query().filter(Q(service_provider_id__in=provider_ids) | Q(person=user),
+                                                   **family))
     if family_id is None:
-        return list(qs)
-    return _fact(("consents", user.pk, family_id), lambda: list(qs.filter(family_id=family_id)))
+        return read()
+    return _fact(("consents", user.pk, family_id), lambda: read(family_id=family_id))
 
 
 def consent_covers(consent: Consent, category: Category | str, child: Child | None = None) -> bool:

@@ -28,8 +28,7 @@ def start(database: dict[str, Any], verifier_path: str) -> None:
 
 def verify_one(job: tuple[str, int]) -> list:
     """One chain's results (``audit.ChainResult``), read over this worker's own connection."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
+    from los.access.management.commands.audit_verify import verifier  # LOS_AUDIT_VERIFIER, set by start()
 
     name, batch_size = job
-    return list(import_string(settings.LOS_AUDIT_VERIFIER)(batch_size=batch_size, chains=[name]))
+    return list(verifier()(batch_size=batch_size, chains=[name]))

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from itertools import batched
 from typing import Any, NamedTuple
 
 from django.apps import apps
@@ -673,10 +674,12 @@ def _screen_families(families: QuerySet[Family], today: date | None, lang: str) 
     names = catalogue_names(lang)
     rows: list[ScreenedChild] = []
     per_entry: dict[str, set[int]] = defaultdict(set)
+    screenable = ((family, child, profile) for family in data for child in family.children
+                  if (profile := build_profile(family, child, today)) is not None)
     children = 0
-
-    def screen_batch(items: list[tuple[FamilyData, Child | ChildRow]], profiles: list[dict[str, Any]]) -> None:
-        for (family, child), ids in zip(items, screen(profiles, today), strict=True):
+    for batch in batched(screenable, SCREENING_BATCH):
+        children += len(batch)
+        for (family, child, _profile), ids in zip(batch, screen([profile for _family, _child, profile in batch], today), strict=True):
             states = family.map_states(child)
             missing = [i for i in ids if not (i in states and states[i].state in LOOKED_INTO_STATES)]
             if missing:
@@ -684,23 +687,6 @@ def _screen_families(families: QuerySet[Family], today: date | None, lang: str) 
                                           missing=[(i, names.get(i, i)) for i in missing]))
                 for i in missing:
                     per_entry[i].add(family.family.pk)
-
-    items: list[tuple[FamilyData, Child | ChildRow]] = []
-    profiles: list[dict[str, Any]] = []
-    for family in data:
-        for child in family.children:
-            profile = build_profile(family, child, today)
-            if profile is None:
-                continue
-            items.append((family, child))
-            profiles.append(profile)
-            if len(profiles) == SCREENING_BATCH:
-                screen_batch(items, profiles)
-                children += len(items)
-                items, profiles = [], []
-    if profiles:
-        screen_batch(items, profiles)
-        children += len(items)
     order = {e.id: e.priority for e in load_catalog().entries}
     counts = sorted(((i, names.get(i, i), len(f)) for i, f in per_entry.items()),
                     key=lambda row: (-row[2], order.get(row[0], 99), row[0]))

@@ -36,9 +36,10 @@ def verifier():
 def _in_parallel(chains: list[str] | None, batch_size: int, jobs: int) -> Iterator[audit.ChainResult]:
     """The chains checked in ``jobs`` worker processes (``los.access.verify_workers``). A worker that cannot
     start or dies makes the command fail (BrokenProcessPool), never wait for ever."""
-    names = chains if chains is not None else importlib.import_module(verifier().__module__).chain_names()
+    chosen = verifier()
+    names = chains if chains is not None else importlib.import_module(chosen.__module__).chain_names()
     database = dict(connections["default"].settings_dict)
-    verifier_path = getattr(settings, "LOS_AUDIT_VERIFIER", "") or "los.access.audit.verify_chains"
+    verifier_path = f"{chosen.__module__}.{chosen.__qualname__}"
     with ProcessPoolExecutor(max_workers=min(jobs, max(1, len(names))), mp_context=multiprocessing.get_context("spawn"),
                              initializer=verify_workers.start, initargs=(database, verifier_path)) as pool:
         found = {result.chain: result for results in pool.map(verify_workers.verify_one,
