@@ -122,7 +122,7 @@ class MapEntry(NamedTuple):
         return str(EntryState(self.state).label)
 
 
-@dataclass
+@dataclass(slots=True)
 class FamilyData:
     """Everything about one family the profile is built from."""
 
@@ -157,7 +157,8 @@ def _plan_family_ids(family_ids: QuerySet) -> set[int]:
         plan_model = apps.get_model("plans", "Plan")
     except LookupError:
         return set()
-    return set(plan_model.objects.filter(family_id__in=family_ids, status="active").values_list("family_id", flat=True))
+    return set(plan_model.objects.filter(family_id__in=family_ids, status="active").order_by()
+               .values_list("family_id", flat=True))
 
 
 #: What the navigator reads of children and family members (a caseload loads many of them).
@@ -210,7 +211,7 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
     today = today or timezone.localdate()
     now = timezone.now()
     ordered = families.order_by("display_name", "pk")
-    rows = list(ordered.values_list(*FamilyRow._fields).iterator(chunk_size=5000)) if light else list(ordered)
+    rows = list(ordered.values_list(*FamilyRow._fields)) if light else list(ordered)
     if not rows:
         return []
     ids = families.order_by().values("pk")
@@ -228,26 +229,30 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
                .values_list("family_id", "guardians", "siblings"))
     for family_id, guardians, siblings in members:
         data[family_id].guardians, data[family_id].siblings_recorded = guardians, siblings
+    # Rows whose order does not matter are read unsorted: sorting the 200,000 consents or service-map rows of a
+    # national screening by the models' default order made PostgreSQL sort on disk.
     consents = (Consent.objects.filter(family_id__in=ids, service_provider__isnull=False, withdrawn_at__isnull=True,
                                        valid_from__lte=now, valid_to__gt=now)
-                .values_list("family_id", "service_provider__kind"))
+                .order_by().values_list("family_id", "service_provider__kind"))
     for family_id, kind in consents:
         service = _PROVIDER_SERVICE.get(kind)
         if service:
             data[family_id].consent_services.add(service)
-    entries = (ServiceEntry.objects.filter(family_id__in=ids).exclude(catalog_id="")
-               .values_list("pk", "family_id", "catalog_id", "state", "child_id", "provider__kind"))
+    entries = ServiceEntry.objects.filter(family_id__in=ids).exclude(catalog_id="")
+    if light:  # a screening uses the states only; a family's page shows the first row of the best state
+        entries = entries.order_by()
+    entries = entries.values_list("pk", "family_id", "catalog_id", "state", "child_id", "provider__kind")
     for pk, family_id, catalog_id, state, child_id, kind in entries:
         data[family_id].entries.append(MapEntry(pk, catalog_id, state, child_id, kind or ""))
     if not light:
         for row in NavigatorAnswers.objects.filter(family_id__in=ids):
             data[row.family_id].answers[row.child_id] = row
     else:
-        for family_id, child_id, answers in NavigatorAnswers.objects.filter(family_id__in=ids).values_list(
+        for family_id, child_id, answers in NavigatorAnswers.objects.filter(family_id__in=ids).order_by().values_list(
                 "family_id", "child_id", "answers"):
             data[family_id].answers[child_id] = StoredAnswers(answers)
     coordinated = (CoordinatorAssignment.objects.filter(family_id__in=ids, started__lte=today)
-                   .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values_list("family_id", flat=True))
+                   .filter(Q(ended__isnull=True) | Q(ended__gt=today)).order_by().values_list("family_id", flat=True))
     for family_id in coordinated:
         data[family_id].has_coordinator = True
     for family_id in _plan_family_ids(ids):
@@ -680,6 +685,8 @@ def _screen_families(families: QuerySet[Family], today: date | None, lang: str) 
     for batch in batched(screenable, SCREENING_BATCH):
         children += len(batch)
         for (family, child, _profile), ids in zip(batch, screen([profile for _family, _child, profile in batch], today), strict=True):
+            if not ids:
+                continue
             states = family.map_states(child)
             missing = [i for i in ids if not (i in states and states[i].state in LOOKED_INTO_STATES)]
             if missing:
