@@ -1,12 +1,12 @@
 """The family's navigator page: the list in the page's language, the questionnaire, "we have applied",
 and access per role."""
 
+import html
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from los.access.models import AuditEvent, Category
 from los.core import testing as t
@@ -43,16 +43,16 @@ def _answers(child, **overrides):
 def test_family_page_shows_likely_entries_with_reasons_in_english(client, nav):
     response = _page(client, nav.parent, nav.family, "en")
     assert response.status_code == 200
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())  # the text a reader sees, whatever the entities' spelling
     expected = evaluate(selectors.profile_for_family(nav.family), timezone.localdate(), "en")
     likely = [s for s in expected.suggestions if s.relevance == "likely" and s.id != "avlastning"]
     assert likely, "the seeded family should have something likely"
     assert _group_ids(response, "likely") == [s.id for s in likely]
     for suggestion in likely:
-        assert escape(suggestion.name) in page
-        assert escape(suggestion.summary) in page
+        assert suggestion.name in page
+        assert suggestion.summary in page
         for reason in suggestion.reasons:
-            assert escape(reason) in page
+            assert reason in page
     assert "Likely: worth applying for now" in page
     assert "Why we think so" in page and "How to apply" in page
     # what the family already has, and what it has applied for
@@ -67,9 +67,9 @@ def test_possible_entries_show_the_question_that_would_settle_them(client, nav):
     assert possible
     card = next(c for c in possible if c.id == "omsorgsstonad")
     assert card.questions
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())
     assert "What would settle it" in page
-    assert escape(card.questions[0]) in page
+    assert card.questions[0] in page
     assert "Question:" not in card.questions[0]
 
 
@@ -80,13 +80,13 @@ def test_possible_entries_show_the_question_that_would_settle_them(client, nav):
 ])
 def test_family_page_in_the_chosen_language(client, nav, lang, heading, ui):
     response = _page(client, nav.coordinator, nav.family, lang)
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())
     assert f'lang="{lang}"' in page
     assert heading in page and ui in page
     expected = evaluate(selectors.profile_for_family(nav.family), timezone.localdate(), lang)
     first = next(s for s in expected.suggestions if s.relevance == "likely")
-    assert escape(first.name) in page
-    assert escape(first.reasons[0]) in page
+    assert first.name in page
+    assert first.reasons[0] in page
 
 
 def test_not_relevant_entries_are_collapsed_with_reasons(client, nav):
