@@ -244,6 +244,11 @@ class AnonymousForm(QuestionnaireForm):
                              {k: v for k, v in family_answers.items() if v is not None})
 
 
+def applied_prefix(catalog_id: str) -> str:
+    """The form prefix of a card's "we have applied" form: each card on a page has its own."""
+    return f"applied-{catalog_id}"
+
+
 @dataclass
 class AppliedFields:
     """The "we have applied" form of one card as plain values for the template. A family's page has one per
@@ -260,7 +265,7 @@ class AppliedFields:
 
     @classmethod
     def blank(cls, catalog_id: str, child: int | None, today: date) -> AppliedFields:
-        return cls(f"applied-{catalog_id}", catalog_id, child, today.isoformat())
+        return cls(applied_prefix(catalog_id), catalog_id, child, today.isoformat())
 
     @classmethod
     def from_form(cls, form: AppliedForm) -> AppliedFields:

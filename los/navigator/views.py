@@ -80,7 +80,7 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
     if nav.listing is not None and can_apply:
         for group in ("likely", "possible"):
             for card in nav.listing.groups[group]:
-                if applied is not None and applied.prefix == f"applied-{card.id}":
+                if applied is not None and applied.prefix == forms.applied_prefix(card.id):
                     card.form = forms.AppliedFields.from_form(applied)
                     applied_shown = True
                 else:
@@ -96,7 +96,6 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
         "hidden_count": hidden_count,
         "form": form if can_answer else None,
         "can_answer": can_answer,
-        "can_apply": can_apply,
         # "we have applied" for an entry that has no card with a form here: say what went wrong at the top
         "applied_errors": ([str(e) for errors in applied.errors.values() for e in errors]
                            if applied is not None and not applied_shown else []),
@@ -165,7 +164,7 @@ def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = _family(family_pk)
     data = selectors.family_data(family)
     catalog_id = request.POST.get("entry", "")
-    prefix = f"applied-{catalog_id}"
+    prefix = forms.applied_prefix(catalog_id)
     child = _child_from(data, request.POST.get(f"{prefix}-child"))
     existing = selectors.map_entry_for(family, child, catalog_id) if catalog_id else None
     authorize(request, Action.CHANGE, existing if existing is not None else family, Category.SERVICES)

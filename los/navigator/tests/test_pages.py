@@ -250,7 +250,7 @@ def test_we_have_applied_with_a_future_date_is_refused_clearly(client, nav, lang
     assert not ServiceEntry.objects.filter(family=nav.family, catalog_id=likely[0]).exists()
 
 
-def _form_fields(html: str, entry: str) -> dict[str, str]:
+def _form_fields(page_html: str, entry: str) -> dict[str, str]:
     """The inputs of the "we have applied" form of ``entry`` as the browser would send them."""
     from html.parser import HTMLParser
 
@@ -272,7 +272,7 @@ def _form_fields(html: str, entry: str) -> dict[str, str]:
                 self.current = None
 
     parser = Inputs()
-    parser.feed(html)
+    parser.feed(page_html)
     return next(f for f in parser.forms if f.get("entry") == entry)
 
 
