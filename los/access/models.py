@@ -65,8 +65,6 @@ class Consent(models.Model):
     no longer applies (the default end is one year after it was given).
     """
 
-    access_category = Category.CONSENTS
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="consents", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     given_by_member = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, null=True, blank=True,
@@ -229,8 +227,6 @@ class FamilyTransfer(models.Model):
     ``municipality`` is the family's municipality when the move was recorded. A transfer is never
     deleted; a cancelled move is marked with ``cancelled_at``.
     """
-
-    access_category = Category.CASE
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",

@@ -47,6 +47,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from los.access.classification import row_category
 from los.access.models import NEVER_CONSENTABLE, Category, Consent, FamilyTransfer
 from los.accounts.models import Role, StaffRole, User
 from los.core.models import MunicipalityAgreement
@@ -152,7 +153,7 @@ def resolve(obj: Any) -> tuple[Family, Category, Child | None]:
     if isinstance(obj, Family):
         return obj, Category.CASE, None
     family = obj.family
-    category = Category(getattr(obj, "access_category", Category.CASE))
+    category = row_category(obj)
     child = obj if isinstance(obj, Child) else getattr(obj, "child", None)
     return family, category, child
 

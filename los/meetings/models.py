@@ -30,7 +30,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.access.models import Category
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, Family, FamilyMember
 
@@ -75,8 +74,6 @@ class GroupMember(models.Model):
     linked to their service provider and must be covered by the family's consent (checked in
     ``services.add_group_member``). Leaving sets ``left``; the row stays as history.
     """
-
-    access_category = Category.MEETINGS
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="group_members",
                                verbose_name=_("family"))
@@ -189,8 +186,6 @@ class Meeting(models.Model):
     place, cancellation), as iCalendar (RFC 5545/5546) requires. ``version`` guards the edit form.
     """
 
-    access_category = Category.MEETINGS
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("municipality"))
@@ -258,8 +253,6 @@ class AgendaItem(models.Model):
     here, in order, so the agenda of a past meeting stays as it was.
     """
 
-    access_category = Category.MEETINGS
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items",
@@ -293,8 +286,6 @@ class Minutes(models.Model):
     """The minutes (referat) of one meeting. Written live or afterwards, approved by the family's
     barnekoordinator and then shown to the family. ``version`` is the optimistic lock: two people
     saving at once do not overwrite each other silently."""
-
-    access_category = Category.MEETINGS
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
@@ -331,8 +322,6 @@ class Attendance(models.Model):
     without joins (services that are hard to involve are a statistic for the coordinating unit).
     """
 
-    access_category = Category.MEETINGS
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance",
@@ -357,8 +346,6 @@ class Attendance(models.Model):
 
 class Decision(models.Model):
     """A decision (beslutning) written in the minutes. It may become an action or a plan measure."""
-
-    access_category = Category.MEETINGS
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
@@ -389,8 +376,6 @@ class Action(models.Model):
     """An action (oppgave) agreed in a meeting: one owner (a person and their service), a due date,
     open until the owner or the coordinator marks it done. Reminders go out before the due date and
     when it is overdue. The owner may change it (``access_owner_ids``)."""
-
-    access_category = Category.MEETINGS
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="meeting_actions",
                                verbose_name=_("family"))

@@ -29,15 +29,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.access.models import Category
 from los.core.models import Municipality
 from los.families.models import Child, Family, FamilyMember
 
 
 class NavigatorAnswers(models.Model):
     """Answers to the navigator's questions that Los's own data cannot settle (see the module docstring)."""
-
-    access_category = Category.HEALTH
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="navigator_answers",
                                verbose_name=_("family"))

@@ -18,7 +18,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.access.models import Category
 from los.core.models import Municipality
 from los.families.models import Family
 
@@ -107,8 +106,6 @@ class RetentionRecord(models.Model):
 class RetentionHold(models.Model):
     """Keep this family even when its retention time has passed (a pending complaint or lawsuit, or an
     archive deposit that is not done). Delete the hold to let the retention rules apply again."""
-
-    access_category = Category.CASE
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="retention_holds",
                                verbose_name=_("family"))

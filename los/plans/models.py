@@ -30,7 +30,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.access.models import Category, ConsentMethod
+from los.access.models import ConsentMethod
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, Family, FamilyMember
 
@@ -141,8 +141,6 @@ class Plan(models.Model):
     (:class:`PlanVersion`) and grows with every change anywhere in the plan.
     """
 
-    access_category = Category.PLAN
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="plans", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("municipality"))
@@ -179,8 +177,6 @@ class Plan(models.Model):
 
 class PlanPart(models.Model):
     """What every part of a plan has: the plan, the family and its municipality."""
-
-    access_category = Category.PLAN
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from los.access import audit
-from los.access.models import AuditAction, ConsentMethod
+from los.access.models import AuditAction, Category, ConsentMethod
 from los.access.policy import Action, can, is_assigned_coordinator
 from los.accounts.models import Role, StaffRole, User
 from los.core.models import ServiceProvider
@@ -676,7 +676,7 @@ def approve_plan(plan: Plan, *, by: User, revision: int | None, request: HttpReq
         approved_by=by, member=person if isinstance(person, FamilyMember) else None,
         statement=approval_statement())
     audit.record(actor=by, action=AuditAction.CHANGE, object_type="PlanApproval", object_id=approval.pk,
-                 municipality_id=plan.municipality_id, family_id=plan.family_id, category=str(plan.access_category),
+                 municipality_id=plan.municipality_id, family_id=plan.family_id, category=str(Category.PLAN),
                  reason=f"the family approved version {plan_version.number} of the individual plan",
                  role="guardian" if isinstance(person, FamilyMember) else "young_person", request=request)
     return approval

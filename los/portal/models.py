@@ -17,7 +17,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.access.models import Category
 from los.core.models import Municipality
 from los.families.models import Family
 
@@ -28,8 +27,6 @@ STORY_FIELDS = ("about_child", "what_helps", "what_to_avoid", "daily_routines", 
 class FamilyStory(models.Model):
     """The family's own story, one per family. ``version`` guards against two people overwriting each
     other (optimistic locking)."""
-
-    access_category = Category.STORY
 
     family = models.OneToOneField(Family, on_delete=models.PROTECT, related_name="story", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -67,8 +64,6 @@ class Message(models.Model):
     """A message in the family's thread with its barnekoordinator, optionally with one attachment
     (checked by content with :mod:`los.servicemap.uploads`, served only through the access policy)."""
 
-    access_category = Category.MESSAGES
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="portal_messages",
                                verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -96,8 +91,6 @@ class Message(models.Model):
 
 class MessageRead(models.Model):
     """A recipient of a message and when they read it (``read_at`` empty: not read yet)."""
-
-    access_category = Category.MESSAGES
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",

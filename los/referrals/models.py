@@ -93,8 +93,6 @@ class PublicRequest(models.Model):
     sender chose. The anonymous sender is shown only a receipt number and the unit's contact details.
     """
 
-    access_category = REFERRAL_CATEGORY
-
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("municipality"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, null=True, blank=True,
@@ -133,8 +131,6 @@ class Request(models.Model):
     it (who consented, how and when). The preliminary reply (*foreløpig svar*) is stored with the day it
     was sent.
     """
-
-    access_category = REFERRAL_CATEGORY
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_requests",
                                verbose_name=_("family"))
@@ -227,8 +223,6 @@ class Assessment(models.Model):
     understood later.
     """
 
-    access_category = REFERRAL_CATEGORY
-
     request = models.OneToOneField(Request, on_delete=models.PROTECT, related_name="assessment",
                                    verbose_name=_("request"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_assessments",
@@ -267,8 +261,6 @@ class CriterionResult(models.TextChoices):
 class CriterionAssessment(models.Model):
     """One line of the checklist: a legal criterion (``legal_key``) or a local one, and why."""
 
-    access_category = REFERRAL_CATEGORY
-
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="criteria")
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -304,8 +296,6 @@ class Vedtak(models.Model):
     archived in ``letter`` (default storage, outside the web root) and served only through the access
     policy. A decision made after an appeal was reversed points to the appeal in ``after_appeal``.
     """
-
-    access_category = REFERRAL_CATEGORY
 
     request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="decisions",
                                 verbose_name=_("request"))
@@ -370,8 +360,6 @@ class Appeal(models.Model):
     appeal is sent to the county governor (*statsforvalteren*, pbrl § 7-2), with its own status and
     outcome. If the unit changes its decision, a new :class:`Vedtak` points back here."""
 
-    access_category = REFERRAL_CATEGORY
-
     vedtak = models.ForeignKey(Vedtak, on_delete=models.PROTECT, related_name="appeals",
                                verbose_name=_("decision"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_appeals",
@@ -409,8 +397,6 @@ class Appointment(models.Model):
     """The appointment (*oppnevning*) of a barnekoordinator: who chose whom, why, and what the family
     wished. It owns exactly one :class:`~los.families.models.CoordinatorAssignment`."""
 
-    access_category = REFERRAL_CATEGORY
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_appointments",
                                verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -439,8 +425,6 @@ class Appointment(models.Model):
 class HandoverTask(models.Model):
     """*Overlevering*: the task for the new coordinator when the coordinator changes, with a generated
     summary of the case so that the family need not tell its story again."""
-
-    access_category = REFERRAL_CATEGORY
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_handovers",
                                verbose_name=_("family"))
@@ -479,8 +463,6 @@ class EndReason(models.TextChoices):
 class Ending(models.Model):
     """*Avslutning*: the end of the family's barnekoordinator, with a closing summary and, at 18, the
     proposed transition to an ordinary coordinator (pbrl § 2-5 b) and adult services."""
-
-    access_category = REFERRAL_CATEGORY
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_endings",
                                verbose_name=_("family"))

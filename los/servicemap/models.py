@@ -27,7 +27,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.access.models import Category
 from los.core import deadlines
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, Family
@@ -101,8 +100,6 @@ class ServiceEntry(models.Model):
     decision raises a renewal reminder ``renewal_notice_months`` (default
     ``settings.LOS_RENEWAL_NOTICE_MONTHS``, 3) before it ends.
     """
-
-    access_category = Category.SERVICES
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="service_entries",
                                verbose_name=_("family"))
@@ -202,8 +199,6 @@ class Application(models.Model):
     ``appeal_deadline`` for reminders and lists. Los never computes a deadline itself.
     """
 
-    access_category = Category.SERVICES
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("municipality"))
@@ -286,8 +281,6 @@ class Appeal(models.Model):
     appeal body (statsforvalteren, Nav klageinstans, the municipal appeals board ...).
     """
 
-    access_category = Category.SERVICES
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("municipality"))
@@ -342,8 +335,6 @@ class Document(models.Model):
     """An attached letter (application, decision, appeal), stored through Django's default storage
     outside the web root, checked by content (:mod:`los.servicemap.uploads`) and served only
     through the access policy as a download."""
-
-    access_category = Category.DOCUMENTS
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -403,8 +394,6 @@ class Need(models.Model):
     when at least one service asked to take it has *accepted* it; until then it is on the "needs
     without an owner" list (ikke mitt bord)."""
 
-    access_category = Category.SERVICES
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="service_needs",
                                verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -440,8 +429,6 @@ class NeedResponse(models.TextChoices):
 
 class NeedRequest(models.Model):
     """A service asked to take on a need, and its answer."""
-
-    access_category = Category.SERVICES
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -493,8 +480,6 @@ class Notification(models.Model):
     """An in-app notice about a family's service map for one person (the coordinator or a guardian).
 
     The text is built when shown, in the reader's language; e-mails about it never carry content."""
-
-    access_category = Category.SERVICES
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",

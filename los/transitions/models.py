@@ -36,7 +36,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.access.models import Category
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, Family
 
@@ -121,8 +120,6 @@ class TransitionPlan(models.Model):
     was opened. ``version`` is the optimistic lock for the plan's own fields.
     """
 
-    access_category = Category.PLAN
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transition_plans",
                                verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -197,8 +194,6 @@ class ChecklistItem(models.Model):
     """One line of a transition plan's checklist. Lines from the planner have a ``code`` (their text is
     translated when shown, with ``params``); lines written by people have ``text``."""
 
-    access_category = Category.PLAN
-
     plan = models.ForeignKey(TransitionPlan, on_delete=models.PROTECT, related_name="checklist",
                              verbose_name=_("transition plan"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
@@ -240,8 +235,6 @@ class TaskStatus(models.TextChoices):
 class TransitionTask(models.Model):
     """A task in a transition plan: what is to be done, by whom (a person and their service) and when.
     The owner may mark it done (``access_owner_ids``)."""
-
-    access_category = Category.PLAN
 
     plan = models.ForeignKey(TransitionPlan, on_delete=models.PROTECT, related_name="tasks",
                              verbose_name=_("transition plan"))
@@ -315,8 +308,6 @@ class HandoverSummary(models.Model):
     access policy for the receiver, so a consent withdrawn later stops the sharing at once.
     """
 
-    access_category = Category.CONSENTS
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="handover_summaries",
                                verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -360,8 +351,6 @@ class FamilyExport(models.Model):
     """The sending side's record of a family's record handed over as a package (with the family's consent,
     recorded as a :class:`los.access.models.FamilyTransfer`)."""
 
-    access_category = Category.CONSENTS
-
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transition_exports",
                                verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
@@ -387,8 +376,6 @@ class FamilyExport(models.Model):
 
 class FamilyImport(models.Model):
     """The receiving side's record of a family's record imported from another municipality's package."""
-
-    access_category = Category.CONSENTS
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transition_imports",
                                verbose_name=_("family"))
