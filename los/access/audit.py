@@ -34,6 +34,9 @@ HASHED_FIELDS = (
 )
 
 
+#: Hashed only when not empty, so that events written before the field existed keep their hash.
+OPTIONAL_HASHED_FIELDS = ("categories",)
+
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -45,6 +48,9 @@ def _timestamp(value: datetime) -> str:
 
 
 def _canonical_values(values: dict[str, Any]) -> str:
+    for name in OPTIONAL_HASHED_FIELDS:
+        if name in values and not values[name]:
+            del values[name]
     at = values.get("at")
     if isinstance(at, datetime):
         values["at"] = _timestamp(at)
@@ -52,7 +58,7 @@ def _canonical_values(values: dict[str, Any]) -> str:
 
 
 def _canonical(event: AuditEvent) -> str:
-    return _canonical_values({name: getattr(event, name) for name in HASHED_FIELDS})
+    return _canonical_values({name: getattr(event, name) for name in (*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)})
 
 
 def compute_hash(event: AuditEvent) -> str:
@@ -109,6 +115,7 @@ def record(
     municipality_id: int | None = None,
     family_id: int | None = None,
     category: str = "",
+    categories: Iterable[str] = (),
     allowed: bool = True,
     reason: str = "",
     role: str = "",
@@ -134,6 +141,7 @@ def record(
             object_type=object_type[:60],
             object_id=str(object_id or "")[:40],
             category=str(category or "")[:20],
+            categories=",".join(sorted({str(c) for c in categories if c}))[:200],
             allowed=allowed,
             reason=reason[:300],
             session_ref=_session_ref(request),
@@ -150,8 +158,8 @@ def record(
 
 
 _BULK_FIELDS = ("chain", "seq", "at", "actor_id", "actor_name", "actor_role", "actor_service", "municipality_id",
-                "family_id", "action", "object_type", "object_id", "category", "allowed", "reason", "session_ref",
-                "ip_address", "path", "prev_hash", "hash")
+                "family_id", "action", "object_type", "object_id", "category", "categories", "allowed", "reason",
+                "session_ref", "ip_address", "path", "prev_hash", "hash")
 
 
 _EVENT_FIELDS = tuple(name for name in HASHED_FIELDS if name not in ("chain", "seq", "prev_hash"))
@@ -199,8 +207,9 @@ def append_many(chain: str, events: Iterable[dict[str, Any]], using: str = "defa
             seq += 1
             at = event["at"]
             values = {name: event[name] for name in _EVENT_FIELDS}
+            values["categories"] = event.get("categories", "")
             values["chain"], values["seq"], values["prev_hash"] = chain, seq, prev_hash
-            hash_ = sha256((prev_hash + _canonical_values(values)).encode()).hexdigest()
+            hash_ = sha256((prev_hash + _canonical_values(dict(values))).encode()).hexdigest()
             # PostgreSQL reads the canonical UTC timestamp as it is; other databases get theirs
             values["at"] = values["at"] if postgres else connection.ops.adapt_datetimefield_value(at)
             values["hash"] = hash_
@@ -258,13 +267,13 @@ def verify_chains(batch_size: int = 5000, chains: list[str] | None = None) -> It
         yield _verify_chain(chain, heads.get(chain), batch_size)
 
 
-_FETCHED = ("pk", "hash", *HASHED_FIELDS)
+_FETCHED = ("pk", "hash", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
 
 
 def _verify_chain(chain: str, head: AuditChainHead | None, batch_size: int) -> ChainResult:
     """Walk one chain in ``seq`` order with keyset pagination: one query per batch, none per event."""
     prev_hash, expected_seq, last_id, count = GENESIS, 1, 0, 0
-    names = HASHED_FIELDS
+    names = (*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
     sha256 = hashlib.sha256
 
     def result(broken: Break | None) -> ChainResult:

@@ -180,6 +180,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40, blank=True)
     category = models.CharField(max_length=20, blank=True)
+    #: The information categories the response actually showed of the family (comma-separated, sorted): a page
+    #: opened for one category that also showed the plan and contact details names all three.
+    categories = models.CharField(max_length=200, blank=True, default="")
     allowed = models.BooleanField(default=True)
     reason = models.CharField(max_length=300)
     session_ref = models.CharField(max_length=64, blank=True)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from los.access import audit
-from los.access.audit import GENESIS, HASHED_FIELDS, Break, ChainResult
+from los.access.audit import GENESIS, HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, Break, ChainResult
 from los.access.models import AuditChainHead, AuditEvent
 from los.ops.models import AuditCheckpoint, AuditTombstone
 
@@ -131,7 +131,7 @@ def verify_chains(batch_size: int = 5000, chains: list[str] | None = None,
         yield _verify_chain(name, heads.get(name), checkpoints.get(name), batch_size, using)
 
 
-_FETCHED = ("pk", "hash", *HASHED_FIELDS)
+_FETCHED = ("pk", "hash", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
 
 
 def _events(name: str, from_seq: int, batch_size: int, using: str) -> Iterator[tuple[int, int, tuple]]:
@@ -191,7 +191,7 @@ def _verify_chain(name: str, head: AuditChainHead | None, checkpoint: AuditCheck
             expected_seq += 1
             continue
         pk, stored_hash = row[0], row[1]
-        values = dict(zip(HASHED_FIELDS, row[2:], strict=True))
+        values = dict(zip((*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS), row[2:], strict=True))
         if values["prev_hash"] != prev_hash:
             return result(Break(name, seq, pk, audit._link_problem(name, values["prev_hash"])))
         if sha256((prev_hash + audit._canonical_values(values)).encode()).hexdigest() != stored_hash:
