@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from los.navigator.rules import Condition, RuleError, compile_condition, resolve_parameters
+from los.navigator.rules import Condition, RuleError, compile_condition, condition_facts, resolve_parameters
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 LANGUAGES = ("nb", "nn", "en")
@@ -100,6 +100,10 @@ class Criterion:
     plausible: Any
     partial: Any
     texts: dict[str, dict[str, str]]
+    asks: tuple[str, ...] | None = None  # the facts the ``unknown`` text asks about (default: all the test reads)
+    #: ``text.<kind>_when``: texts for one outcome that fit a case better, each ``(condition, texts)``; the first
+    #: whose condition is true is shown instead of the plain text of that kind.
+    variants: dict[str, tuple[tuple[Any, dict[str, str]], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,16 @@ class CompiledCriterion:
     plausible: Condition | None
     partial: Condition | None
     texts: dict[str, dict[str, str]]
+    reads: tuple[str, ...] = ()  # the facts the test reads
+    asks: tuple[str, ...] = ()  # the facts the ``unknown`` text asks about
+    variants: dict[str, tuple[tuple[Condition, dict[str, str]], ...]] = field(default_factory=dict)
+
+    def text(self, kind: str, facts: Mapping[str, Any]) -> dict[str, str]:
+        """The texts of one outcome for these facts: the first variant whose condition holds, else the plain one."""
+        for when, texts in self.variants.get(kind, ()):
+            if when(facts) is True:
+                return texts
+        return self.texts[kind]
 
 
 @dataclass(frozen=True)
@@ -221,6 +235,7 @@ class Catalog:
                 def build(node: Any, here: str = here) -> Condition:
                     return compile_condition(node, params, self.named_conditions, here)
 
+                reads = condition_facts(criterion.test, self.named_conditions)
                 criteria.append(
                     CompiledCriterion(
                         id=criterion.id,
@@ -228,6 +243,10 @@ class Catalog:
                         plausible=None if criterion.plausible is None else build(criterion.plausible),
                         partial=None if criterion.partial is None else build(criterion.partial),
                         texts=criterion.texts,
+                        reads=reads,
+                        asks=reads if criterion.asks is None else criterion.asks,
+                        variants={kind: tuple((build(when), texts) for when, texts in rows)
+                                  for kind, rows in criterion.variants.items()},
                     )
                 )
         caps = tuple(
@@ -287,8 +306,26 @@ def _criterion(node: Any, shared: Mapping[str, Any], where: str) -> Criterion:
         texts["implausible"] = _check_texts(
             raw_texts.get("implausible", raw_texts.get("unmet")), f"{where} {cid} text.implausible"
         )
+    variants: dict[str, tuple[tuple[Any, dict[str, str]], ...]] = {}
+    for kind in (*CRITERION_TEXTS, "partial", "implausible"):
+        rows = raw_texts.get(f"{kind}_when")
+        if rows is None:
+            continue
+        if kind not in texts or not isinstance(rows, list):
+            raise CatalogError(f"{where} {cid}: text.{kind}_when needs text.{kind} and a list of variants")
+        parsed = []
+        for row in rows:
+            if not isinstance(row, dict) or "if" not in row:
+                raise CatalogError(f"{where} {cid}: each text.{kind}_when variant needs 'if'")
+            parsed.append((row["if"], _check_texts({k: v for k, v in row.items() if k != "if"},
+                                                   f"{where} {cid} text.{kind}_when")))
+        variants[kind] = tuple(parsed)
+    asks = node.get("asks")
+    if asks is not None and (not isinstance(asks, list) or not all(isinstance(a, str) for a in asks)):
+        raise CatalogError(f"{where} {cid}: asks must be a list of fact paths")
     return Criterion(
-        id=cid, test=node["test"], plausible=node.get("plausible"), partial=node.get("partial"), texts=texts
+        id=cid, test=node["test"], plausible=node.get("plausible"), partial=node.get("partial"), texts=texts,
+        asks=None if asks is None else tuple(asks), variants=variants,
     )
 
 
@@ -386,6 +423,7 @@ def load_catalog_from(directory: Path) -> Catalog:
             aliases[normal] = entry.id
         for service in entry.in_place_services:
             service_in_place.setdefault(service, []).append(entry.id)
+    _check_questions(entries, dict(shared.get("conditions") or {}), vocabulary)
     latest = max(e.last_checked for e in entries)
     catalog = Catalog(
         entries=tuple(entries),
@@ -397,6 +435,18 @@ def load_catalog_from(directory: Path) -> Catalog:
         service_in_place={k: tuple(v) for k, v in service_in_place.items()},
     )
     return catalog
+
+
+def _check_questions(entries: list[Entry], named: dict[str, Any], vocabulary: Any) -> None:
+    """Every fact a criterion reads or asks about has a question in every language in the vocabulary."""
+    questions = (vocabulary or {}).get("questions") or {}
+    for entry in entries:
+        for criterion in entry.criteria:
+            for path in (*condition_facts(criterion.test, named), *(criterion.asks or ())):
+                asked = questions.get(path)
+                if not isinstance(asked, dict) or any(not str(asked.get(lang, "")).strip() for lang in LANGUAGES):
+                    raise CatalogError(f"{entry.id}.yaml criterion {criterion.id}: no question in _vocabulary.yaml "
+                                       f"for the fact {path!r}")
 
 
 @cache
