@@ -7,10 +7,12 @@ use (condition categories, settings, needs, services, languages, generic sentenc
 Entry file
 ----------
 ``id``, ``aliases`` (other keys a profile's ``has`` may use), ``sector``, ``priority`` (order within a
-relevance group, lower first), ``names`` / ``provider`` (nb/nn/en), ``legal_basis`` (list of citations,
-each a string or ``{ref, valid_from, valid_to}``), ``appeal_rule`` (FVL/PBRL/FTRL, the deadline rule in
-``los.core.deadlines``, or null when there is no decision to appeal), ``last_checked`` (date),
-``sources`` (what was checked), ``valid_from`` / ``valid_to`` (the scheme itself in force),
+relevance group, lower first), ``names`` / ``provider`` (nb/nn/en), ``legal_basis`` (list of citations
+``{ref, verified, source?, note?, valid_from?, valid_to?}``: a verified citation names the source it was checked
+against; one that could not be verified carries no section number and a note), ``appeal_rule`` (FVL/PBRL/FTRL, the
+deadline rule in ``los.core.deadlines``, or null when there is no decision to appeal), ``last_checked`` (date),
+``sources`` (``{url, checked, about}``: the public pages checked, when, and what each confirms), ``valid_from`` /
+``valid_to`` (the scheme itself in force),
 ``parameters`` (dated ``{name, value, valid_from, valid_to?}``; they override shared ones with the same
 name), ``in_place_services`` (values of ``child.services_involved`` that mean the family already has it),
 ``texts`` (``summary``, ``who``, ``who_decides``, ``how_to_apply``, ``attach``, ``processing_time``,
@@ -31,6 +33,7 @@ that holds -> ``possible``; else ``likely``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +47,8 @@ from los.navigator.rules import Condition, RuleError, compile_condition, conditi
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 LANGUAGES = ("nb", "nn", "en")
-SECTORS = ("municipal", "county", "state_nav", "specialist_health", "school_kindergarten", "organisation", "state")
+SECTORS = ("municipal", "county", "state_nav", "specialist_health", "school_kindergarten", "organisation", "state",
+           "employer")
 APPEAL_RULES = ("FVL", "PBRL", "FTRL")
 ENTRY_TEXTS = (
     "summary", "who", "who_decides", "how_to_apply", "attach", "processing_time", "appeal", "deadline_note",
@@ -119,7 +123,7 @@ class Entry:
     legal_basis: tuple[dict[str, Any], ...]
     appeal_rule: str | None
     last_checked: date
-    sources: tuple[str, ...]
+    sources: tuple[dict[str, Any], ...]  # {url, checked, about}
     valid_from: date | None
     valid_to: date | None
     parameters: tuple[dict[str, Any], ...]
@@ -329,6 +333,58 @@ def _criterion(node: Any, shared: Mapping[str, Any], where: str) -> Criterion:
     )
 
 
+#: A section reference ("§ 2-5 c", "§§ 9-10", "11-6"): only a verified citation may carry one.
+_SECTION = re.compile(r"§|\b\d+\s*[-–]\s*\d+")
+
+
+def _sources(value: Any, where: str) -> tuple[dict[str, Any], ...]:
+    """The pages checked: ``[{url, checked, about}]``; public web addresses, each with the date it was checked."""
+    if not isinstance(value, list) or not value:
+        raise CatalogError(f"{where}: sources must list the pages checked")
+    out = []
+    for row in value:
+        if not isinstance(row, dict) or not isinstance(row.get("url"), str):
+            raise CatalogError(f"{where}: each source is {{url, checked, about}}, got {row!r}")
+        url = row["url"].strip()
+        if not url.startswith(("https://", "http://")):
+            raise CatalogError(f"{where}: a source must be a public web address, not {url!r}")
+        about = row.get("about")
+        if not isinstance(about, str) or not about.strip():
+            raise CatalogError(f"{where}: source {url} needs 'about' (what it confirms)")
+        out.append({"url": url, "checked": _as_date(row.get("checked"), f"{where} source {url} checked"),
+                    "about": about.strip()})
+    return tuple(out)
+
+
+def _legal_basis(value: Any, source_urls: set[str], where: str) -> list[dict[str, Any]]:
+    """Citations ``{ref, verified, source?, note?, valid_from?, valid_to?}``. A verified citation names the source
+    (one of the entry's sources) it was checked against; one that could not be verified carries no section number
+    and a note saying what is missing."""
+    legal: list[dict[str, Any]] = []
+    for row in value or []:
+        if not isinstance(row, dict) or not isinstance(row.get("ref"), str) or not row["ref"].strip():
+            raise CatalogError(f"{where}: bad legal_basis row {row!r}")
+        verified = row.get("verified")
+        if not isinstance(verified, bool):
+            raise CatalogError(f"{where}: legal_basis {row['ref']!r} must say verified: true or false")
+        if verified and row.get("source") not in source_urls:
+            raise CatalogError(f"{where}: legal_basis {row['ref']!r} is verified against a source not in sources")
+        if not verified:
+            if _SECTION.search(row["ref"]):
+                raise CatalogError(f"{where}: unverified legal_basis {row['ref']!r} must not carry a section number")
+            if not str(row.get("note") or "").strip():
+                raise CatalogError(f"{where}: unverified legal_basis {row['ref']!r} needs a note on what is missing")
+        legal.append({
+            "ref": row["ref"].strip(),
+            "verified": verified,
+            "source": row.get("source"),
+            "note": row.get("note"),
+            "valid_from": _as_date(row["valid_from"], where) if row.get("valid_from") else None,
+            "valid_to": _as_date(row["valid_to"], where) if row.get("valid_to") else None,
+        })
+    return legal
+
+
 def _entry(data: Any, path: Path, shared_criteria: Mapping[str, Any]) -> Entry:
     where = path.name
     if not isinstance(data, dict):
@@ -342,18 +398,8 @@ def _entry(data: Any, path: Path, shared_criteria: Mapping[str, Any]) -> Entry:
     appeal_rule = data.get("appeal_rule")
     if appeal_rule is not None and appeal_rule not in APPEAL_RULES:
         raise CatalogError(f"{where}: appeal_rule must be one of {APPEAL_RULES} or null")
-    legal: list[dict[str, Any]] = []
-    for row in data.get("legal_basis") or []:
-        if isinstance(row, str):
-            legal.append({"ref": row, "valid_from": None, "valid_to": None})
-        elif isinstance(row, dict) and isinstance(row.get("ref"), str):
-            legal.append({
-                "ref": row["ref"],
-                "valid_from": _as_date(row["valid_from"], where) if row.get("valid_from") else None,
-                "valid_to": _as_date(row["valid_to"], where) if row.get("valid_to") else None,
-            })
-        else:
-            raise CatalogError(f"{where}: bad legal_basis row {row!r}")
+    sources = _sources(data.get("sources"), where)
+    legal = _legal_basis(data.get("legal_basis"), {row["url"] for row in sources}, where)
     if not legal:
         raise CatalogError(f"{where}: legal_basis is required")
     texts_raw = data.get("texts") or {}
@@ -384,7 +430,7 @@ def _entry(data: Any, path: Path, shared_criteria: Mapping[str, Any]) -> Entry:
         legal_basis=tuple(legal),
         appeal_rule=appeal_rule,
         last_checked=_as_date(data["last_checked"], f"{where} last_checked"),
-        sources=tuple(data.get("sources") or ()),
+        sources=sources,
         valid_from=_as_date(data["valid_from"], where) if data.get("valid_from") else None,
         valid_to=_as_date(data["valid_to"], where) if data.get("valid_to") else None,
         parameters=tuple(data.get("parameters") or ()),
