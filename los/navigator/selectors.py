@@ -593,7 +593,8 @@ def catalogue_names(lang: str) -> dict[str, str]:
 #: Entries to tell the family about rather than to apply for: no decision is made on them (their
 #: ``appeal_rule`` is null) and nothing is sent. Screening lists them apart, so that the ombudsman, which
 #: is worth knowing about for every family, does not hide what nobody has applied for.
-TO_TELL_ABOUT = frozenset({"pasient_brukerombud", "brukerorganisasjon", "foreldrekurs", "sosken_tilbud"})
+TO_TELL_ABOUT = frozenset({"pasient_brukerombud", "brukerorganisasjon", "foreldrekurs", "sosken_tilbud", "ferie_leir",
+                           "fritidskasse", "egenandel_barn", "tannhelse_barn", "arbeid_omsorg"})
 
 
 @dataclass
