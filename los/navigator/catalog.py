@@ -35,7 +35,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -62,6 +63,9 @@ except AttributeError:  # pragma: no cover - depends on the build of PyYAML
 
 __all__ = [
     "CATALOG_DIR",
+    "LOCAL_PREFIX",
+    "local_entry",
+    "Change",
     "LANGUAGES",
     "Catalog",
     "CatalogError",
@@ -85,14 +89,26 @@ def _as_date(value: Any, where: str) -> date:
         raise CatalogError(f"{where}: {value!r} is not a date") from exc
 
 
+#: The languages every text must have. The national catalogue needs all three; a municipality's own entries and
+#: routines need bokmål and nynorsk, and a missing English text is shown in bokmål (:func:`local_entry`).
+_REQUIRED_LANGUAGES: ContextVar[tuple[str, ...]] = ContextVar("required_languages", default=LANGUAGES)
+#: Entry texts that may be left out (a municipality's own entries); they are then empty and not shown.
+_OPTIONAL_TEXTS: ContextVar[frozenset[str]] = ContextVar("optional_texts", default=frozenset())
+
+
 def _check_texts(value: Any, where: str) -> dict[str, str]:
+    required = _REQUIRED_LANGUAGES.get()
     if not isinstance(value, dict):
-        raise CatalogError(f"{where}: expected texts in {', '.join(LANGUAGES)}")
-    for lang in LANGUAGES:
+        raise CatalogError(f"{where}: expected texts in {', '.join(required)}")
+    for lang in required:
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():
             raise CatalogError(f"{where}: missing {lang} text")
-    return {lang: value[lang].strip() for lang in LANGUAGES}
+    out = {}
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        out[lang] = text.strip() if isinstance(text, str) and text.strip() else value[required[0]].strip()
+    return out
 
 
 @dataclass(frozen=True)
@@ -148,6 +164,21 @@ class Entry:
         return refs or [self.legal_basis[-1]["ref"]]
 
 
+CHANGE_KINDS = ("law", "rate", "scheme", "new", "correction")
+#: Kinds of change that are a new dated version of a rule: the catalogue must have a version starting that day.
+DATED_KINDS = frozenset({"law", "rate", "scheme"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the catalogue's change log (``catalog/_changes.yaml``)."""
+
+    date: date
+    kind: str  # law | rate | scheme | new | correction
+    entries: tuple[str, ...]
+    text: dict[str, str]
+
+
 @dataclass(frozen=True)
 class CompiledCriterion:
     id: str
@@ -195,11 +226,24 @@ class Catalog:
     version: str
     aliases: dict[str, str]
     service_in_place: dict[str, tuple[str, ...]]
+    changes: tuple[Change, ...] = ()
+    shared_criteria: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _cache: dict[date, tuple[CompiledEntry, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ids(self) -> list[str]:
         return [e.id for e in self.entries]
+
+    def with_local(self, entries: tuple[Entry, ...], tag: str) -> Catalog:
+        """This catalogue with one municipality's own entries added (``tag`` tells the versions apart). The national
+        entries are the same objects and are judged exactly as without them."""
+        if not entries:
+            return self
+        national = set(self.ids)
+        clash = [e.id for e in entries if e.id in national]
+        if clash:
+            raise CatalogError(f"local entries may not reuse national ids: {clash}")
+        return replace(self, entries=self.entries + tuple(entries), version=f"{self.version}+{tag}", _cache={})
 
     def entry(self, entry_id: str) -> Entry:
         for e in self.entries:
@@ -403,7 +447,9 @@ def _entry(data: Any, path: Path, shared_criteria: Mapping[str, Any]) -> Entry:
     if not legal:
         raise CatalogError(f"{where}: legal_basis is required")
     texts_raw = data.get("texts") or {}
-    texts = {name: _check_texts(texts_raw.get(name), f"{where} texts.{name}") for name in ENTRY_TEXTS}
+    optional = _OPTIONAL_TEXTS.get()
+    texts = {name: (dict.fromkeys(LANGUAGES, "") if name in optional and not texts_raw.get(name)
+                    else _check_texts(texts_raw.get(name), f"{where} texts.{name}")) for name in ENTRY_TEXTS}
     if "rates" in texts_raw:
         texts["rates"] = _check_texts(texts_raw["rates"], f"{where} texts.rates")
     rule = data.get("rule") or {}
@@ -470,6 +516,12 @@ def load_catalog_from(directory: Path) -> Catalog:
         for service in entry.in_place_services:
             service_in_place.setdefault(service, []).append(entry.id)
     _check_questions(entries, dict(shared.get("conditions") or {}), vocabulary)
+    changes_path = directory / "_changes.yaml"
+    changes: tuple[Change, ...] = ()
+    if changes_path.exists():
+        changes_data, changes_bytes = _load_yaml(changes_path)
+        digest.update(changes_bytes)
+        changes = _changes(changes_data, entries, tuple(shared.get("parameters") or ()))
     latest = max(e.last_checked for e in entries)
     catalog = Catalog(
         entries=tuple(entries),
@@ -479,8 +531,44 @@ def load_catalog_from(directory: Path) -> Catalog:
         version=f"{latest.isoformat()}+{digest.hexdigest()[:10]}",
         aliases=aliases,
         service_in_place={k: tuple(v) for k, v in service_in_place.items()},
+        changes=changes,
+        shared_criteria=dict(shared_criteria),
     )
     return catalog
+
+
+def _version_starts(entry: Entry) -> set[date]:
+    """The days on which a dated version of the entry starts: citations, parameters and the entry itself."""
+    days = {row["valid_from"] for row in entry.legal_basis if row["valid_from"]}
+    days |= {_as_date(row.get("valid_from"), entry.id) for row in entry.parameters if row.get("valid_from")}
+    if entry.valid_from:
+        days.add(entry.valid_from)
+    return days
+
+
+def _changes(data: Any, entries: list[Entry], shared_parameters: tuple[dict[str, Any], ...]) -> tuple[Change, ...]:
+    """The change log, checked: known entries, texts in every language, and a law, rate or scheme change only on a
+    day the catalogue has a dated version starting (so that a change of law never rewrites an older answer)."""
+    where = "_changes.yaml"
+    by_id = {e.id: e for e in entries}
+    shared_days = {_as_date(row.get("valid_from"), where) for row in shared_parameters if row.get("valid_from")}
+    out = []
+    for row in (data or {}).get("changes") or []:
+        if not isinstance(row, dict):
+            raise CatalogError(f"{where}: a change must be a mapping, got {row!r}")
+        day = _as_date(row.get("date"), f"{where} date")
+        kind = row.get("kind")
+        if kind not in CHANGE_KINDS:
+            raise CatalogError(f"{where} {day}: kind must be one of {CHANGE_KINDS}")
+        ids = tuple(row.get("entries") or ())
+        unknown = [i for i in ids if i not in by_id]
+        if not ids or unknown:
+            raise CatalogError(f"{where} {day}: unknown or missing entries {unknown or ids!r}")
+        if kind in DATED_KINDS and day not in shared_days and not any(day in _version_starts(by_id[i]) for i in ids):
+            raise CatalogError(f"{where} {day}: a {kind} change needs a dated version starting that day in "
+                               f"{', '.join(ids)} (a citation, a parameter or the entry's valid_from)")
+        out.append(Change(date=day, kind=kind, entries=ids, text=_check_texts(row.get("text"), f"{where} {day}")))
+    return tuple(sorted(out, key=lambda c: (c.date, CHANGE_KINDS.index(c.kind), c.entries)))
 
 
 def _check_questions(entries: list[Entry], named: dict[str, Any], vocabulary: Any) -> None:
@@ -493,6 +581,36 @@ def _check_questions(entries: list[Entry], named: dict[str, Any], vocabulary: An
                 if not isinstance(asked, dict) or any(not str(asked.get(lang, "")).strip() for lang in LANGUAGES):
                     raise CatalogError(f"{entry.id}.yaml criterion {criterion.id}: no question in _vocabulary.yaml "
                                        f"for the fact {path!r}")
+
+
+#: A municipality's own entries: ids start with this, so that they never meet a national id.
+LOCAL_PREFIX = "lokal_"
+LOCAL_LANGUAGES = ("nb", "nn")
+#: Texts a municipality's own entry may leave out.
+LOCAL_OPTIONAL_TEXTS = frozenset({"attach", "processing_time", "appeal", "deadline_note"})
+
+
+def local_entry(data: Mapping[str, Any], catalog: Catalog, check_dates: tuple[date, ...] = ()) -> Entry:
+    """A municipality's own entry, checked like a catalogue file: the same format and the same rule language, the
+    same shared criteria and named conditions, a question for every fact its rules read. Texts in bokmål and
+    nynorsk (English optional: shown in bokmål when missing); ``attach``, ``processing_time``, ``appeal`` and
+    ``deadline_note`` may be left out. The rule is compiled for each of ``check_dates`` so that an error shows when
+    the entry is saved, not when a family opens its page. Raises :class:`CatalogError` (or :class:`RuleError`)."""
+    entry_id = data.get("id") if isinstance(data, Mapping) else None
+    if not isinstance(entry_id, str) or not re.fullmatch(rf"{LOCAL_PREFIX}[a-z0-9_]{{2,40}}", entry_id):
+        raise CatalogError(f"a local entry's id is {LOCAL_PREFIX} and 2 to 40 lower-case letters, digits or _")
+    languages = _REQUIRED_LANGUAGES.set(LOCAL_LANGUAGES)
+    optional = _OPTIONAL_TEXTS.set(LOCAL_OPTIONAL_TEXTS)
+    try:
+        entry = _entry(dict(data), Path(f"{entry_id}.yaml"), catalog.shared_criteria)
+    finally:
+        _REQUIRED_LANGUAGES.reset(languages)
+        _OPTIONAL_TEXTS.reset(optional)
+    _check_questions([entry], catalog.named_conditions, catalog.vocabulary)
+    combined = catalog.with_local((entry,), "check")
+    for day in check_dates:
+        combined.compiled(day)
+    return entry
 
 
 @cache
