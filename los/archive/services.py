@@ -1,0 +1,319 @@
+"""Journaling: the family's case file and its registry entries, made when the event happens in Los.
+
+Other apps call :mod:`los.archive.hooks` from their own services (a request received, a decision letter made, a
+plan version approved, minutes approved, ...); the hooks call :func:`journal` here, inside the same transaction, so
+that the entry exists exactly when the event does. Every entry gets a PDF/A document with its checksum. The
+transfer queue to the municipality's sak/arkiv system (waiting → sent → confirmed, or failed and offered again)
+is changed only through :func:`record_transfer`. Every change writes an audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from los.access import audit
+from los.access.models import AuditAction, Category
+from los.access.policy import Action, decide
+from los.accounts.models import User
+from los.archive.models import (
+    ArchiveDocument,
+    ArchiveSettings,
+    CaseFile,
+    CaseStatus,
+    EntryKind,
+    EntryType,
+    RegistryEntry,
+    TransferStatus,
+)
+from los.core.models import Municipality
+from los.families.models import Family
+
+#: The information category of everything in the archive: the family, its barnekoordinator and the coordinating
+#: unit see it; no consent opens it to a service (``NEVER_CONSENTABLE``).
+ARCHIVE_CATEGORY = Category.REFERRAL
+PDF_VARIANT = "pdf/a-2a"
+PDF_FORMAT = "PDF/A-2a"
+PDF_FORMAT_DETAILS = "ISO 19005-2:2011, samsvarsnivå A"
+UNIT_BASES = frozenset({"unit", "transfer"})
+SCREENED = "*****"
+MAX_MESSAGE = 500
+
+
+class TransferError(ValueError):
+    """A transfer report the queue cannot take (unknown status, a confirmation without a reference, ...)."""
+
+
+# --- settings -----------------------------------------------------------------------------------------------
+
+
+def settings_for(municipality: Municipality) -> ArchiveSettings:
+    """The municipality's archive settings, made with defaults the first time they are asked for."""
+    found = ArchiveSettings.objects.filter(municipality=municipality).first()
+    if found is not None:
+        return found
+    unit = municipality.coordinating_units.order_by("pk").first()
+    found, _created = ArchiveSettings.objects.get_or_create(municipality=municipality, defaults={
+        "records_creator": municipality.name,
+        "archive_title": f"{municipality.name} – barnekoordinator",
+        "series_title": "Barnekoordinator (Los)",
+        "classification_title": "Klassifikasjon for barnekoordinator",
+        "administrative_unit": unit.name if unit else "",
+    })
+    return found
+
+
+def language_of(municipality: Municipality) -> str:
+    """The written language of the municipality's archive (its official language; bokmål when neutral)."""
+    return municipality.default_language if municipality.default_language in ("nb", "nn") else "nb"
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _lock_settings(municipality: Municipality) -> ArchiveSettings:
+    settings_for(municipality)
+    return ArchiveSettings.objects.select_for_update().get(municipality=municipality)
+
+
+def _children_names(family: Family) -> str:
+    names = [f"{c.given_name} {c.family_name}".strip() for c in family.children.order_by("birth_date", "pk")]
+    return ", ".join(n for n in names if n) or family.display_name
+
+
+def _case_parties(family: Family) -> list[dict]:
+    parties = []
+    for child in family.children.order_by("birth_date", "pk"):
+        parties.append({"id": child.fodselsnummer or "", "name": f"{child.given_name} {child.family_name}".strip(),
+                        "role": "Barn"})
+    for member in family.members.order_by("pk"):
+        if member.is_guardian:
+            parties.append({"id": member.fodselsnummer or "",
+                            "name": f"{member.given_name} {member.family_name}".strip(), "role": "Foresatt"})
+    return parties
+
+
+def guardian_parties(family: Family, kind: str) -> list[dict]:
+    """The guardians as correspondence parties of ``kind`` (``Avsender``/``Mottaker``)."""
+    return [{"type": kind, "name": f"{m.given_name} {m.family_name}".strip()}
+            for m in family.members.order_by("pk") if m.is_guardian]
+
+
+# --- case files ---------------------------------------------------------------------------------------------
+
+
+def current_case_file(family: Family, actor: User | None = None) -> CaseFile:
+    """The family's open case file, made (with the next case number) when the family has none."""
+    case_file = CaseFile.objects.filter(family=family, status=CaseStatus.OPEN).order_by("pk").first()
+    if case_file is not None:
+        return case_file
+    municipality = family.municipality
+    archive = _lock_settings(municipality)
+    today = timezone.localdate()
+    last = (CaseFile.objects.filter(municipality=municipality, case_year=today.year)
+            .aggregate(n=Max("case_sequence"))["n"] or 0)
+    with translation.override(language_of(municipality)):
+        subject = _("Barnekoordinator")
+        title = f"{subject} – {_children_names(family)}"
+        public_title = f"{subject} – {SCREENED}"
+    handler = actor if actor is not None and actor.is_authenticated and actor.is_staff_member else None
+    return CaseFile.objects.create(
+        family=family, municipality=municipality, case_year=today.year, case_sequence=last + 1,
+        title=title[:300], public_title=public_title, opened_on=today, handler=handler,
+        handler_name=_name(handler) or archive.administrative_unit or municipality.name,
+        administrative_unit=archive.administrative_unit or municipality.name,
+        class_id=archive.class_id, class_title=archive.class_title, access_code=archive.access_code,
+        screening_basis=archive.screening_basis, parties=_case_parties(family),
+        retention_decision=archive.retention_decision, retention_years=archive.retention_years)
+
+
+def close_case_file(family: Family, actor: User | None) -> CaseFile | None:
+    """Close the family's open case file (saksstatus Avsluttet): when the case is closed in Los."""
+    case_file = CaseFile.objects.select_for_update().filter(family=family, status=CaseStatus.OPEN).first()
+    if case_file is None:
+        return None
+    case_file.status, case_file.closed_at = CaseStatus.CLOSED, timezone.now()
+    case_file.closed_by_name = _name(actor) or case_file.handler_name
+    case_file.parties = _case_parties(family)
+    case_file.save(update_fields=["status", "closed_at", "closed_by_name", "parties"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, object_type="CaseFile", object_id=case_file.pk,
+                 municipality_id=family.municipality_id, family_id=family.pk, category=str(ARCHIVE_CATEGORY),
+                 reason=f"case file {case_file.case_number} closed in the archive")
+    return case_file
+
+
+# --- documents ----------------------------------------------------------------------------------------------
+
+
+def render_pdf(html: str) -> bytes:
+    """A document as PDF/A-2a (tagged, for long-term keeping). Nothing is fetched: styles are inline."""
+    from weasyprint import HTML  # imported here: WeasyPrint is slow to import
+
+    return HTML(string=html, base_url=None).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    text: str
+
+
+def text_document(family: Family, title: str, sections: Iterable[Section], *, document_date: date,
+                  author: str) -> bytes:
+    """A plain document for an entry Los has no letter for (a request, an appeal, an appointment ...)."""
+    with translation.override(language_of(family.municipality)):
+        html = render_to_string("archive/document.html", {
+            "title": title, "sections": [s for s in sections if s.text], "family": family,
+            "municipality": family.municipality, "document_date": document_date, "author": author,
+            "language": language_of(family.municipality)})
+    return render_pdf(html)
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    title: str
+    document_type: str
+    content: bytes
+
+
+# --- journaling ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def journal(family: Family, *, kind: str, entry_type: str, subject: str, actor: User | None,
+            parties: list[dict], document: DocumentInput, source: str = "", document_date: date | None = None,
+            http_request: HttpRequest | None = None) -> RegistryEntry:
+    """Journal one record-worthy document of the family's case: a registry entry in the family's open case file
+    (made when there is none), numbered in the municipality's journal, with its PDF/A document and checksum.
+
+    ``subject`` is the title without names; the entry's title adds the children's names and its public title
+    screens them (offentleglova § 13 with forvaltningsloven § 13). Journaling twice from the same ``source`` answers
+    the first entry."""
+    if source:
+        existing = RegistryEntry.objects.filter(family=family, source=source, kind=kind).first()
+        if existing is not None:
+            return existing
+    case_file = current_case_file(family, actor)
+    archive = _lock_settings(family.municipality)
+    today = timezone.localdate()
+    last_sequence = (RegistryEntry.objects.filter(municipality=family.municipality, journal_year=today.year)
+                     .aggregate(n=Max("journal_sequence"))["n"] or 0)
+    last_number = case_file.entries.aggregate(n=Max("number"))["n"] or 0
+    handler = actor if actor is not None and actor.is_authenticated and actor.is_staff_member else None
+    entry = RegistryEntry.objects.create(
+        family=family, municipality=family.municipality, case_file=case_file, journal_year=today.year,
+        journal_sequence=last_sequence + 1, number=last_number + 1, kind=kind, entry_type=entry_type,
+        title=f"{subject} – {_children_names(family)}"[:300], public_title=f"{subject} – {SCREENED}"[:300],
+        journal_date=today, document_date=document_date or today, handler=handler,
+        handler_name=_name(handler) or case_file.handler_name,
+        administrative_unit=archive.administrative_unit or family.municipality.name,
+        parties=[p for p in parties if p.get("name")], access_code=archive.access_code,
+        screening_basis=archive.screening_basis, source=source[:60])
+    attach_document(entry, document, actor)
+    audit.record(actor=actor, action=AuditAction.CHANGE, object_type="RegistryEntry", object_id=entry.pk,
+                 municipality_id=family.municipality_id, family_id=family.pk, category=str(ARCHIVE_CATEGORY),
+                 reason=f"journaled as {entry.journal_number} in case file {case_file.case_number}: {kind}",
+                 request=http_request)
+    return entry
+
+
+def attach_document(entry: RegistryEntry, document: DocumentInput, actor: User | None) -> ArchiveDocument:
+    """Store the entry's document once, with its SHA-256 and size."""
+    number = entry.documents.count() + 1
+    archived = ArchiveDocument(
+        family=entry.family, municipality=entry.municipality, entry=entry, number=number,
+        title=document.title[:300], document_type=document.document_type, main=number == 1, file_format=PDF_FORMAT,
+        sha256=hashlib.sha256(document.content).hexdigest(), size=len(document.content),
+        created_by_name=_name(actor) or entry.handler_name)
+    archived.file.save(f"{entry.journal_year}-{entry.journal_sequence}-{number}.pdf", ContentFile(document.content),
+                       save=False)
+    try:
+        archived.save()
+    except Exception:
+        archived.file.storage.delete(archived.file.name)
+        raise
+    return archived
+
+
+# --- what the family's barnekoordinator chooses to journal ----------------------------------------------------
+
+
+@transaction.atomic
+def journal_note(family: Family, actor: User, title: str, text: str,
+                 http_request: HttpRequest | None = None) -> RegistryEntry:
+    """The family's barnekoordinator (or the coordinating unit) journals a note of their own choosing: a working
+    note or the content of a message becomes a case document, which the family and the unit can read."""
+    decision = decide(actor, Action.CHANGE, family, ARCHIVE_CATEGORY)
+    if not decision.allowed or decision.basis not in UNIT_BASES | {"coordinator"}:
+        raise PermissionDenied(_("Only the family's barnekoordinator or the coordinating unit can journal a note."))
+    errors: dict[str, list[str]] = {}
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title:
+        errors["title"] = [_("Give the note a title.")]
+    elif len(title) > 200:
+        errors["title"] = [_("Keep the title under 200 characters.")]
+    if not text:
+        errors["text"] = [_("Write the text to journal.")]
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    pdf = text_document(family, title, [Section("", text)], document_date=today, author=_name(actor))
+    return journal(family, kind=EntryKind.NOTE, entry_type=EntryType.INTERNAL, subject=title, actor=actor,
+                   parties=[{"type": "Intern avsender", "name": _name(actor)}],
+                   document=DocumentInput(title, "Notat", pdf), http_request=http_request)
+
+
+# --- the transfer queue -------------------------------------------------------------------------------------
+
+
+def is_unit(user: User, family: Family) -> bool:
+    return decide(user, Action.CHANGE, family, ARCHIVE_CATEGORY).basis in UNIT_BASES
+
+
+@transaction.atomic
+def record_transfer(entry: RegistryEntry, actor: User, status: str, reference: str = "", message: str = "",
+                    http_request: HttpRequest | None = None) -> RegistryEntry:
+    """The receiving archive system (or the unit for it) reports on one entry: ``sent`` (fetched, being imported),
+    ``confirmed`` (archived there, with its own reference), ``failed`` (with its message; the entry is offered
+    again) or ``waiting`` (offer it again). A confirmed entry stays confirmed."""
+    if not is_unit(actor, entry.family):
+        raise PermissionDenied(_("Only the coordinating unit can change the transfer to the archive."))
+    entry = RegistryEntry.objects.select_for_update().get(pk=entry.pk)
+    reference, message = (reference or "").strip(), (message or "").strip()
+    if status not in TransferStatus.values:
+        raise TransferError(_("Unknown transfer status: %(status)s.") % {"status": status})
+    if entry.transfer_status == TransferStatus.CONFIRMED and status != TransferStatus.CONFIRMED:
+        raise TransferError(_("The entry is already confirmed by the archive system."))
+    if status == TransferStatus.CONFIRMED and not (reference or entry.external_reference):
+        raise TransferError(_("A confirmation needs the archive system's reference for the entry."))
+    if status == TransferStatus.FAILED and not message:
+        raise TransferError(_("Say why the transfer failed."))
+    now = timezone.now()
+    if status == TransferStatus.SENT:
+        entry.sent_at = now
+        entry.transfer_attempts += 1
+    elif status == TransferStatus.CONFIRMED:
+        entry.confirmed_at = entry.confirmed_at or now
+        entry.external_reference = reference or entry.external_reference
+        entry.sent_at = entry.sent_at or now
+    entry.transfer_status = status
+    entry.transfer_message = message[:MAX_MESSAGE]
+    entry.save(update_fields=["transfer_status", "transfer_attempts", "sent_at", "confirmed_at",
+                              "external_reference", "transfer_message"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, object_type="RegistryEntry", object_id=entry.pk,
+                 municipality_id=entry.municipality_id, family_id=entry.family_id, category=str(ARCHIVE_CATEGORY),
+                 reason=f"transfer of {entry.journal_number} to the archive system: {status}"
+                        + (f" ({reference})" if reference else ""), request=http_request)
+    return entry
