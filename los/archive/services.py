@@ -317,3 +317,96 @@ def record_transfer(entry: RegistryEntry, actor: User, status: str, reference: s
                  reason=f"transfer of {entry.journal_number} to the archive system: {status}"
                         + (f" ({reference})" if reference else ""), request=http_request)
     return entry
+
+
+# --- deposits (arkivuttrekk) ----------------------------------------------------------------------------------
+
+
+def unit_municipalities(user: User) -> list[Municipality]:
+    """The municipalities whose coordinating unit the user works in (caseworker or leader)."""
+    from los.access.policy import UNIT_ROLES
+
+    seen: dict[int, Municipality] = {}
+    for role in user.active_roles():
+        if role.role in UNIT_ROLES:
+            seen[role.municipality_id] = role.municipality
+    return list(seen.values())
+
+
+def depositable(municipality: Municipality, period_start: date, period_end: date):
+    """Closed case files of the municipality closed within the period and not in a confirmed deposit."""
+    from los.archive.models import DepositStatus
+
+    start = timezone.make_aware(timezone.datetime.combine(period_start, timezone.datetime.min.time()))
+    end = timezone.make_aware(timezone.datetime.combine(period_end, timezone.datetime.max.time()))
+    return (CaseFile.objects.filter(municipality=municipality, status=CaseStatus.CLOSED, closed_at__gte=start,
+                                    closed_at__lte=end)
+            .exclude(deposit__status=DepositStatus.CONFIRMED).select_related("family")
+            .order_by("case_year", "case_sequence"))
+
+
+@transaction.atomic
+def make_deposit(municipality: Municipality, actor: User, period_start: date, period_end: date,
+                 case_files: Iterable[CaseFile] | None = None, http_request: HttpRequest | None = None):
+    """Make a deposit package of the municipality's closed case files (those closed in the period, or the ones
+    given), validated against the official schemas, stored with its checksum, and audited per family."""
+    from los.archive import deposit as package
+    from los.archive.models import Deposit
+
+    if municipality.pk not in {m.pk for m in unit_municipalities(actor)}:
+        raise PermissionDenied(_("Only the coordinating unit can make a deposit for the archive."))
+    errors: dict[str, list[str]] = {}
+    if period_start is None or period_end is None:
+        errors["__all__"] = [_("Give the first and the last day of the period.")]
+    elif period_end < period_start:
+        errors["period_end"] = [_("The last day cannot be before the first day.")]
+    elif period_end > timezone.localdate():
+        errors["period_end"] = [_("The period cannot end in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    chosen = list(case_files) if case_files is not None else list(depositable(municipality, period_start, period_end))
+    chosen = [c for c in chosen if c.status == CaseStatus.CLOSED and c.municipality_id == municipality.pk]
+    if not chosen:
+        raise ValidationError(_("There are no closed case files to deposit in this period."))
+    for case_file in chosen:
+        decision = decide(actor, Action.EXPORT, case_file.family, ARCHIVE_CATEGORY)
+        if not decision.allowed or decision.basis not in UNIT_BASES:
+            raise PermissionDenied(_("Only the coordinating unit can make a deposit for the archive."))
+    archive = settings_for(municipality)
+    contents = package.collect(archive, chosen, period_start, period_end, _name(actor))
+    zipped, counts = package.build(contents)
+    deposit = Deposit(municipality=municipality, period_start=period_start, period_end=period_end, made_by=actor,
+                      sha256=hashlib.sha256(zipped).hexdigest(), size=len(zipped), counts=counts)
+    deposit.file.save(f"arkivuttrekk-{municipality.number}-{period_start}-{period_end}-{deposit.system_id}.zip",
+                      ContentFile(zipped), save=False)
+    deposit.save()
+    CaseFile.objects.filter(pk__in=[c.pk for c in chosen]).update(deposit=deposit)
+    for case_file in chosen:
+        audit.record(actor=actor, action=AuditAction.EXPORT, object_type="CaseFile", object_id=case_file.pk,
+                     municipality_id=municipality.pk, family_id=case_file.family_id, category=str(ARCHIVE_CATEGORY),
+                     reason=f"case file {case_file.case_number} put in a deposit for the archive depot",
+                     request=http_request)
+    return deposit
+
+
+@transaction.atomic
+def confirm_deposit(deposit, actor: User, receipt: str, http_request: HttpRequest | None = None):
+    """The archive depot has received the package whole: record its receipt. From now on retention may delete
+    the cases in it when their time comes."""
+    from los.archive.models import Deposit, DepositStatus
+
+    if deposit.municipality_id not in {m.pk for m in unit_municipalities(actor)}:
+        raise PermissionDenied(_("Only the coordinating unit can confirm a deposit."))
+    receipt = (receipt or "").strip()
+    if not receipt:
+        raise ValidationError({"receipt": [_("Write the depot's receipt or reference.")]})
+    deposit = Deposit.objects.select_for_update().get(pk=deposit.pk)
+    if deposit.status == DepositStatus.CONFIRMED:
+        raise ValidationError(_("This deposit is already confirmed."))
+    deposit.status, deposit.confirmed_at, deposit.confirmed_by = DepositStatus.CONFIRMED, timezone.now(), actor
+    deposit.receipt = receipt[:200]
+    deposit.save(update_fields=["status", "confirmed_at", "confirmed_by", "receipt"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, object_type="Deposit", object_id=deposit.pk,
+                 municipality_id=deposit.municipality_id,
+                 reason=f"deposit {deposit.system_id} confirmed by the archive depot", request=http_request)
+    return deposit
