@@ -96,8 +96,8 @@ class Writer:
     def __init__(self, namespace: str):
         self.ns = namespace
 
-    def el(self, parent: etree._Element | None, name: str, text: object = None, **attrs: str) -> etree._Element:
-        tag = f"{{{self.ns}}}{name}"
+    def el(self, parent: etree._Element | None, local: str, text: object = None, /, **attrs: str) -> etree._Element:
+        tag = f"{{{self.ns}}}{local}"
         node = etree.Element(tag, nsmap={None: self.ns, "xsi": XSI}) if parent is None else etree.SubElement(
             parent, tag)
         for key, value in attrs.items():
