@@ -501,3 +501,10 @@ def archive_export(request: HttpRequest, family_id: int = _id("The family's id."
 
 
 api.add_router("/", archive_router)
+
+
+# --- the archive interface: registry entries for the municipality's sak/arkiv system (los.archive) ----------
+
+from los.archive.api import router as archive_journal_router  # noqa: E402 - the archive app's router, added here
+
+api.add_router("/archive/v1", archive_journal_router)
