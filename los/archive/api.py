@@ -18,7 +18,7 @@ from uuid import UUID
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Body, Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from los.access.guard import access
@@ -170,10 +170,17 @@ def entry_out(entry: RegistryEntry) -> dict:
     }
 
 
-def _entry(request: HttpRequest, system_id: UUID, action: Action) -> RegistryEntry:
+def _uuid(value: str) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise ProblemError(404) from None
+
+
+def _entry(request: HttpRequest, system_id: str, action: Action) -> RegistryEntry:
     api_access.require_scope(request, Scope.ARCHIVE_JOURNAL)
-    entry = (RegistryEntry.objects.filter(system_id=system_id).select_related("family__municipality", "case_file")
-             .first())
+    entry = (RegistryEntry.objects.filter(system_id=_uuid(system_id))
+             .select_related("family__municipality", "case_file").first())
     if entry is None:
         raise ProblemError(404)
     api_access.check(request, action, entry)
@@ -181,9 +188,8 @@ def _entry(request: HttpRequest, system_id: UUID, action: Action) -> RegistryEnt
 
 
 router = Router(tags=["archive-journal"])
-ENTRY_ID = Path(..., description="The entry's systemID.")
-DOCUMENT_ID = Path(..., description="The document's systemID.")
-TRANSFER_BODY = Body(...)
+ENTRY_ID = Path(..., max_length=36, description="The entry's systemID (a UUID).")
+DOCUMENT_ID = Path(..., max_length=36, description="The document's systemID (a UUID).")
 LIMIT = Query(50, ge=1, le=100, description="How many entries to answer (1–100).")
 OFFSET = Query(0, ge=0, le=1_000_000, description="How many entries to skip.")
 STATUS = Query(None, pattern="^(pending|waiting|sent|confirmed|failed)$",
@@ -209,7 +215,7 @@ def list_entries(request: HttpRequest, status: str | None = STATUS,
 
 @router.get("/entries/{system_id}", response={200: EntryOut, **ERRORS}, summary="One registry entry")
 @access("family")
-def get_entry(request: HttpRequest, system_id: UUID = ENTRY_ID) -> dict:
+def get_entry(request: HttpRequest, system_id: str = ENTRY_ID) -> dict:
     return entry_out(_entry(request, system_id, Action.VIEW))
 
 
@@ -218,10 +224,10 @@ def get_entry(request: HttpRequest, system_id: UUID = ENTRY_ID) -> dict:
             openapi_extra={"responses": {"200": {"content": {"application/pdf": {"schema": {
                 "type": "string", "format": "binary"}}}}}})
 @access("family")
-def document_file(request: HttpRequest, system_id: UUID = ENTRY_ID,
-                  document_id: UUID = DOCUMENT_ID) -> FileResponse:
+def document_file(request: HttpRequest, system_id: str = ENTRY_ID,
+                  document_id: str = DOCUMENT_ID) -> FileResponse:
     entry = _entry(request, system_id, Action.EXPORT)
-    document = ArchiveDocument.objects.filter(entry=entry, system_id=document_id).first()
+    document = ArchiveDocument.objects.filter(entry=entry, system_id=_uuid(document_id)).first()
     if document is None:
         raise ProblemError(404)
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")
@@ -233,14 +239,25 @@ def document_file(request: HttpRequest, system_id: UUID = ENTRY_ID,
 
 @router.post("/entries/{system_id}/transfer", response={200: EntryOut, **ERRORS},
              summary="Report the transfer of an entry",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": TransferIn.model_json_schema()}}}},
              description="The receiving archive system reports: sent, confirmed (with its reference), failed (with "
                          "its message) or waiting (offer it again). A confirmed entry stays confirmed (409).")
 @access("family")
-def report_transfer(request: HttpRequest, system_id: UUID = ENTRY_ID,
-                    body: TransferIn = TRANSFER_BODY) -> dict:
+def report_transfer(request: HttpRequest, system_id: str = ENTRY_ID) -> dict:
+    """The body (TransferIn) is read after the policy has answered, so that nothing about an entry the caller may
+    not see is told by a validation error."""
+    import json
+
     from django.core.exceptions import PermissionDenied
+    from pydantic import ValidationError as PydanticError
 
     entry = _entry(request, system_id, Action.CHANGE)
+    try:
+        body = TransferIn.model_validate(json.loads(request.body or b"{}"))
+    except (ValueError, PydanticError) as exc:
+        raise ProblemError(422, _("The report must be JSON with a status: sent, confirmed, failed or waiting."),
+                           slug="invalid-transfer") from exc
     try:
         entry = services.record_transfer(entry, api_access.caller(request).user, body.status, body.reference,
                                          body.message, http_request=request)
