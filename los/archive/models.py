@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from los.core.models import Municipality
 from los.families.models import Family
@@ -106,8 +107,8 @@ class ArchiveSettings(models.Model):
 class CaseStatus(models.TextChoices):
     """Noark 5 M052 saksstatus."""
 
-    OPEN = "Under behandling", _("Open")
-    CLOSED = "Avsluttet", _("Closed")
+    OPEN = "Under behandling", pgettext_lazy("archive case status", "Open")
+    CLOSED = "Avsluttet", pgettext_lazy("archive case status", "Closed")
 
 
 class CaseFile(models.Model):
@@ -162,9 +163,9 @@ class CaseFile(models.Model):
 class EntryType(models.TextChoices):
     """Noark 5 M082 journalposttype."""
 
-    INCOMING = "Inngående dokument", _("Incoming")
-    OUTGOING = "Utgående dokument", _("Outgoing")
-    INTERNAL = "Organinternt dokument uten oppfølging", _("Internal")
+    INCOMING = "Inngående dokument", pgettext_lazy("registry entry type", "Incoming")
+    OUTGOING = "Utgående dokument", pgettext_lazy("registry entry type", "Outgoing")
+    INTERNAL = "Organinternt dokument uten oppfølging", pgettext_lazy("registry entry type", "Internal")
 
 
 class EntryKind(models.TextChoices):
@@ -186,10 +187,10 @@ class EntryKind(models.TextChoices):
 class TransferStatus(models.TextChoices):
     """Where a registry entry is on its way to the municipality's own archive system."""
 
-    WAITING = "waiting", _("Waiting")
-    SENT = "sent", _("Sent")
-    CONFIRMED = "confirmed", _("Confirmed")
-    FAILED = "failed", _("Failed")
+    WAITING = "waiting", pgettext_lazy("archive transfer", "Waiting")
+    SENT = "sent", pgettext_lazy("archive transfer", "Sent")
+    CONFIRMED = "confirmed", pgettext_lazy("archive transfer", "Confirmed")
+    FAILED = "failed", pgettext_lazy("archive transfer", "Failed")
 
 
 class RegistryEntry(models.Model):

@@ -114,6 +114,16 @@ def guardian_parties(family: Family, kind: str) -> list[dict]:
 # --- case files ---------------------------------------------------------------------------------------------
 
 
+def _handler_of(actor: User | None, family: Family) -> User | None:
+    """The actor as case handler: only someone who works on the case (the coordinating unit or the family's
+    barnekoordinator), never a guardian or a service contact who sent something in."""
+    if actor is None or not actor.is_authenticated or not actor.is_staff_member:
+        return None
+    basis = decide(actor, Action.CHANGE, family, ARCHIVE_CATEGORY).basis
+    return actor if basis in UNIT_BASES | {"coordinator"} else None
+
+
+
 def current_case_file(family: Family, actor: User | None = None) -> CaseFile:
     """The family's open case file, made (with the next case number) when the family has none."""
     case_file = CaseFile.objects.filter(family=family, status=CaseStatus.OPEN).order_by("pk").first()
@@ -128,7 +138,7 @@ def current_case_file(family: Family, actor: User | None = None) -> CaseFile:
         subject = _("Barnekoordinator")
         title = f"{subject} – {_children_names(family)}"
         public_title = f"{subject} – {SCREENED}"
-    handler = actor if actor is not None and actor.is_authenticated and actor.is_staff_member else None
+    handler = _handler_of(actor, family)
     return CaseFile.objects.create(
         family=family, municipality=municipality, case_year=today.year, case_sequence=last + 1,
         title=title[:300], public_title=public_title, opened_on=today, handler=handler,
@@ -211,7 +221,7 @@ def journal(family: Family, *, kind: str, entry_type: str, subject: str, actor: 
     last_sequence = (RegistryEntry.objects.filter(municipality=family.municipality, journal_year=today.year)
                      .aggregate(n=Max("journal_sequence"))["n"] or 0)
     last_number = case_file.entries.aggregate(n=Max("number"))["n"] or 0
-    handler = actor if actor is not None and actor.is_authenticated and actor.is_staff_member else None
+    handler = _handler_of(actor, family)
     entry = RegistryEntry.objects.create(
         family=family, municipality=family.municipality, case_file=case_file, journal_year=today.year,
         journal_sequence=last_sequence + 1, number=last_number + 1, kind=kind, entry_type=entry_type,
