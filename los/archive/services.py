@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from los.access import audit
+from los.access import audit, disclosure
 from los.access.models import AuditAction, Category
 from los.access.policy import Action, decide
 from los.accounts.models import User
@@ -182,8 +182,9 @@ class Section:
 
 def text_document(family: Family, title: str, sections: Iterable[Section], *, document_date: date,
                   author: str) -> bytes:
-    """A plain document for an entry Los has no letter for (a request, an appeal, an appointment ...)."""
-    with translation.override(language_of(family.municipality)):
+    """A plain document for an entry Los has no letter for (a request, an appeal, an appointment ...). It is the
+    archive's record, rendered by the system: never redacted for whoever made the event happen."""
+    with disclosure.unobserved(), translation.override(language_of(family.municipality)):
         html = render_to_string("archive/document.html", {
             "title": title, "sections": [s for s in sections if s.text], "family": family,
             "municipality": family.municipality, "document_date": document_date, "author": author,
