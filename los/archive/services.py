@@ -10,7 +10,8 @@ is changed only through :func:`record_transfer`. Every change writes an audit ev
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -167,6 +168,23 @@ def close_case_file(family: Family, actor: User | None) -> CaseFile | None:
 # --- documents ----------------------------------------------------------------------------------------------
 
 
+@contextmanager
+def as_system() -> Iterator[None]:
+    """Render the archive's record as the system: a page rendered during a request renders for the person asking
+    (los.access.disclosure), but a document journaled for the archive must be whole, whoever made the event happen
+    (a service contact registering a request sees nothing of the family)."""
+    from los.access.middleware import request_viewer
+
+    viewer = request_viewer()
+    with disclosure.unobserved():
+        if viewer is None:
+            yield
+            return
+        with viewer.unobserved():
+            yield
+
+
+
 def render_pdf(html: str) -> bytes:
     """A document as PDF/A-2a (tagged, for long-term keeping). Nothing is fetched: styles are inline."""
     from weasyprint import HTML  # imported here: WeasyPrint is slow to import
@@ -184,7 +202,7 @@ def text_document(family: Family, title: str, sections: Iterable[Section], *, do
                   author: str) -> bytes:
     """A plain document for an entry Los has no letter for (a request, an appeal, an appointment ...). It is the
     archive's record, rendered by the system: never redacted for whoever made the event happen."""
-    with disclosure.unobserved(), translation.override(language_of(family.municipality)):
+    with as_system(), translation.override(language_of(family.municipality)):
         html = render_to_string("archive/document.html", {
             "title": title, "sections": [s for s in sections if s.text], "family": family,
             "municipality": family.municipality, "document_date": document_date, "author": author,
