@@ -37,6 +37,14 @@ ROLES = ["guardian", "young_person", "barnekoordinator", "caseworker", "unit_lea
          "municipal_leader", "system_admin"]
 
 
+#: Fields that hold a code Los computes with (a legal basis it resolves to an appeal rule, a catalogue id, a
+#: language code, a checksum), not free text: a marker there tests nothing but the code's own validation.
+CODES = frozenset({"hash", "prev_hash", "chain", "sha256", "letter_sha256", "ical_uid", "key", "legal_basis",
+                   "legal_basis_key", "appeal_rule", "catalog_id", "code", "source_ref", "reference",
+                   "preferred_language", "interpreter_language", "letter_language", "navigator_source",
+                   "content_type", "extension", "attachment_type", "extent_unit", "sector"})
+
+
 @dataclass(frozen=True)
 class Mark:
     label: str
@@ -59,8 +67,7 @@ def _mark_family(family: Family) -> dict[str, Mark]:
     counter = 0
     for label, rows in FAMILY_DATA.items():
         model = apps.get_model(label)
-        fields = [f for f in _text_fields(model) if f.name not in {"hash", "prev_hash", "chain", "sha256",
-                                                                      "letter_sha256", "ical_uid", "key"}]
+        fields = [f for f in _text_fields(model) if f.name not in CODES]
         if not fields:
             continue
         queryset = model.objects.filter(pk=family.pk) if model is Family else model.objects.filter(family=family)

@@ -174,11 +174,23 @@ def test_guardian_records_needs_for_sibling_and_self(client, world):
 
 
 def test_service_contact_cannot_change_needs(client, world):
-    t.consent(world.family, world.school)
+    t.consent(world.family, world.school, categories=["case", "plan", "story"])
     client.force_login(world.contact)
     url = reverse("portal:needs", args=[world.family.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {}).status_code == 403
+
+
+def test_siblings_needs_are_the_familys_story_not_basic_case_information(client, world):
+    """A consent that does not cover the family's own words does not show what siblings and carers need."""
+    mother = world.family.members.get()
+    mother.needs = "Trenger avlastning i helgene"
+    mother.save()
+    t.consent(world.family, world.school, categories=["case", "plan"])
+    client.force_login(world.contact)
+    response = client.get(reverse("portal:needs", args=[world.family.pk]))
+    assert response.status_code == 403
+    assert "avlastning" not in response.content.decode()
 
 
 def test_portal_never_shows_another_familys_data(client, world):
