@@ -22,6 +22,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from los.access.classification import FAMILY_DATA, KEY_FIELDS, row_category
@@ -31,6 +32,7 @@ from los.access.tests.test_matrix import FAMILY_ROUTES, LIST_ROUTES, url_for
 from los.accounts.models import Role, User
 from los.core import testing as t
 from los.families.models import Child, Family
+from los.meetings.services import create_calendar_token
 
 MARKER = re.compile(r"Zq[0-9a-z]{3}Q")
 ROLES = ["guardian", "young_person", "barnekoordinator", "caseworker", "unit_leader", "narrow_contact",
@@ -182,7 +184,9 @@ def test_no_way_out_shows_what_the_policy_refuses(demo):
         client = Client()
         client.force_login(person)
         found: set[str] = set()
-        for url in paths:
+        _token, secret = create_calendar_token(person)
+        feed = reverse("meetings:feed", args=[secret])
+        for url in [*paths, feed]:
             response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
             if response.status_code != 200:
                 continue
