@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LOS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The project's shared notes beside the repository (../shared: the domain, the navigator's contract). The product
+# never reads it; tests compare the repository's copies with it when it is there. Use los.core.paths.shared_path.
+LOS_SHARED_DIR = Path(os.environ.get("LOS_SHARED_DIR", BASE_DIR.parent / "shared"))
 (VAR_DIR / "static").mkdir(exist_ok=True)
 
 ENVIRONMENT = os.environ.get("LOS_ENVIRONMENT", "development")
