@@ -129,8 +129,9 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered with Jinja2 (Django's own widget templates for it): the same HTML as the
-# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13); the
+# admin's widget templates, which exist only for the Django engine, are rendered by it.
+FORM_RENDERER = "los.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
