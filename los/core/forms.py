@@ -108,15 +108,21 @@ def submit(form: forms.BaseForm, save: Callable[[], Any]) -> Any:
 
 def form_action(request: HttpRequest, form: forms.BaseForm, save: Callable[[], Any], *,
                 success: str | Callable[[Any], str | HttpResponse], page: Callable[[int], HttpResponse],
-                message: str | Callable[[Any], str] = "") -> HttpResponse:
-    """The view of a form that changes something: see the module's docstring."""
+                message: str | Callable[[Any], str] = "",
+                fragment: Callable[[Any, str], HttpResponse] | None = None) -> HttpResponse:
+    """The view of a form that changes something: see the module's docstring. With ``fragment``, an htmx request
+    that succeeds gets ``fragment(result, message)`` (the part of the page it replaces, with the message in it)
+    instead of the redirect."""
     if not form.is_bound:
         return page(200)
+    htmx = bool(getattr(request, "htmx", False))
     result = submit(form, save)
     if isinstance(result, Failed):
         status = 409 if result.conflict is not None else 400
-        return page(200 if getattr(request, "htmx", False) else status)
+        return page(200 if htmx else status)
     text = message(result) if callable(message) else message
+    if fragment is not None and htmx:
+        return fragment(result, text)
     if text:
         messages.success(request, text)
     target = success(result) if callable(success) else success
