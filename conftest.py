@@ -35,6 +35,13 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture
+def english():
+    """For a test that reads, in English, what Los writes in the language of the moment (a service's message)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def world(db):
     """A small municipality with one person in each role and one family with a coordinator."""
     from los.accounts.models import Role
