@@ -1,7 +1,7 @@
 """Actions of the navigator's pages. Views call these after ``authorize``.
 
 - :func:`save_answers` stores the questionnaire's answers for a child and for the family, with optimistic
-  locking: each row carries a ``version`` and a stale version changes nothing (:class:`ConflictError`).
+  locking: each row carries a ``version`` and a stale version changes nothing (:class:`los.core.forms.ConflictError`).
 - :func:`mark_applied` records "we have applied" on the family's service map through the service map's
   own actions (:mod:`los.servicemap.services`): the entry is created when it is not on the map, and an
   application sent on the given day is recorded, which makes the entry *applied for*.
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from los.accounts.models import User
+from los.core.forms import ConflictError
 from los.families.models import Child, Family
 from los.navigator.engine import load_catalog
 from los.navigator.models import NavigatorAnswers
@@ -31,15 +32,10 @@ from los.servicemap.models import EntryState, ServiceEntry
 _ALREADY_APPLIED = frozenset({EntryState.APPLIED, EntryState.APPEALED, EntryState.GRANTED, EntryState.PARTLY_GRANTED})
 
 
-class ConflictError(ValidationError):
+def _conflict() -> ConflictError:
     """Someone else saved answers since the form was opened."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _("Someone else saved answers for this family while you were working. Your answers were not saved: "
-              "check the answers below, which still show what you chose, and save again."),
-            code="conflict",
-        )
+    return ConflictError(_("Someone else saved answers for this family while you were working. Your answers were "
+                           "not saved: check the answers below, which still show what you chose, and save again."))
 
 
 def _merge(current: Mapping[str, Any], changes: Mapping[str, Any], scope: str) -> dict[str, Any]:
@@ -64,16 +60,16 @@ def _merge(current: Mapping[str, Any], changes: Mapping[str, Any], scope: str) -
 def _save_row(family: Family, child: Child | None, actor: User | None, version: int | None,
               changes: Mapping[str, Any], scope: str) -> NavigatorAnswers:
     if version is None:
-        raise ConflictError()
+        raise _conflict()
     filters = {"family": family, "child": child} if child is not None else {"family": family, "child__isnull": True}
     row = NavigatorAnswers.objects.select_for_update().filter(**filters).first()
     if row is None:
         if int(version) != 0:
-            raise ConflictError()
+            raise _conflict()
         row = NavigatorAnswers(family=family, municipality_id=family.municipality_id, child=child, answers={},
                                version=0)
     elif int(version) != row.version:
-        raise ConflictError()
+        raise _conflict()
     answers = _merge(row.answers or {}, changes, scope)
     if row.pk is not None and answers == (row.answers or {}):
         return row
@@ -85,7 +81,7 @@ def _save_row(family: Family, child: Child | None, actor: User | None, version: 
         with transaction.atomic():
             row.save()
     except IntegrityError as exc:  # someone else created the row at the same moment
-        raise ConflictError() from exc
+        raise _conflict() from exc
     return row
 
 

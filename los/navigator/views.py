@@ -13,8 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, can
+from los.core.forms import form_action, set_version
 from los.families.models import Child, Family
 from los.navigator import forms, selectors, services
+from los.servicemap.models import ServiceEntry
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -133,27 +135,24 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
         raise Http404
     authorize(request, Action.CHANGE, selectors.answers_row(data, child))
     form = forms.FamilyQuestionnaireForm(request.POST, questions=selectors.questions_for(data, child))
-    if not form.is_valid():
-        return _render_family(request, family, data, child, form=form, status=400)
-    child_changes, family_changes = form.question_changes()
-    try:
+
+    def save():
+        child_changes, family_changes = form.question_changes()
         services.save_answers(family, child, request.user, child_answers=child_changes, family_answers=family_changes,
                               child_version=form.cleaned_data["child_version"],
                               family_version=form.cleaned_data["family_version"])
-    except services.ConflictError as exc:
-        form.add_error(None, exc.messages)
+
+    def page(status: int) -> HttpResponse:
+        if form.conflict is None:
+            return _render_family(request, family, data, child, form=form, status=status)
         # keep what the user chose, but move the form to the stored versions so that saving again works
         fresh = selectors.family_data(family)
-        post = form.data.copy()
-        post["child_version"] = str(selectors.answers_row(fresh, child).version)
-        post["family_version"] = str(selectors.answers_row(fresh, None).version)
-        form.data = post
-        return _render_family(request, family, fresh, child, form=form, status=409)
-    except ValidationError as exc:
-        form.add_error(None, exc.messages)
-        return _render_family(request, family, data, child, form=form, status=400)
-    messages.success(request, _("Your answers are saved. The list is updated."))
-    return HttpResponseRedirect(_family_url(family, child, "nav-results"))
+        set_version(form, selectors.answers_row(fresh, child).version, "child_version")
+        set_version(form, selectors.answers_row(fresh, None).version, "family_version")
+        return _render_family(request, family, fresh, child, form=form, status=status)
+
+    return form_action(request, form, save, success=_family_url(family, child, "nav-results"), page=page,
+                       message=_("Your answers are saved. The list is updated."))
 
 
 @access("family")
@@ -169,26 +168,21 @@ def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     existing = selectors.map_entry_for(family, child, catalog_id) if catalog_id else None
     authorize(request, Action.CHANGE, existing if existing is not None else family, Category.SERVICES)
     form = forms.AppliedForm(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            entry, changed = services.mark_applied(family, child, form.cleaned_data["catalog_id"], request.user,
-                                                   form.cleaned_data["sent_on"])
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+
+    def done(result: tuple[ServiceEntry, bool]) -> str:
+        entry, changed = result
+        name = selectors.catalogue_names(selectors.page_language()).get(entry.catalog_id, entry.catalog_id)
+        if changed:
+            messages.success(request, _("“%(name)s” is on the service map as applied for.") % {"name": name})
         else:
-            names = selectors.catalogue_names(selectors.page_language())
-            name = names.get(entry.catalog_id, entry.catalog_id)
-            if changed:
-                messages.success(request, _("“%(name)s” is on the service map as applied for.") % {"name": name})
-            else:
-                messages.info(request, _("“%(name)s” is already on the service map: %(state)s.")
-                              % {"name": name, "state": entry.get_state_display().lower()})
-            return HttpResponseRedirect(_family_url(family, child, f"entry-{entry.catalog_id}"))
-    return _render_family(request, family, data, child, applied=form, status=400)
+            messages.info(request, _("“%(name)s” is already on the service map: %(state)s.")
+                          % {"name": name, "state": entry.get_state_display().lower()})
+        return _family_url(family, child, f"entry-{entry.catalog_id}")
+
+    return form_action(
+        request, form, lambda: services.mark_applied(family, child, form.cleaned_data["catalog_id"], request.user,
+                                                     form.cleaned_data["sent_on"]),
+        success=done, page=lambda status: _render_family(request, family, data, child, applied=form, status=status))
 
 
 # --------------------------------------------------------------------------------------------------
