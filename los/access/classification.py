@@ -280,6 +280,10 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "accounts.User": "a person's account (name, user name, e-mail); shown to themselves and the administrator",
     "accounts.StaffRole": "a staff member's role in a municipality",
     "referrals.LocalCriterion": "the municipality's own criteria for a barnekoordinator",
+    "navigator.LocalEntry": "a municipality's own service in the navigator's catalogue (its respite house, a local "
+                            "offer or grant): a description of a service, no family's data",
+    "navigator.LocalRoutine": "how a municipality handles a right or service (how to apply here, whom to call, local "
+                              "forms, processing time): no family's data",
     "meetings.MeetingPolicy": "the municipality's rules for meetings",
     "meetings.CalendarToken": "a user's own calendar feed key (stored as a digest)",
     "transitions.TransitionSettings": "the municipality's notice periods for transitions",
