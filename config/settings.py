@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LOS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The project's shared notes beside the repository (../shared: the domain, the navigator's contract). The product
+# never reads it; tests compare the repository's copies with it when it is there. Use los.core.paths.shared_path.
+LOS_SHARED_DIR = Path(os.environ.get("LOS_SHARED_DIR", BASE_DIR.parent / "shared"))
 (VAR_DIR / "static").mkdir(exist_ok=True)
 
 ENVIRONMENT = os.environ.get("LOS_ENVIRONMENT", "development")
@@ -131,8 +134,9 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered with Jinja2 (Django's own widget templates for it): the same HTML as the
-# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13); the
+# admin's widget templates, which exist only for the Django engine, are rendered by it.
+FORM_RENDERER = "los.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(

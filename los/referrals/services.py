@@ -4,7 +4,7 @@ Views authorize through the access policy first; the services then enforce the w
 (what must be filled in, what state the case must be in, and that decisions, appointments and endings
 are made by the coordinating unit: the policy's ``unit`` answer, never the family's own
 barnekoordinator). Bad input raises :class:`django.core.exceptions.ValidationError` with a message for
-the user; a stale ``version`` raises :class:`Conflict`.
+the user; a stale ``version`` raises :class:`los.core.forms.ConflictError`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from los.access.policy import Action, decide
 from los.accounts.models import Role, StaffRole, User
 from los.archive import hooks as archive
 from los.core.deadlines import UnknownLegalBasis, appeal_deadline, resolve_legal_basis
+from los.core.forms import ConflictError
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import (
     GUARDIAN_RELATIONS,
@@ -78,13 +79,10 @@ HANDOVER_DAYS = 14
 DEFAULT_FAMILIES_PER_10_PERCENT = 2.5
 
 
-class Conflict(Exception):  # noqa: N818 - reads better at the call site
+def _conflict(current: Any) -> ConflictError:
     """Someone else saved the object after the user opened it (optimistic locking)."""
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or _(
-            "Someone else changed this while you were working on it. What you wrote is kept below: "
-            "look at the latest version and save again."))
+    return ConflictError(_("Someone else changed this while you were working on it. What you wrote is kept below: "
+                           "look at the latest version and save again."), current=current)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -121,7 +119,7 @@ def _audit(actor: User | None, family: Family, obj: Any, reason: str, http_reque
 def _locked(obj: Any, expected_version: int | None) -> Any:
     fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
     if expected_version is not None and int(expected_version) != fresh.version:
-        raise Conflict()
+        raise _conflict(fresh)
     return fresh
 
 

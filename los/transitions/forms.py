@@ -7,13 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Consent
 from los.accounts.models import Role, User
+from los.core.forms import ServiceFormMixin
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Family, FamilyMember
 from los.transitions.models import ChecklistGroup, PlanStatus, ReceiverKind, TransitionPlan
@@ -31,7 +31,7 @@ def date_field(label, required: bool = True, **kwargs) -> forms.DateField:
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
-class LosForm(forms.Form):
+class LosForm(ServiceFormMixin, forms.Form):
     """Adds the Designsystemet classes to every widget."""
 
     def __init__(self, *args, **kwargs):
@@ -40,14 +40,6 @@ class LosForm(forms.Form):
             widget = bound.field.widget
             if not widget.is_hidden:
                 widget.attrs.setdefault("class", "ds-input")
-
-    def apply_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError at the matching fields (others at the top)."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

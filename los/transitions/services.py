@@ -1,6 +1,6 @@
 """Actions on transition plans. Views call :func:`los.access.guard.authorize` first; the functions here
 check the business rules, change the data and raise :class:`TransitionError` (a ``ValidationError`` whose
-keys are form field names) with a message for the user, or :class:`StaleVersionError` when someone else
+keys are form field names) with a message for the user, or :class:`los.core.forms.ConflictError` when someone else
 saved the same thing first. Nothing half-done is saved: multi-step actions are atomic.
 """
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from los.access.models import Consent
 from los.access.policy import Action, decide
 from los.accounts.models import Role, User
+from los.core.forms import ConflictError
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyStatus
 from los.transitions import checklists, planner
@@ -51,14 +52,10 @@ class TransitionError(ValidationError):
     """An action that cannot be done; the message is written for the user."""
 
 
-class StaleVersionError(Exception):
-    """Someone else saved the same thing after the user opened it."""
-
-
 def _check_version(obj: Any, version: int | None) -> None:
     if version is not None and obj.version != version:
-        raise StaleVersionError(_("Someone else changed this after you opened it. What you wrote is kept below; "
-                                  "look at the plan as it is now and save again."))
+        raise ConflictError(_("Someone else changed this after you opened it. What you wrote is kept below; "
+                              "look at the plan as it is now and save again."), current=obj)
 
 
 def _lock(model: type, pk: int) -> Any:
@@ -450,8 +447,8 @@ def save_settings(municipality: Municipality, *, by: User, version: int | None, 
     if current is None:
         current = TransitionSettings(municipality=municipality, version=0)
     elif version is not None and current.version != version:
-        raise StaleVersionError(_("Someone else changed the settings after you opened them. Look at them as they "
-                                  "are now and save again."))
+        raise ConflictError(_("Someone else changed the settings after you opened them. Look at them as they "
+                              "are now and save again."), current=current)
     errors: dict[str, list[str]] = {}
     for name in SETTINGS_FIELDS:
         value = values.get(name)

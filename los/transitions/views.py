@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category, FamilyTransfer
 from los.access.policy import Action, can, visible_families
+from los.core.forms import ConflictError, form_action
 from los.families.models import Family
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
 from los.transitions.forms import (
@@ -152,6 +153,14 @@ def _render_plan(request: HttpRequest, plan: TransitionPlan, status: int = 200, 
     return render(request, "transitions/plan.html", _plan_context(request, plan, **forms), status=status)
 
 
+def _plan_action(request: HttpRequest, plan: TransitionPlan, form, key: str, save, message: str,
+                 anchor: str = "") -> HttpResponse:
+    """A form on the plan's page: on success back to the page (at ``anchor``), else the page with this form
+    (``key``) and its messages."""
+    return form_action(request, form, save, success=_plan_url(plan, anchor), message=message,
+                       page=lambda status: _render_plan(request, plan, status=status, **{key: form}))
+
+
 @access("family")
 @login_required
 def plan(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
@@ -167,19 +176,9 @@ def plan_edit(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = PlanEditForm(request.POST, plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_plan(plan, by=request.user, version=data["version"], child_view=data["child_view"],
-                                 notes=data["notes"], receiving_provider=data["receiving_provider"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The plan is saved."))
-            return redirect(_plan_url(plan, "about"))
-    return _render_plan(request, plan, status=400, edit_form=form)
+    return _plan_action(request, plan, form, "edit_form",
+                        lambda: services.update_plan(plan, by=request.user, **form.cleaned_data),
+                        _("The plan is saved."), "about")
 
 
 @access("family")
@@ -189,18 +188,9 @@ def child_view(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CONTRIBUTE, plan)
     form = ChildViewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_child_view(plan, by=request.user, version=form.cleaned_data["version"],
-                                     child_view=form.cleaned_data["child_view"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("What the child says is saved."))
-            return redirect(_plan_url(plan, "child"))
-    return _render_plan(request, plan, status=400, child_form=form)
+    return _plan_action(request, plan, form, "child_form",
+                        lambda: services.save_child_view(plan, by=request.user, **form.cleaned_data),
+                        _("What the child says is saved."), "child")
 
 
 @access("family")
@@ -215,7 +205,7 @@ def checklist_toggle(request: HttpRequest, checklist_item_pk: int) -> HttpRespon
         try:
             item = services.set_checklist_item(item, by=request.user, done=form.cleaned_data["done"],
                                                version=form.cleaned_data["version"])
-        except services.StaleVersionError as exc:
+        except ConflictError as exc:
             error = str(exc)
             item.refresh_from_db()
         except ValidationError as exc:
@@ -237,16 +227,9 @@ def checklist_add(request: HttpRequest, transition_plan_pk: int) -> HttpResponse
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = ChecklistItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_checklist_item(plan, by=request.user, group=form.cleaned_data["group"],
-                                        text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The line is added to the checklist."))
-            return redirect(_plan_url(plan, "checklist"))
-    return _render_plan(request, plan, status=400, item_form=form)
+    return _plan_action(request, plan, form, "item_form",
+                        lambda: services.add_checklist_item(plan, by=request.user, **form.cleaned_data),
+                        _("The line is added to the checklist."), "checklist")
 
 
 @access("family")
@@ -256,17 +239,9 @@ def task_add(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = TaskForm(request.POST, owners=selectors.task_owner_choices(plan), plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_task(plan, by=request.user, text=data["text"], owner=data["owner"],
-                              owner_provider=data["owner_provider"], due_date=data["due_date"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The task is added."))
-            return redirect(_plan_url(plan, "tasks"))
-    return _render_plan(request, plan, status=400, task_form=form)
+    return _plan_action(request, plan, form, "task_form",
+                        lambda: services.add_task(plan, by=request.user, **form.cleaned_data),
+                        _("The task is added."), "tasks")
 
 
 @access("family")
@@ -279,8 +254,6 @@ def task_done(request: HttpRequest, transition_task_pk: int) -> HttpResponse:
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
         services.set_task_done(task, by=request.user, done=True, version=version)
-    except services.StaleVersionError as error:
-        messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -300,20 +273,16 @@ def meeting(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 
     authorize(request, Action.CHANGE, Meeting(family=plan.family, municipality_id=plan.municipality_id))
     form = MeetingForm(request.POST)
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            meeting = services.schedule_transition_meeting(
-                plan, by=request.user, starts_at=form.starts_at(), ends_at=form.ends_at(), place=data["place"],
-                video_link=data["video_link"], phone=data["phone"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The transition meeting is scheduled. The coordination group gets an "
-                                        "invitation by e-mail."))
-            del meeting
-            return redirect(_plan_url(plan, "meeting"))
-    return _render_plan(request, plan, status=400, meeting_form=form)
+        return services.schedule_transition_meeting(
+            plan, by=request.user, starts_at=form.starts_at(), ends_at=form.ends_at(), place=data["place"],
+            video_link=data["video_link"], phone=data["phone"])
+
+    return _plan_action(request, plan, form, "meeting_form", save,
+                        _("The transition meeting is scheduled. The coordination group gets an invitation by "
+                          "e-mail."), "meeting")
 
 
 @access("family")
@@ -323,19 +292,9 @@ def plan_close(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.close_plan(plan, by=request.user, version=data["version"], status=data["status"],
-                                what_worked=data["what_worked"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The transition plan is closed. What worked is kept for the next time."))
-            return redirect(_plan_url(plan))
-    return _render_plan(request, plan, status=400, close_form=form)
+    return _plan_action(request, plan, form, "close_form",
+                        lambda: services.close_plan(plan, by=request.user, **form.cleaned_data),
+                        _("The transition plan is closed. What worked is kept for the next time."))
 
 
 @access("family")
@@ -347,8 +306,6 @@ def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     form = VersionForm(request.POST)
     try:
         services.reopen_plan(plan, by=request.user, version=form.cleaned_data["version"] if form.is_valid() else None)
-    except services.StaleVersionError as error:
-        messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -397,21 +354,20 @@ def handover_new(request: HttpRequest, family_pk: int) -> HttpResponse:
             if found.receiving_provider_id:
                 initial["receiver_provider"] = found.receiving_provider_id
     form = HandoverForm(request.POST or None, family=family, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
         plan = TransitionPlan.objects.filter(pk=data["plan"], family=family).first() if data.get("plan") else None
-        try:
-            summary = handover.create_summary(
-                family, by=request.user, receiver_kind=data["receiver_kind"], receiver_user=data["receiver_user"],
-                receiver_provider=data["receiver_provider"], note=data["note"], plan=plan, request=request)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The handover summary is shared with %(receiver)s. Only what the family's "
-                                        "consent covers is included.") % {"receiver": summary.receiver_name})
-            return redirect("transitions:handover", summary.pk)
-    return render(request, "transitions/handover_form.html", {"family": family, "form": form},
-                  status=400 if form.errors else 200)
+        return handover.create_summary(
+            family, by=request.user, receiver_kind=data["receiver_kind"], receiver_user=data["receiver_user"],
+            receiver_provider=data["receiver_provider"], note=data["note"], plan=plan, request=request)
+
+    return form_action(
+        request, form, save, success=lambda summary: reverse("transitions:handover", args=[summary.pk]),
+        message=lambda summary: _("The handover summary is shared with %(receiver)s. Only what the family's consent "
+                                  "covers is included.") % {"receiver": summary.receiver_name},
+        page=lambda status: render(request, "transitions/handover_form.html", {"family": family, "form": form},
+                                   status=status))
 
 
 def _summary(pk: int) -> HandoverSummary:
@@ -472,30 +428,31 @@ def move(request: HttpRequest, family_pk: int) -> HttpResponse:
     form = TransferForm(request.POST or None, family=family) if may_record else None
     if request.method == "POST":
         authorize(request, Action.CHANGE, FamilyTransfer(family=family, municipality_id=family.municipality_id))
-        if form.is_valid():
-            from los.access import services as access_services
 
-            data = form.cleaned_data
-            try:
-                access_services.record_family_transfer(
-                    family=family, to_municipality=data["to_municipality"], consented_by=data["consented_by"],
-                    handover_date=data["handover_date"], recorded_by=request.user, note=data["note"],
-                    request=request)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, _("The move is recorded with the family's consent. The family's record can "
-                                            "now be handed over."))
-                return redirect("transitions:move", family.pk)
-    active = transfer.active_transfer(family)
-    return render(request, "transitions/move.html", {
-        "family": family, "form": form, "active": active,
-        "transfers": FamilyTransfer.objects.filter(family=family).select_related(
-            "to_municipality", "consented_by", "recorded_by").order_by("-created_at"),
-        "exports": family.transition_exports.select_related("exported_by"),
-        "can_export": can(request.user, Action.EXPORT, family),
-        "excluded": transfer.EXCLUDED,
-    }, status=400 if form is not None and form.errors else 200)
+    def page(status: int) -> HttpResponse:
+        return render(request, "transitions/move.html", {
+            "family": family, "form": form, "active": transfer.active_transfer(family),
+            "transfers": FamilyTransfer.objects.filter(family=family).select_related(
+                "to_municipality", "consented_by", "recorded_by").order_by("-created_at"),
+            "exports": family.transition_exports.select_related("exported_by"),
+            "can_export": can(request.user, Action.EXPORT, family),
+            "excluded": transfer.EXCLUDED,
+        }, status=status)
+
+    if form is None:
+        return page(200)
+
+    def save():
+        from los.access import services as access_services
+
+        data = form.cleaned_data
+        return access_services.record_family_transfer(
+            family=family, to_municipality=data["to_municipality"], consented_by=data["consented_by"],
+            handover_date=data["handover_date"], recorded_by=request.user, note=data["note"], request=request)
+
+    return form_action(request, form, save, success=reverse("transitions:move", args=[family.pk]), page=page,
+                       message=_("The move is recorded with the family's consent. The family's record can now be "
+                                 "handed over."))
 
 
 @access("family")
@@ -543,21 +500,19 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     if not municipalities:
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         upload = form.cleaned_data["package"]
-        try:
-            if upload.size > transfer.MAX_PACKAGE_BYTES:
-                raise transfer.TransferError(_("The file is too large to be a family package."))
-            package = transfer.parse(upload.read())
-            result = transfer.import_package(package, by=request.user, municipality=form.cleaned_data["municipality"],
-                                             request=request)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The family's record is received. Read the handover summary first: the family "
-                                        "should not have to tell its story again."))
-            return redirect("transitions:summary", result.family.pk)
-    return render(request, "transitions/import.html", {"form": form}, status=400 if form.errors else 200)
+        if upload.size > transfer.MAX_PACKAGE_BYTES:
+            raise transfer.TransferError(_("The file is too large to be a family package."))
+        return transfer.import_package(transfer.parse(upload.read()), by=request.user,
+                                       municipality=form.cleaned_data["municipality"], request=request)
+
+    return form_action(
+        request, form, save, success=lambda result: reverse("transitions:summary", args=[result.family.pk]),
+        message=_("The family's record is received. Read the handover summary first: the family should not have to "
+                  "tell its story again."),
+        page=lambda status: render(request, "transitions/import.html", {"form": form}, status=status))
 
 
 @access("staff")
@@ -571,19 +526,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     initial = {name: getattr(current, name) for name in services.SETTINGS_FIELDS}
     initial["version"] = current.version if current.pk else None
     form = SettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.save_settings(municipality, by=request.user, version=data.pop("version"), **data)
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The settings are saved. New transition plans open as set here."))
-            return redirect("transitions:settings")
-    return render(request, "transitions/settings.html", {"form": form, "municipality": municipality},
-                  status=400 if form.errors else 200)
+    return form_action(
+        request, form, lambda: services.save_settings(municipality, by=request.user, **form.cleaned_data),
+        success=reverse("transitions:settings"),
+        message=_("The settings are saved. New transition plans open as set here."),
+        page=lambda status: render(request, "transitions/settings.html", {"form": form, "municipality": municipality},
+                                   status=status))
 
 
 @access("family_list")

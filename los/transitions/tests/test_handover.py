@@ -110,7 +110,7 @@ def test_the_receiver_reads_it_and_a_withdrawn_consent_stops_the_sharing_at_once
 
 
 @pytest.mark.django_db
-def test_no_consent_no_summary(rich):
+def test_no_consent_no_summary(rich, english):
     from los.core import testing as t
 
     nav = t.provider(rich.municipality, "nav", "NAV Testvik")

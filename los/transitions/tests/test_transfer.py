@@ -142,7 +142,7 @@ def test_the_round_trip_loses_nothing(moving):
 
 
 @pytest.mark.django_db
-def test_no_export_without_the_familys_consent_to_the_move(rich):
+def test_no_export_without_the_familys_consent_to_the_move(rich, english):
     with pytest.raises(ValidationError) as error:
         transfer.export_package(rich.family, by=rich.coordinator)
     assert "consent" in " ".join(error.value.messages)
@@ -155,7 +155,7 @@ def test_no_export_without_the_familys_consent_to_the_move(rich):
 
 
 @pytest.mark.django_db
-def test_the_package_is_checked_before_anything_is_imported(moving):
+def test_the_package_is_checked_before_anything_is_imported(moving, english):
     w = moving
     package, _ = transfer.export_package(w.family, by=w.coordinator)
     raw = transfer.package_bytes(package)
