@@ -831,8 +831,15 @@ def preview(plan: ImportPlan) -> dict:
                                                                or date.max))
     by_category: dict[Category, list[tuple[str, int]]] = defaultdict(list)
     for model, rows in plan.rows.items():
-        by_category[FAMILY_DATA[model._meta.label].category].append((str(model._meta.verbose_name_plural), len(rows)))
-    categories = [{"label": c.label, "kinds": sorted(by_category[c]), "total": sum(n for _k, n in by_category[c])}
+        rows_ = FAMILY_DATA[model._meta.label]
+        kind = str(model._meta.verbose_name_plural)
+        by_category[rows_.category].append((kind, len(rows)))
+        for f in local_fields(model):
+            category = rows_.narrower_fields().get(f.name)
+            filled = sum(1 for row in rows if row.get(f.attname) not in (None, "", [], {}))
+            if category is not None and filled:
+                by_category[category].append((f"{kind}: {f.verbose_name}", filled))
+    categories = [{"label": c.label, "kinds": sorted(by_category[c])}
                   for c in Category if c in by_category]
     left_out = package.get("left_out") if isinstance(package.get("left_out"), dict) else {}
     left_fields: Counter = Counter()
