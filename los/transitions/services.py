@@ -492,7 +492,7 @@ def move_text(proposal: MoveProposal, *, giver_name: str) -> str:
           "unit in %(place)s, for the move on %(date)s.") % {
             "giver": giver_name, "family": proposal.family.display_name, "place": place,
             "date": formats.date_format(proposal.handover_date, "j. F Y")},
-        _("What is sent (what the coordinating unit here may see of it):"),
+        _("What is sent (only what the coordinating unit here has access to):"),
         "\n".join(f"– {category.label}: {text}" for category, text in transfer.what_is_sent()),
         _("What stays here:"),
         "\n".join(f"– {text}" for _category, text in transfer.what_stays()),

@@ -82,16 +82,16 @@ EXCLUDED: dict[str, Any] = {
 SENT: dict[Category, Any] = {
     Category.CASE: gettext_lazy("Who is in the family: the children, the family members, and who has been your "
                                 "barnekoordinator."),
-    Category.CONTACT: gettext_lazy("Contact details: addresses, phone numbers, e-mail and fødselsnummer."),
+    Category.CONTACT: gettext_lazy("Addresses, phone numbers, e-mail and fødselsnummer."),
     Category.REFERRAL: gettext_lazy("Your request for a barnekoordinator, the assessment, the decision (vedtak) and "
                                     "any appeal."),
-    Category.PLAN: gettext_lazy("The individual plan: goals, measures, evaluations, and the plans for transitions."),
+    Category.PLAN: gettext_lazy("Goals, measures and evaluations, and the plans for transitions."),
     Category.MEETINGS: gettext_lazy("The coordination group: meetings, minutes and what was agreed."),
     Category.SERVICES: gettext_lazy("Your services, applications, decisions and appeals, and needs nobody has taken "
                                     "on yet."),
-    Category.DOCUMENTS: gettext_lazy("Documents, such as decision letters."),
-    Category.HEALTH: gettext_lazy("Health information about the children, and your answers in the navigator."),
-    Category.STORY: gettext_lazy("Our story, and the needs of siblings and carers."),
+    Category.HEALTH: gettext_lazy("About the children's health, and your answers in the navigator."),
+    Category.STORY: gettext_lazy("What you have told in your own words, and the needs of siblings and carers."),
+    Category.DOCUMENTS: gettext_lazy("Uploaded documents, such as decision letters."),
 }
 #: Links from the family's people to their log-ins: linked again when the person logs in with ID-porten, unless
 #: the package comes from this same installation.
@@ -147,19 +147,19 @@ def staying_tables() -> dict[str, str]:
 
 
 def sent_categories() -> list[Category]:
-    """The categories of information a package can hold (rows and fields of the allow-list), in register order."""
+    """The categories of information a package can hold (rows and fields of the allow-list), in reading order."""
     found: set[Category] = set()
     for label, rows_ in FAMILY_DATA.items():
         if apps.get_model(label)._meta.label_lower not in allowed_models():
             continue
         found.add(rows_.category)
         found.update(c for c in rows_.fields.values() if c not in NEVER_PACKAGED)
-    return [c for c in Category if c in found]
+    return [c for c in SENT if c in found] + [c for c in Category if c in found and c not in SENT]
 
 
 def what_is_sent() -> list[tuple[Category, str]]:
     """For the family: what a package holds, category by category, in plain language."""
-    return [(c, str(SENT[c])) for c in sent_categories()]
+    return [(c, str(SENT.get(c, c.label))) for c in sent_categories()]
 
 
 def what_stays() -> list[tuple[Category, str]]:
@@ -540,6 +540,11 @@ def _unknown(what: str) -> TransferError:
                            "imported.") % {"what": what[:200]})
 
 
+def _unreadable(what: str) -> TransferError:
+    return TransferError(_("A value in the package cannot be read (%(what)s). Nothing was imported.") % {
+        "what": what[:200]})
+
+
 def _outside(what: str) -> TransferError:
     return TransferError(_("The package holds a link to something outside the family's record (%(what)s). Nothing "
                            "was imported.") % {"what": what[:200]})
@@ -726,10 +731,13 @@ def _decode_table(model: type[models.Model], label: str, rows: Any, family_id: i
                             "imported.") % {"what": label})
         values: dict[str, Any] = {}
         for name, value in row.items():
+            f = by_attname[name]
             try:
-                values[name] = decoder_for(by_attname[name])(value)
+                values[name] = decoder_for(f)(value)
+                if not f.is_relation and values[name] is not None and not isinstance(f, models.FileField):
+                    values[name] = f.to_python(values[name])
             except (ValidationError, ValueError, TypeError, binascii.Error) as exc:
-                raise _unknown(f"{label}.{name}") from exc
+                raise _unreadable(f"{label}.{name}") from exc
         out.append(values)
     return out
 
@@ -839,8 +847,9 @@ def preview(plan: ImportPlan) -> dict:
             filled = sum(1 for row in rows if row.get(f.attname) not in (None, "", [], {}))
             if category is not None and filled:
                 by_category[category].append((f"{kind}: {f.verbose_name}", filled))
+    order = [*SENT, *Category]
     categories = [{"label": c.label, "kinds": sorted(by_category[c])}
-                  for c in Category if c in by_category]
+                  for c in sorted(by_category, key=order.index)]
     left_out = package.get("left_out") if isinstance(package.get("left_out"), dict) else {}
     left_fields: Counter = Counter()
     for label, fields in (left_out.get("fields") or {}).items():
@@ -879,7 +888,7 @@ def preview(plan: ImportPlan) -> dict:
         "left_out_fields": sorted(left_fields.items()),
         "left_out_rows": sum(n for n in (left_out.get("rows") or {}).values() if isinstance(n, int)),
         "adjustments": describe_adjustments(plan.adjustments),
-        "stays": [str(text) for _c, text in what_stays()],
+        "stays": [str(c.label) for c in Category if c in NEVER_PACKAGED],
     }
 
 
@@ -955,7 +964,7 @@ def import_package(verified: VerifiedPackage, *, by: User, municipality: Municip
     try:
         with transaction.atomic():
             return _apply(plan, by=by, request=request, stored=stored)
-    except DatabaseError as exc:
+    except (DatabaseError, ValueError, TypeError) as exc:
         for name in stored:
             default_storage.delete(name)
         raise TransferError(_("The package could not be imported: some of its information does not fit here. "

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from los.access.models import AuditAction, AuditEvent, Consent
 from los.accounts.models import User
@@ -27,6 +27,12 @@ from los.transitions.models import FamilyExport, FamilyImport, TransitionKind, T
 
 PDF = b"%PDF-1.4\n% vedtak om avlastning\n"
 SECRET = b"%PDF-1.4\n% melding til barnekoordinatoren\n"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 def confirm(proposal, user, name="Mor Berg"):

@@ -116,6 +116,17 @@ def test_an_unknown_field_refuses_the_package(confirmed):
 
 
 @pytest.mark.django_db
+def test_a_value_that_cannot_be_read_refuses_the_package(confirmed):
+    w = confirmed
+    package = exported(w)
+    table(package, "plans.goal")["rows"][0]["position"] = "not a number"
+    refused(w, sealed(package), "cannot be read")
+    package = exported(w)
+    table(package, "families.child")["rows"][0]["birth_date"] = "31.02.2020"
+    refused(w, sealed(package), "cannot be read")
+
+
+@pytest.mark.django_db
 def test_a_row_of_another_family_refuses_the_package(confirmed):
     w = confirmed
     package = exported(w)
@@ -297,8 +308,6 @@ def test_a_package_is_not_replayed_to_another_receiver_or_twice(confirmed):
         transfer.import_package(transfer.open_package(data), by=w.caseworker, municipality=w.receiver)
     transfer.import_package(transfer.open_package(data), by=w.foreign_caseworker, municipality=w.receiver)
     refused(w, data, "already been imported")
-    # the same content under a new package id is still the same family's record: imported again only on purpose,
-    # never by replaying the file
     assert FamilyImport.objects.count() == 1
 
 
