@@ -45,7 +45,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from los.access import audit
+from los.access import audit, disclosure
 from los.access.classification import FAMILY_DATA, classification, row_category
 from los.access.models import AuditAction, Category
 from los.access.policy import Action, decide, remembered_facts
@@ -174,31 +174,25 @@ def excluded_in_english() -> dict[str, str]:
 # --- what the exporting person may see ------------------------------------------------------------------------
 
 
-def _raw(obj: models.Model, f: models.Field) -> Any:
-    value = getattr(obj, f.attname)
-    if isinstance(f, models.FileField):
-        return value.name or ""
-    return value
-
-
-def _disclosed_row(user: User, obj: models.Model) -> dict[str, Any] | None:
-    """``obj``'s columns as ``user`` may see them under the access policy, or ``None`` when the row is refused.
-
-    The policy is asked about the row, and about every field whose category in ``FAMILY_DATA`` is narrower than the
-    row's; a refused field is left out. Rows and fields in a category that never leaves (:data:`NEVER_PACKAGED`)
-    are left out whatever the policy says."""
+def _disclosed_row(user: User | disclosure.Viewer, obj: models.Model) -> dict[str, Any] | None:
+    """``obj``'s columns (by attribute name) as the exporting person may see them, or ``None`` when the row is
+    refused: the one redaction step (:func:`los.access.disclosure.visible_values`) asks the access policy about the
+    row and about every field whose category in ``FAMILY_DATA`` is narrower than the row's, and leaves out what it
+    refuses. Rows and fields in a category that never leaves (:data:`NEVER_PACKAGED`) are left out whatever the
+    person may see."""
     rows_ = classification(obj)
     if rows_ is None or row_category(obj) in NEVER_PACKAGED:
         return None
-    if not decide(user, Action.VIEW, obj).allowed:
+    if isinstance(user, disclosure.Viewer):
+        values = disclosure.visible_values(obj, user)
+    else:
+        with disclosure.disclosing_to(user) as viewer:
+            values = disclosure.visible_values(obj, viewer)
+    if values is None:
         return None
-    narrower = rows_.narrower_fields()
-    values: dict[str, Any] = {}
-    for f in local_fields(type(obj)):
-        category = narrower.get(f.name)
-        if category is not None and (category in NEVER_PACKAGED or not decide(user, Action.VIEW, obj, category)):
-            continue
-        values[f.attname] = _raw(obj, f)
+    for name, category in rows_.narrower_fields().items():
+        if category in NEVER_PACKAGED:
+            values.pop(obj._meta.get_field(name).attname, None)
     return values
 
 
@@ -247,13 +241,13 @@ def _disclose(family: Family, by: User) -> tuple[dict[type[models.Model], dict[i
     left_rows: Counter = Counter()
     left_fields: dict[str, Counter] = defaultdict(Counter)
     left_links: dict[str, Counter] = defaultdict(Counter)
-    with remembered_facts():
+    with remembered_facts(), disclosure.disclosing_to(by) as viewer:
         for model in sorted(allowed, key=lambda m: m._meta.label_lower):
             label = model._meta.label_lower
             shown: dict[int, dict] = {}
             names = [f.attname for f in local_fields(model)]
             for obj in _load(model, family):
-                values = _disclosed_row(by, obj)
+                values = _disclosed_row(viewer, obj)
                 if values is None:
                     left_rows[label] += 1
                     continue
