@@ -482,12 +482,29 @@ def open_package(raw: bytes | str) -> VerifiedPackage:
         raise TransferError(_("The file is not a Los family package.")) from exc
     if not isinstance(package, dict) or package.get("format") != FORMAT or package.get("version") != FORMAT_VERSION:
         raise TransferError(_("The file is not a Los family package."))
-    source = package.get("source") if isinstance(package.get("source"), dict) else {}
+    if not _well_formed(package):
+        raise TransferError(_("The file is not a Los family package."))
+    source = package["source"]
     if source.get("installation") != sender.name or source.get("key_id") != sender.key_id:
         raise TransferError(_("The package names another sender than the one who signed it. It cannot be imported."))
     own = signing.this_installation()
     return VerifiedPackage(package=package, sha256=hashlib.sha256(payload).hexdigest(), sender=sender,
                            same_installation=sender.key_id == own.key_id)
+
+
+def _well_formed(package: dict) -> bool:
+    """The package has the parts the import reads, each of the right kind (what is in them is checked later)."""
+    def obj(value: Any, **kinds: type) -> bool:
+        return isinstance(value, dict) and all(isinstance(value.get(k), t) for k, t in kinds.items())
+
+    source, target, family = package.get("source"), package.get("target"), package.get("family")
+    return (obj(source, municipality=dict, installation=str, key_id=str)
+            and obj(source["municipality"], number=str, name=str)
+            and obj(target, municipality=dict) and obj(target["municipality"], number=str, name=str)
+            and obj(family, reference=str, display_name=str) and _int(family.get("id"))
+            and isinstance(package.get("package_id"), str) and isinstance(package.get("tables"), list)
+            and isinstance(package.get("references", {}), dict) and isinstance(package.get("files", {}), dict)
+            and isinstance(package.get("move", {}), dict) and isinstance(package.get("exported_at", ""), str))
 
 
 def import_municipalities(user: User) -> list[Municipality]:

@@ -124,6 +124,11 @@ def test_a_value_that_cannot_be_read_refuses_the_package(confirmed):
     package = exported(w)
     table(package, "families.child")["rows"][0]["birth_date"] = "31.02.2020"
     refused(w, sealed(package), "cannot be read")
+    for part, value in (("source", {"municipality": "Testvik"}), ("family", {"id": "1"}), ("tables", {})):
+        package = exported(w)
+        package[part] = value
+        with pytest.raises(ValidationError, match="not a Los family package"):
+            transfer.open_package(sealed(package))
 
 
 @pytest.mark.django_db
