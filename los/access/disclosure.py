@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db.models import FileField, Model
 from django.db.models.query_utils import DeferredAttribute
 
-from los.access.classification import FAMILY_DATA, KEY_FIELDS
+from los.access.classification import FAMILY_DATA, KEY_FIELDS, Rows
 from los.access.models import Category
 
 logger = logging.getLogger("los.access.disclosure")
@@ -46,28 +46,16 @@ class DisclosureError(Exception):
     """A refused piece of family data was read for a viewer (strict mode: tests and development)."""
 
 
-class _Withheld:
-    """What a refused field reads as: empty and false in a page, never a value."""
+class _Withheld(str):
+    """What a refused field reads as: an empty string (empty in a page, ``""`` in JSON, false), never a value."""
 
     __slots__ = ()
-
-    def __str__(self) -> str:
-        return ""
 
     def __html__(self) -> str:
         return ""
 
     def __repr__(self) -> str:
         return "WITHHELD"
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __len__(self) -> int:
-        return 0
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(())
 
 
 WITHHELD = _Withheld()
@@ -119,7 +107,7 @@ class Viewer:
         family_id, child_id = _owner_ids(obj)
         if family_id is None:
             return True  # a row not yet saved for a family: nothing of a family's to show
-        key = (family_id, str(category), child_id)
+        key = (family_id, category, child_id)
         answer = self.answers.get(key)
         if answer is None:
             from los.access.policy import decide_view
@@ -138,25 +126,43 @@ class Viewer:
         finally:
             self.suspended -= 1
 
-    def read(self, obj: Model, name: str, category: Category, value: Any) -> Any:
+    def read(self, obj: Model, name: str, category: Category, value: Any, rows: Rows) -> Any:
         """The value of one classified field of ``obj`` as the viewer may see it."""
         if self.suspended:
             return value
-        with self.unobserved():
-            row = _row_category(obj)
-        family_id = _owner_ids(obj)[0]
+        if rows.refine is None:
+            row = rows.category
+        else:
+            self.suspended += 1
+            try:
+                row = rows.refine(obj) or rows.category
+            finally:
+                self.suspended -= 1
+        family_id, child_id = _owner_ids(obj)
         if family_id is None:
             return value
-        if self.allows(obj, row) and (category == row_base(obj) or self.allows(obj, category)):
+        answers = self.answers
+        row_allowed = answers.get((family_id, row, child_id))
+        if row_allowed is None:
+            row_allowed = self.allows(obj, row)
+        narrower = category != rows.category
+        if row_allowed and narrower:
+            field_allowed = answers.get((family_id, category, child_id))
+            if field_allowed is None:
+                field_allowed = self.allows(obj, category)
+        else:
+            field_allowed = row_allowed
+        if field_allowed:
             shown = self.shown[family_id]
-            shown.add(str(row))
-            if category != row_base(obj):
-                shown.add(str(category))
+            shown.add(row)
+            if narrower:
+                shown.add(category)
             return value
+        refused = category if narrower and row_allowed else row
         label = obj._meta.label
-        self.withheld.add((label, name, str(category if category != row_base(obj) else row)))
+        self.withheld.add((label, name, str(refused)))
         if self.strict:
-            raise DisclosureError(f"{label}.{name} ({category if category != row_base(obj) else row}) read for "
+            raise DisclosureError(f"{label}.{name} ({refused}) read for "
                                   f"{getattr(self.user, 'username', self.user)}, who may not see it")
         return WITHHELD
 
@@ -239,19 +245,26 @@ def may_see(obj: Model, category: Category | str) -> bool:
 def note_shown(family_ids: Iterable[int], categories: Iterable[str] = (Category.CASE,)) -> None:
     """Record that families were shown (lists and screenings built from plain rows rather than model fields)."""
     viewer = _viewer.get()
+    if viewer is None:  # in a view, before its page renders: the request's viewer
+        from los.access.middleware import request_viewer
+
+        viewer = request_viewer()
     if viewer is not None:
         viewer.note(family_ids, categories)
 
 
 # --- which family and child a row is about, and its category --------------------------------------------------
 
-def _owner_ids(obj: Model) -> tuple[int | None, int | None]:
-    from los.families.models import Child, Family
+_FAMILY: type | None = None
+_CHILD: type | None = None
 
+
+def _owner_ids(obj: Model) -> tuple[int | None, int | None]:
     data = obj.__dict__
-    if isinstance(obj, Family):
+    cls = obj.__class__
+    if cls is _FAMILY:
         return data.get("id"), None
-    if isinstance(obj, Child):
+    if cls is _CHILD:
         return data.get("family_id"), data.get("id")
     return data.get("family_id"), data.get("child_id")
 
@@ -272,10 +285,12 @@ def _row_category(obj: Model) -> Category:
 class ClassifiedAttribute(DeferredAttribute):
     """A model field's attribute that asks the viewer (when there is one) before it gives the value."""
 
-    def __init__(self, field: Any, category: Category) -> None:
+    def __init__(self, field: Any, category: Category, rows: Rows) -> None:
         super().__init__(field)
         self.category = category
+        self.rows = rows
         self.attname = field.attname
+        self.name = field.name
 
     def __get__(self, instance: Model | None, cls: type | None = None) -> Any:
         if instance is None:
@@ -287,7 +302,7 @@ class ClassifiedAttribute(DeferredAttribute):
         viewer = _viewer.get()
         if viewer is None or instance._state.adding or SAVING in instance.__dict__:
             return value  # nothing read from the family's record yet, or the row being written
-        return viewer.read(instance, self.field.name, self.category, value)
+        return viewer.read(instance, self.name, self.category, value, self.rows)
 
     def __set__(self, instance: Model, value: Any) -> None:
         instance.__dict__[self.attname] = value
@@ -310,12 +325,18 @@ def install() -> None:
     from django.apps import apps
     from django.db.models.signals import post_save, pre_save
 
+    from los.families.models import Child, Family
+
+    global _FAMILY, _CHILD
+    _FAMILY, _CHILD = Family, Child
+
     for label, rows in FAMILY_DATA.items():
         model = apps.get_model(label)
         for model_field in model._meta.concrete_fields:
             if model_field.name in KEY_FIELDS or model_field.is_relation or isinstance(model_field, FileField):
                 continue
-            setattr(model, model_field.attname, ClassifiedAttribute(model_field, rows.field_category(model_field.name)))
+            setattr(model, model_field.attname,
+                    ClassifiedAttribute(model_field, rows.field_category(model_field.name), rows))
         pre_save.connect(_saving, sender=model, dispatch_uid=f"los-disclosure-saving-{label}")
         post_save.connect(_saved, sender=model, dispatch_uid=f"los-disclosure-saved-{label}")
 
