@@ -475,5 +475,17 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
     return Family.objects.filter(pk__in=first.union(*rest, all=True) if rest else first)
 
 
+def decide_municipal_content(user: User | None, municipality_id: int) -> Decision:
+    """Whether ``user`` may add and change the municipality's own content that holds no family's data, such as its
+    local services and routines in the navigator: caseworkers and the leader of the municipality's own coordinating
+    unit. Host agreements give nothing here: each municipality describes its own services."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision(False, "anonymous", "not logged in")
+    for role in user.active_roles():
+        if role.role in UNIT_ROLES and role.municipality_id == municipality_id:
+            return Decision(True, "unit", "coordinating unit of the municipality", role.role)
+    return Decision(False, "not_unit", "only the municipality's coordinating unit changes its local content")
+
+
 def can(user: User | None, action: Action | str, obj: Any, category: Category | str | None = None) -> bool:
     return decide(user, action, obj, category).allowed

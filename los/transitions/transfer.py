@@ -77,6 +77,15 @@ EXCLUDED: dict[str, Any] = {
                                           "carries the move (date, who confirmed it)."),
     "servicemap.notification": gettext_lazy("In-app notices addressed to staff in the sending municipality."),
     "ops.retentionhold": gettext_lazy("A hold on deleting the case is the sending municipality's decision."),
+    "archive.casefile": gettext_lazy("The case in the municipality's archive (case file, registry entries and "
+                                     "archived documents) is the sending municipality's record; the receiving "
+                                     "municipality journals the case in its own archive."),
+    "archive.registryentry": gettext_lazy("The case in the municipality's archive (case file, registry entries and "
+                                          "archived documents) is the sending municipality's record; the receiving "
+                                          "municipality journals the case in its own archive."),
+    "archive.archivedocument": gettext_lazy("The case in the municipality's archive (case file, registry entries and "
+                                            "archived documents) is the sending municipality's record; the receiving "
+                                            "municipality journals the case in its own archive."),
 }
 #: What is sent, in plain language for the family, for every category a package can hold.
 SENT: dict[Category, Any] = {
