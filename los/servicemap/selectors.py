@@ -287,7 +287,7 @@ def shortfalls_of(entries: QuerySet[ServiceEntry], today: date) -> list:
     from los.servicemap import delivery
     from los.servicemap.models import Delivery
 
-    rows = list(entries.select_related("provider"))
+    rows = list(entries.select_related("provider", "family"))
     if not rows:
         return []
     since = today - timedelta(days=delivery.QUARTER_DAYS + 7 * 27)
@@ -426,7 +426,7 @@ def measures_without_decision(user: User, today: date | None = None) -> list[Mea
         pk__in=visible_families(user, Category.SERVICES).values("pk")).values("pk")
     links = list(MeasureDecision.objects.filter(family__in=families, measure__status__in=OPEN_MEASURE_STATUSES,
                                                 measure__plan__status=PlanStatus.ACTIVE)
-                 .select_related("measure", "entry").order_by("measure__due_date", "pk"))
+                 .select_related("measure", "entry", "family").order_by("measure__due_date", "pk"))
     return [view for view in _measure_views(links, today) if view.flagged]
 
 
