@@ -108,3 +108,14 @@ def agreement_application(context: template.Context, agreement: Any) -> Agreemen
     allowed = bool(user is not None and can(user, Action.CHANGE, agreement.family, Category.SERVICES)
                    and can(user, Action.VIEW, agreement))
     return AgreementLink(can_create=allowed) if allowed else None
+
+
+@register.simple_tag(takes_context=True)
+def may_link_decision(context: template.Context, measure: Any) -> bool:
+    """Whether the viewer may say which service on the map holds the decision a measure needs (the link is shown
+    only to those the page it opens lets in)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or measure is None or getattr(measure, "pk", None) is None:
+        return False
+    return bool(can(user, Action.CHANGE, measure) and can(user, Action.CHANGE, measure.family, Category.SERVICES))
