@@ -41,7 +41,7 @@ def test_a_refusal_leads_to_a_drafted_appeal(live_server, page_factory, world, l
         page.click(f"button:has-text('{SAVE_DECISION[language]}')")
     with page.expect_navigation():
         page.click(f"a:has-text('{PREPARE[language]}')")
-    text = page.locator("textarea").first.input_value()
+    text = page.locator("#outline-textarea").input_value()
     assert OUTLINE_HEADING[language] in text or OUTLINE_HEADING["nb"] in text  # the family's written language
     deadline = deadlines.appeal_deadline(received, "ftrl § 6-4").deadline
     assert deadline == _six_weeks_to_a_working_day(received)
