@@ -4,7 +4,7 @@ draft that only the barnekoordinator sees. The clock stands at Wednesday 18 Nove
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -182,3 +182,44 @@ def test_the_coordinators_working_draft_is_hidden_from_the_unit_and_the_family(c
                            {"draft-text": "x", "draft-version": draft.version}).status_code == 403
     draft.refresh_from_db()
     assert "ARBEIDSNOTAT" in draft.text
+
+
+def test_two_reminders_before_the_appeal_deadline_and_none_once_the_appeal_is_sent(refused):
+    from los.servicemap.models import Notification, NotificationKind
+
+    deadline = refused.app.appeal_deadline  # Monday 14 December 2026
+    assert services.create_appeal_reminders(deadline - timedelta(days=8)) == []
+    first = services.create_appeal_reminders(deadline - timedelta(days=7))
+    assert set(first) == {refused.coordinator.pk, refused.parent.pk}
+    assert services.create_appeal_reminders(deadline - timedelta(days=6)) == []  # once
+    final = services.create_appeal_reminders(deadline - timedelta(days=2))
+    assert set(final) == {refused.coordinator.pk, refused.parent.pk}
+    kinds = list(Notification.objects.filter(recipient=refused.parent).values_list("kind", flat=True))
+    assert sorted(kinds) == sorted([NotificationKind.APPEAL_DEADLINE, NotificationKind.APPEAL_FINAL])
+
+
+def test_no_reminder_once_the_appeal_is_sent(refused):
+    services.create_appeal(refused.app, refused.parent, sent_on=date(2026, 11, 17))
+    assert services.create_appeal_reminders(refused.app.appeal_deadline - timedelta(days=7)) == []
+
+
+def test_the_familys_download_holds_deliveries_and_the_diary_but_not_the_coordinators_draft(client, respite):
+    import io
+    import json
+    import zipfile
+
+    from los.carediary import services as diary
+
+    child = respite.family.children.get()
+    diary.record_day(child, by=respite.parent, day=TODAY, supervision_minutes=60, care_minutes=30, night_wakings=0,
+                     night_minutes=0, version=0)
+    _deliver(respite, (date(2026, 10, 1), 24))
+    app = respite.respite.applications.get()
+    draft = services.start_appeal_draft(app, respite.coordinator, "ARBEIDSNOTAT")
+    client.force_login(respite.parent)
+    response = client.get(reverse("portal:download", args=[respite.family.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("data.json"))
+    models = {o["model"] for o in data["objects"]}
+    assert {"carediary.diaryday", "carediary.carediary", "servicemap.delivery"} <= models
+    assert ("servicemap.appealdraft", draft.pk) not in {(o["model"], o["pk"]) for o in data["objects"]}
+    assert "ARBEIDSNOTAT" not in json.dumps(data)
