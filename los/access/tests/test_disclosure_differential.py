@@ -235,5 +235,5 @@ def test_the_demo_family_has_markers_in_every_category_a_role_is_refused(demo):
     _family, people, marks = demo
     categories = {m.category for m in marks.values()} | {m.row for m in marks.values()}
     assert {Category.HEALTH, Category.STORY, Category.CONTACT, Category.PLAN, Category.MEETINGS, Category.SERVICES,
-            Category.MESSAGES, Category.REFERRAL} <= categories
+            Category.MESSAGES, Category.REFERRAL, Category.PROFESSIONAL, Category.DRAFT} <= categories
     assert _refused(people["narrow_contact"], marks) and _refused(people["caseworker"], marks)
