@@ -17,8 +17,12 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.core import checks
 
+        from los.access.audit_keys import check_keys
         from los.access.policy import forget_facts
+
+        checks.register(check_keys, checks.Tags.security)
 
         for label in FACT_MODELS:
             model = apps.get_model(label)
