@@ -110,8 +110,12 @@ class Session:
 def production_env(run: str) -> dict[str, str]:
     """The settings of the production stack for a benchmark run (behind a stand-in TLS proxy, no second
     factor for the demo log-ins); static files and uploads go to a directory of their own, not var/."""
+    from los.access import audit_keys
+
     return {
         "LOS_ENVIRONMENT": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex, "ALLOWED_HOSTS": "127.0.0.1",
+        # an audit key of the run's own; the demo's events were written with the development key, kept to verify
+        "LOS_AUDIT_KEY": audit_keys.generate("bench"), "LOS_AUDIT_OLD_KEYS": audit_keys.DEVELOPMENT_KEY,
         "BEHIND_PROXY": "1", "LOS_REQUIRE_STAFF_OTP": "0", "DB_CONN_MAX_AGE": "60",
         "LOS_VAR_DIR": str(Path(tempfile.gettempdir()) / f"los-bench-{run}-var"),
     }

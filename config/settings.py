@@ -128,8 +128,9 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered with Jinja2 (Django's own widget templates for it): the same HTML as the
-# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13). The
+# admin site's own widgets exist only as Django templates and are rendered with that engine (los.core.renderers).
+FORM_RENDERER = "los.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
