@@ -169,7 +169,7 @@ def change_role(role: StaffRole, *, by: User | None, request: HttpRequest | None
 @_guarded
 def approve_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None, via: str = "") -> StaffRole:
     """Approve a pending role: from now on it is in force."""
-    role = StaffRole.objects.select_for_update().select_related("user", "municipality", "service_provider").get(
+    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
         pk=role.pk)
     _check_decision(role, by, "approval")
     role.active, role.status = True, RoleStatus.APPROVED
@@ -182,7 +182,7 @@ def approve_role(role: StaffRole, *, by: User | None, request: HttpRequest | Non
 @_guarded
 def refuse_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None, via: str = "") -> StaffRole:
     """Refuse a pending role: it stays inactive."""
-    role = StaffRole.objects.select_for_update().select_related("user", "municipality", "service_provider").get(
+    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
         pk=role.pk)
     _check_decision(role, by, "refusal")
     role.active, role.status = False, RoleStatus.REFUSED
@@ -211,7 +211,7 @@ def _check_decision(role: StaffRole, by: User | None, what: str) -> None:
 def deactivate_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None,
                     via: str = "") -> StaffRole:
     """End a role at once (an active one, or withdraw a pending request)."""
-    role = StaffRole.objects.select_for_update().select_related("user", "municipality", "service_provider").get(
+    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
         pk=role.pk)
     _not_own(role, by, "deactivation of a role of one's own")
     if not role.active and role.status != RoleStatus.PENDING:
@@ -231,7 +231,7 @@ def deactivate_role(role: StaffRole, *, by: User | None, request: HttpRequest | 
 def reactivate_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None,
                     via: str = "") -> StaffRole:
     """Ask for an inactive role (deactivated or refused) to be in force again: a new request, pending approval."""
-    role = StaffRole.objects.select_for_update().select_related("user", "municipality", "service_provider").get(
+    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
         pk=role.pk)
     _not_own(role, by, "re-activation of a role of one's own")
     if role.active or role.status == RoleStatus.PENDING:

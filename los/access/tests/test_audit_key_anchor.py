@@ -310,3 +310,23 @@ class TestUpgradeFromUnkeyedChains:
         count = AuditEvent.objects.count()
         call_command("audit_anchor", stdout=io.StringIO())
         assert AuditEvent.objects.count() == count
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_parallel_workers_check_against_the_anchor_with_the_parents_key(capsys, world, tmp_path, settings):
+    """``--jobs 2`` on PostgreSQL: the workers get the anchor and the audit keys of the parent process."""
+    from los.access.tests.test_audit_verify import run_verify
+
+    settings.LOS_AUDIT_KEY = audit_keys.generate("k-parallel")
+    add(world, 5)
+    add(world, 2, world.other_municipality)
+    chain = str(world.municipality.pk)
+    settings.LOS_AUDIT_ANCHOR_FILE = str(tmp_path / "anchor.log")
+    call_command("audit_anchor", stdout=io.StringIO())
+    code, out, err = run_verify(capsys, "--jobs", "2", keep_connection=False)
+    assert code == 0, err
+    assert "Audit log intact: 3 chains, 9 events" in out
+    truncate(chain, 3)
+    code, _out, err = run_verify(capsys, "--jobs", "2", keep_connection=False)
+    assert code == 1 and f"chain {chain}, seq 4" in err and "(truncated)" in err

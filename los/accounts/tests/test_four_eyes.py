@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from los.access import audit
 from los.access.models import AuditEvent
@@ -15,6 +16,12 @@ from los.access.policy import decide, visible_families
 from los.accounts import services
 from los.accounts.models import Role, RoleStatus, StaffRole
 from los.core import testing as t
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

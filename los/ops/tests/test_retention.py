@@ -124,6 +124,8 @@ def test_applying_deletes_closed_cases_in_every_app_and_keeps_the_rest(demo, dja
     after = _family_rows()
     for label, counts in before.items():
         for family_id, count in counts.items():
+            if family_id is None and label == "access.auditevent":
+                continue  # events of no family follow their own rule (test_old_events_without_family_are_pruned...)
             if family_id in deleted:
                 assert family_id not in after[label], (label, family_id)
             else:
