@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 #: The models the access policy's facts are read from (``policy.remembered_facts``).
 FACT_MODELS = (
     "families.FamilyMember", "families.Child", "families.CoordinatorAssignment", "access.Consent",
-    "access.FamilyTransfer", "accounts.StaffRole", "core.MunicipalityAgreement",
+    "access.FamilyTransfer", "accounts.StaffRole", "core.MunicipalityAgreement", "meetings.Meeting",
 )
 
 
@@ -19,10 +19,12 @@ class AccessConfig(AppConfig):
         from django.apps import apps
         from django.core import checks
 
+        from los.access import disclosure
         from los.access.audit_keys import check_keys
         from los.access.policy import forget_facts
 
         checks.register(check_keys, checks.Tags.security)
+        disclosure.install()
 
         for label in FACT_MODELS:
             model = apps.get_model(label)

@@ -30,7 +30,8 @@ from .models import StaffRole, User
 #: Fields of the approval workflow: set by the role services only.
 WORKFLOW_FIELDS = ("status", "active", "requested_by", "requested_at", "decided_by", "decided_at")
 #: Account fields whose changes are written to the audit log.
-AUDITED_ACCOUNT_FIELDS = ("username", "email", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+AUDITED_ACCOUNT_FIELDS = ("username", "email", "hpr_number", "is_active", "is_staff", "is_superuser", "groups",
+                          "user_permissions")
 OWN_ACCOUNT_READ_ONLY = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
 
 
@@ -71,7 +72,8 @@ class UserAdmin(DjangoUserAdmin):
     add_form = AccountCreationForm
     fieldsets = (
         (None, {"fields": ("username",)}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone", "preferred_language")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone", "preferred_language",
+                                              "hpr_number")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -24,6 +24,7 @@ from los.access.models import Category
 from los.access.policy import Action as AccessAction
 from los.access.policy import decide
 from los.accounts.models import Role, User
+from los.archive import hooks as archive
 from los.families.models import Child, Family, FamilyMember, FamilyStatus
 from los.meetings import plans_link
 from los.meetings.models import (
@@ -503,6 +504,7 @@ def approve_minutes(minutes: Minutes, *, by: User, version: int) -> Minutes:
     locked.save(update_fields=["status", "approved_by", "approved_at", "version"])
     Meeting.objects.filter(pk=locked.meeting_id).exclude(status=MeetingStatus.HELD).update(
         status=MeetingStatus.HELD, updated_at=timezone.now())
+    archive.minutes_approved(locked, by)
     if locked.meeting.kind == MeetingKind.COORDINATION:
         from los.meetings.tasks import send_minutes_notice
 

@@ -20,6 +20,7 @@ from los.access import audit
 from los.access.models import AuditAction, Category, ConsentMethod
 from los.access.policy import Action, can, is_assigned_coordinator
 from los.accounts.models import Role, StaffRole, User
+from los.archive import hooks as archive
 from los.core.models import ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
 from los.plans import versioning
@@ -679,4 +680,5 @@ def approve_plan(plan: Plan, *, by: User, revision: int | None, request: HttpReq
                  municipality_id=plan.municipality_id, family_id=plan.family_id, category=str(Category.PLAN),
                  reason=f"the family approved version {plan_version.number} of the individual plan",
                  role="guardian" if isinstance(person, FamilyMember) else "young_person", request=request)
+    archive.plan_approved(approval, by, request)
     return approval

@@ -30,6 +30,7 @@ from los.access import audit
 from los.access.models import AuditAction, Consent, ConsentMethod
 from los.access.policy import Action, decide
 from los.accounts.models import Role, StaffRole, User
+from los.archive import hooks as archive
 from los.core.deadlines import UnknownLegalBasis, appeal_deadline, resolve_legal_basis
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import (
@@ -184,6 +185,7 @@ def ask_for_coordinator(family: Family, actor: User, description: str,
     )
     _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(actor, family, request, "request for a barnekoordinator sent by a guardian", http_request)
+    archive.request_received(request, actor, http_request)
     return request
 
 
@@ -299,6 +301,7 @@ def register_on_behalf(
     if family.status not in (FamilyStatus.ACTIVE, FamilyStatus.WAITING):
         _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(actor, family, request, "request registered by a professional with the family's consent", http_request)
+    archive.request_received(request, actor, http_request)
     return request
 
 
@@ -389,6 +392,8 @@ def confirm_public_request(public: PublicRequest, user: User, family: Family,
         )
         _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(user, family, request or public, "request from the public form confirmed by the guardian", http_request)
+    if request is not None:
+        archive.request_received(request, user, http_request)
     return request
 
 
@@ -431,6 +436,7 @@ def withdraw_request(request: Request, actor: User, version: int | None = None,
     family = request.family
     if family.status == FamilyStatus.REQUESTED and open_request(family) is None:
         _set_family_status(family, FamilyStatus.CLOSED)
+        archive.case_closed(family, actor)
     _audit(actor, family, request, "request withdrawn", http_request)
     return request
 
@@ -463,6 +469,7 @@ def send_preliminary_reply(request: Request, actor: User, text: str, expected_by
     request.version += 1
     request.save()
     _audit(actor, request.family, request, "preliminary reply (fvl § 11 a) sent", http_request)
+    archive.preliminary_reply_sent(request, actor, http_request)
     return request
 
 
@@ -616,6 +623,7 @@ def make_decision(request: Request, actor: User, outcome: str, rules: str, facts
                                    else FamilyStatus.REFUSED)
             _audit(actor, family, vedtak, f"decision made: {outcome}", http_request)
             _audit(actor, family, vedtak, "decision letter (PDF) archived with the case", http_request)
+            archive.decision_made(vedtak, actor, pdf, http_request)
     except Exception:
         if stored_name:
             vedtak.letter.storage.delete(stored_name)
@@ -665,6 +673,7 @@ def register_appeal(vedtak: Vedtak, actor: User, received: date | None, grounds:
                                    received=received, in_time=received <= vedtak.appeal_deadline, grounds=grounds,
                                    registered_by=actor)
     _audit(actor, family, appeal, "appeal registered", http_request)
+    archive.appeal_registered(appeal, actor, http_request)
     return appeal
 
 
@@ -685,6 +694,7 @@ def uphold_and_send(appeal: Appeal, actor: User, reassessment: str, sent_on: dat
     appeal.version += 1
     appeal.save()
     _audit(actor, appeal.family, appeal, "appeal upheld by the unit and sent to the county governor", http_request)
+    archive.appeal_sent(appeal, actor, letters.appeal_body_label(appeal.vedtak.appeal_body), http_request)
     return appeal
 
 
@@ -719,6 +729,7 @@ def record_governor_outcome(appeal: Appeal, actor: User, outcome: str, decided_o
         if family.status != FamilyStatus.ACTIVE:
             _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(actor, family, appeal, f"county governor's outcome recorded: {outcome}", http_request)
+    archive.governor_outcome(appeal, actor, letters.appeal_body_label(appeal.vedtak.appeal_body), http_request)
     return appeal
 
 
@@ -755,6 +766,7 @@ def appoint_coordinator(family: Family, actor: User, coordinator: User, family_w
         family_wishes=(family_wishes or "").strip(), reasons=(reasons or "").strip())
     _set_family_status(family, FamilyStatus.ACTIVE)
     _audit(actor, family, appointment, "barnekoordinator appointed", http_request)
+    archive.coordinator_appointed(appointment, actor, http_request)
     return appointment
 
 
@@ -792,6 +804,7 @@ def change_coordinator(family: Family, actor: User, coordinator: User, change_re
         _set_family_status(family, FamilyStatus.ACTIVE)
     _audit(actor, family, appointment, "barnekoordinator changed", http_request)
     _audit(actor, family, handover, "handover task with case summary created", http_request)
+    archive.coordinator_appointed(appointment, actor, http_request)
     return appointment, handover
 
 
@@ -934,6 +947,7 @@ def end_coordination(family: Family, actor: User, reason: str, closing_summary: 
         status=RequestStatus.WITHDRAWN, version=F("version") + 1)
     _set_family_status(family, FamilyStatus.CLOSED)
     _audit(actor, family, ending, f"barnekoordinator ended: {reason}", http_request)
+    archive.coordination_ended(ending, actor, http_request)
     return ending
 
 
