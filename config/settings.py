@@ -5,6 +5,8 @@ Everything that differs between machines is read from the environment (twelve-fa
 - ``LOS_ENVIRONMENT``: ``development`` (default), ``test`` or ``production``.
 - ``DATABASE_URL``: e.g. ``postgres://los:secret@127.0.0.1:5432/los``; SQLite in ``var/`` by default.
 - ``SECRET_KEY``: required in production.
+- ``LOS_AUDIT_KEY`` (and ``LOS_AUDIT_OLD_KEYS``): the audit chain's key, required in production;
+  ``LOS_AUDIT_ANCHOR_FILE``: where ``manage.py audit_anchor`` appends the heads of the audit chains.
 - ``ALLOWED_HOSTS``: comma separated, required in production.
 - ``OIDC_RP_CLIENT_ID`` and friends: enable log-in through an OpenID Connect provider
   (ID-porten / HelseID style). Without them the local log-in is the only one.
@@ -134,8 +136,13 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered with Jinja2 (Django's own widget templates for it): the same HTML as the
+<<<<<<< HEAD
 # Django template engine, at a fraction of the cost on pages with many fields and options (issue 13); the
 # admin's widget templates, which exist only for the Django engine, are rendered by it.
+=======
+# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13). The
+# admin site's own widgets exist only as Django templates and are rendered with that engine (los.core.renderers).
+>>>>>>> sec-audit
 FORM_RENDERER = "los.core.renderers.FormRenderer"
 
 DATABASES = {
@@ -303,8 +310,6 @@ LOS_API_RATE = os.environ.get("LOS_API_RATE", "600/m")
 # Reverse proxies in front of the app servers whose X-Forwarded-For entries are trusted (audit log IPs).
 LOS_TRUSTED_PROXY_COUNT = int(os.environ.get("LOS_TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", PRODUCTION) else "0"))
 AXES_IPWARE_PROXY_COUNT = LOS_TRUSTED_PROXY_COUNT or None
-# audit_verify uses the retention-aware verifier, which accepts signed tombstones left by retention.
-LOS_AUDIT_VERIFIER = "los.ops.chain.verify_chains"
 # Capacity used to rank candidate coordinators: families per 10 % of a position.
 LOS_FAMILIES_PER_10_PERCENT = float(os.environ.get("LOS_FAMILIES_PER_10_PERCENT", "2.5"))
 
@@ -338,3 +343,25 @@ LOS_RETENTION_UNLINKED_AUDIT_YEARS = int(os.environ.get("LOS_RETENTION_UNLINKED_
 # `manage.py audit_verify` walks the audit chains with the verifier that also accepts the signed tombstones
 # and checkpoints retention leaves where it removed events (los.ops.chain; same results on an unpruned log).
 LOS_AUDIT_VERIFIER = "los.ops.chain.verify_chains"
+
+# The audit chain's key (los.access.audit_keys, docs/security.md): every audit event and every anchor line is
+# an HMAC-SHA256 under this key, which is never stored in the database. "<key id>:<secret>", the secret 32 or
+# more random bytes in urlsafe base64 (`python manage.py audit_anchor --generate-key ID` makes one). When
+# rotating, the new key goes here and the old one to LOS_AUDIT_OLD_KEYS (comma-separated; verification only).
+# Outside production a development key with the id "dev" is the default; production refuses to start without a
+# key of its own.
+if PRODUCTION:
+    LOS_AUDIT_KEY = os.environ.get("LOS_AUDIT_KEY", "").strip()
+    if not LOS_AUDIT_KEY or LOS_AUDIT_KEY.partition(":")[0] == "dev":
+        raise ImproperlyConfigured("Set LOS_AUDIT_KEY in the environment to the audit chain's own key: it is required "
+                                   "when LOS_ENVIRONMENT=production, and the development key is refused.")
+else:
+    from los.access.audit_keys import DEVELOPMENT_KEY
+
+    LOS_AUDIT_KEY = os.environ.get("LOS_AUDIT_KEY", "").strip() or DEVELOPMENT_KEY
+LOS_AUDIT_OLD_KEYS = os.environ.get("LOS_AUDIT_OLD_KEYS", "")
+# The anchor: an append-only file outside the database to which `manage.py audit_anchor` (from a timer) writes
+# the head of every audit chain, each line with its own HMAC; `manage.py audit_verify` compares the chains with
+# it and so finds a truncated, deleted or recomputed chain. Put it where the database's users cannot write
+# (another disk or host; `chattr +a`). Empty: no anchor (audit_verify says so).
+LOS_AUDIT_ANCHOR_FILE = os.environ.get("LOS_AUDIT_ANCHOR_FILE", "")

@@ -122,7 +122,7 @@ FAMILY_DATA: dict[str, Rows] = {
                              "valid_to method text_shown recorded_by created_at withdrawn_at withdrawn_by"),
     "access.AuditEvent": rows(
         C.ACCESS_LOG, access_log="chain seq at actor actor_name actor_role actor_service action object_type object_id categories "
-                                 "category allowed reason session_ref ip_address path prev_hash hash"),
+                                 "category allowed reason session_ref ip_address path prev_hash hash key_id"),
     "access.FamilyTransfer": rows(
         C.CASE, case="from_municipality to_municipality consented_by date note recorded_by created_at cancelled_at"),
     # --- referrals: request, assessment, vedtak, appeal, appointment, ending ------------------------------

@@ -1,7 +1,7 @@
 import math
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +52,30 @@ class OTPForm(forms.Form):
                          "Too many wrong codes in a row. Wait %(seconds)s seconds and try again.", wait)
                 % {"seconds": wait})
         raise forms.ValidationError(_("The code is not right. Codes change every 30 seconds; try the newest one."))
+
+
+class _Styled:
+    """Designsystemet classes, and ``aria-describedby``/``aria-invalid`` linking help and errors to each input."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "ds-input")
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{name}-help"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{attrs.get('aria-describedby', '')} {name}-error".strip()
+
+
+class OwnPasswordChangeForm(_Styled, PasswordChangeForm):
+    """Change one's own password: the old one first."""
+
+
+class OwnPasswordSetForm(_Styled, SetPasswordForm):
+    """Set one's own password with the one-time link an administrator had sent."""

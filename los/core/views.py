@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from los.access.guard import access, record_list_view
+from los.accounts import services as account_services
 from los.accounts.models import Role
 from los.families import selectors as family_selectors
 from los.referrals import selectors as referral_selectors
@@ -37,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["is_admin"] = True
     context["our_families"] = family_selectors.families_of_guardian(user)
     context["pending_public_requests"] = referral_services.pending_public_requests(user)
+    if account_services.may_approve_any(user):
+        context["roles_to_approve"] = len(account_services.pending_for(user))
     context["is_staff_member"] = bool(roles)
     if any(key in context for key in ("my_families", "unit_families", "contact_families")):
         record_list_view(request, "start_page_family_list")

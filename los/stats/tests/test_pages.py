@@ -85,9 +85,9 @@ def test_another_municipality_sees_only_its_own(client, stats_world):
 
 def test_a_leader_of_two_municipalities_chooses_one_or_both(client, stats_world):
     w = stats_world
-    StaffRole.objects.create(user=t.user("tosidig"), municipality=w.municipality, role=Role.MUNICIPAL_LEADER)
+    t.grant(t.user("tosidig"), w.municipality, Role.MUNICIPAL_LEADER)
     leader = StaffRole.objects.get(user__username="tosidig").user
-    StaffRole.objects.create(user=leader, municipality=w.other_municipality, role=Role.MUNICIPAL_LEADER)
+    t.grant(leader, w.other_municipality, Role.MUNICIPAL_LEADER)
     client.force_login(leader)
     both = client.get(reverse("stats:municipal"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "All my municipalities" in both and "Annenby" in both and "Testvik" in both
