@@ -136,13 +136,8 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered with Jinja2 (Django's own widget templates for it): the same HTML as the
-<<<<<<< HEAD
 # Django template engine, at a fraction of the cost on pages with many fields and options (issue 13); the
 # admin's widget templates, which exist only for the Django engine, are rendered by it.
-=======
-# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13). The
-# admin site's own widgets exist only as Django templates and are rendered with that engine (los.core.renderers).
->>>>>>> sec-audit
 FORM_RENDERER = "los.core.renderers.FormRenderer"
 
 DATABASES = {
