@@ -289,6 +289,10 @@ LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
 # open family of the municipalities; it is kept this many seconds per worker (los.stats.selectors.navigator_gaps).
 LOS_STATS_SCREENING_CACHE_SECONDS = int(os.environ.get("LOS_STATS_SCREENING_CACHE_SECONDS",
                                                        "0" if ENVIRONMENT == "test" else "600"))
+# Figures with small numbers hidden (a municipal leader, the anonymised export) are given for one kind of whole
+# calendar period that has ended: "month", "quarter" or "year" (los.stats.periods; docs/statistics.md). Choose it
+# once: periods of two kinds overlap and could be subtracted from each other.
+LOS_STATS_PROTECTED_PERIOD = os.environ.get("LOS_STATS_PROTECTED_PERIOD", "quarter")
 # The API's rate limit per token or user (los.api.api.RateThrottle); bench/pages.py lifts it for its load test.
 LOS_API_RATE = os.environ.get("LOS_API_RATE", "600/m")
 # Reverse proxies in front of the app servers whose X-Forwarded-For entries are trusted (audit log IPs).

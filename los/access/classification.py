@@ -246,6 +246,8 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "ops.AuditCheckpoint": "a signed checkpoint of an audit chain: hashes only",
     "ops.RetentionRun": "a run of the retention rules: counts per rule",
     "ops.RetentionRecord": "what retention deleted: the case reference and counts, no content",
+    # aggregates
+    "stats.NowSnapshot": "a municipality's figures now, counted once a month: counts only, no row per family",
 }
 
 
