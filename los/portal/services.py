@@ -13,6 +13,7 @@ from los.accounts.models import User
 from los.families.models import Family, FamilyMember
 from los.portal import selectors
 from los.portal.models import STORY_FIELDS, FamilyStory, Message, MessageRead
+from los.servicemap import uploads
 from los.servicemap.uploads import CheckedFile
 
 
@@ -52,7 +53,9 @@ def send_message(family: Family, sender: User, body: str, attachment: UploadedFi
     the e-mail carries no content)."""
     message = Message(family=family, municipality=family.municipality, sender=sender, body=body.strip())
     if attachment is not None and checked is not None:
-        message.attachment_name = (attachment.name or "")[:200]
+        # never the sender's extension: a safe base name and the extension of the type found in the content
+        message.attachment_name = uploads.download_name(uploads.safe_base_name(attachment.name or "", "vedlegg"),
+                                                        checked)
         message.attachment_type = checked.content_type
         message.attachment.save(f"vedlegg.{checked.extension}", attachment, save=False)
     message.save()

@@ -442,7 +442,8 @@ def attach_document(entry: ServiceEntry, actor: User | None, uploaded: UploadedF
         raise ValidationError({"file": exc.messages}) from exc
     document = Document(family_id=entry.family_id, municipality_id=entry.municipality_id, entry=entry,
                         application=application, appeal=appeal if appeal else None, kind=kind,
-                        title=(title or "").strip() or uploaded.name[:200], original_name=uploaded.name[:255],
+                        title=(title or "").strip() or uploads.safe_base_name(uploaded.name, str(_("Document")))[:200],
+                        original_name=uploaded.name[:255],
                         content_type=checked.content_type, extension=checked.extension, size=checked.size,
                         sha256=checked.sha256, uploaded_by=actor)
     uploaded.seek(0)

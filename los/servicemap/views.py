@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -360,16 +360,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a document as a download, only through the access policy (EXPORT)."""
     document = get_object_or_404(Document.objects.select_related("family"), pk=pk)
     authorize(request, Action.EXPORT, document)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = document.content_type or uploads.CONTENT_TYPES.get(document.extension, "application/octet-stream")
-    response = FileResponse(handle, as_attachment=True, filename=document.download_name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploads.download_response(document.file, document.base_name)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from los.core.models import CoordinatingUnit, Municipality, ServiceProvider
 from los.families.models import CoordinatorAssignment, Family, FamilyStatus
 from los.ops.canonical import ENCODER, decoder_for, encoder_for
 from los.ops.graph import dependency_order, foreign_keys, local_fields
+from los.servicemap import uploads
 from los.transitions.models import FamilyExport, FamilyImport
 
 FORMAT = "los-family-transfer"
@@ -551,6 +552,12 @@ def _store_files(model: type[models.Model], objs: list[models.Model], files: dic
             data = base64.b64decode(entry["content_base64"])
             if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
                 raise TransferError(_("A file in the package is damaged (checksum). Ask for a new export."))
+            try:  # the same checks as an upload here: only the allowed types, decided by the content
+                uploads.check_upload(ContentFile(data), len(data))
+            except ValidationError:
+                setattr(obj, f.attname, "")
+                adjustments.append({"what": "file_refused", "table": model._meta.label_lower, "name": str(name)})
+                continue
             new_name = f.generate_filename(obj, str(name).rsplit("/", 1)[-1])
             stored = (f.storage or default_storage).save(new_name, ContentFile(data))
             setattr(obj, f.attname, stored)

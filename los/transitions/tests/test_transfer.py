@@ -247,3 +247,18 @@ def test_the_management_commands(moving, tmp_path):
                  stdout=stdout)
     assert "Imported" in stdout.getvalue()
     assert Family.objects.filter(municipality=w.receiver, display_name=w.family.display_name).exists()
+
+
+@pytest.mark.django_db
+def test_a_file_of_a_type_los_does_not_take_is_left_out_of_the_import(moving):
+    """The files in a package are checked as uploads are: a package made elsewhere could carry anything."""
+    w = moving
+    w.document.file.save("vedtak.pdf", ContentFile(b"MZ\x90\x00" + b"\x00" * 64))
+    package, _export = transfer.export_package(w.family, by=w.coordinator)
+    result = transfer.import_package(transfer.parse(transfer.package_bytes(package)), by=w.foreign_caseworker,
+                                     municipality=w.receiver)
+    from los.servicemap.models import Document
+
+    new = Document.objects.get(family=result.family)
+    assert not new.file and new.title == "Vedtak om avlastning"  # the row and its other fields are kept
+    assert any(a["what"] == "file_refused" and a["table"] == "servicemap.document" for a in result.record.adjustments)
