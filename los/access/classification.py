@@ -70,7 +70,7 @@ FAMILY_DATA: dict[str, Rows] = {
         C.CASE, case="relation given_name family_name birth_date parental_responsibility daily_care may_consent "
                      "lives_with_child user",
         contact="fodselsnummer address phone email",
-        story="needs"),
+        story="needs version"),
     "families.CoordinatorAssignment": rows(C.CASE, case="coordinator started ended end_reason"),
     # --- access: consent register and the access log ------------------------------------------------------
     "access.Consent": rows(
@@ -178,7 +178,7 @@ FAMILY_DATA: dict[str, Rows] = {
         C.SERVICES, services="child description source status recorded_on closed_on recorded_by created_at version"),
     "servicemap.NeedRequest": rows(
         C.SERVICES, services="need provider provider_name asked_on response responded_on response_note responded_by "
-                             "asked_by"),
+                             "asked_by version"),
     "servicemap.Notification": rows(
         C.SERVICES, services="recipient kind entry application actor due_on created_at read_at"),
     # --- navigator, portal -------------------------------------------------------------------------------

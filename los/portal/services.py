@@ -28,7 +28,8 @@ class StoryConflictError(Exception):
 
 @transaction.atomic
 def save_story(family: Family, user: User, data: dict[str, Any], version: int) -> FamilyStory:
-    """Save the family's story; reject a stale ``version`` with :class:`StoryConflictError`."""
+    """Save the family's story; reject a stale ``version`` with :class:`StoryConflictError`. Only the parts in
+    ``data`` are written: a part that was not sent at all is left as it is (an empty text that was sent clears it)."""
     story = FamilyStory.objects.select_for_update().filter(family=family).first()
     if story is None:
         if version not in (0, 1):
@@ -37,7 +38,8 @@ def save_story(family: Family, user: User, data: dict[str, Any], version: int) -
     elif story.version != version:
         raise StoryConflictError(story)
     for name in STORY_FIELDS:
-        setattr(story, name, (data.get(name) or "").strip())
+        if name in data:
+            setattr(story, name, (data.get(name) or "").strip())
     story.version += 1
     story.updated_at = timezone.now()
     story.updated_by = user
@@ -77,14 +79,38 @@ def mark_read(family: Family, user: User) -> int:
         read_at=timezone.now())
 
 
+class NeedsConflictError(Exception):
+    """Someone else saved a sibling's or carer's needs after this person opened the page."""
+
+    def __init__(self, current: list[FamilyMember]) -> None:
+        self.current = current
+        super().__init__(_("Someone else saved the needs while you were writing. Nothing was saved; your text is kept "
+                           "below. Compare it with what was saved and save again."))
+
+
 @transaction.atomic
-def save_needs(members: list[FamilyMember], needs: dict[int, str]) -> int:
-    """Record the own needs of siblings and carers. Returns how many members changed."""
-    changed = 0
-    for member in members:
-        text = (needs.get(member.pk) or "").strip()
-        if text != member.needs:
-            member.needs = text
-            member.save(update_fields=["needs"])
-            changed += 1
-    return changed
+def save_needs(members: list[FamilyMember], needs: dict[int, tuple[str, int]]) -> int:
+    """Record the own needs of siblings and carers: ``needs`` holds (text, version opened) per member whose
+    text was sent; members left out are not touched. A stale version whose text differs from what is saved
+    raises :class:`NeedsConflictError` and nothing is saved. Returns how many members changed."""
+    locked = {m.pk: m for m in FamilyMember.objects.select_for_update().filter(pk__in=[m.pk for m in members])}
+    changes: list[tuple[FamilyMember, str]] = []
+    stale: list[FamilyMember] = []
+    for pk, (text, version) in needs.items():
+        member = locked.get(pk)
+        if member is None:
+            continue
+        text = (text or "").strip()
+        if text == member.needs:
+            continue
+        if member.version != version:
+            stale.append(member)
+        else:
+            changes.append((member, text))
+    if stale:
+        raise NeedsConflictError(stale)
+    for member, text in changes:
+        member.needs = text
+        member.version += 1
+        member.save(update_fields=["needs", "version"])
+    return len(changes)

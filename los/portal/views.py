@@ -59,7 +59,8 @@ def story(request: HttpRequest, family_pk: int) -> HttpResponse:
             form = StoryForm(request.POST, instance=FamilyStory(family=family, municipality=family.municipality))
             if form.is_valid():
                 try:
-                    services.save_story(family, request.user, form.cleaned_data, form.cleaned_data["version"])
+                    sent = {name: value for name, value in form.cleaned_data.items() if form.add_prefix(name) in form.data}
+                    services.save_story(family, request.user, sent, form.cleaned_data["version"])
                 except services.StoryConflictError as conflict:
                     form.add_error(None, str(conflict))
                     instance = conflict.current
@@ -109,17 +110,24 @@ def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
     members = selectors.siblings_and_carers(family)
     may_change = can(request.user, Action.CHANGE, family, Category.STORY)
     form = NeedsForm(members=members)
+    conflicts: list = []
     if request.method == "POST":
         authorize(request, Action.CHANGE, family, Category.STORY)
         form = NeedsForm(request.POST, members=members)
         if form.is_valid():
-            services.save_needs(members, form.needs())
-            messages.success(request, _("The needs are saved."))
-            return redirect("portal:needs", family.pk)
+            try:
+                services.save_needs(members, form.needs())
+            except services.NeedsConflictError as conflict:
+                form.add_error(None, str(conflict))
+                conflicts = conflict.current
+                form.set_versions(conflicts)
+            else:
+                messages.success(request, _("The needs are saved."))
+                return redirect("portal:needs", family.pk)
     return render(request, "portal/needs.html", {
-        "family": family, "form": form, "members": members, "may_change": may_change,
+        "family": family, "form": form, "members": members, "may_change": may_change, "conflicts": conflicts,
         "offers": selectors.sibling_offers(_lang()),
-    })
+    }, status=409 if conflicts else (400 if form.errors else 200))
 
 
 @access("family")

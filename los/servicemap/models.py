@@ -448,6 +448,8 @@ class NeedRequest(models.Model):
                                      related_name="+", editable=False)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", editable=False)
+    #: Optimistic locking of the answer, which the coordinator and the service's contacts may all record.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["asked_on", "id"]

@@ -100,7 +100,8 @@ def _render_family_map(request: HttpRequest, family: Family, bound: dict | None 
         for row in need.requests.all():
             row.can_answer = can_change or can(request.user, Action.CHANGE, row)
             row.answer_form = bound.get(("answer", row.pk)) or forms.AnswerForm(
-                prefix=f"answer-{row.pk}", initial={"response": row.response, "response_note": row.response_note})
+                prefix=f"answer-{row.pk}", initial={"response": row.response, "response_note": row.response_note,
+                                                    "version": row.version})
     notifications = list(selectors.notifications_for(request.user, family, unread_only=True)[:20])
     context = {
         "family": family,
@@ -439,9 +440,11 @@ def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AnswerForm(request.POST, prefix=f"answer-{row.pk}")
     if form.is_valid():
         data = form.cleaned_data
-        saved = _run(form, lambda: services.answer_need_request(row, request.user, response=data["response"],
+        saved = _run(form, lambda: services.answer_need_request(row, request.user, _version(form),
+                                                                response=data["response"],
                                                                 note=data["response_note"],
-                                                                responded_on=data["responded_on"]))
+                                                                responded_on=data["responded_on"]),
+                     lambda: NeedRequest.objects.get(pk=row.pk).version)
         if saved is not None:
             messages.success(request, _("The answer is recorded."))
             return _need_redirect(request, row.need)
