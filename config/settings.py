@@ -182,10 +182,16 @@ if OIDC_ENABLED:
     OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
     OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "pid")
 
-# Failed log-ins: lock the account+address after 5 failures for 30 minutes (django-axes).
+# Failed log-ins (docs/security.md, "Log-in throttling"): lock the pair of user name and address after 5 failures
+# for 30 minutes (django-axes). Never the user name alone: anyone could lock a person out by typing her user name.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and slow every address down per user name (los.accounts.throttle): after this many failures in an hour, each
+# attempt waits 2, 4, 8 … seconds (at most the maximum) after the last failure; a browser where the person has
+# logged in before is not slowed down.
+LOS_LOGIN_SLOWDOWN_AFTER = int(os.environ.get("LOS_LOGIN_SLOWDOWN_AFTER", "10"))
+LOS_LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOS_LOGIN_SLOWDOWN_MAX_SECONDS", "60"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
