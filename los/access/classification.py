@@ -84,7 +84,7 @@ FAMILY_DATA: dict[str, Rows] = {
     # --- referrals: request, assessment, vedtak, appeal, appointment, ending ------------------------------
     "referrals.PublicRequest": rows(
         C.REFERRAL, referral="reference submitted_at sender_name sender_fodselsnummer sender_relation child_name "
-                             "child_birth_date description phone email status handled_by handled_at"),
+                             "child_birth_date description phone email status handled_by handled_at sender_network"),
     "referrals.Request": rows(
         C.REFERRAL, referral="source status received received_at submitted_by submitter_name submitter_service "
                              "description consent_by_member consent_by_name consent_method consent_given_on "
