@@ -295,6 +295,10 @@ LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
 # open family of the municipalities; it is kept this many seconds per worker (los.stats.selectors.navigator_gaps).
 LOS_STATS_SCREENING_CACHE_SECONDS = int(os.environ.get("LOS_STATS_SCREENING_CACHE_SECONDS",
                                                        "0" if ENVIRONMENT == "test" else "600"))
+# The open request form (nobody logs in): requests taken per network (an IPv4 address or an IPv6 /64) and in all,
+# per hour (los.referrals.services.check_public_throttle; docs/security.md).
+LOS_PUBLIC_REQUESTS_PER_NETWORK = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_NETWORK", "3"))
+LOS_PUBLIC_REQUESTS_PER_HOUR = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_HOUR", "60"))
 # Figures with small numbers hidden (a municipal leader, the anonymised export) are given for one kind of whole
 # calendar period that has ended: "month", "quarter" or "year" (los.stats.periods; docs/statistics.md). Choose it
 # once: periods of two kinds overlap and could be subtracted from each other.
