@@ -48,7 +48,10 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "los-development-only-not-a-secret-" + "x" * 32)
 
-DEBUG = env_bool("DEBUG", not PRODUCTION and ENVIRONMENT != "test")
+# Off everywhere unless asked for (DEBUG=1 on a developer's own machine): with it on, Django's technical 404 and
+# 500 pages show settings, code and queries, and tell "no such family" apart from "not yours". The demo runs with
+# it off, with the product's own error pages (los.core.views) and static files served by WhiteNoise.
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -218,6 +221,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# A refused form (an expired or missing CSRF token) gets the product's own 403 page, not Django's.
+CSRF_FAILURE_VIEW = "los.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -255,6 +260,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves the static files (DEBUG is off, so runserver does not): from STATIC_ROOT after collectstatic in
+# production, straight from the apps' static folders elsewhere, so that the demo needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOS_MAX_UPLOAD_BYTES = int(os.environ.get("LOS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
