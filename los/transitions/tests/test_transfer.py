@@ -27,6 +27,13 @@ from los.transitions.models import FamilyExport, FamilyImport, TransitionKind, T
 PDF = b"%PDF-1.4\n% vedtak om avlastning\n"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English, whatever language a test before left active."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def moving(rich):
     """The Berg family moves from Testvik to Annenby with the mother's consent; it has an uploaded decision letter
@@ -143,7 +150,7 @@ def test_the_round_trip_loses_nothing(moving):
 
 @pytest.mark.django_db
 def test_no_export_without_the_familys_consent_to_the_move(rich):
-    with translation.override("en"), pytest.raises(ValidationError) as error:  # not the language a test before left
+    with pytest.raises(ValidationError) as error:
         transfer.export_package(rich.family, by=rich.coordinator)
     assert "consent" in " ".join(error.value.messages)
     moved = access_services.record_family_transfer(
