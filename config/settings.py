@@ -52,6 +52,9 @@ else:
 # 500 pages show settings, code and queries, and tell "no such family" apart from "not yours". The demo runs with
 # it off, with the product's own error pages (los.core.views) and static files served by WhiteNoise.
 DEBUG = env_bool("DEBUG", False)
+#: The redaction step (los.access.disclosure) raises instead of withholding when a page or export reads family data
+#: the person may not see: on in the tests, so that such a read fails its test; elsewhere it withholds and logs.
+LOS_DISCLOSURE_STRICT = env_bool("LOS_DISCLOSURE_STRICT", ENVIRONMENT == "test")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "los.access.middleware.PolicyFactsMiddleware",
+    "los.access.middleware.DisclosureMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -112,7 +116,7 @@ ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "los.access.templating.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -5,6 +5,9 @@
   questionnaire, and "we have applied" buttons that put an entry on the service map.
 - ``screening`` (``/los/mine-familier/``): the barnekoordinator's caseload, entries likely but missing.
 - ``unit`` (``/los/enhet/``): counts for the municipality; names only for those who may open the families.
+- ``local`` (``/los/lokalt/``) with ``local_entry`` and ``local_routine``: the municipality's own services and its
+  routines for national entries, kept by the coordinating unit.
+- ``changes`` (``/los/endringer/``): what changed in the rules and in the navigator, year by year.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from los.access import disclosure
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
-from los.access.policy import Action, can
+from los.access.policy import Action, can, decide_municipal_content
 from los.families.models import Child, Family
 from los.navigator import forms, selectors, services
+from los.navigator.catalog import LOCAL_PREFIX
+from los.navigator.models import LocalEntry, LocalRoutine
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -80,6 +86,8 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
     if nav.listing is not None and can_apply:
         for group in ("likely", "possible"):
             for card in nav.listing.groups[group]:
+                if card.local:  # the service map names national entries only; a local service is applied for locally
+                    continue
                 if applied is not None and applied.prefix == forms.applied_prefix(card.id):
                     card.form = forms.AppliedFields.from_form(applied)
                     applied_shown = True
@@ -168,7 +176,7 @@ def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     child = _child_from(data, request.POST.get(f"{prefix}-child"))
     existing = selectors.map_entry_for(family, child, catalog_id) if catalog_id else None
     authorize(request, Action.CHANGE, existing if existing is not None else family, Category.SERVICES)
-    form = forms.AppliedForm(request.POST, prefix=prefix)
+    form = forms.AppliedForm(request.POST, prefix=prefix, municipality_id=family.municipality_id)
     if form.is_valid():
         try:
             entry, changed = services.mark_applied(family, child, form.cleaned_data["catalog_id"], request.user,
@@ -180,7 +188,7 @@ def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            names = selectors.catalogue_names(selectors.page_language())
+            names = selectors.catalogue_names(selectors.page_language(), family.municipality_id)
             name = names.get(entry.catalog_id, entry.catalog_id)
             if changed:
                 messages.success(request, _("“%(name)s” is on the service map as applied for.") % {"name": name})
@@ -222,6 +230,10 @@ def anonymous(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
+#: What a screening reads of a family: who it is, the navigator's answers about the child, the service map.
+SCREENED_CATEGORIES = (Category.CASE, Category.HEALTH, Category.SERVICES)
+
+
 @access("family_list")
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
@@ -230,6 +242,8 @@ def screening(request: HttpRequest) -> HttpResponse:
     result = selectors.screen_families(selectors.caseload(request.user), timezone.localdate(), lang)
     if result.families:
         record_list_view(request, "navigator_screening")
+        # the families the screening names: each gets an event in its own access log
+        disclosure.note_shown({row.family.pk for row in result.rows}, SCREENED_CATEGORIES)
     return render(request, "navigator/screening.html", {"screening": result})
 
 
@@ -275,6 +289,7 @@ def unit(request: HttpRequest) -> HttpResponse:
             rows = selectors.named_rows(result, entry_id, visible_ids)
             if rows:
                 record_list_view(request, "navigator_unit_families", chosen.pk)
+                disclosure.note_shown({row.family.pk for row in rows}, SCREENED_CATEGORIES)
 
     def table(key: str, caption: str, counts: list[tuple[str, str, int]]):
         if protect:  # never ordered by numbers that may be hidden
@@ -296,4 +311,127 @@ def unit(request: HttpRequest) -> HttpResponse:
         "protected": protect, "as_of": as_of,
         "may_name": bool(visible_ids), "entry_id": entry_id if entry_id in names else "",
         "entry_name": names.get(entry_id, ""), "rows": rows,
+        "may_edit_local": decide_municipal_content(request.user, chosen.pk).allowed,
+    })
+
+
+# --------------------------------------------------------------------------------------------------
+# the municipality's own layer (the coordinating unit) and the change log
+# --------------------------------------------------------------------------------------------------
+
+
+def _local_municipality(request: HttpRequest) -> tuple[Any, list]:
+    municipalities = selectors.local_municipalities(request.user)
+    if not municipalities:
+        raise PermissionDenied(_("This page is for the municipality’s coordinating unit."))
+    chosen = next((m for m in municipalities if str(m.pk) == request.GET.get("kommune")), municipalities[0])
+    return chosen, municipalities
+
+
+@access("staff")
+@login_required
+def local_catalogue(request: HttpRequest) -> HttpResponse:
+    """The municipality's own services and its routines for national entries, with who checked them and when."""
+    municipality, municipalities = _local_municipality(request)
+    lang = selectors.page_language()
+    names = selectors.catalogue_names(lang)
+    entries = list(LocalEntry.objects.filter(municipality=municipality).select_related("checked_by"))
+    routines = list(LocalRoutine.objects.filter(municipality=municipality).select_related("checked_by"))
+    return render(request, "navigator/local_catalogue.html", {
+        "municipality": municipality, "municipalities": municipalities,
+        "entries": [(e, selectors.local_name(e, lang)) for e in entries],
+        "routines": sorted(((r, names.get(r.entry_id, r.entry_id)) for r in routines), key=lambda pair: pair[1]),
+    })
+
+
+@access("staff")
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_entry_edit(request: HttpRequest) -> HttpResponse:
+    """Add or change one of the municipality's own services."""
+    municipality, municipalities = _local_municipality(request)
+    editing = None
+    if request.GET.get("rediger"):
+        editing = get_object_or_404(LocalEntry, pk=request.GET["rediger"], municipality=municipality)
+    initial = forms.LocalEntryForm.initial_from(editing) if editing else {"provider_nb": municipality.name,
+                                                                           "provider_nn": municipality.name}
+    form = forms.LocalEntryForm(request.POST or None, initial=initial, editing=editing is not None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            entry_id = editing.entry_id.removeprefix(LOCAL_PREFIX) if editing else form.cleaned_data["entry_id"]
+            try:
+                saved = services.save_local_entry(
+                    request.user, municipality, form.entry_data(municipality.name, entry_id,
+                                                                form.cleaned_data["checked_on"]),
+                    active=form.cleaned_data["active"], checked_on=form.cleaned_data["checked_on"], entry=editing,
+                    version=form.cleaned_data.get("version"))
+            except services.ConflictError as exc:
+                form.add_error(None, exc.messages)
+                status = 409
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("“%(name)s” is saved.") % {"name": selectors.local_name(saved, selectors.page_language())})
+                return HttpResponseRedirect(f"{reverse('navigator:local')}?kommune={municipality.pk}")
+    return render(request, "navigator/local_entry_form.html", {
+        "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
+        "text_groups": [(key, label, [form[f"{key}_{lang}"] for lang in ("nb", "nn", "en")])
+                        for key, label, _required in forms.LOCAL_TEXTS],
+    }, status=status)
+
+
+@access("staff")
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_routine_edit(request: HttpRequest) -> HttpResponse:
+    """Add or change how the municipality handles a right or service from the national catalogue."""
+    municipality, municipalities = _local_municipality(request)
+    lang = selectors.page_language()
+    entry_id = request.GET.get("tilbud", "")
+    editing = LocalRoutine.objects.filter(municipality=municipality, entry_id=entry_id).first() if entry_id else None
+    initial = forms.LocalRoutineForm.initial_from(editing) if editing else {"entry_id": entry_id, "version": 0}
+    form = forms.LocalRoutineForm(request.POST or None, initial=initial, lang=lang, editing=editing is not None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.save_local_routine(
+                    request.user, municipality, editing.entry_id if editing else form.cleaned_data["entry_id"],
+                    form.routine_texts(), form_url=form.cleaned_data["form_url"],
+                    checked_on=form.cleaned_data["checked_on"], routine=editing,
+                    version=form.cleaned_data.get("version"))
+            except services.ConflictError as exc:
+                form.add_error(None, exc.messages)
+                status = 409
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The routine is saved."))
+                return HttpResponseRedirect(f"{reverse('navigator:local')}?kommune={municipality.pk}")
+    return render(request, "navigator/local_routine_form.html", {
+        "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
+        "entry_name": selectors.catalogue_names(lang).get(editing.entry_id, "") if editing else "",
+        "text_groups": [(key, label, [form[f"{key}_{code}"] for code in ("nb", "nn", "en")])
+                        for key, label in forms.ROUTINE_TEXTS],
+    }, status=status)
+
+
+@access("public")
+@require_http_methods(["GET"])
+def changes(request: HttpRequest) -> HttpResponse:
+    """What changed in the rules the navigator follows, and in the navigator itself, year by year."""
+    lang = selectors.page_language()
+    log = selectors.change_log(lang)
+    years = sorted({row.date.year for row in log}, reverse=True)
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("aar", this_year))
+    except ValueError:
+        year = this_year
+    return render(request, "navigator/changes.html", {
+        "year": year, "years": years, "this_year": this_year,
+        "rows": [row for row in log if row.date.year == year],
     })
