@@ -53,7 +53,10 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "los-development-only-not-a-secret-" + "x" * 32)
 
-DEBUG = env_bool("DEBUG", not PRODUCTION and ENVIRONMENT != "test")
+# Off everywhere unless asked for (DEBUG=1 on a developer's own machine): with it on, Django's technical 404 and
+# 500 pages show settings, code and queries, and tell "no such family" apart from "not yours". The demo runs with
+# it off, with the product's own error pages (los.core.views) and static files served by WhiteNoise.
+DEBUG = env_bool("DEBUG", False)
 #: The redaction step (los.access.disclosure) raises instead of withholding when a page or export reads family data
 #: the person may not see: on in the tests, so that such a read fails its test; elsewhere it withholds and logs.
 LOS_DISCLOSURE_STRICT = env_bool("LOS_DISCLOSURE_STRICT", ENVIRONMENT == "test")
@@ -193,10 +196,16 @@ if OIDC_ENABLED:
     OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
     OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "pid")
 
-# Failed log-ins: lock the account+address after 5 failures for 30 minutes (django-axes).
+# Failed log-ins (docs/security.md, "Log-in throttling"): lock the pair of user name and address after 5 failures
+# for 30 minutes (django-axes). Never the user name alone: anyone could lock a person out by typing her user name.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and slow every address down per user name (los.accounts.throttle): after this many failures in an hour, each
+# attempt waits 2, 4, 8 … seconds (at most the maximum) after the last failure; a browser where the person has
+# logged in before is not slowed down.
+LOS_LOGIN_SLOWDOWN_AFTER = int(os.environ.get("LOS_LOGIN_SLOWDOWN_AFTER", "10"))
+LOS_LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOS_LOGIN_SLOWDOWN_MAX_SECONDS", "60"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -223,6 +232,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# A refused form (an expired or missing CSRF token) gets the product's own 403 page, not Django's.
+CSRF_FAILURE_VIEW = "los.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -260,6 +271,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves the static files (DEBUG is off, so runserver does not): from STATIC_ROOT after collectstatic in
+# production, straight from the apps' static folders elsewhere, so that the demo needs no collectstatic. Outside
+# production each file is looked up when it is asked for (autorefresh), instead of every static folder being read
+# each time the middleware starts (a quarter of a second for every test client).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOS_MAX_UPLOAD_BYTES = int(os.environ.get("LOS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
@@ -300,6 +317,14 @@ LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
 # open family of the municipalities; it is kept this many seconds per worker (los.stats.selectors.navigator_gaps).
 LOS_STATS_SCREENING_CACHE_SECONDS = int(os.environ.get("LOS_STATS_SCREENING_CACHE_SECONDS",
                                                        "0" if ENVIRONMENT == "test" else "600"))
+# The open request form (nobody logs in): requests taken per network (an IPv4 address or an IPv6 /64) and in all,
+# per hour (los.referrals.services.check_public_throttle; docs/security.md).
+LOS_PUBLIC_REQUESTS_PER_NETWORK = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_NETWORK", "3"))
+LOS_PUBLIC_REQUESTS_PER_HOUR = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_HOUR", "60"))
+# Figures with small numbers hidden (a municipal leader, the anonymised export) are given for one kind of whole
+# calendar period that has ended: "month", "quarter" or "year" (los.stats.periods; docs/statistics.md). Choose it
+# once: periods of two kinds overlap and could be subtracted from each other.
+LOS_STATS_PROTECTED_PERIOD = os.environ.get("LOS_STATS_PROTECTED_PERIOD", "quarter")
 # The API's rate limit per token or user (los.api.api.RateThrottle); bench/pages.py lifts it for its load test.
 LOS_API_RATE = os.environ.get("LOS_API_RATE", "600/m")
 # Reverse proxies in front of the app servers whose X-Forwarded-For entries are trusted (audit log IPs).

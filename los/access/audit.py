@@ -89,6 +89,11 @@ def compute_hash(event: AuditEvent) -> str:
     return key.hexdigest(message)
 
 
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as the audit log records it (behind trusted proxies: the one they saw)."""
+    return _client_ip(request)
+
+
 def _client_ip(request: HttpRequest | None) -> str | None:
     """The client's address, normalised the way the database stores it (so the hash survives a reload)."""
     if request is None:

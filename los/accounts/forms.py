@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from los.accounts import throttle
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -20,6 +22,19 @@ class LoginForm(AuthenticationForm):
         # a user name longer than the column would otherwise reach the database (an error on PostgreSQL)
         self.fields["username"].validators.append(MaxLengthValidator(150))
         self.fields["username"].max_length = 150
+
+    def clean(self):
+        # the slow-down per user name (los.accounts.throttle): too early, the password is not even checked
+        username = self.cleaned_data.get("username")
+        if username and self.request is not None and not self.errors:
+            wait = throttle.wait_seconds(self.request, username)
+            if wait:
+                raise forms.ValidationError(
+                    ngettext("There have been many failed attempts to log in with this user name. Wait %(seconds)s "
+                             "second and try again.",
+                             "There have been many failed attempts to log in with this user name. Wait %(seconds)s "
+                             "seconds and try again.", wait) % {"seconds": wait}, code="slowed_down")
+        return super().clean()
 
 
 class OTPForm(forms.Form):

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from los.access.guard import access
 from los.access.models import AuditAction
+from los.accounts import throttle
 from los.accounts.signals import record_login_event
 
 from . import services
@@ -31,6 +32,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.remember(self.request, response, form.get_user().get_username())  # never slowed down here again
+        return response
 
 
 @access("authenticated")
