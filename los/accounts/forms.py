@@ -1,6 +1,7 @@
 import math
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -8,11 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from los.accounts.oidc import FAMILY, is_configured
+
 
 class LoginForm(AuthenticationForm):
+    """User name and password: for staff where it is turned on (``LOS_PASSWORD_LOGIN``). A family member logs in
+    with ID-porten whenever it is configured, and is refused here."""
+
     error_messages = {
         "invalid_login": _("The user name or password is wrong. Check them and try again."),
         "inactive": _("This account is not active. Contact your coordinating unit."),
+        "password_login_off": _("Log-in with a user name and password is turned off. Use one of the log-ins above."),
+        "use_idporten": _("Families log in with ID-porten (BankID, MinID and others). Use the button "
+                          "“Log in with ID-porten” above."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -20,6 +29,16 @@ class LoginForm(AuthenticationForm):
         # a user name longer than the column would otherwise reach the database (an error on PostgreSQL)
         self.fields["username"].validators.append(MaxLengthValidator(150))
         self.fields["username"].max_length = 150
+
+    def clean(self):
+        if not settings.LOS_PASSWORD_LOGIN:
+            raise forms.ValidationError(self.error_messages["password_login_off"], code="password_login_off")
+        return super().clean()
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if is_configured(FAMILY) and not (user.is_staff_member or user.is_staff or user.is_superuser):
+            raise forms.ValidationError(self.error_messages["use_idporten"], code="use_idporten")
 
 
 class OTPForm(forms.Form):
