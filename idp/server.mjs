@@ -73,7 +73,7 @@ function everyTimePolicy() {
   return policy;
 }
 
-function makeProvider(name, { claims, scopes, accountClaims, acrValues, subjectType }) {
+function makeProvider(name, { claims, scopes, accountClaims, acrValues }) {
   const mount = `/${name}`;
   const clients = (config.clients?.[name] || []).map((c) => ({
     client_id: c.client_id,
@@ -84,7 +84,6 @@ function makeProvider(name, { claims, scopes, accountClaims, acrValues, subjectT
     response_types: ["code"],
     token_endpoint_auth_method: "client_secret_post",
     id_token_signed_response_alg: "RS256",
-    subject_type: subjectType,
   }));
   const provider = new Provider(`${base}${mount}`, {
     clients,
@@ -97,15 +96,16 @@ function makeProvider(name, { claims, scopes, accountClaims, acrValues, subjectT
     scopes,
     acrValues,
     conformIdTokenClaims: false,
-    subjectTypes: ["public", "pairwise"],
-    pairwiseIdentifier: async (ctx, accountId, client) =>
-      createHash("sha256").update(`${client.clientId}:${accountId}:${name}`).digest("base64url"),
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
     interactions: { url: (ctx, interaction) => `${mount}/interaction/${interaction.uid}`, policy: everyTimePolicy() },
     findAccount: async (ctx, accountId) => ({
       accountId,
-      claims: async () => ({ sub: accountId, ...accountClaims(accountId) }),
+      // `sub` is a pseudonym per client, as ID-porten's (the person is in `pid`, never in `sub`)
+      claims: async () => ({
+        ...accountClaims(accountId),
+        sub: createHash("sha256").update(`${name}:${ctx.oidc.client?.clientId}:${accountId}`).digest("base64url"),
+      }),
     }),
     loadExistingGrant: async (ctx) => {
       // first-party clients: the grant is given at log-in, as ID-porten does (no consent screen)
@@ -132,18 +132,16 @@ const personNames = new Map((config.persons || []).map((p) => [p.pid, p.name]));
 const staffNames = new Map((config.staff || []).map((s) => [s.username, s.name]));
 
 const idporten = makeProvider("idporten", {
-  claims: { openid: ["sub", "pid", "locale"] },
+  claims: { openid: ["sub", "pid", "locale", "acr", "amr"] },
   scopes: ["openid", "profile"],
   accountClaims: (pid) => ({ pid, locale: "nb" }),
   acrValues: LEVELS,
-  subjectType: "pairwise",
 });
 const kommune = makeProvider("kommune", {
-  claims: { openid: ["sub"], profile: ["preferred_username", "name"] },
+  claims: { openid: ["sub", "acr", "amr"], profile: ["preferred_username", "name"] },
   scopes: ["openid", "profile"],
   accountClaims: (username) => ({ preferred_username: username, name: staffNames.get(username) || username }),
   acrValues: [],
-  subjectType: "public",
 });
 
 function page(title, body) {

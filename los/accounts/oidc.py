@@ -265,7 +265,7 @@ def link_person(pid: str) -> User:
 
     match = match_person(pid)
     child = match.child
-    if child is not None and not match.members and (child.age() or 0) < YOUNG_PERSON_LOGIN_AGE:
+    if child is not None and not match.members and (child.age or 0) < YOUNG_PERSON_LOGIN_AGE:
         raise LoginRefusedError("too_young", "a child under 16")
     user = match.user
     if user is not None and not user.is_active:
@@ -283,7 +283,7 @@ def link_person(pid: str) -> User:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     FamilyMember.objects.filter(pk__in=[m.pk for m in match.members if m.user_id is None]).update(user=user)
-    if child is not None and child.user_id is None and (child.age() or 0) >= YOUNG_PERSON_LOGIN_AGE:
+    if child is not None and child.user_id is None and (child.age or 0) >= YOUNG_PERSON_LOGIN_AGE:
         Child.objects.filter(pk=child.pk).update(user=user)
     return user
 
