@@ -142,6 +142,24 @@ def test_a_person_who_sent_the_open_form_is_let_in_to_confirm_it(live_server, oi
     assert User.objects.get(username=pid).get_full_name() == "Kari Nordmann"
 
 
+def test_a_guardian_who_sent_the_open_form_confirms_it_and_lands_in_the_family(live_server, oidc, world):
+    pid = number(date(1984, 5, 6))
+    FamilyMember.objects.filter(pk=world.family.members.get().pk).update(fodselsnummer=pid)
+    public = referral_services.submit_public_request(
+        municipality=world.municipality, sender_name="Kari Berg", sender_fodselsnummer=pid,
+        sender_relation="mother", child_name="Ola Berg", description="Vi trenger hjelp.")
+    http, page = idporten(live_server, pid, next_url="/henvendelser/bekreft/")
+    assert path_of(page) == "/henvendelser/bekreft/" and "Ola Berg" in page.text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    landed = http.post(page.url, data={"csrfmiddlewaretoken": token, "public_request": public.pk,
+                                       "action": "confirm", "family": world.family.pk},
+                       headers={"Accept-Language": "en", "Referer": page.url})
+    assert path_of(landed) == f"/familie/{world.family.pk}/"
+    assert "The request is confirmed" in landed.text
+    public.refresh_from_db()
+    assert public.family == world.family
+
+
 def test_staff_log_in_through_the_municipality_and_keep_only_their_roles(live_server, oidc, world):
     http = requests.Session()
     response = through_provider(http, f"{live_server.url}/konto/ansatt/", {"typed_username": "bk", "username": ""})
