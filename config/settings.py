@@ -177,7 +177,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Log-in through OpenID Connect (los.accounts.oidc, docs/security.md "Log-in"): families through ID-porten, staff
+# Log-in through OpenID Connect (los.accounts.oidc, docs/login.md): families through ID-porten, staff
 # through the municipality's identity provider. Each provider is configured when its client id is set; the
 # local provider of the demo and tests (idp/server.mjs) is configured the same way.
 def oidc_provider(prefix: str, *, scopes: str, identity_claim: str, acr_values: str = "",
