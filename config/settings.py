@@ -347,6 +347,17 @@ LOS_BACKUP_KEY = os.environ.get("LOS_BACKUP_KEY", "")
 # Tables left out of backups (app_label.model): sessions would bring log-ins back to life after a restore.
 LOS_BACKUP_EXCLUDE = env_list("LOS_BACKUP_EXCLUDE", "sessions.session")
 
+# Moving a family's record to another municipality (los.transitions, docs/family-transfer.md). Packages are
+# signed with Ed25519. LOS_TRANSFER_SIGNING_KEY is this installation's private key: 32 random bytes in urlsafe
+# base64 (`python manage.py transfer_keys --generate`), from the environment only, never in the database.
+# Without it development and test use a published key that is not for production (refused when
+# LOS_ENVIRONMENT=production). LOS_INSTALLATION_NAME names this installation in the packages it signs.
+# LOS_TRANSFER_TRUSTED_SENDERS lists the other installations whose packages are accepted, as
+# "name=public key" separated by commas (`python manage.py transfer_keys` prints this installation's entry).
+LOS_INSTALLATION_NAME = os.environ.get("LOS_INSTALLATION_NAME", "")
+LOS_TRANSFER_SIGNING_KEY = os.environ.get("LOS_TRANSFER_SIGNING_KEY", "")
+LOS_TRANSFER_TRUSTED_SENDERS = env_list("LOS_TRANSFER_TRUSTED_SENDERS")
+
 # Retention (los.ops, docs/retention.md). Years are counted from the day a case was closed (or a request
 # finally refused), and from the newest audit event about the family; both must have passed. The defaults
 # follow Normen's minimum for health records (10 years after the last entry); the municipality's archive

@@ -247,13 +247,17 @@ FAMILY_DATA: dict[str, Rows] = {
     "transitions.HandoverSummary": rows(
         C.CONSENTS, refine=_handover_summary, consents="plan receiver_kind receiver_provider receiver_user note included left_out created_by "
                              "created_at"),
+    "transitions.MoveProposal": rows(
+        C.CONSENTS, consents="to_municipality handover_date note proposed_by proposed_at status answered_at "
+                             "answered_by_member answered_by method recorded_by paper_signed_on text_shown "
+                             "transfer withdrawn_at withdrawn_by"),
     "transitions.FamilyExport": rows(
-        C.CONSENTS, consents="transfer to_municipality_number to_municipality_name exported_at exported_by sha256 "
-                             "rows"),
+        C.CONSENTS, consents="transfer proposal package_id to_municipality_number to_municipality_name exported_at "
+                             "exported_by sha256 rows"),
     "transitions.FamilyImport": rows(
         C.CONSENTS, consents="from_municipality_number from_municipality_name source_reference source_family_id "
-                             "transfer_date consented_by_name format_version exported_at sha256 imported_at "
-                             "imported_by counts adjustments"),
+                             "transfer_date consented_by_name format_version exported_at sha256 package_id "
+                             "sender_installation signature_key_id imported_at imported_by counts adjustments"),
     # --- archive: the case in the municipality's archive (Noark 5) ----------------------------------------
     "archive.CaseFile": rows(
         C.REFERRAL, referral="system_id case_year case_sequence title public_title opened_on handler handler_name "

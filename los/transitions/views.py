@@ -3,7 +3,7 @@ policy, call a service or a selector, render."""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from los.access import audit
 from los.access.guard import access, authorize, record_list_view
-from los.access.models import Category, FamilyTransfer
-from los.access.policy import Action, can, visible_families
+from los.access.models import AuditAction, Category, FamilyTransfer
+from los.access.policy import Action, can, decide, visible_families
 from los.core.forms import ConflictError, form_action
+from los.core.models import Municipality
 from los.families.models import Family
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
 from los.transitions.forms import (
@@ -30,20 +32,25 @@ from los.transitions.forms import (
     ChildViewForm,
     CloseForm,
     HandoverForm,
+    ImportConfirmForm,
     ImportForm,
     MeetingForm,
+    MoveAnswerForm,
     OpenPlanForm,
+    PaperConfirmationForm,
     PlanEditForm,
+    ProposeMoveForm,
     SettingsForm,
     TaskForm,
     TimelineFilterForm,
-    TransferForm,
     VersionForm,
 )
 from los.transitions.models import (
     ChecklistItem,
     FamilyImport,
     HandoverSummary,
+    MoveProposal,
+    MoveStatus,
     PlanStatus,
     ReceiverKind,
     TransitionPlan,
@@ -419,40 +426,161 @@ def family_summary(request: HttpRequest, family_pk: int) -> HttpResponse:
 
 # --- moving municipality ---------------------------------------------------------------------------------
 
+def _move_probe(family: Family) -> MoveProposal:
+    return MoveProposal(family=family, municipality_id=family.municipality_id)
+
+
+def _proposal(family: Family, pk: int) -> MoveProposal:
+    return get_object_or_404(MoveProposal.objects.select_related("family__municipality", "to_municipality",
+                                                                 "transfer"), pk=pk, family=family)
+
+
+def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm | None = None,
+                 paper_form: PaperConfirmationForm | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    see_moves = can(user, Action.VIEW, family, Category.CONSENTS)
+    current = services.open_move(family) if see_moves else None
+    may_propose = can(user, Action.CHANGE, _move_probe(family))
+    may_record_paper = bool(current and current.status == MoveStatus.PROPOSED
+                            and decide(user, Action.CHANGE, current).basis == "coordinator")
+    return render(request, "transitions/move.html", {
+        "family": family, "current": current, "see_moves": see_moves,
+        "family_side": decide(user, Action.VIEW, family).basis in FAMILY_SIDE,
+        "form": (form or ProposeMoveForm(family=family)) if may_propose and current is None else None,
+        "paper_form": (paper_form or PaperConfirmationForm(family=family)) if may_record_paper else None,
+        "paper_text": services.move_text(current, giver_name=_("The guardian who signs below"))
+        if may_record_paper else "",
+        "can_withdraw": bool(current and can(user, Action.CHANGE, current)),
+        "proposals": list(family.move_proposals.select_related(
+            "to_municipality", "proposed_by", "answered_by_member", "recorded_by", "withdrawn_by"))
+        if see_moves else [],
+        "exports": family.transition_exports.select_related("exported_by") if see_moves else [],
+        "can_export": bool(current and current.status == MoveStatus.CONFIRMED
+                           and transfer.exporting_decision(user, family)),
+        "sent": transfer.what_is_sent(), "stays": transfer.what_stays(),
+    }, status=status)
+
+
 @access("family")
 @login_required
+@require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, family_pk: int) -> HttpResponse:
+    """The move as the unit and the barnekoordinator see it: propose a move, see the family's answer, hand the
+    record over once the family has confirmed."""
     family = _family(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
-    may_record = can(request.user, Action.CHANGE, FamilyTransfer(family=family, municipality_id=family.municipality_id))
-    form = TransferForm(request.POST or None, family=family) if may_record else None
-    if request.method == "POST":
-        authorize(request, Action.CHANGE, FamilyTransfer(family=family, municipality_id=family.municipality_id))
-
-    def page(status: int) -> HttpResponse:
-        return render(request, "transitions/move.html", {
-            "family": family, "form": form, "active": transfer.active_transfer(family),
-            "transfers": FamilyTransfer.objects.filter(family=family).select_related(
-                "to_municipality", "consented_by", "recorded_by").order_by("-created_at"),
-            "exports": family.transition_exports.select_related("exported_by"),
-            "can_export": can(request.user, Action.EXPORT, family),
-            "excluded": transfer.EXCLUDED,
-        }, status=status)
-
-    if form is None:
-        return page(200)
-
-    def save():
-        from los.access import services as access_services
-
+    if request.method != "POST":
+        return _render_move(request, family)
+    authorize(request, Action.CHANGE, _move_probe(family))
+    form = ProposeMoveForm(request.POST, family=family)
+    if form.is_valid():
         data = form.cleaned_data
-        return access_services.record_family_transfer(
-            family=family, to_municipality=data["to_municipality"], consented_by=data["consented_by"],
-            handover_date=data["handover_date"], recorded_by=request.user, note=data["note"], request=request)
+        try:
+            services.propose_move(family, by=request.user, to_municipality=data["to_municipality"],
+                                  handover_date=data["handover_date"], note=data["note"], request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The move is proposed. The family reads what will be sent and confirms or "
+                                        "declines in its own pages; nothing is handed over before they confirm."))
+            return redirect("transitions:move", family.pk)
+    return _render_move(request, family, form=form, status=400)
 
-    return form_action(request, form, save, success=reverse("transitions:move", args=[family.pk]), page=page,
-                       message=_("The move is recorded with the family's consent. The family's record can now be "
-                                 "handed over."))
+
+@access("family")
+@login_required
+@require_POST
+def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
+    """The family's barnekoordinator records a confirmation a guardian signed on paper."""
+    family = _family(family_pk)
+    proposal = _proposal(family, move_proposal_pk)
+    authorize(request, Action.CHANGE, proposal)
+    form = PaperConfirmationForm(request.POST, family=family)
+    if form.is_valid():
+        try:
+            services.record_paper_confirmation(proposal, by=request.user, member=form.cleaned_data["member"],
+                                               signed_on=form.cleaned_data["signed_on"], request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The confirmation signed on paper is recorded. The family's record can now "
+                                        "be handed over."))
+            return redirect("transitions:move", family.pk)
+    return _render_move(request, family, paper_form=form, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def move_withdraw(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
+    """Withdraw a proposed or confirmed move: the unit, or the family withdrawing its confirmation."""
+    family = _family(family_pk)
+    proposal = _proposal(family, move_proposal_pk)
+    family_answers = decide(request.user, Action.SHARE, proposal).allowed
+    authorize(request, Action.SHARE if family_answers else Action.CHANGE, proposal)
+    try:
+        services.withdraw_move(proposal, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The move is withdrawn. The new municipality no longer sees the family through "
+                                    "it."))
+    return redirect("transitions:move_answer" if family_answers else "transitions:move", family.pk)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@access("family")
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
+    """The family's own page about a proposed move: what will be sent, what stays, and the answer."""
+    family = _family(family_pk)
+    authorize(request, Action.VIEW, family, Category.CONSENTS)
+    proposal = services.open_move(family)
+    from los.access import services as access_services
+
+    member = access_services.consenting_member(request.user, family)
+    may_answer = bool(proposal and member and can(request.user, Action.SHARE, proposal))
+    text = services.move_text(proposal, giver_name=f"{member.given_name} {member.family_name}") \
+        if proposal and member else ""
+    form = MoveAnswerForm(initial={"text_digest": _digest(text)}) if text else None
+    status = 200
+    if request.method == "POST":
+        if proposal is None:
+            messages.error(request, _("There is no move to answer. Reload the page."))
+            return redirect("transitions:move_answer", family.pk)
+        authorize(request, Action.SHARE, proposal)
+        answer = request.POST.get("answer")
+        try:
+            if answer == "decline":
+                services.decline_move(proposal, by=request.user, request=request)
+                messages.success(request, _("You have declined the move. Your record is not handed over."))
+                return redirect("transitions:move_answer", family.pk)
+            form = MoveAnswerForm(request.POST)
+            if form.is_valid():
+                if form.cleaned_data["text_digest"] != _digest(text):
+                    messages.warning(request, _("The text has changed since you opened the page. Read it again "
+                                                "before you confirm."))
+                    form = MoveAnswerForm(initial={"text_digest": _digest(text)})
+                else:
+                    services.confirm_move(proposal, by=request.user, text_shown=text, request=request)
+                    messages.success(request, _("Thank you. The move is confirmed, and your record can be handed "
+                                                "over to the new municipality."))
+                    return redirect("transitions:move_answer", family.pk)
+            status = 400
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("transitions:move_answer", family.pk)
+    return render(request, "transitions/move_answer.html", {
+        "family": family, "proposal": proposal, "may_answer": may_answer, "text": text, "form": form,
+        "sent": transfer.what_is_sent(), "stays": transfer.what_stays(),
+        "can_withdraw": bool(proposal and proposal.status == MoveStatus.CONFIRMED and may_answer),
+        "answered": family.move_proposals.exclude(status=MoveStatus.PROPOSED).select_related(
+            "to_municipality", "answered_by_member", "recorded_by")[:10],
+    }, status=status)
 
 
 @access("family")
@@ -462,18 +590,22 @@ def move_export(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = _family(family_pk)
     authorize(request, Action.EXPORT, family)
     try:
-        package, _export = transfer.export_package(family, by=request.user, request=request)
+        data, export = transfer.export_package(family, by=request.user, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("transitions:move", family.pk)
-    response = HttpResponse(transfer.package_bytes(package), content_type="application/json; charset=utf-8")
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (f'attachment; filename="familiepakke-{slugify(family.reference)}-'
-                                       f'{date.today().isoformat()}.json"')
+                                       f'{timezone.localdate().isoformat()}.json"')
     response["Cache-Control"] = "no-store"
+    del export
     return response
 
 
 # --- the coordinating unit --------------------------------------------------------------------------------
+
+PENDING_PACKAGE = "los_family_package"
+
 
 @access("family_list")
 @login_required
@@ -493,9 +625,42 @@ def unit(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _audit_package(request: HttpRequest, verified: transfer.VerifiedPackage, municipality_id: int,
+                   what: str) -> None:
+    package = verified.package
+    audit.record(actor=request.user, action=AuditAction.VIEW, object_type="FamilyPackage",
+                 object_id=str(package.get("package_id", ""))[:40], municipality_id=municipality_id,
+                 category=Category.CASE, role=transfer._role(request.user), request=request,
+                 reason=f"family package {what}: from {verified.sender.name} "
+                        f"({package['source']['municipality'].get('name', '')}), package {verified.sha256[:12]}")
+
+
+def _forget_pending(request: HttpRequest) -> None:
+    pending = request.session.pop(PENDING_PACKAGE, None)
+    if isinstance(pending, dict):
+        transfer.discard(pending.get("token", ""))
+
+
+def _pending(request: HttpRequest) -> tuple[dict, transfer.VerifiedPackage, Municipality]:
+    """The package this person uploaded for preview, verified again; a ValidationError when it is gone."""
+    pending = request.session.get(PENDING_PACKAGE)
+    municipalities = {m.pk: m for m in transfer.import_municipalities(request.user)}
+    if not isinstance(pending, dict) or pending.get("municipality") not in municipalities:
+        raise transfer.TransferError(_("No package is waiting. Upload the family package again."))
+    raw = transfer.staged(pending.get("token", ""))
+    if raw is None:
+        raise transfer.TransferError(_("The uploaded package is no longer kept here. Upload it again."))
+    verified = transfer.open_package(raw)
+    if verified.sha256 != pending.get("sha256"):
+        raise transfer.TransferError(_("The package is not the one you uploaded. Upload it again."))
+    return pending, verified, municipalities[pending["municipality"]]
+
+
 @access("staff")
 @login_required
+@require_http_methods(["GET", "POST"])
 def unit_import(request: HttpRequest) -> HttpResponse:
+    """Step 1 of receiving a family: upload the package. Nothing is imported before the preview is confirmed."""
     municipalities = transfer.import_municipalities(request.user)
     if not municipalities:
         raise Http404
@@ -503,16 +668,91 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 
     def save():
         upload = form.cleaned_data["package"]
-        if upload.size > transfer.MAX_PACKAGE_BYTES:
-            raise transfer.TransferError(_("The file is too large to be a family package."))
-        return transfer.import_package(transfer.parse(upload.read()), by=request.user,
-                                       municipality=form.cleaned_data["municipality"], request=request)
+        municipality = form.cleaned_data["municipality"]
+        try:
+            if upload.size > transfer.MAX_PACKAGE_BYTES:
+                raise transfer.TransferError(_("The file is too large to be a family package."))
+            raw = upload.read()
+            verified = transfer.open_package(raw)
+            transfer.plan_import(verified, by=request.user, municipality=municipality)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            _forget_pending(request)
+            token = transfer.stage(raw)
+            request.session[PENDING_PACKAGE] = {"token": token, "sha256": verified.sha256,
+                                                "municipality": municipality.pk}
+            _audit_package(request, verified, municipality.pk, "uploaded for preview")
+            return redirect("transitions:import_preview")
+    return render(request, "transitions/import.html", {"form": form}, status=400 if form.errors else 200)
 
-    return form_action(
-        request, form, save, success=lambda result: reverse("transitions:summary", args=[result.family.pk]),
-        message=_("The family's record is received. Read the handover summary first: the family should not have to "
-                  "tell its story again."),
-        page=lambda status: render(request, "transitions/import.html", {"form": form}, status=status))
+
+@access("staff")
+@login_required
+def unit_import_preview(request: HttpRequest) -> HttpResponse:
+    """Step 2: what will be imported, before anything is written."""
+    if not transfer.import_municipalities(request.user):
+        raise Http404
+    try:
+        pending, verified, municipality = _pending(request)
+        plan = transfer.plan_import(verified, by=request.user, municipality=municipality)
+    except ValidationError as error:
+        _forget_pending(request)
+        messages.error(request, " ".join(error.messages))
+        return redirect("transitions:import")
+    _audit_package(request, verified, municipality.pk, "previewed")
+    return render(request, "transitions/import_preview.html", {
+        "preview": transfer.preview(plan), "municipality": municipality,
+        "form": ImportConfirmForm(initial={"sha256": pending["sha256"]}),
+    })
+
+
+@access("staff")
+@login_required
+@require_POST
+def unit_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 3: import exactly the package that was previewed."""
+    if not transfer.import_municipalities(request.user):
+        raise Http404
+    form = ImportConfirmForm(request.POST)
+    try:
+        pending, verified, municipality = _pending(request)
+    except ValidationError as error:
+        _forget_pending(request)
+        messages.error(request, " ".join(error.messages))
+        return redirect("transitions:import")
+    if not form.is_valid() or form.cleaned_data["sha256"] != pending["sha256"]:
+        messages.error(request, _("The package is not the one on this page. Look at the preview again before you "
+                                  "import."))
+        return redirect("transitions:import_preview")
+    try:
+        result = transfer.import_package(verified, by=request.user, municipality=municipality, request=request)
+    except ValidationError as error:
+        _forget_pending(request)
+        messages.error(request, " ".join(error.messages))
+        return redirect("transitions:import")
+    _forget_pending(request)
+    messages.success(request, _("The family's record is received. Read the handover summary first: the family "
+                                "should not have to tell its story again."))
+    return redirect("transitions:summary", result.family.pk)
+
+
+@access("staff")
+@login_required
+@require_POST
+def unit_import_cancel(request: HttpRequest) -> HttpResponse:
+    """Discard the uploaded package without importing it."""
+    if not transfer.import_municipalities(request.user):
+        raise Http404
+    try:
+        _pending_, verified, municipality = _pending(request)
+    except ValidationError:
+        verified = None
+    if verified is not None:
+        _audit_package(request, verified, municipality.pk, "discarded without import")
+    _forget_pending(request)
+    messages.info(request, _("The package was not imported, and it is no longer kept here."))
+    return redirect("transitions:unit")
 
 
 @access("staff")

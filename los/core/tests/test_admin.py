@@ -13,6 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
+from los.archive.models import ArchiveSettings
 from los.core.models import CoordinatingUnit, MunicipalityAgreement
 from los.meetings.models import MeetingPolicy
 from los.ops.models import RetentionHold, RetentionRecord, RetentionRun
@@ -27,6 +28,7 @@ def examples(world):
     MunicipalityAgreement.objects.create(host=m, member=world.other_municipality, purpose="Felles enhet",
                                          valid_from=date(2026, 1, 1))
     MeetingPolicy.objects.create(municipality=m)
+    ArchiveSettings.objects.create(municipality=m)
     RetentionHold.objects.create(family=world.family, municipality=m, reason="Klagesak", until=date(2027, 1, 1),
                                  created_by=world.admin)
     run = RetentionRun.objects.create(today=date(2026, 11, 18), dry_run=True, report={})
