@@ -137,7 +137,7 @@ def confirm_public(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, _("The request is confirmed and added to your family's case, which is "
                                          "already being followed up."))
-            return redirect("referrals:family_case", family.pk)
+            return redirect("portal:overview", family.pk)  # the family's own home, where the request now shows
         messages.error(request, _("Choose the family the request is about."))
     return render(request, "referrals/confirm_public.html", {
         "pending": pending, "families": families,
