@@ -86,8 +86,6 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
     if nav.listing is not None and can_apply:
         for group in ("likely", "possible"):
             for card in nav.listing.groups[group]:
-                if card.local:  # the service map names national entries only; a local service is applied for locally
-                    continue
                 if applied is not None and applied.prefix == forms.applied_prefix(card.id):
                     card.form = forms.AppliedFields.from_form(applied)
                     applied_shown = True
