@@ -32,7 +32,7 @@ def _labels() -> dict[str, Any]:
         "why": gettext("Why we think so"),
         "settle": gettext("What would settle it"),
         "answer": gettext("Answer the questions"),
-        "more": gettext("Details and how to apply"),
+        "more": gettext("More and how to apply"),
         "carried": gettext("what you have answered is filled in for you"),
         "unit": gettext("The coordinating unit"),
         "phone": gettext("phone"),

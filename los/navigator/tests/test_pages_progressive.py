@@ -57,7 +57,7 @@ def test_cards_are_closed_and_keep_all_their_content_behind_the_disclosure(clien
         details = cards[card.id].split('<details class="nav-card__more"', 1)[1]
         assert card.suggestion.name in closed and card.why and card.why in closed
         assert not details.startswith(" open")  # closed until opened
-        assert "Details and how to apply" in details and card.suggestion.summary in details
+        assert "More and how to apply" in details and card.suggestion.summary in details
         assert card.how_to_apply in details
         for reason in card.reasons:
             assert reason in details
