@@ -1,7 +1,7 @@
 """Actions of the navigator's pages. Views call these after ``authorize``.
 
 - :func:`save_answers` stores the questionnaire's answers for a child and for the family, with optimistic
-  locking: each row carries a ``version`` and a stale version changes nothing (:class:`ConflictError`).
+  locking: each row carries a ``version`` and a stale version changes nothing (:class:`los.core.forms.ConflictError`).
 - :func:`save_local_entry` and :func:`save_local_routine` are the municipality's own layer: its local services
   (checked by the catalogue's loader, in the catalogue's format and rule language) and its routines for national
   entries; only the municipality's coordinating unit changes them, each change audited and signed.
@@ -25,6 +25,7 @@ from los.access import audit
 from los.access.models import AuditAction
 from los.access.policy import decide_municipal_content
 from los.accounts.models import User
+from los.core.forms import ConflictError
 from los.core.models import Municipality
 from los.families.models import Child, Family
 from los.navigator.catalog import local_entry
@@ -40,15 +41,10 @@ from los.servicemap.models import EntryState, ServiceEntry
 _ALREADY_APPLIED = frozenset({EntryState.APPLIED, EntryState.APPEALED, EntryState.GRANTED, EntryState.PARTLY_GRANTED})
 
 
-class ConflictError(ValidationError):
+def _conflict() -> ConflictError:
     """Someone else saved answers since the form was opened."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message or _("Someone else saved answers for this family while you were working. Your answers were not "
-                         "saved: check the answers below, which still show what you chose, and save again."),
-            code="conflict",
-        )
+    return ConflictError(_("Someone else saved answers for this family while you were working. Your answers were "
+                           "not saved: check the answers below, which still show what you chose, and save again."))
 
 
 def _local_conflict() -> ConflictError:
@@ -78,16 +74,16 @@ def _merge(current: Mapping[str, Any], changes: Mapping[str, Any], scope: str) -
 def _save_row(family: Family, child: Child | None, actor: User | None, version: int | None,
               changes: Mapping[str, Any], scope: str) -> NavigatorAnswers:
     if version is None:
-        raise ConflictError()
+        raise _conflict()
     filters = {"family": family, "child": child} if child is not None else {"family": family, "child__isnull": True}
     row = NavigatorAnswers.objects.select_for_update().filter(**filters).first()
     if row is None:
         if int(version) != 0:
-            raise ConflictError()
+            raise _conflict()
         row = NavigatorAnswers(family=family, municipality_id=family.municipality_id, child=child, answers={},
                                version=0)
     elif int(version) != row.version:
-        raise ConflictError()
+        raise _conflict()
     answers = _merge(row.answers or {}, changes, scope)
     if row.pk is not None and answers == (row.answers or {}):
         return row
@@ -99,7 +95,7 @@ def _save_row(family: Family, child: Child | None, actor: User | None, version: 
         with transaction.atomic():
             row.save()
     except IntegrityError as exc:  # someone else created the row at the same moment
-        raise ConflictError() from exc
+        raise _conflict() from exc
     return row
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,11 +29,13 @@ from los.access import disclosure
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, can, decide_municipal_content
+from los.core.forms import form_action, set_version
 from los.core.models import CoordinatingUnit, Municipality
 from los.families.models import Child, Family
 from los.navigator import carry, forms, selectors, services
 from los.navigator.catalog import LOCAL_PREFIX
 from los.navigator.models import LocalEntry, LocalRoutine
+from los.servicemap.models import ServiceEntry
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -231,30 +233,28 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
     authorize(request, Action.CHANGE, selectors.answers_row(data, child))
     step = forms.parse_step(request.POST.get("step"))
     form = forms.FamilyQuestionnaireForm(request.POST, questions=selectors.questions_for(data, child), step=step)
-    if not form.is_valid():
-        return _render_family(request, family, data, child, form=form, status=400)
-    child_changes, family_changes = form.question_changes()
-    try:
+
+    def save():
+        child_changes, family_changes = form.question_changes()
         services.save_answers(family, child, request.user, child_answers=child_changes, family_answers=family_changes,
                               child_version=form.cleaned_data["child_version"],
                               family_version=form.cleaned_data["family_version"])
-    except services.ConflictError as exc:
-        form.add_error(None, exc.messages)
+
+    def page(status: int) -> HttpResponse:
+        if form.conflict is None:
+            return _render_family(request, family, data, child, form=form, status=status)
         # keep what the user chose, but move the form to the stored versions so that saving again works
         fresh = selectors.family_data(family)
-        post = form.data.copy()
-        post["child_version"] = str(selectors.answers_row(fresh, child).version)
-        post["family_version"] = str(selectors.answers_row(fresh, None).version)
-        form.data = post
-        return _render_family(request, family, fresh, child, form=form, status=409)
-    except ValidationError as exc:
-        form.add_error(None, exc.messages)
-        return _render_family(request, family, data, child, form=form, status=400)
+        set_version(form, selectors.answers_row(fresh, child).version, "child_version")
+        set_version(form, selectors.answers_row(fresh, None).version, "family_version")
+        return _render_family(request, family, fresh, child, form=form, status=status)
+
     if step:  # one step of the questionnaire: on to the next, and say there that the list is updated
         following = min(step + 1, len(forms.FAMILY_STEPS))
-        return HttpResponseRedirect(_family_url(family, child, "nav-questions", steg=following, lagret=step))
-    messages.success(request, _("Your answers are saved. The list is updated."))
-    return HttpResponseRedirect(_family_url(family, child, "nav-results"))
+        return form_action(request, form, save, page=page,
+                           success=_family_url(family, child, "nav-questions", steg=following, lagret=step))
+    return form_action(request, form, save, success=_family_url(family, child, "nav-results"), page=page,
+                       message=_("Your answers are saved. The list is updated."))
 
 
 @access("family")
@@ -270,26 +270,21 @@ def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     existing = selectors.map_entry_for(family, child, catalog_id) if catalog_id else None
     authorize(request, Action.CHANGE, existing if existing is not None else family, Category.SERVICES)
     form = forms.AppliedForm(request.POST, prefix=prefix, municipality_id=family.municipality_id)
-    if form.is_valid():
-        try:
-            entry, changed = services.mark_applied(family, child, form.cleaned_data["catalog_id"], request.user,
-                                                   form.cleaned_data["sent_on"])
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+
+    def done(result: tuple[ServiceEntry, bool]) -> str:
+        entry, changed = result
+        name = selectors.catalogue_names(selectors.page_language(), family.municipality_id).get(entry.catalog_id, entry.catalog_id)
+        if changed:
+            messages.success(request, _("“%(name)s” is on the service map as applied for.") % {"name": name})
         else:
-            names = selectors.catalogue_names(selectors.page_language(), family.municipality_id)
-            name = names.get(entry.catalog_id, entry.catalog_id)
-            if changed:
-                messages.success(request, _("“%(name)s” is on the service map as applied for.") % {"name": name})
-            else:
-                messages.info(request, _("“%(name)s” is already on the service map: %(state)s.")
-                              % {"name": name, "state": entry.get_state_display().lower()})
-            return HttpResponseRedirect(_family_url(family, child, f"entry-{entry.catalog_id}"))
-    return _render_family(request, family, data, child, applied=form, status=400)
+            messages.info(request, _("“%(name)s” is already on the service map: %(state)s.")
+                          % {"name": name, "state": entry.get_state_display().lower()})
+        return _family_url(family, child, f"entry-{entry.catalog_id}")
+
+    return form_action(
+        request, form, lambda: services.mark_applied(family, child, form.cleaned_data["catalog_id"], request.user,
+                                                     form.cleaned_data["sent_on"]),
+        success=done, page=lambda status: _render_family(request, family, data, child, applied=form, status=status))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -394,30 +389,64 @@ def screening(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit(request: HttpRequest) -> HttpResponse:
     """How many families in the municipality may be missing each entry. Counts only; the families behind
-    a count are named only to those the access policy lets open them (never to a municipal leader)."""
+    a count are named only to those the access policy lets open them (never to a municipal leader).
+
+    A viewer who may not open the families (a municipal leader) gets the counts as the statistics give them:
+    small numbers hidden (:mod:`los.stats.suppression`, through :func:`los.stats.tables.count_table`), in a fixed
+    order, and as they were when first asked for this month (:func:`los.stats.selectors.protected_now_figures`),
+    so that two looks cannot be subtracted from each other."""
+    from los.stats import selectors as stats
+    from los.stats.tables import Cell, count_table, small
+
     municipalities = selectors.aggregate_municipalities(request.user)
     if not municipalities:
         raise PermissionDenied(_("This page is for the coordinating unit and the municipality’s leaders."))
     chosen = next((m for m in municipalities if str(m.pk) == request.GET.get("kommune")), municipalities[0])
     lang = selectors.page_language()
-    result = selectors.unit_screening(chosen, timezone.localdate(), lang)
-    visible_ids = selectors.visible_family_ids(request.user, chosen)
-    entry_id = request.GET.get("tilbud", "")
-    names = dict((i, name) for i, name, _n in result.counts)
+    today = timezone.localdate()
+    protect = stats.must_protect(request.user, [chosen.pk])
     rows = None
-    if entry_id in names and visible_ids:
-        rows = selectors.named_rows(result, entry_id, visible_ids)
-        if rows:
-            record_list_view(request, "navigator_unit_families", chosen.pk)
-            disclosure.note_shown({row.family.pk for row in rows}, SCREENED_CATEGORIES)
+    entry_id = ""
+    names: dict[str, str] = {}
+    if protect:
+        now = stats.protected_now_figures(chosen, today)
+        apply_counts, tell_counts = now.counts(lang) or [], now.counts(lang, tell=True) or []
+        screened = now.screening.families if now.screening else 0
+        with_missing = now.screening.families_with_missing if now.screening else 0
+        visible_ids: set[int] = set()
+        as_of = now.taken_on
+    else:
+        result = selectors.unit_screening(chosen, today, lang)
+        apply_counts, tell_counts = result.apply_counts, result.tell_counts
+        screened, with_missing = result.families, result.families_with_missing
+        visible_ids = selectors.visible_family_ids(request.user, chosen)
+        as_of = None
+        entry_id = request.GET.get("tilbud", "")
+        names = {i: name for i, name, _n in result.counts}
+        if entry_id in names and visible_ids:
+            rows = selectors.named_rows(result, entry_id, visible_ids)
+            if rows:
+                record_list_view(request, "navigator_unit_families", chosen.pk)
+                disclosure.note_shown({row.family.pk for row in rows}, SCREENED_CATEGORIES)
+
+    def table(key: str, caption: str, counts: list[tuple[str, str, int]]):
+        if protect:  # never ordered by numbers that may be hidden
+            counts = sorted(counts, key=lambda c: c[1])
+        return count_table(id=key, title=caption, caption=caption, row_header=_("Right or service"),
+                           columns=[_("Families")], rows=[(i, name, [n]) for i, name, n in counts],
+                           row_totals=False, col_totals=False, protect=protect)
+
     sections = [
         ("nav-unit-counts", _("To apply for"),
-         _("Number of families that may be missing each right or service"), result.apply_counts),
+         table("apply", _("Number of families that may be missing each right or service"), apply_counts)),
         ("nav-unit-tell", _("Worth telling families about"),
-         _("Number of families that may not know about each offer"), result.tell_counts),
+         table("tell", _("Number of families that may not know about each offer"), tell_counts)),
     ]
     return render(request, "navigator/unit.html", {
-        "screening": result, "municipality": chosen, "municipalities": municipalities, "sections": sections,
+        "municipality": chosen, "municipalities": municipalities, "sections": sections,
+        "screened": small(screened, protect) if protect else Cell(screened),
+        "with_missing": small(with_missing, protect) if protect else Cell(with_missing),
+        "protected": protect, "as_of": as_of,
         "may_name": bool(visible_ids), "entry_id": entry_id if entry_id in names else "",
         "entry_name": names.get(entry_id, ""), "rows": rows,
         "may_edit_local": decide_municipal_content(request.user, chosen.pk).allowed,
@@ -465,30 +494,23 @@ def local_entry_edit(request: HttpRequest) -> HttpResponse:
     initial = forms.LocalEntryForm.initial_from(editing) if editing else {"provider_nb": municipality.name,
                                                                            "provider_nn": municipality.name}
     form = forms.LocalEntryForm(request.POST or None, initial=initial, editing=editing is not None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            entry_id = editing.entry_id.removeprefix(LOCAL_PREFIX) if editing else form.cleaned_data["entry_id"]
-            try:
-                saved = services.save_local_entry(
-                    request.user, municipality, form.entry_data(municipality.name, entry_id,
-                                                                form.cleaned_data["checked_on"]),
-                    active=form.cleaned_data["active"], checked_on=form.cleaned_data["checked_on"], entry=editing,
-                    version=form.cleaned_data.get("version"))
-            except services.ConflictError as exc:
-                form.add_error(None, exc.messages)
-                status = 409
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("“%(name)s” is saved.") % {"name": selectors.local_name(saved, selectors.page_language())})
-                return HttpResponseRedirect(f"{reverse('navigator:local')}?kommune={municipality.pk}")
-    return render(request, "navigator/local_entry_form.html", {
-        "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
-        "text_groups": [(key, label, [form[f"{key}_{lang}"] for lang in ("nb", "nn", "en")])
-                        for key, label, _required in forms.LOCAL_TEXTS],
-    }, status=status)
+
+    def save() -> LocalEntry:
+        data = form.cleaned_data
+        entry_id = editing.entry_id.removeprefix(LOCAL_PREFIX) if editing else data["entry_id"]
+        return services.save_local_entry(
+            request.user, municipality, form.entry_data(municipality.name, entry_id, data["checked_on"]),
+            active=data["active"], checked_on=data["checked_on"], entry=editing, version=data.get("version"))
+
+    return form_action(
+        request, form, save, success=f"{reverse('navigator:local')}?kommune={municipality.pk}",
+        message=lambda saved: _("“%(name)s” is saved.") % {
+            "name": selectors.local_name(saved, selectors.page_language())},
+        page=lambda status: render(request, "navigator/local_entry_form.html", {
+            "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
+            "text_groups": [(key, label, [form[f"{key}_{lang}"] for lang in ("nb", "nn", "en")])
+                            for key, label, _required in forms.LOCAL_TEXTS],
+        }, status=status))
 
 
 @access("staff")
@@ -502,30 +524,18 @@ def local_routine_edit(request: HttpRequest) -> HttpResponse:
     editing = LocalRoutine.objects.filter(municipality=municipality, entry_id=entry_id).first() if entry_id else None
     initial = forms.LocalRoutineForm.initial_from(editing) if editing else {"entry_id": entry_id, "version": 0}
     form = forms.LocalRoutineForm(request.POST or None, initial=initial, lang=lang, editing=editing is not None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.save_local_routine(
-                    request.user, municipality, editing.entry_id if editing else form.cleaned_data["entry_id"],
-                    form.routine_texts(), form_url=form.cleaned_data["form_url"],
-                    checked_on=form.cleaned_data["checked_on"], routine=editing,
-                    version=form.cleaned_data.get("version"))
-            except services.ConflictError as exc:
-                form.add_error(None, exc.messages)
-                status = 409
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The routine is saved."))
-                return HttpResponseRedirect(f"{reverse('navigator:local')}?kommune={municipality.pk}")
-    return render(request, "navigator/local_routine_form.html", {
-        "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
-        "entry_name": selectors.catalogue_names(lang).get(editing.entry_id, "") if editing else "",
-        "text_groups": [(key, label, [form[f"{key}_{code}"] for code in ("nb", "nn", "en")])
-                        for key, label in forms.ROUTINE_TEXTS],
-    }, status=status)
+    return form_action(
+        request, form, lambda: services.save_local_routine(
+            request.user, municipality, editing.entry_id if editing else form.cleaned_data["entry_id"],
+            form.routine_texts(), form_url=form.cleaned_data["form_url"], checked_on=form.cleaned_data["checked_on"],
+            routine=editing, version=form.cleaned_data.get("version")),
+        success=f"{reverse('navigator:local')}?kommune={municipality.pk}", message=_("The routine is saved."),
+        page=lambda status: render(request, "navigator/local_routine_form.html", {
+            "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
+            "entry_name": selectors.catalogue_names(lang).get(editing.entry_id, "") if editing else "",
+            "text_groups": [(key, label, [form[f"{key}_{code}"] for code in ("nb", "nn", "en")])
+                            for key, label in forms.ROUTINE_TEXTS],
+        }, status=status))
 
 
 @access("public")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from los.accounts.models import User
 from los.core import deadlines
+from los.core.forms import ConflictError
 from los.core.models import ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
 from los.servicemap import catalog, uploads
@@ -63,17 +64,6 @@ _STATE_FOR_OUTCOME = {
 }
 
 
-class ConflictError(ValidationError):
-    """Someone else changed the row since the form was opened."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _("Someone else changed this while you were working on it. Your changes were not saved: "
-              "check what is there now and try again."),
-            code="conflict",
-        )
-
-
 # --------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------
@@ -82,7 +72,7 @@ class ConflictError(ValidationError):
 def _locked(model: type, pk: int, version: int | None) -> Any:
     obj = model.objects.select_for_update().get(pk=pk)
     if version is None or int(version) != obj.version:
-        raise ConflictError()
+        raise ConflictError(current=obj)
     return obj
 
 
@@ -443,7 +433,8 @@ def attach_document(entry: ServiceEntry, actor: User | None, uploaded: UploadedF
         raise ValidationError({"file": exc.messages}) from exc
     document = Document(family_id=entry.family_id, municipality_id=entry.municipality_id, entry=entry,
                         application=application, appeal=appeal if appeal else None, kind=kind,
-                        title=(title or "").strip() or uploaded.name[:200], original_name=uploaded.name[:255],
+                        title=(title or "").strip() or uploads.safe_base_name(uploaded.name, str(_("Document")))[:200],
+                        original_name=uploaded.name[:255],
                         content_type=checked.content_type, extension=checked.extension, size=checked.size,
                         sha256=checked.sha256, uploaded_by=actor)
     uploaded.seek(0)
@@ -515,14 +506,16 @@ def ask_service(need: Need, actor: User | None, *, provider: ServiceProvider | N
 
 
 @transaction.atomic
-def answer_need_request(request_row: NeedRequest, actor: User | None, *, response: str, note: str = "",
-                        responded_on: date | None = None) -> NeedRequest:
-    """Record a service's answer: it accepts the need (then it has an owner) or declines it."""
+def answer_need_request(request_row: NeedRequest, actor: User | None, version: int | None, *, response: str,
+                        note: str = "", responded_on: date | None = None) -> NeedRequest:
+    """Record a service's answer: it accepts the need (then it has an owner) or declines it. ``version`` is the
+    answer's version when the form was opened (a stale one raises :class:`ConflictError`)."""
     if response not in NeedResponse.values:
         raise ValidationError({"response": _("Choose an answer.")})
     if response == NeedResponse.DECLINED and not (note or "").strip():
         raise ValidationError({"response_note": _("Write what the service said, so that the next one knows.")})
-    row = NeedRequest.objects.select_for_update().get(pk=request_row.pk)
+    row = _locked(NeedRequest, request_row.pk, version)
+    _touch(row)
     row.response = response
     row.response_note = (note or "").strip()
     row.responded_on = None if response == NeedResponse.WAITING else (responded_on or timezone.localdate())

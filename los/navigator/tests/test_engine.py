@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from los.core.paths import REPO_DIR, shared_path
 from los.navigator.catalog import load_catalog
 from los.navigator.engine import (
     ProfileError,
@@ -22,8 +23,8 @@ from los.navigator.synthetic import synthetic_profiles
 
 HERE = Path(__file__).resolve().parent
 PROFILES = HERE / "profiles"
-REPO = HERE.parents[2]
-SHARED = REPO.parent / "shared" / "navigator"
+REPO = REPO_DIR
+SHARED = shared_path("navigator")
 FIXTURES = sorted(p for p in PROFILES.glob("*.json") if not p.name.endswith(".expected.json"))
 TODAY = date(2026, 11, 23)
 

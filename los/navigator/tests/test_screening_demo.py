@@ -17,7 +17,7 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def demo(db, monkeypatch):
-    """The demo municipality with the navigator's seeder (listed in APP_SEEDERS once the lead adds it)."""
+    """The demo municipality with the navigator's seeder."""
     if "navigator" not in core_seed.APP_SEEDERS:
         monkeypatch.setattr(core_seed, "APP_SEEDERS", [*core_seed.APP_SEEDERS, "navigator"])
     return core_seed.build("demo", seed=1, today=TODAY)  # the seed `seed_demo` uses
