@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('families', '0001_initial'),
         ('meetings', '0002_plan_measure_links'),
         ('plans', '0001_initial'),
-        ('servicemap', '0001_initial'),
+        ('servicemap', '0002_needrequest_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
