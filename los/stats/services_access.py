@@ -63,7 +63,8 @@ class AccessFigures:
 
 
 def access_figures(municipality_ids: Sequence[int], period, today: date) -> AccessFigures:
-    """Count decisions, appeals and deliveries in the municipalities for ``period`` (a ``selectors.Period``)."""
+    """Count decisions, appeals and deliveries in the municipalities for ``period`` (a ``selectors.Period``); what
+    stands "now" (open appeals, grants delivered or not) is taken on the period's last day up to today."""
     from los.servicemap import delivery
     from los.servicemap.models import Appeal, Application, ServiceEntry
     from los.servicemap.selectors import followed_grants, shortfalls_of
@@ -94,18 +95,21 @@ def access_figures(municipality_ids: Sequence[int], period, today: date) -> Acce
     closed = Appeal.objects.filter(municipality_id__in=ids, outcome_on__gte=period.start, outcome_on__lte=last)
     for outcome in closed.exclude(outcome="pending").values_list("outcome", flat=True):
         out.outcomes[outcome] = out.outcomes.get(outcome, 0) + 1
-    out.outcomes["open"] = Appeal.objects.filter(municipality_id__in=ids, status__in=OPEN_APPEALS,
-                                                 outcome="pending").count()
+    # "open" and the delivery figures are taken at the end of the period (never a live "now"), so that two
+    # requests a day apart cannot be subtracted to single out one family
+    out.outcomes["open"] = (Appeal.objects.filter(municipality_id__in=ids, sent_on__lte=last)
+                            .exclude(status__in=("preparing", "withdrawn"))
+                            .filter(Q(outcome_on__isnull=True) | Q(outcome_on__gt=last)).count())
 
     from los.families.models import Family
 
     families = Family.objects.filter(municipality_id__in=ids).values("pk")
-    followed = followed_grants(families, today)
-    short = {s.entry.pk for s in shortfalls_of(followed, today)}
+    followed = followed_grants(families, last)
+    short = {s.entry.pk for s in shortfalls_of(followed, last)}
     for entry_id, catalog_id in followed.values_list("pk", "catalog_id"):
         out.delivery.setdefault(catalog_id or OTHER, [0, 0, 0])[1 if entry_id in short else 0] += 1
     declined = ServiceEntry.objects.filter(municipality_id__in=ids, state__in=("granted", "partly_granted"),
-                                           declined_on__isnull=False, declined_on__lte=today)
+                                           declined_on__isnull=False, declined_on__lte=last)
     for catalog_id in declined.values_list("catalog_id", flat=True):
         out.delivery.setdefault(catalog_id or OTHER, [0, 0, 0])[2] += 1
 
