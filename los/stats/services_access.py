@@ -182,7 +182,7 @@ def outcomes_table(f: AccessFigures, protect: bool) -> Table:
         derived=[Derived(_("Share"), 0, "column_total")],
         notes=[_("In the national family survey 2023, %(range)s %% of appeals succeeded, depending on the service.")
                % {"range": NATIONAL_APPEALS_SUCCEED},
-               _("Appeals still open now: %(n)s.") % {"n": _hidden_or(f.outcomes.get("open", 0), protect)}],
+               _("Appeals still open at the end of the period: %(n)s.") % {"n": _hidden_or(f.outcomes.get("open", 0), protect)}],
     )
     succeeded = _sum(table, ["granted", "partly_granted"])
     total = table.cell("total", 0)
