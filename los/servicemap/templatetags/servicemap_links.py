@@ -103,19 +103,24 @@ def agreement_application(context: template.Context, agreement: Any) -> Agreemen
     link = cache[meeting_id].get(agreement.pk)
     if link is not None:
         return AgreementLink(entry=link.entry, latest_application=link.latest_application)
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    allowed = bool(user is not None and can(user, Action.CHANGE, agreement.family, Category.SERVICES)
-                   and can(user, Action.VIEW, agreement))
+    allowed = _may_change_services(context, agreement)
     return AgreementLink(can_create=allowed) if allowed else None
+
+
+def _may_change_services(context: template.Context, row: Any) -> bool:
+    """Whether the viewer may change the services of ``row``'s family: asked once per family in a request."""
+    cache = _cache(context, "change_services")
+    if row.family_id not in cache:
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        cache[row.family_id] = bool(user is not None and can(user, Action.CHANGE, row.family, Category.SERVICES))
+    return cache[row.family_id]
 
 
 @register.simple_tag(takes_context=True)
 def may_link_decision(context: template.Context, measure: Any) -> bool:
-    """Whether the viewer may say which service on the map holds the decision a measure needs (the link is shown
-    only to those the page it opens lets in)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or measure is None or getattr(measure, "pk", None) is None:
+    """Whether the viewer, who may change the measure (the plan asks that first), may also change the family's
+    services, as the page the link opens requires."""
+    if measure is None or getattr(measure, "pk", None) is None:
         return False
-    return bool(can(user, Action.CHANGE, measure) and can(user, Action.CHANGE, measure.family, Category.SERVICES))
+    return _may_change_services(context, measure)
