@@ -71,7 +71,7 @@ def test_the_home_starts_with_what_needs_the_family_now_and_the_coordinator(clie
     assert text[3] == (f"{days} days left Care allowance (omsorgsstønad): Refused. "
                        f"Appeal by {format_day(deadline, 'short', 'en')}.")
     coordinator = page[page.index('id="card-coordinator"'):]
-    assert "Your barnekoordinator: Hanne Vestby" in coordinator
+    assert "Barnekoordinator: Hanne Vestby" in coordinator
     assert 'href="tel:99887766"' in coordinator
     assert reverse("portal:messages", args=[busy.family.pk]) in coordinator[:600]
 
