@@ -5,9 +5,12 @@ Everything that differs between machines is read from the environment (twelve-fa
 - ``LOS_ENVIRONMENT``: ``development`` (default), ``test`` or ``production``.
 - ``DATABASE_URL``: e.g. ``postgres://los:secret@127.0.0.1:5432/los``; SQLite in ``var/`` by default.
 - ``SECRET_KEY``: required in production.
+- ``LOS_AUDIT_KEY`` (and ``LOS_AUDIT_OLD_KEYS``): the audit chain's key, required in production;
+  ``LOS_AUDIT_ANCHOR_FILE``: where ``manage.py audit_anchor`` appends the heads of the audit chains.
 - ``ALLOWED_HOSTS``: comma separated, required in production.
-- ``OIDC_RP_CLIENT_ID`` and friends: enable log-in through an OpenID Connect provider
-  (ID-porten / HelseID style). Without them the local log-in is the only one.
+- ``IDPORTEN_*`` and ``STAFF_OIDC_*``: log-in through OpenID Connect, families through ID-porten and staff
+  through the municipality's identity provider (see ``oidc_provider`` below). Without them the local
+  user-name-and-password log-in is the only one.
 - ``EMAIL_URL``-style settings: ``EMAIL_HOST``, ``EMAIL_PORT``, ``DEFAULT_FROM_EMAIL``.
 """
 
@@ -51,7 +54,10 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "los-development-only-not-a-secret-" + "x" * 32)
 
-DEBUG = env_bool("DEBUG", not PRODUCTION and ENVIRONMENT != "test")
+# Off everywhere unless asked for (DEBUG=1 on a developer's own machine): with it on, Django's technical 404 and
+# 500 pages show settings, code and queries, and tell "no such family" apart from "not yours". The demo runs with
+# it off, with the product's own error pages (los.core.views) and static files served by WhiteNoise.
+DEBUG = env_bool("DEBUG", False)
 #: The redaction step (los.access.disclosure) raises instead of withholding when a page or export reads family data
 #: the person may not see: on in the tests, so that such a read fails its test; elsewhere it withholds and logs.
 LOS_DISCLOSURE_STRICT = env_bool("LOS_DISCLOSURE_STRICT", ENVIRONMENT == "test")
@@ -178,25 +184,62 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# OpenID Connect (ID-porten for families, HelseID / the municipality's IdP for staff).
-OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
-if OIDC_ENABLED:
-    INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.insert(1, "los.accounts.oidc.LosOIDCBackend")
-    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
-    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
-    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
-    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
-    OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "pid")
+# Log-in through OpenID Connect (los.accounts.oidc, docs/login.md): families through ID-porten, staff
+# through the municipality's identity provider. Each provider is configured when its client id is set; the
+# local provider of the demo and tests (idp/server.mjs) is configured the same way.
+def oidc_provider(prefix: str, *, scopes: str, identity_claim: str, acr_values: str = "",
+                  second_factor_amr: str = "") -> dict | None:
+    if not os.environ.get(f"{prefix}_CLIENT_ID"):
+        return None
+    required = ("ISSUER", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "JWKS_ENDPOINT")
+    missing = [f"{prefix}_{name}" for name in required if not os.environ.get(f"{prefix}_{name}")]
+    if missing:
+        raise ImproperlyConfigured(f"{prefix}_CLIENT_ID is set, so set {', '.join(missing)} too.")
+    return {
+        "OIDC_RP_CLIENT_ID": os.environ[f"{prefix}_CLIENT_ID"],
+        "OIDC_RP_CLIENT_SECRET": os.environ.get(f"{prefix}_CLIENT_SECRET", ""),
+        "OIDC_OP_ISSUER": os.environ[f"{prefix}_ISSUER"],
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": os.environ[f"{prefix}_AUTHORIZATION_ENDPOINT"],
+        "OIDC_OP_TOKEN_ENDPOINT": os.environ[f"{prefix}_TOKEN_ENDPOINT"],
+        "OIDC_OP_USER_ENDPOINT": os.environ.get(f"{prefix}_USERINFO_ENDPOINT", ""),
+        "OIDC_OP_JWKS_ENDPOINT": os.environ[f"{prefix}_JWKS_ENDPOINT"],
+        "OIDC_RP_SCOPES": os.environ.get(f"{prefix}_SCOPES", scopes),
+        "LOS_IDENTITY_CLAIM": os.environ.get(f"{prefix}_IDENTITY_CLAIM", identity_claim),
+        # the level of assurance asked for; a log-in whose `acr` is not this or a higher one is refused
+        "LOS_ACR_VALUES": os.environ.get(f"{prefix}_ACR_VALUES", acr_values),
+        # an `amr` value that shows the provider checked a second factor (staff then need no TOTP in Los)
+        "LOS_SECOND_FACTOR_AMR": os.environ.get(f"{prefix}_SECOND_FACTOR_AMR", second_factor_amr),
+    }
 
-# Failed log-ins: lock the account+address after 5 failures for 30 minutes (django-axes).
+
+LOS_OIDC_PROVIDERS = {
+    "family": oidc_provider("IDPORTEN", scopes="openid profile", identity_claim="pid",
+                            acr_values="idporten-loa-substantial"),
+    "staff": oidc_provider("STAFF_OIDC", scopes="openid profile", identity_claim="preferred_username",
+                           second_factor_amr="mfa"),
+}
+#: The levels of assurance in ascending order; a configured level accepts itself and those after it.
+LOS_ACR_ORDER = env_list("LOS_ACR_ORDER", "idporten-loa-low,idporten-loa-substantial,idporten-loa-high")
+#: The user-name-and-password form. On unless the staff provider is configured (then off in production unless
+#: turned on); the demo turns it on beside both providers. Families never log in with a password while
+#: ID-porten is configured (los.accounts.forms.LoginForm).
+LOS_PASSWORD_LOGIN = env_bool("LOS_PASSWORD_LOGIN", LOS_OIDC_PROVIDERS["staff"] is None or not PRODUCTION)
+OIDC_RP_SIGN_ALGO = "RS256"  # ID-porten signs with RS256 only
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+AUTHENTICATION_BACKENDS += ["los.accounts.oidc.FamilyOIDCBackend", "los.accounts.oidc.StaffOIDCBackend"]
+
+# Failed log-ins (docs/security.md, "Log-in throttling"): lock the pair of user name and address after 5 failures
+# for 30 minutes (django-axes). Never the user name alone: anyone could lock a person out by typing her user name.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and slow every address down per user name (los.accounts.throttle): after this many failures in an hour, each
+# attempt waits 2, 4, 8 … seconds (at most the maximum) after the last failure; a browser where the person has
+# logged in before is not slowed down.
+LOS_LOGIN_SLOWDOWN_AFTER = int(os.environ.get("LOS_LOGIN_SLOWDOWN_AFTER", "10"))
+LOS_LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOS_LOGIN_SLOWDOWN_MAX_SECONDS", "60"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -223,6 +266,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# A refused form (an expired or missing CSRF token) gets the product's own 403 page, not Django's.
+CSRF_FAILURE_VIEW = "los.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -260,6 +305,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves the static files (DEBUG is off, so runserver does not): from STATIC_ROOT after collectstatic in
+# production, straight from the apps' static folders elsewhere, so that the demo needs no collectstatic. Outside
+# production each file is looked up when it is asked for (autorefresh), instead of every static folder being read
+# each time the middleware starts (a quarter of a second for every test client).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOS_MAX_UPLOAD_BYTES = int(os.environ.get("LOS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
@@ -300,13 +351,19 @@ LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
 # open family of the municipalities; it is kept this many seconds per worker (los.stats.selectors.navigator_gaps).
 LOS_STATS_SCREENING_CACHE_SECONDS = int(os.environ.get("LOS_STATS_SCREENING_CACHE_SECONDS",
                                                        "0" if ENVIRONMENT == "test" else "600"))
+# The open request form (nobody logs in): requests taken per network (an IPv4 address or an IPv6 /64) and in all,
+# per hour (los.referrals.services.check_public_throttle; docs/security.md).
+LOS_PUBLIC_REQUESTS_PER_NETWORK = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_NETWORK", "3"))
+LOS_PUBLIC_REQUESTS_PER_HOUR = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_HOUR", "60"))
+# Figures with small numbers hidden (a municipal leader, the anonymised export) are given for one kind of whole
+# calendar period that has ended: "month", "quarter" or "year" (los.stats.periods; docs/statistics.md). Choose it
+# once: periods of two kinds overlap and could be subtracted from each other.
+LOS_STATS_PROTECTED_PERIOD = os.environ.get("LOS_STATS_PROTECTED_PERIOD", "quarter")
 # The API's rate limit per token or user (los.api.api.RateThrottle); bench/pages.py lifts it for its load test.
 LOS_API_RATE = os.environ.get("LOS_API_RATE", "600/m")
 # Reverse proxies in front of the app servers whose X-Forwarded-For entries are trusted (audit log IPs).
 LOS_TRUSTED_PROXY_COUNT = int(os.environ.get("LOS_TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", PRODUCTION) else "0"))
 AXES_IPWARE_PROXY_COUNT = LOS_TRUSTED_PROXY_COUNT or None
-# audit_verify uses the retention-aware verifier, which accepts signed tombstones left by retention.
-LOS_AUDIT_VERIFIER = "los.ops.chain.verify_chains"
 # Capacity used to rank candidate coordinators: families per 10 % of a position.
 LOS_FAMILIES_PER_10_PERCENT = float(os.environ.get("LOS_FAMILIES_PER_10_PERCENT", "2.5"))
 
@@ -340,3 +397,25 @@ LOS_RETENTION_UNLINKED_AUDIT_YEARS = int(os.environ.get("LOS_RETENTION_UNLINKED_
 # `manage.py audit_verify` walks the audit chains with the verifier that also accepts the signed tombstones
 # and checkpoints retention leaves where it removed events (los.ops.chain; same results on an unpruned log).
 LOS_AUDIT_VERIFIER = "los.ops.chain.verify_chains"
+
+# The audit chain's key (los.access.audit_keys, docs/security.md): every audit event and every anchor line is
+# an HMAC-SHA256 under this key, which is never stored in the database. "<key id>:<secret>", the secret 32 or
+# more random bytes in urlsafe base64 (`python manage.py audit_anchor --generate-key ID` makes one). When
+# rotating, the new key goes here and the old one to LOS_AUDIT_OLD_KEYS (comma-separated; verification only).
+# Outside production a development key with the id "dev" is the default; production refuses to start without a
+# key of its own.
+if PRODUCTION:
+    LOS_AUDIT_KEY = os.environ.get("LOS_AUDIT_KEY", "").strip()
+    if not LOS_AUDIT_KEY or LOS_AUDIT_KEY.partition(":")[0] == "dev":
+        raise ImproperlyConfigured("Set LOS_AUDIT_KEY in the environment to the audit chain's own key: it is required "
+                                   "when LOS_ENVIRONMENT=production, and the development key is refused.")
+else:
+    from los.access.audit_keys import DEVELOPMENT_KEY
+
+    LOS_AUDIT_KEY = os.environ.get("LOS_AUDIT_KEY", "").strip() or DEVELOPMENT_KEY
+LOS_AUDIT_OLD_KEYS = os.environ.get("LOS_AUDIT_OLD_KEYS", "")
+# The anchor: an append-only file outside the database to which `manage.py audit_anchor` (from a timer) writes
+# the head of every audit chain, each line with its own HMAC; `manage.py audit_verify` compares the chains with
+# it and so finds a truncated, deleted or recomputed chain. Put it where the database's users cannot write
+# (another disk or host; `chattr +a`). Empty: no anchor (audit_verify says so).
+LOS_AUDIT_ANCHOR_FILE = os.environ.get("LOS_AUDIT_ANCHOR_FILE", "")

@@ -1,12 +1,15 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from los.access.guard import access
 
 urlpatterns = [
     path("i18n/setlang/", access("public")(set_language), name="set_language"),
+    # one's own password is changed on one's own page, never in the admin site (which sets no passwords)
+    path("admin/password_change/", access("authenticated")(
+        RedirectView.as_view(pattern_name="accounts:password_change")), name="admin_password_change"),
     path("admin/", admin.site.urls),
     path("konto/", include("los.accounts.urls")),
     path("familier/", include("los.families.urls")),
@@ -28,8 +31,3 @@ handler400 = "los.core.views.bad_request"
 handler403 = "los.core.views.permission_denied"
 handler404 = "los.core.views.page_not_found"
 handler500 = "los.core.views.server_error"
-
-if settings.OIDC_ENABLED:
-    from los.accounts.oidc import oidc_urlpatterns
-
-    urlpatterns.insert(0, path("oidc/", include(oidc_urlpatterns())))

@@ -159,6 +159,13 @@ def demo(db, settings):
     people["narrow_contact"] = t.staff(Role.SERVICE_CONTACT, family.municipality, "kontakt.smal",
                                        service_provider=provider)
     t.consent(family, provider, categories=[Category.CASE, Category.MEETINGS])
+    # minutes still being written: the family and the service contacts see them only once approved
+    from los.meetings.models import MeetingKind, Minutes, MinutesStatus
+
+    latest = (Minutes.objects.filter(family=family).exclude(meeting__kind=MeetingKind.PROFESSIONAL)
+              .order_by("-meeting__starts_at").first())
+    assert latest is not None, "the demo family has minutes"
+    Minutes.objects.filter(pk=latest.pk).update(status=MinutesStatus.DRAFT, approved_at=None, approved_by=None)
     marks = _mark_family(family)
     return family, people, marks
 
@@ -204,10 +211,36 @@ def test_no_way_out_shows_what_the_policy_refuses(demo):
 
 
 @pytest.mark.django_db
+def test_the_move_package_holds_only_what_the_exporter_may_see_and_never_the_coordinators_side(demo):
+    """The package for a move: what the exporting unit or barnekoordinator may see, never messages, the access log or
+    the consent register (they stay with the sending municipality)."""
+    from los.core.models import Municipality
+    from los.transitions import services, transfer
+
+    family, people, marks = demo
+    guardian = people["guardian"]
+    receiver = Municipality.objects.exclude(pk=family.municipality_id).first() or t.municipality("Mottaker")
+    proposal = services.propose_move(family, by=people["caseworker"], to_municipality=receiver,
+                                     handover_date=timezone.localdate())
+    member = family.members.get(user=guardian)
+    services.confirm_move(proposal, by=guardian,
+                          text_shown=services.move_text(proposal, giver_name=f"{member.given_name} {member.family_name}"))
+    never = {token for token, mark in marks.items()
+             if Category.MESSAGES in (mark.row, mark.category) or Category.CONSENTS in (mark.row, mark.category)}
+    for role in ("barnekoordinator", "caseworker"):
+        exporter = people[role]
+        content, _record = transfer.export_package(family, by=exporter)
+        tokens = set(MARKER.findall("\n".join(_unpack(content))))
+        assert tokens, role
+        leaked = tokens & (_refused(exporter, marks) | never)
+        assert not leaked, (role, sorted((marks[x].label, marks[x].field) for x in leaked))
+
+
+@pytest.mark.django_db
 def test_the_demo_family_has_markers_in_every_category_a_role_is_refused(demo):
     """The differential test is only as good as its fixture: every category it checks holds a marker."""
     _family, people, marks = demo
     categories = {m.category for m in marks.values()} | {m.row for m in marks.values()}
     assert {Category.HEALTH, Category.STORY, Category.CONTACT, Category.PLAN, Category.MEETINGS, Category.SERVICES,
-            Category.MESSAGES, Category.REFERRAL} <= categories
+            Category.MESSAGES, Category.REFERRAL, Category.PROFESSIONAL, Category.DRAFT} <= categories
     assert _refused(people["narrow_contact"], marks) and _refused(people["caseworker"], marks)
