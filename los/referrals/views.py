@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize, record_list_view
 from los.access.policy import Action, can
+from los.core.dates import format_day
 from los.core.deadlines import AppealDeadline, appeal_deadline, needs_preliminary_reply, preliminary_reply_due
 from los.core.forms import form_action
 from los.core.models import Municipality
@@ -388,7 +389,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             form.apply_errors(error)
         else:
             messages.success(request, _("The decision is made and the letter is archived with the case. Appeal "
-                                        "deadline: %(date)s.") % {"date": vedtak.appeal_deadline.strftime("%d.%m.%Y")})
+                                        "deadline: %(date)s.") % {"date": format_day(vedtak.appeal_deadline)})
             return redirect("referrals:family_case", family.pk)
     elif request.method == "POST":
         # missing reasons: say once, at the top, why a decision needs them (the fields say which is missing)
