@@ -144,6 +144,15 @@ def confirm_public(request: HttpRequest) -> HttpResponse:
             services.decline_public_request(public, request.user, http_request=request)
             messages.success(request, _("Thank you. The request has been marked as not yours and its content removed."))
             return redirect("referrals:confirm_public")
+        if request.POST.get("action") == "confirm_new" and not families:
+            try:
+                services.confirm_public_request_as_new_family(public, request.user, http_request=request)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("referrals:confirm_public")
+            messages.success(request, _("The request is confirmed and sent to the coordinating unit. They check that "
+                                        "you have parental responsibility, then you see your family's page in Los."))
+            return redirect("referrals:confirm_public")
         form = forms.ConfirmPublicForm(request.POST, families=families)
         if form.is_valid():
             family = form.families[form.cleaned_data["family"]]
