@@ -116,6 +116,7 @@ FAMILY_DATA: dict[str, Rows] = {
         contact="fodselsnummer address phone email",
         story="needs"),
     "families.CoordinatorAssignment": rows(C.CASE, case="coordinator started ended end_reason"),
+    "families.CoAssignment": rows(C.CASE, case="user role sees_working_notes started ended added_by created_at"),
     # --- access: consent register and the access log ------------------------------------------------------
     "access.Consent": rows(
         C.CONSENTS, consents="given_by_member given_by_child service_provider person categories purpose valid_from "

@@ -201,8 +201,8 @@ class ActionForm(_ActionFields):
 
 
 class DecisionForm(_ActionFields):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}),
-                           error_messages={"required": _("Write the decision.")})
+    text = forms.CharField(label=_("Agreement"), widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": _("Write the agreement.")})
     owner = OwnerChoiceField(label=_("Owner, if it is an action"), queryset=GroupMember.objects.none(),
                              required=False, empty_label=_("No action"))
     due_date = forms.DateField(label=_("Due date, if it is an action"), required=False,

@@ -10,8 +10,9 @@ Norwegian terms used here:
 - *Fagmøte* = a professionals-only meeting, called by the barnekoordinator where the municipality's
   delegation (*delegeringsvedtak*) allows it (:class:`MeetingPolicy`). The family can always see
   that a fagmøte was held, when and who took part, but not its agenda, minutes or actions.
-- *Saksliste* = agenda; *referat* = minutes; *oppmøte* = attendance; *beslutning* = a decision made
-  in the meeting (not a *vedtak*, which is a formal administrative decision); *oppgave* = an action
+- *Saksliste* = agenda; *referat* = minutes; *oppmøte* = attendance; *avtale* / *beslutning* = an
+  agreement made in the meeting (model :class:`Decision`; never a *vedtak*, which is a formal administrative
+  decision with appeal rights, so everything a user reads says "agreement"); *oppgave* = an action
   with an owner and a due date; *tiltak* = a measure in the individual plan (los.plans). The links to
   plan measures are nullable and were added in a later migration (0002), after los.plans existed.
 
@@ -345,13 +346,16 @@ class Attendance(models.Model):
 
 
 class Decision(models.Model):
-    """A decision (beslutning) written in the minutes. It may become an action or a plan measure."""
+    """An agreement (*avtale* / *beslutning*) written in the minutes. It may become an action or a plan measure.
+
+    The model keeps its old name, ``Decision``, so that migrations, the API and exports stay stable; every text a
+    user reads calls it an *agreement*: what a coordination group agrees is never a *vedtak*."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions",
                                 verbose_name=_("meeting"))
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("agreement"))
     measure = models.ForeignKey("plans.Measure", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="meeting_decisions", verbose_name=_("became plan measure"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -360,8 +364,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["meeting", "created_at", "id"]
-        verbose_name = _("decision")
-        verbose_name_plural = _("decisions")
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -383,7 +387,7 @@ class Action(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="actions",
                                 verbose_name=_("agreed in meeting"))
     decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="actions", verbose_name=_("from decision"))
+                                 related_name="actions", verbose_name=_("from agreement"))
     title = models.CharField(_("what is to be done"), max_length=300)
     owner_member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="actions",
                                      verbose_name=_("owner"))

@@ -443,10 +443,10 @@ def add_decision(meeting: Meeting, *, by: User, text: str, owner_member: GroupMe
     _open_minutes(meeting)
     text = text.strip()
     if not text:
-        raise ValidationError({"text": _("Write the decision.")})
+        raise ValidationError({"text": _("Write the agreement.")})
     if (owner_member is None) != (due_date is None):
         field = "due_date" if owner_member is not None else "owner"
-        raise ValidationError({field: _("To make the decision an action, give both an owner and a due date.")})
+        raise ValidationError({field: _("To make the agreement an action, give both an owner and a due date.")})
     decision = Decision.objects.create(family_id=meeting.family_id, municipality_id=meeting.municipality_id,
                                        meeting=meeting, text=text, created_by=by)
     action = None
@@ -467,7 +467,7 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
     """
     decision = Decision.objects.select_for_update(of=("self",)).select_related("family", "meeting").get(pk=decision.pk)
     if decision.measure_id:
-        raise ValidationError(_("This decision is already a measure in the individual plan."))
+        raise ValidationError(_("This agreement is already a measure in the individual plan."))
     if Minutes.objects.filter(meeting_id=decision.meeting_id, status=MinutesStatus.APPROVED).exists():
         raise ValidationError(_("The minutes are approved and can no longer be changed."))
     owner = action.owner_member if action else None
@@ -477,7 +477,7 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
         responsible = by.pk
     day = timezone.localtime(decision.meeting.starts_at).strftime("%d.%m.%Y")
     with translation.override(decision.family.preferred_language or None):
-        description = _("Decided in the coordination group's meeting on %(date)s.") % {"date": day}
+        description = _("Agreed in the coordination group's meeting on %(date)s.") % {"date": day}
     measure = plans_link.create_measure(
         family=decision.family, title=decision.text[:300], by=by, responsible_user=responsible,
         service_provider=provider, due_date=action.due_date if action else None, description=description)

@@ -500,9 +500,9 @@ def minutes_decision(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.apply_errors(error)
         else:
-            message = _("The decision is added.")
+            message = _("The agreement is added.")
             if action:
-                message = _("The decision is added as an action for %(owner)s.") % {"owner": action.owner_member.name}
+                message = _("The agreement is added as an action for %(owner)s.") % {"owner": action.owner_member.name}
             if measure is not None:
                 message += " " + _("It is also a measure in the individual plan.")
             if not request.htmx:
@@ -549,7 +549,7 @@ def decision_to_measure(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         message = " ".join(error.messages)
     else:
-        message = _("The decision is now a measure in the individual plan.")
+        message = _("The agreement is now a measure in the individual plan.")
     if not request.htmx:
         messages.info(request, message)
         return redirect("meetings:minutes", meeting.pk)
