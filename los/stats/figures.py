@@ -173,8 +173,8 @@ def coordinators_table(people: list[selectors.CoordinatorFigures], weeks: int) -
         id="coordinators", title=_("Barnekoordinators"), row_header=_("Barnekoordinator"), columns=columns,
         rows=rows, caption=_("Each barnekoordinator's families now, and what is overdue in those families"),
         notes=[_("Capacity is the share of the position × the families a coordinator can follow per 10 % of a "
-                 "position (a setting of Los). Contact means a held coordination group meeting, a message or a "
-                 "change to the individual plan.")] + ([] if selectors.messages_counted() else [
+                 "position (a setting of Los). Contact means a held coordination group meeting, a call or "
+                 "conversation in the coordinator's contact log, a message or a change to the individual plan.")] + ([] if selectors.messages_counted() else [
                      _("Messages are not counted yet: Los has no register of messages between the family and the "
                        "coordinator.")]),
     )
@@ -218,11 +218,11 @@ def unit_summary(queue: selectors.QueueFigures, cover: selectors.Coverage, total
         period = ngettext("%(w)s week", "%(w)s weeks", weeks) % {"w": weeks}
         n = totals.without_contact
         if selectors.messages_counted():
-            text = ngettext("%(n)s family has had no meeting, message or plan change in %(period)s.",
-                            "%(n)s families have had no meeting, message or plan change in %(period)s.", n)
+            text = ngettext("%(n)s family has had no meeting, call, message or plan change in %(period)s.",
+                            "%(n)s families have had no meeting, call, message or plan change in %(period)s.", n)
         else:
-            text = ngettext("%(n)s family has had no meeting or plan change in %(period)s.",
-                            "%(n)s families have had no meeting or plan change in %(period)s.", n)
+            text = ngettext("%(n)s family has had no meeting, call or plan change in %(period)s.",
+                            "%(n)s families have had no meeting, call or plan change in %(period)s.", n)
         out.append(text % {"n": n, "period": period})
     if totals.overdue_actions or totals.overdue_measures:
         actions = ngettext("%(n)s action from a meeting", "%(n)s actions from meetings",

@@ -45,7 +45,15 @@ from los.accounts.models import PositionType, Role, StaffRole, User
 from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
 from los.core.models import Municipality
 from los.families.models import ConditionCategory, CoordinatorAssignment, Family, FamilyStatus
-from los.meetings.models import Action, ActionStatus, Attendance, Meeting, MeetingKind, MeetingStatus
+from los.meetings.models import (
+    Action,
+    ActionStatus,
+    Attendance,
+    ContactEntry,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 from los.plans.models import OPEN_MEASURE_STATUSES, EvaluationDate, Measure, PlanStatus, PlanVersion
 from los.referrals.models import (
     OPEN_REQUEST_STATUSES,
@@ -170,9 +178,12 @@ def messages_counted() -> bool:
 
 def contact_since(family_ref: Any, since: datetime) -> Q:
     """A condition that is true when the family (``family_ref``: an ``OuterRef``) had contact since ``since``:
-    a held coordination group meeting, a message, or a change to the individual plan."""
+    a held coordination group meeting, a call or conversation in the coordinator's contact log, a message, or a
+    change to the individual plan. Only whether there was contact is read, never what the contact log says."""
     condition = Q(Exists(Meeting.objects.filter(family=family_ref, kind=MeetingKind.COORDINATION,
                                                 status=MeetingStatus.HELD, starts_at__gte=since)))
+    condition |= Q(Exists(ContactEntry.objects.filter(family=family_ref,
+                                                      happened_on__gte=timezone.localtime(since).date())))
     condition |= Q(Exists(PlanVersion.objects.filter(family=family_ref, created_at__gte=since)))
     source = _message_source()
     if source is not None:

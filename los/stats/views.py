@@ -159,7 +159,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @access("family_list")
 @login_required
 def without_contact(request: HttpRequest) -> HttpResponse:
-    """Families with a barnekoordinator and no meeting, message or plan change in N weeks."""
+    """Families with a barnekoordinator and no meeting, call, message or plan change in N weeks."""
     municipalities = _unit_municipalities(request)
     form, filters = _filters(request, municipalities, period=False, weeks=True)
     today = timezone.localdate()
