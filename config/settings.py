@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "los.api",
     "los.ops",
     "los.transitions",
+    "los.workday",
 ]
 
 MIDDLEWARE = [

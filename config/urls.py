@@ -20,6 +20,7 @@ urlpatterns = [
     path("statistikk/", include("los.stats.urls")),
     path("api/", include("los.api.urls")),
     path("overganger/", include("los.transitions.urls")),
+    path("i-dag/", include("los.workday.urls")),
     path("", include("los.core.urls")),
 ]
 

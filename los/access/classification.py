@@ -295,6 +295,7 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "meetings.CalendarToken": "a user's own calendar feed key (stored as a digest)",
     "transitions.TransitionSettings": "the municipality's notice periods for transitions",
     "api.ApiToken": "an API token (stored as a digest)",
+    "workday.StartGuide": "the coordinating unit's start guide for new barnekoordinators (the municipality's routines)",
     # the audit chain's bookkeeping: hashes and counts, no content
     "access.AuditChainHead": "the head of an audit chain: a sequence number and a hash",
     "ops.AuditTombstone": "a signed mark where retention removed audit events: hashes only",

@@ -196,6 +196,43 @@ def prime_facts(users: Iterable[User | None], family: Family) -> None:
             c for c in consents if c.service_provider_id in providers or c.person_id == user.pk] if providers else [])
 
 
+@_system_read
+def prime_families(user: User | None, family_ids: Iterable[int]) -> None:
+    """Read the facts about one user and many families in a few queries (a list or search page that shows 25
+    families), so that asking the policy about each of those families — as the redaction step does for every
+    family a page names — costs no query. The answers are the same as without priming. Does nothing outside
+    :func:`remembered_facts`."""
+    memo = _facts.get()
+    ids = sorted({fid for fid in family_ids if fid is not None})
+    if memo is None or not ids or user is None or not user.is_authenticated or user.pk is None:
+        return
+    guardians: dict[int, FamilyMember] = {}
+    for member in FamilyMember.objects.filter(user=user, family_id__in=ids).order_by("pk"):
+        if member.is_guardian:
+            guardians.setdefault(member.family_id, member)
+    children: dict[int, Child] = {}
+    for child in Child.objects.filter(user=user, family_id__in=ids).order_by("pk"):
+        children.setdefault(child.family_id, child)
+    today = timezone.localdate()
+    current = Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
+    assigned: set[int] = set()
+    colleagues: dict[int, CoAssignment] = {}
+    if any(r.role == Role.BARNEKOORDINATOR for r in user.active_roles()):
+        assigned = set(CoordinatorAssignment.objects.filter(current, coordinator=user, family_id__in=ids)
+                       .values_list("family_id", flat=True))
+        for co in CoAssignment.objects.filter(current, user=user, family_id__in=ids).order_by("role", "pk"):
+            colleagues.setdefault(co.family_id, co)
+    providers = _contact_provider_ids(user)
+    consents = list(_active_consent_query().filter(Q(service_provider_id__in=providers) | Q(person=user),
+                                                   family_id__in=ids)) if providers else []
+    for fid in ids:
+        memo.setdefault(("guardian", user.pk, fid), guardians.get(fid))
+        memo.setdefault(("own_child", user.pk, fid), children.get(fid))
+        memo.setdefault(("assigned", user.pk, fid), fid in assigned)
+        memo.setdefault(("co_assignment", user.pk, fid), colleagues.get(fid))
+        memo.setdefault(("consents", user.pk, fid), [c for c in consents if c.family_id == fid])
+
+
 def resolve(obj: Any) -> tuple[Family, Category, Child | None]:
     """The family an object belongs to, the information category it is in, and the child it is about."""
     if isinstance(obj, Family):

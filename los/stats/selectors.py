@@ -66,6 +66,7 @@ from los.referrals.models import (
     Request,
     Vedtak,
 )
+from los.referrals.selectors import capacity_norms, capacity_of
 
 logger = logging.getLogger(__name__)
 
@@ -214,12 +215,22 @@ class CoordinatorFigures:
     overdue_measures: int = 0
     missed_evaluations: int = 0
     without_contact: int = 0
+    capacity: int = 0
 
     @property
     def per_10_percent(self) -> float | None:
         if not self.position_share:
             return None
         return self.families / (self.position_share / 10)
+
+    @property
+    def load_percent(self) -> float:
+        """Families as a share of capacity (100: full)."""
+        return self.families / self.capacity * 100 if self.capacity else 0.0
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.families > self.capacity
 
 
 def coordinator_roles(municipality_ids: Iterable[int]) -> QuerySet[StaffRole]:
@@ -239,10 +250,12 @@ def coordinator_figures(municipality_ids: Iterable[int], today: date, weeks: int
     ids = list(municipality_ids)
     roles = coordinator_roles(ids)
     people: dict[int, CoordinatorFigures] = {}
+    norms = capacity_norms(ids)
     for role in roles.select_related("user").order_by("user__last_name", "user__first_name", "user_id", "pk"):
         people.setdefault(role.user_id, CoordinatorFigures(
             user_id=role.user_id, name=role.user.get_full_name() or role.user.username,
-            position_type=role.position_type, position_share=role.position_share))
+            position_type=role.position_type, position_share=role.position_share,
+            capacity=capacity_of(role, norms)))
     if not people:
         return []
     active = active_assignments(today).filter(coordinator_id__in=roles.values("user_id"))

@@ -138,3 +138,29 @@ def test_visible_families_matches_decide_for_colleagues(world, co, scribe):
             listed = set(visible_families(person, category))
             allowed = {f for f in families if decide(person, Action.VIEW, f, category).allowed}
             assert listed == allowed, (person, category)
+
+
+def test_primed_families_are_decided_without_queries_and_as_without_priming(world, co):
+    """A list page asks about many families for one user: ``prime_families`` reads the facts for all at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from los.access.policy import prime_families, remembered_facts
+
+    t.consent(world.other_family, world.school, categories=["plan"])
+    families = [world.family, world.other_family, world.foreign_family]
+    people = [world.parent, world.coordinator, world.caseworker, world.contact, co, world.leader]
+    for category in (Category.CASE, Category.PLAN, Category.WORKING_NOTES):
+        expected = [[decide(p, Action.VIEW, f, category) for f in families] for p in people]
+        for p in people:
+            p.active_roles()
+            p.__dict__.pop("_los_municipality_cache", None)
+        with remembered_facts():
+            for p in people:
+                prime_families(p, [f.pk for f in families])
+            for p in people:  # the municipalities each serves are read once per person
+                decide(p, Action.VIEW, world.family, Category.CASE)
+            with CaptureQueriesContext(connection) as captured:
+                answers = [[decide(p, Action.VIEW, f, category) for f in families] for p in people]
+        assert answers == expected, category
+        assert len(captured) <= 2, [q["sql"] for q in captured]  # moves to the serving municipalities only
