@@ -590,7 +590,10 @@ def decision_to_measure(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _saved_message(minutes: Minutes) -> str:
-    return _("Saved %(time)s") % {"time": timezone.localtime(minutes.updated_at).strftime("%H:%M")}
+    saved = timezone.localtime(minutes.updated_at)
+    if saved.date() == timezone.localdate():
+        return _("Saved %(time)s") % {"time": saved.strftime("%H:%M")}
+    return _("Saved %(time)s") % {"time": saved.strftime("%d.%m.%Y %H:%M")}
 
 
 @access("family")

@@ -340,11 +340,12 @@ class BulkHandoverForm(DsForm):
         self.fields["to_all"].choices = [("", _("Choose per family below"))] + choices
         self.needs_full_confirmation = False
         for family in self.families:
-            self.fields[f"move_{family.pk}"] = forms.BooleanField(label=family.display_name, required=False,
-                                                                  initial=True)
+            self.fields[f"move_{family.pk}"] = forms.BooleanField(
+                label=family.display_name, required=False, initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "ds-input"}))
             self.fields[f"to_{family.pk}"] = forms.ChoiceField(
                 label=_("New barnekoordinator for %(family)s") % {"family": family.display_name}, required=False,
-                choices=[("", _("The one chosen for all"))] + choices)
+                choices=[("", _("The one chosen for all"))] + choices, widget=forms.Select(attrs={"class": "ds-input"}))
 
     def rows(self):
         for family in self.families:

@@ -62,6 +62,8 @@ EXCLUDED: dict[str, Any] = {
     "access.familytransfer": gettext_lazy("The recorded move is the sending municipality's record; the package "
                                           "carries the move (date, who consented)."),
     "servicemap.notification": gettext_lazy("In-app notices addressed to staff in the sending municipality."),
+    "families.coassignment": gettext_lazy("Colleagues who shared the work with the sending municipality's "
+                                          "barnekoordinator; the receiving unit names its own."),
 }
 EXCLUDED_APPS = {"ops", "sessions", "admin", "contenttypes", "auth", "django_tasks_db"}
 #: Links from the family's people to their log-ins: between installations they are left empty and linked again

@@ -2,8 +2,8 @@
 
 Runs after the other apps' seeders (``APP_SEEDERS``), on the demo municipality only: a co-coordinator on the demo
 family (Sigrid Aalvik, who has the role as a 4 % extra function), calls and conversations in the contact log (one
-follow-up overdue, one due this week, one shared with the family), calls with about half of the coordinator's other
-families, a meeting this week and a meeting held two days ago whose minutes are not written yet. Together with the
+follow-up overdue, one due this week, one shared with the family), an unread message from the family, calls with
+about half of the coordinator's other families, a meeting this week and a meeting held two days ago whose minutes are not written yet. Together with the
 other seeders' overdue actions, unread messages, deadlines and evaluations, "Today" has something overdue and
 something this week.
 """
@@ -93,6 +93,20 @@ def seed(ctx: DemoContext) -> None:
                                         kind=ContactKind.PHONE, with_whom="Mor", agreed=CALLS[i % len(CALLS)],
                                         shared_with_family=i % 4 == 0, created_by=coordinator))
     ContactEntry.objects.bulk_create(entries)
+
+    # a message from the family last night that the coordinator has not read yet
+    mother = User.objects.filter(username="forelder").first()
+    if mother is not None:
+        from los.portal.models import Message, MessageRead
+        from los.portal.selectors import message_participants
+
+        message = Message.objects.create(
+            family=family, municipality_id=m, sender=mother, sent_at=_aware(today - timedelta(days=1), 21),
+            body="Hei! Skolen ringte i dag om assistenten. Kan du ringe meg i morgen?")
+        MessageRead.objects.bulk_create([
+            MessageRead(family=family, municipality_id=m, message=message, recipient=user,
+                        read_at=None if user.pk != mother.pk else message.sent_at)
+            for user in message_participants(family)])
 
     # a meeting this week and one held two days ago without minutes, for two of the coordinator's other families
     soon = _weekday(today + timedelta(days=2))

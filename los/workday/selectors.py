@@ -251,11 +251,11 @@ def _deadlines(user: User, today: date, mine: QuerySet) -> Section:
         family__in=families, state__in=[EntryState.GRANTED, EntryState.PARTLY_GRANTED], period_to__gte=today,
         period_to__lte=add_months(today, longest)).order_by("period_to", "pk")[:200])
     renewals = [e for e in candidates if e.renewal_due(today)]
-    items = [Item(a.family_id, _("Appeal deadline: %(name)s") % {"name": a.entry.title}, a.appeal_deadline,
+    items = [Item(a.family_id, _("Appeal deadline: %(name)s") % {"name": a.entry.name}, a.appeal_deadline,
                   _urgency(a.appeal_deadline, today, 7), reverse("servicemap:family_map", args=[a.family_id]),
                   _("Help the family appeal")) for a in appeals]
     items += [Item(e.family_id, _("Apply for renewal: %(name)s ends %(date)s") % {
-        "name": e.title, "date": e.period_to.strftime("%d.%m.%Y")}, e.period_to, "soon",
+        "name": e.name, "date": e.period_to.strftime("%d.%m.%Y")}, e.period_to, "soon",
         reverse("servicemap:family_map", args=[e.family_id]), _("Help the family apply")) for e in renewals]
     items.sort(key=lambda i: i.sort_key)
     return Section("deadlines", gettext_lazy("Appeal and renewal deadlines"), n_appeals + len(renewals),

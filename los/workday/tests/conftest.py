@@ -72,3 +72,13 @@ def busy(world):
                          with_whom="Mor", agreed="Vi snakket om skolen.", follow_up="Ringe PPT",
                          follow_up_due=today - timedelta(days=1))
     return w
+
+
+@pytest.fixture
+def pages(page_factory):
+    """Browser pages that fail fast (10 s) when something is missing."""
+    def make(width: int = 1280, height: int = 900, language: str = "nb"):
+        page = page_factory(width=width, height=height, language=language)
+        page.set_default_timeout(10_000)
+        return page
+    return make

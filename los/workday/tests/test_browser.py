@@ -13,7 +13,7 @@ from django.utils import timezone
 from los.accounts.models import Role
 from los.core import testing as t
 from los.core.tests.browser import axe_violations, screenshot
-from los.core.tests.test_browser_journeys import checked, mouse_login, no_horizontal_scroll, pages  # noqa: F401
+from los.core.tests.test_browser_journeys import checked, mouse_login, no_horizontal_scroll
 from los.families.models import FamilyStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_the_coordinators_today_page_and_one_click_to_act(live_server, pages, bu
     page = pages()
     mouse_login(page, live_server, "bk")
     assert page.locator("h1", has_text="I dag").is_visible()
-    assert page.locator("nav.workday-menu a", has_text="Forsinket").is_visible()
+    assert page.locator("nav.workday-menu a", has_text="Forfalt").is_visible()
     assert page.locator("#today-coordinator-overdue", has_text="Søke om avlastning").is_visible()
     checked(page, "workday-today-coordinator")
     narrow(pages, live_server, "bk", "/", "today")

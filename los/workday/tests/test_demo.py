@@ -26,7 +26,7 @@ def test_the_demo_coordinators_day(demo):
     day = selectors.coordinator_today(coordinator)
     by_key = {s.key: s for s in day.sections}
     assert by_key["overdue"].count >= 2  # HABU's report and the call to the headteacher
-    assert by_key["meetings"].count >= 1 and by_key["minutes"].count >= 1
+    assert by_key["meetings"].count >= 1 and by_key["minutes"].count >= 1 and by_key["messages"].count >= 1
     assert any(i.urgency == "overdue" for i in by_key["overdue"].items)
     assert by_key["silent"].count < day.families  # calls with half the families count as contact
 
