@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from los.access.disclosure import note_shown
 from los.access.models import Category
 from los.access.policy import prime_families, visible_families
 from los.accounts.models import Role, User
@@ -54,6 +55,8 @@ class Item:
     url: str
     action: str
     family: Family | None = None
+    #: the information category the item shows of the family (for the audit of what a page showed)
+    category: str = Category.CASE
 
     @property
     def sort_key(self) -> tuple:
@@ -104,12 +107,26 @@ def _urgency(day: date | None, today: date, soon_days: int = 7) -> str:
     return "soon" if day <= today + timedelta(days=soon_days) else "later"
 
 
+def _tag(items: list[Item], category: str) -> list[Item]:
+    for item in items:
+        item.category = category
+    return items
+
+
 def _attach_families(sections: Iterable[Section], user: User | None = None) -> None:
     """One query for the families every item names (their names are read through the redaction step, whose
-    question about each family the policy answers from facts read for all of them at once)."""
+    question about each family the policy answers from facts read for all of them at once). What each item says is
+    noted as shown to the user, by family and category, for the audit events of the page."""
     sections = list(sections)
     ids = {i.family_id for s in sections for i in s.items if i.family_id}
     prime_families(user, ids)
+    by_category: dict[str, set[int]] = {}
+    for section in sections:
+        for item in section.items:
+            if item.family_id:
+                by_category.setdefault(str(item.category), set()).add(item.family_id)
+    for category, family_ids in by_category.items():
+        note_shown(family_ids, [Category.CASE, category])
     families = {f.pk: f for f in Family.objects.filter(pk__in=ids).only("pk", "display_name", "reference",
                                                                           "municipality_id", "status")}
     for section in sections:
@@ -164,11 +181,13 @@ def _overdue(user: User, today: date, mine: QuerySet) -> Section:
     n_follow, follow_ups = _counted(follow_ups)
     items = [Item(a.family_id, _("Action: %(title)s (%(owner)s)") % {"title": a.title, "owner": a.owner_member.name},
                   a.due_date, "overdue", reverse("meetings:family_meetings", args=[a.family_id]) + "#actions-heading",
-                  _("Follow up the action")) for a in actions]
+                  _("Follow up the action"), category=Category.MEETINGS) for a in actions]
     items += [Item(m.family_id, _("Plan measure: %(title)s") % {"title": m.title}, m.due_date, "overdue",
-                   reverse("plans:measure_status", args=[m.pk]), _("Update the measure")) for m in measures]
+                   reverse("plans:measure_status", args=[m.pk]), _("Update the measure"), category=Category.PLAN)
+              for m in measures]
     items += [Item(e.family_id, _("Follow-up after a call: %(what)s") % {"what": e.follow_up}, e.follow_up_due,
-                   "overdue", reverse("meetings:contact_log", args=[e.family_id]), _("Open the contact log"))
+                   "overdue", reverse("meetings:contact_log", args=[e.family_id]), _("Open the contact log"),
+                   category=Category.MESSAGES if e.shared_with_family else Category.WORKING_NOTES)
               for e in follow_ups]
     items.sort(key=lambda i: i.sort_key)
     return Section("overdue", gettext_lazy("Overdue"), n_actions + n_measures + n_follow, items[:SECTION_LIMIT],
@@ -317,7 +336,8 @@ def _transitions(user: User, today: date, mine: QuerySet) -> Section:
               if w.months == 6 and w.family.pk not in planned]
     items = [Item(p.family_id, f"{p.get_kind_display()}: {p.transition_date:%d.%m.%Y}",
                   p.transition_date, _urgency(p.transition_date, today, 30),
-                  reverse("transitions:plan", args=[p.pk]), _("Open the transition plan")) for p in plans]
+                  reverse("transitions:plan", args=[p.pk]), _("Open the transition plan"), category=Category.PLAN)
+             for p in plans]
     items += [Item(w.family.pk, _("%(name)s turns 18 on %(date)s") % {
         "name": w.child.given_name, "date": w.eighteenth.strftime("%d.%m.%Y")}, w.eighteenth, "soon",
         reverse("referrals:family_case", args=[w.family.pk]), _("Plan the transition to adult services"))
@@ -347,9 +367,14 @@ def coordinator_today(user: User, today: date | None = None, weeks: int = CONTAC
     overdue = _overdue(user, today, mine)
     this_week, minutes = _meetings(user, today, mine)
     evaluations, approval = _plans(user, today, mine)
-    sections = [overdue, this_week, minutes, _messages(user, today, mine), _deadlines(user, today, mine),
-                _handovers(user, today, mine), evaluations, approval, _silent(user, today, weeks),
-                _transitions(user, today, mine)]
+    messages, deadlines, handovers = (_messages(user, today, mine), _deadlines(user, today, mine),
+                                      _handovers(user, today, mine))
+    for section, category in ((this_week, Category.MEETINGS), (minutes, Category.MEETINGS),
+                              (messages, Category.MESSAGES), (deadlines, Category.SERVICES),
+                              (handovers, Category.REFERRAL), (evaluations, Category.PLAN), (approval, Category.PLAN)):
+        _tag(section.items, category)
+    sections = [overdue, this_week, minutes, messages, deadlines, handovers, evaluations, approval,
+                _silent(user, today, weeks), _transitions(user, today, mine)]
     _attach_families(sections, user)
     families = visible_families(user).filter(pk__in=mine).count()
     return Today(sections=sections, families=families)
@@ -446,6 +471,8 @@ def unit_today(user: User, today: date | None = None, weeks: int = CONTACT_WEEKS
                      [], f"{reverse('stats:without_contact')}?uker={weeks}", gettext_lazy("See the families"),
                      gettext_lazy("Every family with a barnekoordinator has had contact."))
 
+    for section in (queue, decisions, appeals, waiting, handovers):
+        _tag(section.items, Category.REFERRAL)
     sections = [queue, decisions, appeals, waiting, capacity, handovers, silent]
     _attach_families(sections, user)
     return Today(sections=sections, extra={"open_requests": n_requests, "coordinators": people})
@@ -475,11 +502,12 @@ def contact_today(user: User, today: date | None = None) -> Today:
                 .order_by("due_date", "pk"))
     n_actions, actions = _counted(actions)
     n_measures, measures = _counted(measures)
-    items = [Item(a.family_id, _("Action: %(title)s") % {"title": a.title}, a.due_date, _urgency(a.due_date, today),
-                  reverse("meetings:my_actions"), _("Mark as done")) for a in actions]
-    items += [Item(m.family_id, _("Plan measure: %(title)s") % {"title": m.title}, m.due_date,
-                   _urgency(m.due_date, today), reverse("plans:measure_status", args=[m.pk]), _("Update the measure"))
-              for m in measures]
+    items = _tag([Item(a.family_id, _("Action: %(title)s") % {"title": a.title}, a.due_date,
+                       _urgency(a.due_date, today), reverse("meetings:my_actions"), _("Mark as done"))
+                  for a in actions], Category.MEETINGS)
+    items += _tag([Item(m.family_id, _("Plan measure: %(title)s") % {"title": m.title}, m.due_date,
+                        _urgency(m.due_date, today), reverse("plans:measure_status", args=[m.pk]),
+                        _("Update the measure")) for m in measures], Category.PLAN)
     items.sort(key=lambda i: i.sort_key)
     section = Section("mine", gettext_lazy("Your actions and measures due this week"), n_actions + n_measures,
                       items[:SECTION_LIMIT], reverse("meetings:my_actions"), gettext_lazy("See all your actions"),

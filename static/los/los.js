@@ -207,6 +207,24 @@ function losInitDraftForm(form, used) {
   form.addEventListener("htmx:beforeRequest", markSent);
 }
 
+function losSavedAs(form, sent) {
+  // What was sent is what the server holds now: the base a later draft is compared with, and no longer a draft.
+  const store = losStore();
+  sent.forEach(([field, value]) => {
+    field.dataset.losBase = value;
+    if (!store) return;
+    const key = losDraftKey(form, field);
+    const draft = losReadDraft(store, key);
+    if (!draft) return;
+    if (losNorm(draft.value) === losNorm(value) || losNorm(field.value) === losNorm(value)) {
+      store.removeItem(key);
+    } else {
+      draft.base = value;
+      store.setItem(key, JSON.stringify(draft));
+    }
+  });
+}
+
 function losDrafts() {
   const store = losStore();
   if (!store) return;
@@ -284,6 +302,7 @@ function losAutosave() {
       again = false;
       form.dataset.losDirty = "0";
       const body = new FormData(form);
+      const sent = losDraftFields(form).map((field) => [field, field.value]);
       try {
         const response = await fetch(url, {
           method: "POST", body, credentials: "same-origin",
@@ -301,7 +320,7 @@ function losAutosave() {
         } else {
           status.replaceChildren(...fresh.querySelector("[role=status]").childNodes);
         }
-        if (fresh.dataset.state === "saved" && form.dataset.losDirty !== "1") losForgetDrafts(form);
+        if (fresh.dataset.state === "saved") losSavedAs(form, sent);
         if (fresh.dataset.state !== "saved") form.dataset.losDirty = "1";
       } catch (error) {
         form.dataset.losDirty = "1";

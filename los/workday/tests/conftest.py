@@ -76,9 +76,9 @@ def busy(world):
 
 @pytest.fixture
 def pages(page_factory):
-    """Browser pages that fail fast (10 s) when something is missing."""
+    """Browser pages that give up after 30 s when something is missing (the machine may be busy)."""
     def make(width: int = 1280, height: int = 900, language: str = "nb"):
         page = page_factory(width=width, height=height, language=language)
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(30_000)
         return page
     return make

@@ -88,11 +88,13 @@ def test_the_notes_save_as_they_are_written_and_a_reload_loses_nothing(live_serv
     mouse_login(page, live_server, "bk")
     page.goto(f"{live_server.url}/moter/{meeting.pk}/referat/")
     notes = page.locator("#id_text")
-    notes.press_sequentially("Mia trives.")
+    notes.focus()
+    page.keyboard.type("Mia trives.")
     page.locator("#minutes-save[data-state=saved]").wait_for()
     assert Minutes.objects.get(meeting=meeting).text == "Mia trives."
     # typing and reloading at once: the text comes back from the tab's draft, and is then saved
-    notes.press_sequentially(" Skolen ordner assistent.")
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Skolen ordner assistent.")
     page.reload()
     assert page.locator(".los-draft-notice").is_visible()
     assert page.input_value("#id_text") == "Mia trives. Skolen ordner assistent."
@@ -121,7 +123,7 @@ def test_long_forms_keep_what_was_typed_over_a_reload(live_server, pages, busy, 
     if form == "plan":
         user, path, field = "bk", f"/plan/{Plan.objects.get(family=busy.family).pk}/endre/", "textarea[name=what_matters]"
     elif form == "story":
-        user, path, field = "forelder", f"/familie/{busy.family.pk}/var-historie/", "textarea[name=about_child]"
+        user, path, field = "forelder", f"/familie/{busy.family.pk}/var-historie/?endre=1", "textarea[name=about_child]"
     else:
         req = request_for(t.family(busy.municipality, "Familien Vedtak", status=FamilyStatus.REQUESTED))
         user, path, field = "saksbehandler", f"/henvendelser/{req.pk}/vedtak/", "textarea[name=facts]"
@@ -129,7 +131,9 @@ def test_long_forms_keep_what_was_typed_over_a_reload(live_server, pages, busy, 
     mouse_login(page, live_server, user)
     page.goto(f"{live_server.url}{path}")
     before = page.input_value(field)
-    page.locator(field).press_sequentially(" Dette må ikke bli borte.")
+    page.locator(field).focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Dette må ikke bli borte.")
     page.reload()
     assert page.input_value(field) == before + " Dette må ikke bli borte."
     assert page.locator(".los-draft-notice").is_visible()
