@@ -628,14 +628,26 @@ def minutes_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         **context, "state": "saved", "version": minutes.version, "message": _saved_message(minutes)})
 
 
+def _approve_page(request: HttpRequest, meeting: Meeting, minutes: Minutes) -> HttpResponse:
+    return render(request, "meetings/minutes_approve.html", {
+        "family": meeting.family, "meeting": meeting, "minutes": minutes,
+        "agreements": meeting.decisions.count(), "actions": meeting.actions.count(),
+        "attendance_recorded": meeting.attendance.filter(present__isnull=False).exists(),
+        "form": ApproveForm(initial={"version": minutes.version})})
+
+
 @access("family")
 @login_required
-@require_POST
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """Approving asks first. The first POST comes from the notes form with the notes on the screen: if they are not
-    all saved, approval is refused and the text is kept; otherwise the confirmation page is shown. Its "Yes" (with
-    ``confirm``) approves, if nobody has changed the minutes since."""
+    all saved, approval is refused and the text is kept; otherwise the confirmation page is shown (also on GET, for
+    the minutes as saved). Its "Yes" (with ``confirm``) approves, if nobody has changed the minutes since."""
     meeting, minutes = _minutes_for_change(request, pk)
+    if request.method != "POST":
+        if not services.may_approve_minutes(request.user, meeting.family) or minutes.is_approved \
+                or not services.minutes_can_be_approved(meeting):
+            return redirect("meetings:minutes", meeting.pk)
+        return _approve_page(request, meeting, minutes)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Something in the request was wrong. Reload the page and try again."))
@@ -659,11 +671,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_minutes(request, meeting, minutes, status=409, minutes_form=notes,
                                save_state="unsaved")
     if not confirmed:
-        return render(request, "meetings/minutes_approve.html", {
-            "family": meeting.family, "meeting": meeting, "minutes": minutes,
-            "agreements": meeting.decisions.count(), "actions": meeting.actions.count(),
-            "attendance_recorded": meeting.attendance.filter(present__isnull=False).exists(),
-            "form": ApproveForm(initial={"version": minutes.version})})
+        return _approve_page(request, meeting, minutes)
     try:
         services.approve_minutes(minutes, by=request.user, version=version)
     except services.StaleVersionError as error:

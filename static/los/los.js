@@ -54,8 +54,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     if (token) event.detail.headers["X-CSRFToken"] = token.value;
   });
+  losAutosave();  // first, so that a draft put back is saved like typing
   losDrafts();
-  losAutosave();
   losRequireSaved();
 });
 

@@ -98,6 +98,32 @@ def test_approval_asks_for_confirmation_first(client, group):
     assert minutes.is_approved
 
 
+def test_the_confirmation_page_also_opens_by_its_address(client, group):
+    """A reload of the confirmation page or a change of language on it (both a GET) shows the question again for
+    the minutes as saved, and approves nothing."""
+    meeting, minutes = _started(client, group)
+    minutes = services.save_minutes(minutes, by=group.coordinator, text="Alt er lagret.", version=minutes.version)
+    url = reverse("meetings:minutes_approve", args=[meeting.pk])
+    response = client.get(url, **EN)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Approve the minutes?" in page and f'name="version" value="{minutes.version}"' in page
+    minutes.refresh_from_db()
+    assert not minutes.is_approved
+
+
+def test_the_confirmation_page_is_not_shown_when_there_is_nothing_to_approve(client, group):
+    meeting = schedule(group, day=timezone.localdate() + timedelta(days=30))
+    meeting, minutes = _started(client, group, meeting)
+    url = reverse("meetings:minutes_approve", args=[meeting.pk])
+    response = client.get(url, **EN)  # the meeting has not started
+    assert response.status_code == 302 and response.url == reverse("meetings:minutes", args=[meeting.pk])
+    held, held_minutes = _started(client, group)
+    services.approve_minutes(held_minutes, by=group.coordinator, version=held_minutes.version)
+    response = client.get(reverse("meetings:minutes_approve", args=[held.pk]), **EN)  # approved already
+    assert response.status_code == 302 and response.url == reverse("meetings:minutes", args=[held.pk])
+
+
 def test_minutes_are_approved_only_after_the_meeting_has_started(client, group):
     meeting = schedule(group, day=timezone.localdate() + timedelta(days=30))
     meeting, minutes = _started(client, group, meeting)
