@@ -132,6 +132,7 @@ class Overview:
     story: FamilyStory | None = None
     unread: int = 0
     family_side: bool = False
+    move: Any = None  # a proposed or confirmed move of the family's record (los.transitions.models.MoveProposal)
 
 
 CARD_CATEGORIES = {
@@ -183,6 +184,9 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
         data.story = story_for(family)
     if allowed["messages"]:
         data.unread = unread_count(family, user)
+    transitions = _optional("los.transitions.services")
+    if data.family_side and transitions is not None and decide(user, Action.VIEW, family, Category.CONSENTS):
+        data.move = transitions.open_move(family)
     return data
 
 

@@ -3,14 +3,13 @@
 Runs after the other apps' seeders (``APP_SEEDERS``), on the demo municipality only: a co-coordinator on the demo
 family (Sigrid Aalvik, who has the role as a 4 % extra function), calls and conversations in the contact log (one
 follow-up overdue, one due this week, one shared with the family), an unread message from the family, calls with
-about half of the coordinator's other families, a meeting this week and a meeting held two days ago whose minutes are not written yet. Together with the
-other seeders' overdue actions, unread messages, deadlines and evaluations, "Today" has something overdue and
-something this week.
+about half of the coordinator's other families, a meeting this week and a meeting held two days ago whose minutes are
+started but not yet written or approved. Together with the other seeders' overdue actions, unread messages,
+deadlines and evaluations, "Today" has something overdue and something this week.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +27,7 @@ from los.meetings.models import (
     MeetingKind,
     MeetingStatus,
     MemberKind,
+    Minutes,
 )
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -108,7 +108,7 @@ def seed(ctx: DemoContext) -> None:
                         read_at=None if user.pk != mother.pk else message.sent_at)
             for user in message_participants(family)])
 
-    # a meeting this week and one held two days ago without minutes, for two of the coordinator's other families
+    # a meeting this week and one held two days ago with minutes not yet written, for two of the coordinator's other families
     soon = _weekday(today + timedelta(days=2))
     has_meeting_soon = Meeting.objects.filter(
         family_id__in=others + [family.pk], status=MeetingStatus.SCHEDULED,
@@ -122,7 +122,7 @@ def seed(ctx: DemoContext) -> None:
     for (day, hour, status, place), fid in zip(plans, with_members, strict=False):
         meeting = Meeting.objects.create(
             family_id=fid, municipality_id=m, kind=MeetingKind.COORDINATION, starts_at=_aware(day, hour),
-            ends_at=_aware(day, hour + 1), place=place, status=status, ical_uid=f"{uuid.uuid4()}@los.demo",
+            ends_at=_aware(day, hour + 1), place=place, status=status, ical_uid=f"{ctx.rng.getrandbits(64):016x}{ctx.rng.getrandbits(64):016x}@los.demo",
             created_by=coordinator, created_at=_aware(today - timedelta(days=14), 9),
             updated_at=_aware(today - timedelta(days=14), 9))
         members = list(GroupMember.objects.filter(family_id=fid, left__isnull=True))
@@ -130,3 +130,6 @@ def seed(ctx: DemoContext) -> None:
             Attendance(family_id=fid, municipality_id=m, meeting=meeting, member=member,
                        service_provider_id=member.service_provider_id, invited=True,
                        present=True if status == MeetingStatus.HELD else None) for member in members])
+        if status == MeetingStatus.HELD:  # started after the meeting, not written yet
+            Minutes.objects.create(family_id=fid, municipality_id=m, meeting=meeting, updated_by=coordinator,
+                                   updated_at=_aware(day, hour + 1))

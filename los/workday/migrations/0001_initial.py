@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0002_capacity_norm'),
+        ('core', '0003_capacity_norm'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
