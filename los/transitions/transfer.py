@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
 import json
 import re
 import secrets
@@ -54,6 +55,7 @@ from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyStatus
 from los.ops.canonical import decoder_for, encoder_for
 from los.ops.graph import dependency_order, foreign_keys, local_fields
+from los.servicemap import uploads
 from los.transitions import signing
 from los.transitions.models import FamilyExport, FamilyImport, MoveProposal, MoveStatus
 
@@ -767,6 +769,7 @@ def _decode_table(model: type[models.Model], label: str, rows: Any, family_id: i
 def _plan_files(decoded: dict, files: Any, adjustments: list[dict]) -> dict[str, bytes]:
     files = files if isinstance(files, dict) else {}
     found: dict[str, bytes] = {}
+    refused: set[str] = set()
     for model, rows in decoded.items():
         for f in local_fields(model):
             if not isinstance(f, models.FileField):
@@ -782,14 +785,24 @@ def _plan_files(decoded: dict, files: Any, adjustments: list[dict]) -> dict[str,
                     row[f.attname] = ""
                     adjustments.append({"what": "file_missing", "table": model._meta.label_lower})
                     continue
-                if name not in found:
+                if name not in found and name not in refused:
                     try:
                         data = base64.b64decode(entry["content_base64"], validate=True)
                     except (binascii.Error, ValueError, TypeError) as exc:
                         raise _refuse(_("A file in the package is damaged (checksum). Ask for a new export.")) from exc
                     if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
                         raise _refuse(_("A file in the package is damaged (checksum). Ask for a new export."))
+                    try:  # the same checks as an upload here: only the allowed types, decided by the content
+                        uploads.check_upload(io.BytesIO(data), len(data))
+                    except ValidationError:
+                        row[f.attname] = ""
+                        refused.add(name)
+                        adjustments.append({"what": "file_refused", "table": model._meta.label_lower})
+                        continue
                     found[name] = data
+                elif name not in found:  # the same file refused for an earlier row
+                    row[f.attname] = ""
+                    continue
     return found
 
 

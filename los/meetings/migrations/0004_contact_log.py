@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('families', '0002_co_assignment'),
+        ('families', '0003_co_assignment'),
         ('meetings', '0003_agreement_wording'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('families', '0001_initial'),
+        ('families', '0002_familymember_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
