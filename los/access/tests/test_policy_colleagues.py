@@ -120,7 +120,7 @@ def test_colleagues_at_the_co_coordinators_workplace_inherit_nothing(world, co):
 
 
 def test_a_minute_taker_who_also_works_in_the_unit_keeps_the_units_access(world, scribe):
-    scribe.staff_roles.model.objects.create(user=scribe, municipality=world.municipality, role=Role.CASEWORKER)
+    t.grant(scribe, world.municipality, Role.CASEWORKER)
     scribe._active_roles = None
     scribe.__dict__.pop("_los_municipality_cache", None)
     assert decide(scribe, Action.VIEW, world.family, Category.SERVICES).allowed
