@@ -14,6 +14,5 @@ def los(request: HttpRequest) -> dict:
         "works_today": bool(roles & TODAY_ROLES),
         "LOS_SITE_NAME": settings.LOS_SITE_NAME,
         "LOS_DEMO": not settings.PRODUCTION,
-        "oidc_enabled": settings.OIDC_ENABLED,
         "user_roles": roles,
     }
