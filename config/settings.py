@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "los.api",
     "los.ops",
     "los.transitions",
+    "los.workday",
     "los.archive",
 ]
 

@@ -905,6 +905,27 @@ def change_coordinator(family: Family, actor: User, coordinator: User, change_re
 
 
 @transaction.atomic
+def change_coordinator_for_many(actor: User, moves: list[tuple[Family, User]], change_reason: str,
+                                http_request: HttpRequest | None = None) -> list[HandoverTask]:
+    """Hand many families over at once, when a coordinator leaves or the unit reorganises: for each family the same
+    change as :func:`change_coordinator` (the assignment ended and a new one started, the appointment recorded, a
+    handover task with the same case summary as a single handover). All or nothing: one family that cannot move
+    stops the whole change, with the family named in the message."""
+    if not moves:
+        raise ValidationError({"__all__": [_("Choose at least one family to hand over.")]})
+    tasks = []
+    for family, coordinator in moves:
+        try:
+            _appointment, task = change_coordinator(family, actor, coordinator, change_reason,
+                                                    http_request=http_request)
+        except ValidationError as error:
+            messages = [f"{family.display_name}: {message}" for message in error.messages]
+            raise ValidationError({"__all__": messages}) from error
+        tasks.append(task)
+    return tasks
+
+
+@transaction.atomic
 def complete_handover(task: HandoverTask, actor: User, note: str = "", version: int | None = None,
                       http_request: HttpRequest | None = None) -> HandoverTask:
     """The new coordinator (or the unit) marks the handover as done."""
