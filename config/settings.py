@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "los.api",
     "los.ops",
     "los.transitions",
+    "los.workday",
     "los.archive",
 ]
 
@@ -136,6 +137,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "los.core.context_processors.los",
             ],
+            # dates for people, with the year, in the page's language: {{ value|los_date }} (los.core.dates)
+            "builtins": ["los.core.templatetags.los_dates"],
         },
     },
 ]

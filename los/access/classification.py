@@ -90,6 +90,12 @@ def _minutes(obj: Any) -> C | None:
     return None if _raw(obj, "status") == "approved" else C.DRAFT
 
 
+def _contact_entry(obj: Any) -> C | None:
+    """A contact between meetings shared with the family is between the family and its coordinator (``messages``);
+    one not shared stays the coordinator's working notes (the row's own category)."""
+    return C.MESSAGES if _raw(obj, "shared_with_family") else None
+
+
 def _handover_summary(obj: Any) -> C | None:
     """A handover summary is a record of sharing (``consents``), except to the person or service it was made for,
     who reads it as the family's basic case (each section of it is then asked about again)."""
@@ -116,6 +122,7 @@ FAMILY_DATA: dict[str, Rows] = {
         contact="fodselsnummer address phone email",
         story="needs version"),
     "families.CoordinatorAssignment": rows(C.CASE, case="coordinator started ended end_reason"),
+    "families.CoAssignment": rows(C.CASE, case="user role sees_working_notes started ended added_by created_at"),
     # --- access: consent register and the access log ------------------------------------------------------
     "access.Consent": rows(
         C.CONSENTS, consents="given_by_member given_by_child service_provider person categories purpose valid_from "
@@ -201,6 +208,10 @@ FAMILY_DATA: dict[str, Rows] = {
     "meetings.Action": rows(
         C.MEETINGS, refine=_fagmote_content, meetings="meeting decision title owner_member owner service_provider due_date measure status "
                              "done_at done_by reminded_at overdue_reminded_at created_by created_at"),
+    "meetings.ContactEntry": rows(
+        C.WORKING_NOTES, refine=_contact_entry,
+        working_notes="happened_on kind with_whom agreed follow_up follow_up_due follow_up_done_at shared_with_family "
+                      "created_by created_at version"),
     # --- servicemap: services, applications, decisions, appeals, documents, needs ------------------------
     "servicemap.ServiceEntry": rows(
         C.SERVICES, services="child catalog_id title provider provider_name sector state extent_amount extent_unit "
@@ -329,6 +340,7 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "archive.ArchiveSettings": "the municipality's archive set-up: classification, screening code, archive address",
     "archive.Deposit": "a deposit package's bookkeeping (period, counts, checksum); the package is made and "
                        "downloaded only by the coordinating unit, asking the policy for each case in it",
+    "workday.StartGuide": "the coordinating unit's start guide for new barnekoordinators (the municipality's routines)",
     # the audit chain's bookkeeping: hashes and counts, no content
     "access.AuditChainHead": "the head of an audit chain: a sequence number and a hash",
     "ops.AuditTombstone": "a signed mark where retention removed audit events: hashes only",

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +22,7 @@ from los.access.guard import access, authorize
 from los.access.policy import Action, can
 from los.carediary import forms, pdf, selectors, services
 from los.carediary.models import CareDiary
+from los.core.dates import format_day
 from los.core.forms import form_action
 from los.families.models import Child, Family
 
@@ -149,7 +150,7 @@ def diary(request: HttpRequest, family_pk: int) -> HttpResponse:
 
 
 def _saved_message(row) -> str:
-    return _("%(day)s is saved.") % {"day": formats.date_format(row.day, "l j. F").capitalize()}
+    return _("%(day)s is saved.") % {"day": format_day(row.day, "weekday").capitalize()}
 
 
 @access("family")

@@ -5,7 +5,7 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,10 @@ from los.servicemap import selectors as servicemap_selectors
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The role-aware start page: one section for each role the user holds."""
+    from los.workday import views as workday
+
+    if workday.works_today(request):  # a barnekoordinator, a caseworker or the unit leader starts the day here
+        return workday.today(request)
     user = request.user
     roles = user.role_names()
     context: dict = {"roles": roles, "sections": []}
@@ -34,7 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["unit_families"] = family_selectors.families_of_unit(user)[:50]
         context["unit_counts"] = family_selectors.unit_status_counts(user)
     if Role.SERVICE_CONTACT in roles:
+        from los.workday.selectors import contact_today
+
         context["contact_families"] = family_selectors.families_for_service_contact(user)
+        context["contact_today"] = contact_today(user).sections[0]
     if Role.MUNICIPAL_LEADER in roles:
         context["is_leader"] = True
     if Role.SYSTEM_ADMIN in roles:
@@ -44,6 +51,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if account_services.may_approve_any(user):
         context["roles_to_approve"] = len(account_services.pending_for(user))
     context["is_staff_member"] = bool(roles)
+    if not roles and not context["pending_public_requests"]:
+        # a parent with one family goes straight to the family's own home: nothing to choose here
+        families = list(context["our_families"][:2])
+        if len(families) == 1:
+            return redirect("portal:overview", family_pk=families[0].pk)
     if any(key in context for key in ("my_families", "unit_families", "contact_families")):
         record_list_view(request, "start_page_family_list")
     return render(request, "core/home.html", context)

@@ -25,13 +25,13 @@ from typing import Any, NamedTuple
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category, Consent
 from los.access.policy import visible_families
 from los.accounts.models import Role, User
+from los.core.dates import format_day
 from los.core.models import Municipality, ProviderKind
 from los.families.models import (
     GUARDIAN_RELATIONS,
@@ -746,7 +746,7 @@ class RoutineView:
 
     @property
     def checked_on_text(self) -> str:
-        return date_format(self.checked_on, "SHORT_DATE_FORMAT")
+        return format_day(self.checked_on)
 
 
 def _in_language(texts: dict, part: str, lang: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from los.access import disclosure
@@ -34,6 +34,7 @@ from los.access.classification import row_category
 from los.access.models import Category
 from los.accounts.models import User
 from los.core import deadlines
+from los.core.dates import format_day
 from los.families.models import FamilyMember
 from los.servicemap.kit import diary_sentences, kit_language
 from los.servicemap.models import Application, Decision, Document, ServiceEntry
@@ -58,7 +59,7 @@ class Outline:
 
 
 def _date(day: date | None) -> str:
-    return formats.date_format(day, "j. F Y") if day else ""
+    return format_day(day) if day else ""
 
 
 def _sees(obj: Any) -> bool:

@@ -51,7 +51,9 @@ MINIMUM_CATALOG: dict[str, tuple[object, str, str]] = {
     "helsestasjon_skolehelse": (_("Health clinic and school health service"), "municipal", "hol § 3-2"),
     "fysio_ergoterapi": (_("Physiotherapy and occupational therapy"), "municipal", "hol § 3-2"),
     "parkeringstillatelse": (_("Parking permit for the mobility impaired"), "municipal", "parkeringstillatelse"),
-    "ledsagerbevis": (_("Companion card (ledsagerbevis)"), "municipal", "fvl § 29"),
+    # a municipal scheme without a section of its own in a law: the decision names no usual basis (fvl § 29 is the
+    # appeal rule, not what the decision is made under)
+    "ledsagerbevis": (_("Companion card (ledsagerbevis)"), "municipal", ""),
     # kindergarten and school
     "barnehage_prioritet": (_("Priority for a kindergarten place"), "school", "barnehageloven § 18"),
     "spesialpedagogisk_hjelp": (_("Special needs support before school age"), "school", "barnehageloven § 31"),

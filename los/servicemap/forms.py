@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.core import deadlines
+from los.core.dates import format_day
 from los.families.models import Family
 from los.servicemap import catalog, uploads
 from los.servicemap.models import (
@@ -220,7 +221,7 @@ class DocumentForm(StyledForm):
     def __init__(self, *args, entry: ServiceEntry, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = entry.applications.all()
-        self.fields["application"].label_from_instance = lambda app: app.sent_on.strftime("%d.%m.%Y")
+        self.fields["application"].label_from_instance = lambda app: format_day(app.sent_on)
         self.fields["application"].widget.attrs["class"] = "ds-input"
         self.fields["file"].help_text = _("%(types)s, at most %(size)s.") % {
             "types": uploads.allowed_types_text(), "size": _filesize(uploads.max_upload_bytes())}

@@ -37,6 +37,7 @@ from los.access import disclosure
 from los.access.classification import row_category
 from los.access.models import Category
 from los.accounts.models import User
+from los.core.dates import format_day
 from los.families.models import Child, Family, FamilyMember
 from los.servicemap import catalog
 from los.servicemap.models import Application, Decision, Document, DocumentKind, EntryState, ServiceEntry
@@ -184,7 +185,7 @@ def _sees(obj: Any) -> bool:
 
 
 def _date(day: date | None) -> str:
-    return formats.date_format(day, "j. F Y") if day else ""
+    return format_day(day) if day else ""
 
 
 # --------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from los.accounts.models import User
 from los.core import deadlines
+from los.core.dates import format_day
 from los.core.forms import ConflictError
 from los.core.models import ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
@@ -298,8 +299,8 @@ def record_decision(application: Application, actor: User | None, version: int |
     outline starts from it.
 
     The appeal deadline is computed by :func:`los.core.deadlines.appeal_deadline` from the day the
-    decision reached the family and the decision's legal basis (pre-filled from the catalogue entry
-    when left empty). A granted decision may carry the granted extent and period onto the entry.
+    decision reached the family and the decision's legal basis as the letter states it. A basis left empty stays
+    empty: the decision shows it as missing and no deadline is guessed. A granted decision may carry the granted extent and period onto the entry.
     """
     application = _locked(Application, application.pk, version)
     today = timezone.localdate()
@@ -316,8 +317,9 @@ def record_decision(application: Application, actor: User | None, version: int |
         errors["period_to"] = _("The end of the period must be after its start.")
     if extent_amount is not None and not extent_unit:
         errors["extent_unit"] = _("Choose a unit for the extent, for example hours.")
-    legal_basis = (legal_basis or "").strip() or catalog.usual_legal_basis(application.entry.catalog_id,
-                                                                             application.entry.municipality_id)
+    # what the letter says, or nothing: a blank basis stays blank (shown as missing, no deadline guessed); the
+    # form offers the catalogue's usual basis for the family to accept or correct
+    legal_basis = (legal_basis or "").strip()
     basis = None
     if legal_basis:
         try:
@@ -857,13 +859,13 @@ def agreement_to_application(agreement: Any, actor: User | None, *, catalog_id: 
     later decision, a refusal too, shows beside it."""
     if AgreementApplication.objects.filter(agreement=agreement).exists():
         raise ValidationError(_("This agreement is already on the service map."))
-    from django.utils import formats, translation
+    from django.utils import translation
 
     family = agreement.family
     day = timezone.localtime(agreement.meeting.starts_at).date()
     with translation.override(family.preferred_language or None):
         note = _("Agreed in the coordination group’s meeting on %(date)s: %(text)s") % {
-            "date": formats.date_format(day, "j. F Y"), "text": agreement.text}
+            "date": format_day(day), "text": agreement.text}
     entry = create_entry(family, actor, catalog_id=catalog_id or "",
                          title=(title or ("" if catalog_id else agreement.text))[:200], provider=provider,
                          state=EntryState.CONSIDERED, notes=note)
