@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "los.api",
     "los.ops",
     "los.transitions",
+    "los.survey",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("statistikk/", include("los.stats.urls")),
     path("api/", include("los.api.urls")),
     path("overganger/", include("los.transitions.urls")),
+    path("sporreskjema/", include("los.survey.urls")),
     path("", include("los.core.urls")),
 ]
 

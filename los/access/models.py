@@ -40,13 +40,15 @@ class Category(models.TextChoices):
     CONSENTS = "consents", _("Consents")
     ACCESS_LOG = "access_log", _("Who has looked at the family's data")
     REFERRAL = "referral", _("Request, assessment and decision")
+    SURVEY = "survey", _("Our answers to the questionnaire")
 
 
 #: Categories a family can never give a service access to: the coordinator's own notes, the messages
-#: between the family and the coordinator, the consent register, the access log, and the case about the
-#: request for a barnekoordinator (assessment and vedtak are between the family and the municipality).
+#: between the family and the coordinator, the consent register, the access log, the case about the
+#: request for a barnekoordinator (assessment and vedtak are between the family and the municipality), and the
+#: family's answers to the questionnaire about the scheme (``los.survey``: the family's own, never staff's).
 NEVER_CONSENTABLE = frozenset({Category.WORKING_NOTES, Category.MESSAGES, Category.CONSENTS, Category.ACCESS_LOG,
-                               Category.REFERRAL})
+                               Category.REFERRAL, Category.SURVEY})
 CONSENTABLE_CATEGORIES = [c for c in Category if c not in NEVER_CONSENTABLE]
 
 

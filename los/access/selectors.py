@@ -62,13 +62,18 @@ def health_hidden_from_guardians(family: Family) -> bool:
     return any(is_young_person(c) and not c.shares_health_with_guardians for c in family.children.all())
 
 
-def access_log_for_family(family: Family, *, hide_health: bool = False) -> QuerySet[AuditEvent]:
+def access_log_for_family(family: Family, *, hide_health: bool = False, hide_survey: bool = False,
+                          ) -> QuerySet[AuditEvent]:
     """Every access event for the family, newest first. ``hide_health`` leaves out health information events
-    (for guardians when a young person keeps their health information to themselves)."""
+    (for guardians when a young person keeps their health information to themselves); ``hide_survey`` the events
+    about the family's answers to the questionnaire (for the coordinator: when the family dealt with a
+    questionnaire is the family's own business)."""
     qs = AuditEvent.objects.filter(family=family).order_by("-at", "-pk").only(
         "at", "actor_name", "actor_role", "actor_service", "action", "category", "object_type", "allowed")
     if hide_health:
         qs = qs.exclude(category=Category.HEALTH)
+    if hide_survey:
+        qs = qs.exclude(category=Category.SURVEY)
     return qs
 
 

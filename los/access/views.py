@@ -196,8 +196,9 @@ def family_access_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = _family(family_pk)
     decision = authorize(request, Action.VIEW, family, Category.ACCESS_LOG)
     hide_health = decision.basis == "guardian" and selectors.health_hidden_from_guardians(family)
-    page = Paginator(selectors.access_log_for_family(family, hide_health=hide_health), LOG_PAGE_SIZE).get_page(
-        request.GET.get("side"))
+    hide_survey = decision.basis not in ("guardian", "young_person")
+    page = Paginator(selectors.access_log_for_family(family, hide_health=hide_health, hide_survey=hide_survey),
+                     LOG_PAGE_SIZE).get_page(request.GET.get("side"))
     rows = [{
         "event": event,
         "what": selectors.describe_event(event),

@@ -119,6 +119,7 @@ class Overview:
     story: FamilyStory | None = None
     unread: int = 0
     family_side: bool = False
+    survey: list[Any] = field(default_factory=list)  # questionnaires the user can answer now (los.survey)
 
 
 CARD_CATEGORIES = {
@@ -169,6 +170,9 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
         data.story = story_for(family)
     if allowed["messages"]:
         data.unread = unread_count(family, user)
+    survey = _optional("los.survey.selectors")
+    if survey is not None and data.family_side:
+        data.survey = survey.open_invitations(family, user, today)
     return data
 
 

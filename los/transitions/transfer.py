@@ -62,6 +62,9 @@ EXCLUDED: dict[str, Any] = {
     "access.familytransfer": gettext_lazy("The recorded move is the sending municipality's record; the package "
                                           "carries the move (date, who consented)."),
     "servicemap.notification": gettext_lazy("In-app notices addressed to staff in the sending municipality."),
+    "survey.invitation": gettext_lazy("The invitations to the questionnaire about the scheme: the family's answers "
+                                      "are part of the sending municipality's figures and stay there, apart from the "
+                                      "family."),
 }
 EXCLUDED_APPS = {"ops", "sessions", "admin", "contenttypes", "auth", "django_tasks_db"}
 #: Links from the family's people to their log-ins: between installations they are left empty and linked again
