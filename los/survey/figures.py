@@ -103,7 +103,7 @@ def year_label(period: Year) -> str:
     """``2025``, or ``2026 (to 30 September)`` for the year under way."""
     if period.complete:
         return str(period.year)
-    return _("%(year)s (to %(day)s)") % {"year": period.year, "day": date_format(period.end, "j. F")}
+    return _("%(year)s (to %(day)s)") % {"year": period.year, "day": date_format(period.end, "MONTH_DAY_FORMAT")}
 
 
 def wilson(part: int, whole: int) -> tuple[float, float]:

@@ -117,8 +117,9 @@ def _answered(row: selectors.OwnAnswer) -> list[dict]:
 def delete_answer(request: HttpRequest, family_pk: int, invitation_pk: int) -> HttpResponse:
     """Delete the family's answers to one questionnaire, after a confirmation."""
     family, invitation = _invitation(family_pk, invitation_pk)
-    authorize(request, Action.CHANGE, invitation)
+    authorize(request, Action.VIEW, invitation)
     if request.method == "POST":
+        authorize(request, Action.CHANGE, invitation)
         deleted = services.delete_answer(invitation)
         messages.success(request, _("Your answers are deleted.") if deleted else _("There were no answers to delete."))
         return redirect("survey:our_answers", family.pk)
@@ -169,9 +170,11 @@ def outcomes_download(request: HttpRequest) -> HttpResponse:
     about = exports.About(
         title=_("What families say, beside the nation"), municipalities=[m.name for m in chosen],
         period=(years[0].start, years[-1].end) if years else None, generated_at=timezone.localtime(),
-        protected=True, method=_("Calendar years. The families' answers are shown for whole years that have ended, "
-                                 "always with small numbers hidden; the figures about the work are protected for "
-                                 "anyone outside the coordinating unit. See docs/statistics.md."))
+        protected=True, method=_("Calendar years; this year up to the end of its last whole quarter for the families' "
+                                 "answers (and of the last whole month, or today, for the work). The families' "
+                                 "answers always with small numbers hidden, the figures about the work for anyone "
+                                 "outside the coordinating unit. The open answers are left out. See "
+                                 "docs/statistics.md."))
     stem = f"los-familiene-svarer-{slugify(chosen[0].name) if len(chosen) == 1 else 'alle'}-" \
            f"{timezone.localdate().isoformat()}"
     if fmt == "xlsx":
