@@ -35,16 +35,16 @@ from los.survey.services import CHILD_AGE, OPEN_DAYS, QUIET_DAYS, YOUNG_PERSON_A
 
 ANSWER_RATE = 0.55
 DECLINE_RATE = 0.12
-CHILD_ANSWER_RATE = 0.4
+CHILD_ANSWER_RATE = 0.7
 COMMENT_RATE = 0.22
 APPROVAL_RATE = 0.7
 YEARLY_GAIN = 0.03  # every municipality gets a little better each year
 
 #: The demo family's municipality: better than the nation on the barnekoordinator, worse on getting services.
 DEMO_PROFILE = {
-    "road_heavy": 0.9, "not_coordinated": 0.42, "depends_on_people": 0.74, "rights_overview": 0.42,
-    "application_help": 0.6, "coordinator_satisfied": 0.56, "coordinator_little_use": 0.26, "plan_satisfied": 0.12,
-    "plan_little_use": 0.46, "child_together": 0.6, "child_listened": 0.52, "child_knows_whom": 0.7,
+    "road_heavy": 0.97, "not_coordinated": 0.42, "depends_on_people": 0.86, "rights_overview": 0.32,
+    "application_help": 0.48, "coordinator_satisfied": 0.42, "coordinator_little_use": 0.26, "plan_satisfied": 0.1,
+    "plan_little_use": 0.5, "child_together": 0.6, "child_listened": 0.52, "child_knows_whom": 0.7,
 }
 STATEMENT = ("Vi har lest denne versjonen av den individuelle planen og er enige i den. Vi vet at vi når som helst kan "
              "be om endringer og trekke tilbake samtykket vårt.")

@@ -167,9 +167,10 @@ def share_block(*, id: str, title: Label, caption: Label, lines: Sequence[Line],
         series = [Series(name=year_label(p), values=[r.cells[i].number for r in rows]) for i, p in enumerate(periods)]
         middles = [(national.FIGURES[line.national].low + national.FIGURES[line.national].high) / 2
                    if line.national in national.FIGURES else None for line in lines]
-        if any(m is not None for m in middles):
+        series = [s for s in series if any(v is not None for v in s.values)]  # a year with nothing shown
+        if series and any(m is not None for m in middles):
             series.append(Series(name=national_header, values=middles))
-        if any(v is not None for s in series for v in s.values):
+        if series:
             picture = bar_chart(chart_id=f"chart-{id}", title=str(title), labels=[str(r.label) for r in rows],
                                 series=series, value_format=lambda v: number(v, PERCENT), max_value=100,
                                 hidden_text=_("hidden or no answers"))
