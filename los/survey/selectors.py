@@ -30,7 +30,7 @@ from los.referrals.models import Appointment
 from los.stats.selectors import active_assignments, median_days
 from los.stats.suppression import THRESHOLD
 from los.survey.models import Answer, Invitation, Respondent
-from los.survey.questions import FIGURES
+from los.survey.questions import FIGURES, questions_for
 
 UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
 #: Who sees the figures: the barnekoordinators, the coordinating unit and the leaders of the municipality.
@@ -80,8 +80,6 @@ def family_answers(family: Family, user: User) -> list[OwnAnswer]:
 def answers_for_download(family: Family, user: User) -> list[dict]:
     """The family's own answers for its data download (GDPR access): one entry per questionnaire it has answered,
     with every question, the answer in words and its code. Call inside the download's language."""
-    from los.survey.questions import questions_for
-
     out = []
     for row in family_answers(family, user):
         if row.answer is None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from los.core.deadlines import add_months
 from los.families.models import GUARDIAN_RELATIONS, Child, CoordinatorAssignment, FamilyMember
-from los.survey.models import Answer, Invitation, Moment, Respondent, quarter_of, receipt_for
+from los.survey.models import Answer, Invitation, Moment, quarter_of, receipt_for
 from los.survey.questions import COMMENT_MAX, items_for
 
 #: A moment reached this many days ago is still asked (the daily task may have missed a day or two).
@@ -190,8 +190,3 @@ def delete_answer(invitation: Invitation) -> int:
     deleted, _by_model = Answer.objects.filter(receipt__in=invitation.receipts()).delete()
     return deleted
 
-
-def respondent_label(invitation: Invitation) -> str:
-    if invitation.respondent == Respondent.CHILD and invitation.child is not None:
-        return invitation.child.given_name
-    return str(Respondent.GUARDIAN.label)

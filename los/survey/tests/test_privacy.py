@@ -245,3 +245,18 @@ def test_the_package_for_a_move_leaves_the_survey_behind(answered):
     rows = transfer.collect(answered.family)
     assert Invitation not in rows
     assert "survey.invitation" in transfer.EXCLUDED
+
+
+@pytest.mark.parametrize("role", ["barnekoordinator", "caseworker", "unit_leader"])
+def test_a_staff_download_of_the_familys_data_holds_no_answers(answered, role):
+    client = Client()
+    client.force_login(answered.staff[role])
+    response = client.get(reverse("portal:download", args=[answered.family.pk]))
+    if response.status_code != 200:
+        assert response.status_code in (403, 404)
+        return
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    data = json.loads(archive.read("data.json"))
+    assert data["survey_answers"] == []
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert SECRET.encode() not in everything and answered.invitation.secret.encode() not in everything
