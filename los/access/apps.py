@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 #: The models the access policy's facts are read from (``policy.remembered_facts``).
 FACT_MODELS = (
     "families.FamilyMember", "families.Child", "families.CoordinatorAssignment", "access.Consent",
-    "access.FamilyTransfer", "accounts.StaffRole", "core.MunicipalityAgreement",
+    "access.FamilyTransfer", "accounts.StaffRole", "core.MunicipalityAgreement", "meetings.Meeting",
 )
 
 
@@ -18,7 +18,10 @@ class AccessConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from los.access import disclosure
         from los.access.policy import forget_facts
+
+        disclosure.install()
 
         for label in FACT_MODELS:
             model = apps.get_model(label)

@@ -57,6 +57,50 @@ def rows(category: C, refine: Callable[[Any], C | None] | None = None, **by_cate
     return Rows(category, fields, refine)
 
 
+def _raw(obj: Any, attname: str) -> Any:
+    """A field's stored value, without asking the redaction step (the classification reads the row's own state)."""
+    try:
+        return obj.__dict__[attname]
+    except KeyError:
+        return getattr(obj, attname)
+
+
+def _meeting_kind(obj: Any) -> str | None:
+    meeting_id = _raw(obj, "meeting_id")
+    if meeting_id is None:
+        return None
+    cached = obj._state.fields_cache.get("meeting")
+    if cached is not None:
+        return _raw(cached, "kind")
+    from los.access.policy import _fact
+    from los.meetings.models import Meeting
+    return _fact(("meeting_kind", meeting_id),
+                 lambda: Meeting.objects.filter(pk=meeting_id).values_list("kind", flat=True).first())
+
+
+def _fagmote_content(obj: Any) -> C | None:
+    """The agenda, decisions and actions of a professionals-only meeting (fagmøte) are its content."""
+    return C.PROFESSIONAL if _meeting_kind(obj) == "professional" else None
+
+
+def _minutes(obj: Any) -> C | None:
+    """Minutes are a fagmøte's content, or a draft until they are approved."""
+    if _meeting_kind(obj) == "professional":
+        return C.PROFESSIONAL
+    return None if _raw(obj, "status") == "approved" else C.DRAFT
+
+
+def _handover_summary(obj: Any) -> C | None:
+    """A handover summary is a record of sharing (``consents``), except to the person or service it was made for,
+    who reads it as the family's basic case (each section of it is then asked about again)."""
+    from los.access.disclosure import current
+    viewer = current()
+    if viewer is None or viewer.user is None or not getattr(viewer.user, "is_authenticated", False):
+        return None
+    from los.transitions.handover import is_receiver
+    return C.CASE if is_receiver(viewer.user, obj) else None
+
+
 FAMILY_DATA: dict[str, Rows] = {
     # --- families: who the family is ----------------------------------------------------------------------
     "families.Family": rows(
@@ -149,13 +193,13 @@ FAMILY_DATA: dict[str, Rows] = {
         C.MEETINGS, meetings="kind starts_at ends_at place video_link phone status cancel_reason ical_uid "
                              "ical_sequence version created_by created_at updated_at"),
     "meetings.AgendaItem": rows(
-        C.MEETINGS, meetings="meeting title details source action measure position added_by created_at"),
+        C.MEETINGS, refine=_fagmote_content, meetings="meeting title details source action measure position added_by created_at"),
     "meetings.Minutes": rows(
-        C.MEETINGS, meetings="meeting text status version updated_at updated_by approved_at approved_by"),
+        C.MEETINGS, refine=_minutes, meetings="meeting text status version updated_at updated_by approved_at approved_by"),
     "meetings.Attendance": rows(C.MEETINGS, meetings="meeting member service_provider invited present"),
-    "meetings.Decision": rows(C.MEETINGS, meetings="meeting text measure created_by created_at"),
+    "meetings.Decision": rows(C.MEETINGS, refine=_fagmote_content, meetings="meeting text measure created_by created_at"),
     "meetings.Action": rows(
-        C.MEETINGS, meetings="meeting decision title owner_member owner service_provider due_date measure status "
+        C.MEETINGS, refine=_fagmote_content, meetings="meeting decision title owner_member owner service_provider due_date measure status "
                              "done_at done_by reminded_at overdue_reminded_at created_by created_at"),
     # --- servicemap: services, applications, decisions, appeals, documents, needs ------------------------
     "servicemap.ServiceEntry": rows(
@@ -204,7 +248,7 @@ FAMILY_DATA: dict[str, Rows] = {
         C.PLAN, plan="plan code params text owner owner_provider due_date status done_at done_by created_by "
                      "created_at version"),
     "transitions.HandoverSummary": rows(
-        C.CONSENTS, consents="plan receiver_kind receiver_provider receiver_user note included left_out created_by "
+        C.CONSENTS, refine=_handover_summary, consents="plan receiver_kind receiver_provider receiver_user note included left_out created_by "
                              "created_at"),
     "transitions.FamilyExport": rows(
         C.CONSENTS, consents="transfer to_municipality_number to_municipality_name exported_at exported_by sha256 "

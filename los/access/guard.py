@@ -46,29 +46,52 @@ AUDIT_ACTION = {  # the audit event's action for each policy action (also used b
 }
 
 
-def authorize(request: HttpRequest, action: Action | str, obj: Any, category: Any = None) -> Decision:
+def audit_decision(request: HttpRequest, action: Action, obj: Any, category: Any, decision: Decision, *,
+                   actor: Any = None, reason_suffix: str = "", defer: bool = True) -> None:
+    """Write the audit event of one policy decision (pages and the API alike).
+
+    In a request, an allowed view or export is written when the response is complete, naming the categories the
+    response actually showed (``los.access.middleware.DisclosureMiddleware``); changes and refusals at once."""
+    from los.access.middleware import current_ledger
+
+    family, obj_category, _child = resolve(obj)
+    event = {
+        "actor": actor if actor is not None else request.user,
+        "action": AUDIT_ACTION[action] if decision.allowed else AuditAction.DENIED,
+        "object_type": type(obj).__name__,
+        "object_id": getattr(obj, "pk", ""),
+        "municipality_id": family.municipality_id,
+        "family_id": family.pk,
+        "category": str(category or obj_category),
+        "allowed": decision.allowed,
+        "reason": decision.reason + reason_suffix,
+        "role": decision.role,
+        "service": decision.service,
+        "request": request,
+    }
+    ledger = current_ledger()
+    if ledger is not None and ledger.request is request:
+        if defer and decision.allowed and action in (Action.VIEW, Action.EXPORT):
+            if not any(p["family_id"] == family.pk and p["object_type"] == event["object_type"]
+                       and p["object_id"] == event["object_id"] and p["action"] == event["action"]
+                       for p in ledger.pending):
+                ledger.pending.append(event)
+            return
+        ledger.recorded.add(family.pk)
+    audit.record(**event)
+
+
+def authorize(request: HttpRequest, action: Action | str, obj: Any, category: Any = None, *,
+              defer: bool = True) -> Decision:
     """Decide, write the audit event (allowed or refused) and raise when refused.
 
     Refusals where the user has no relation to the family answer 404, so that the existence of a
-    family is not revealed; other refusals answer 403.
+    family is not revealed; other refusals answer 403. ``defer=False`` writes an allowed view's event at once
+    (the access log, which lists its own opening) instead of when the response is complete.
     """
     action = Action(action)
-    family, obj_category, _child = resolve(obj)
     decision = decide(request.user, action, obj, category)
-    audit.record(
-        actor=request.user,
-        action=AUDIT_ACTION[action] if decision.allowed else AuditAction.DENIED,
-        object_type=type(obj).__name__,
-        object_id=getattr(obj, "pk", ""),
-        municipality_id=family.municipality_id,
-        family_id=family.pk,
-        category=str(category or obj_category),
-        allowed=decision.allowed,
-        reason=decision.reason,
-        role=decision.role,
-        service=decision.service,
-        request=request,
-    )
+    audit_decision(request, action, obj, category, decision, defer=defer)
     if not decision.allowed:
         if decision.basis in NO_RELATION_BASES:
             raise Http404

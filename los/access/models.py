@@ -40,6 +40,8 @@ class Category(models.TextChoices):
     CONSENTS = "consents", _("Consents")
     ACCESS_LOG = "access_log", _("Who has looked at the family's data")
     REFERRAL = "referral", _("Request, assessment and decision")
+    PROFESSIONAL = "professional", _("Content of professionals-only meetings")
+    DRAFT = "draft", _("Minutes not yet approved")
     SURVEY = "survey", _("Our answers to the questionnaire")
 
 
@@ -48,8 +50,14 @@ class Category(models.TextChoices):
 #: request for a barnekoordinator (assessment and vedtak are between the family and the municipality), and the
 #: family's answers to the questionnaire about the scheme (``los.survey``: the family's own, never staff's).
 NEVER_CONSENTABLE = frozenset({Category.WORKING_NOTES, Category.MESSAGES, Category.CONSENTS, Category.ACCESS_LOG,
-                               Category.REFERRAL, Category.SURVEY})
-CONSENTABLE_CATEGORIES = [c for c in Category if c not in NEVER_CONSENTABLE]
+                               Category.REFERRAL, Category.DRAFT, Category.SURVEY})
+#: Categories that are part of another for consent: a consent that covers meetings covers the content of a
+#: professionals-only meeting (fagmøte) too, for the services that take part.
+COVERED_BY = {Category.PROFESSIONAL: Category.MEETINGS}
+#: What the family side (guardians, the young person) never sees: the agenda, minutes and actions of a fagmøte,
+#: and minutes before they are approved.
+FAMILY_SIDE_HIDDEN = frozenset({Category.PROFESSIONAL, Category.DRAFT})
+CONSENTABLE_CATEGORIES = [c for c in Category if c not in NEVER_CONSENTABLE and c not in COVERED_BY]
 
 
 class ConsentMethod(models.TextChoices):

@@ -27,8 +27,8 @@ The rules, in order (the first rule that answers wins; otherwise access is refus
 6. Municipal leaders and system administrators never see a single family: statistics only.
 
 The family's answers to the questionnaire about the scheme (category ``survey``, ``los.survey``) are the family's
-alone: guardians see and change them (answer, delete), a young person with an own log-in only their own answers
-(a survey row owned by them), and no staff rule opens them, not the coordinator's either: what the family says about
+alone: guardians see and change them (answer, delete), except a young person's (16+ with an own log-in), who sees
+and changes only their own, and no staff rule opens them, not the coordinator's either: what the family says about
 its coordinator and its services must not be readable by those it talks about.
 7. Nobody sees another municipality's families unless a recorded inter-municipal agreement lets the
    staff member's municipality serve the family's municipality, or the family's recorded move
@@ -47,13 +47,22 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import wraps
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from los.access import disclosure
 from los.access.classification import row_category
-from los.access.models import NEVER_CONSENTABLE, Category, Consent, FamilyTransfer
+from los.access.models import (
+    COVERED_BY,
+    FAMILY_SIDE_HIDDEN,
+    NEVER_CONSENTABLE,
+    Category,
+    Consent,
+    FamilyTransfer,
+)
 from los.accounts.models import Role, StaffRole, User
 from los.core.models import MunicipalityAgreement
 from los.families.models import GUARDIAN_RELATIONS, Child, CoordinatorAssignment, Family, FamilyMember
@@ -88,6 +97,21 @@ UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
 #: Refusals that answer 404 in :func:`los.access.guard.authorize`: the user has no relation to the family,
 #: so not even its existence is revealed.
 NO_RELATION_BASES = frozenset({"no_relation", "no_consent", "anonymous"})
+
+
+def _system_read[F: Callable](function: F) -> F:
+    """The policy's own reads of consents, members and children are never redacted (``los.access.disclosure``)."""
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        viewer = disclosure.current()
+        if viewer is None:
+            return function(*args, **kwargs)
+        viewer.suspended += 1
+        try:
+            return function(*args, **kwargs)
+        finally:
+            viewer.suspended -= 1
+    return wrapper  # type: ignore[return-value]
 
 
 # --- facts read once per request --------------------------------------------------------------------------
@@ -128,6 +152,7 @@ def _fact[T](key: tuple, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
+@_system_read
 def prime_facts(users: Iterable[User | None], family: Family) -> None:
     """Read the facts about many users and one family in four queries (a plan's or a meeting's participants),
     so that asking the policy about each of them costs none. Does nothing outside :func:`remembered_facts`."""
@@ -180,6 +205,12 @@ def _sixteenth_birthday_cutoff(today: date) -> date:
 def is_young_person(child: Child | None) -> bool:
     """True for a child aged 16 or more: they decide over their own health information."""
     return child is not None and (child.age or 0) >= YOUNG_PERSON_AGE
+
+
+def _young_persons_own(child: Child | None) -> bool:
+    """A questionnaire (category ``survey``) about a young person aged 16 or more with an own log-in is theirs alone:
+    they answer it there, and the guardians do not see it."""
+    return is_young_person(child) and child.user_id is not None
 
 
 def serving_municipality_ids(role: StaffRole, today: date | None = None) -> set[int]:
@@ -242,6 +273,7 @@ def _current_assignments(family: Family, today: date | None = None) -> QuerySet[
         Q(ended__isnull=True) | Q(ended__gt=today))
 
 
+@_system_read
 def is_assigned_coordinator(user: User, family: Family) -> bool:
     """Whether ``user`` is the family's barnekoordinator today (an active assignment)."""
     return _fact(("assigned", user.pk, family.pk), lambda: _current_assignments(family).filter(coordinator=user).exists())
@@ -276,7 +308,7 @@ def consent_covers(consent: Consent, category: Category | str, child: Child | No
     or more is covered only by a consent that young person gave; a consent the young person gave covers
     only their own health information.
     """
-    category = Category(category)
+    category = COVERED_BY.get(Category(category), Category(category))
     if category in NEVER_CONSENTABLE:
         return False
     if category == Category.CASE:
@@ -291,11 +323,24 @@ def consent_covers(consent: Consent, category: Category | str, child: Child | No
     return True
 
 
+@_system_read
 def decide(user: User | None, action: Action | str, obj: Any, category: Category | str | None = None) -> Decision:
     """Answer whether ``user`` may do ``action`` on ``obj`` (a family or an object that belongs to one)."""
     action = Action(action)
     family, obj_category, child = resolve(obj)
     category = Category(category) if category else obj_category
+    return _decide(user, action, obj, family, category, child)
+
+
+@_system_read
+def decide_view(user: User | None, family: Family, category: Category | str, child: Child | None = None) -> Decision:
+    """Whether ``user`` may view ``category`` information of ``family`` (about ``child``): the redaction step's
+    question, asked per row and per classified field."""
+    return _decide(user, Action.VIEW, family, family, Category(category), child)
+
+
+def _decide(user: User | None, action: Action, obj: Any, family: Family, category: Category,
+            child: Child | None) -> Decision:
     if user is None or not user.is_authenticated or not user.is_active:
         return Decision(False, "anonymous", "not logged in")
     if category == Category.ACCESS_LOG and action not in (Action.VIEW, Action.EXPORT):
@@ -306,10 +351,12 @@ def decide(user: User | None, action: Action | str, obj: Any, category: Category
     if member is not None:
         if category == Category.WORKING_NOTES:
             return Decision(False, "working_notes", "working notes belong to the coordinator", "guardian")
+        if category in FAMILY_SIDE_HIDDEN:
+            return Decision(False, "professionals_only", f"not shown to the family ({category.label})", "guardian")
         if category == Category.HEALTH and is_young_person(child) and not child.shares_health_with_guardians:
             return Decision(False, "young_person_health",
                             "the young person (16+) has not shared their health information", "guardian")
-        if category == Category.SURVEY and _owners(obj) and user.id not in _owners(obj):
+        if category == Category.SURVEY and _young_persons_own(child):
             return Decision(False, "young_persons_answers",
                             "a young person's own answers to the questionnaire", "guardian")
         if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
@@ -330,11 +377,18 @@ def decide(user: User | None, action: Action | str, obj: Any, category: Category
     if own_child is not None and is_young_person(own_child):
         if category == Category.WORKING_NOTES:
             return Decision(False, "working_notes", "working notes belong to the coordinator", "young_person")
+        if category in FAMILY_SIDE_HIDDEN:
+            return Decision(False, "professionals_only", f"not shown to the family ({category.label})",
+                            "young_person")
         if category == Category.HEALTH and child is not None and child.pk != own_child.pk:
             return Decision(False, "sibling_health", "another child's health information", "young_person")
-        if category == Category.SURVEY and user.id not in _owners(obj):
-            return Decision(False, "guardians_answers", "the guardians' answers to the questionnaire",
-                            "young_person")
+        if category == Category.SURVEY:
+            if child is None or child.pk != own_child.pk:
+                return Decision(False, "guardians_answers", "the guardians' answers to the questionnaire",
+                                "young_person")
+            if action == Action.CHANGE:
+                return Decision(True, "young_person", "the young person's own answers to the questionnaire",
+                                "young_person")
         if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
             return Decision(True, "young_person", "the young person's own case", "young_person")
         if action == Action.SHARE:
@@ -402,6 +456,7 @@ def decide(user: User | None, action: Action | str, obj: Any, category: Category
     return Decision(False, "no_relation", "no relation to the family", roles[0].role)
 
 
+@_system_read
 def visible_families(user: User | None, category: Category | str = Category.CASE) -> QuerySet[Family]:
     """Families whose ``category`` information the user may view. Lists, search and counts start here.
 
@@ -416,7 +471,7 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
         return Family.objects.none()
     today = timezone.localdate()
     sources: list[QuerySet] = []
-    if category != Category.WORKING_NOTES:
+    if category != Category.WORKING_NOTES and category not in FAMILY_SIDE_HIDDEN:
         sources.append(FamilyMember.objects.filter(user=user).filter(
             Q(parental_responsibility=True) | Q(daily_care=True), relation__in=list(GUARDIAN_RELATIONS)
         ).values("family_id"))
@@ -437,9 +492,10 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
         sources.append(Family.objects.filter(municipality_id__in=ids).values("pk"))
         sources.append(_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id"))
     if any(r.role == Role.SERVICE_CONTACT for r in roles) and category not in NEVER_CONSENTABLE:
+        covering = COVERED_BY.get(category, category)
         ids = {c.family_id for c in _active_consents(user)
-               if category == Category.CASE or (category.value in c.categories
-                                                and not (category == Category.HEALTH and c.given_by_child_id))}
+               if covering == Category.CASE or (covering.value in c.categories
+                                                and not (covering == Category.HEALTH and c.given_by_child_id))}
         if ids:
             sources.append(Family.objects.filter(pk__in=ids).values("pk"))
     if not sources:

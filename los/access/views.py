@@ -194,7 +194,7 @@ def family_access_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Who has looked at the family's data: every access event, newest first, like the log on helsenorge.
     Opening this page is itself recorded."""
     family = _family(family_pk)
-    decision = authorize(request, Action.VIEW, family, Category.ACCESS_LOG)
+    decision = authorize(request, Action.VIEW, family, Category.ACCESS_LOG, defer=False)
     hide_health = decision.basis == "guardian" and selectors.health_hidden_from_guardians(family)
     hide_survey = decision.basis not in ("guardian", "young_person")
     page = Paginator(selectors.access_log_for_family(family, hide_health=hide_health, hide_survey=hide_survey),

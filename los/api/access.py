@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from los.access import audit
-from los.access.guard import AUDIT_ACTION
+from los.access.guard import audit_decision
 from los.access.models import AuditAction, Category
 from los.access.policy import NO_RELATION_BASES, Action, Decision, decide, resolve, visible_families
 from los.accounts.models import User
@@ -59,17 +59,12 @@ def check(request: HttpRequest, action: Action | str, obj: Any, category: Catego
     """Decide through the policy, write the audit event (allowed or refused) and raise a problem when refused."""
     action = Action(action)
     who = caller(request)
-    family, obj_category, _child = resolve(obj)
+    family, _obj_category, _child = resolve(obj)
     if who.token is not None and family.municipality_id != who.token.municipality_id:
         decision = Decision(False, OTHER_MUNICIPALITY, "the API token belongs to another municipality")
     else:
         decision = decide(who.user, action, obj, category)
-    audit.record(
-        actor=who.user, action=AUDIT_ACTION[action] if decision.allowed else AuditAction.DENIED,
-        object_type=type(obj).__name__, object_id=getattr(obj, "pk", ""), municipality_id=family.municipality_id,
-        family_id=family.pk, category=str(category or obj_category), allowed=decision.allowed,
-        reason=decision.reason + who.via, role=decision.role, service=decision.service, request=request,
-    )
+    audit_decision(request, action, obj, category, decision, actor=who.user, reason_suffix=who.via)
     if not decision.allowed:
         if decision.basis in NO_RELATION_BASES or decision.basis == OTHER_MUNICIPALITY:
             raise ProblemError(404)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from los.access.middleware import disclose_rest_of_request
 from los.api.access import Caller
 from los.api.problems import ProblemError
 from los.api.services import TokenRefusedError, check_token
@@ -22,6 +23,7 @@ class TokenAuth(HttpBearer):
             raise ProblemError(401, str(exc), slug="invalid-token",
                              headers={"WWW-Authenticate": 'Bearer realm="los", error="invalid_token"'}) from None
         request.user = api_token.user
+        disclose_rest_of_request(request, api_token.user)
         return Caller(user=api_token.user, token=api_token)
 
 
@@ -31,6 +33,7 @@ class BrowserSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: Any) -> Caller | None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            disclose_rest_of_request(request, user)
             return Caller(user=user)
         return None
 

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from los.access import audit
+from los.access import audit, disclosure
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import AuditAction, Category
 from los.access.policy import Action as AccessAction
@@ -642,16 +642,18 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     user: User = found.user
     meetings, decisions = selectors.feed_meetings(user)
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE), \
+            disclosure.disclosing_to(user, disclosure.Viewer(user, strict=settings.LOS_DISCLOSURE_STRICT)) as viewer:
+        content = ical.feed(meetings, name=_("Meetings in Los"),
+                            url_for=lambda m: request.build_absolute_uri(reverse("meetings:detail", args=[m.pk])))
     for family_id, decision in decisions.items():
         municipality_id = next(m.municipality_id for m in meetings if m.family_id == family_id)
         audit.record(actor=user, action=AuditAction.VIEW, object_type="CalendarFeed", object_id=found.pk,
                      municipality_id=municipality_id, family_id=family_id, category=Category.MEETINGS,
+                     categories=viewer.shown.get(family_id, ()),
                      reason=f"calendar feed: {decision.reason}", role=decision.role, service=decision.service)
         # no request: its path holds the secret token, which must not end up in the log
     CalendarToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        content = ical.feed(meetings, name=_("Meetings in Los"),
-                            url_for=lambda m: request.build_absolute_uri(reverse("meetings:detail", args=[m.pk])))
     response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

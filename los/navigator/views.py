@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from los.access import disclosure
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, can
@@ -222,6 +223,10 @@ def anonymous(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
+#: What a screening reads of a family: who it is, the navigator's answers about the child, the service map.
+SCREENED_CATEGORIES = (Category.CASE, Category.HEALTH, Category.SERVICES)
+
+
 @access("family_list")
 @login_required
 def screening(request: HttpRequest) -> HttpResponse:
@@ -230,6 +235,8 @@ def screening(request: HttpRequest) -> HttpResponse:
     result = selectors.screen_families(selectors.caseload(request.user), timezone.localdate(), lang)
     if result.families:
         record_list_view(request, "navigator_screening")
+        # the families the screening names: each gets an event in its own access log
+        disclosure.note_shown({row.family.pk for row in result.rows}, SCREENED_CATEGORIES)
     return render(request, "navigator/screening.html", {"screening": result})
 
 
@@ -252,6 +259,7 @@ def unit(request: HttpRequest) -> HttpResponse:
         rows = selectors.named_rows(result, entry_id, visible_ids)
         if rows:
             record_list_view(request, "navigator_unit_families", chosen.pk)
+            disclosure.note_shown({row.family.pk for row in rows}, SCREENED_CATEGORIES)
     sections = [
         ("nav-unit-counts", _("To apply for"),
          _("Number of families that may be missing each right or service"), result.apply_counts),

@@ -14,12 +14,13 @@ import zipfile
 from collections import Counter
 from typing import Any
 
-from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from los.access import disclosure
+from los.access.classification import FAMILY_DATA
 from los.access.models import Category
 from los.access.policy import Action, decide, resolve
 from los.accounts.models import User
@@ -28,21 +29,25 @@ from los.portal import selectors
 
 
 def collect(family: Family, user: User) -> tuple[list[dict[str, Any]], Counter, dict[str, int]]:
-    """(serialised objects the user may view, count per model label, hidden object count per category)."""
+    """(the objects the user may see, as the redaction step gives them, count per model label, what was left out
+    per category: whole objects and single fields)."""
     included: list[dict[str, Any]] = []
     counts: Counter = Counter()
     hidden: dict[str, int] = {}
-    for model, objects in selectors.family_objects(family).items():
-        visible = []
-        for obj in objects:
-            if decide(user, Action.VIEW, obj).allowed:
-                visible.append(obj)
-            else:
-                category = str(resolve(obj)[1])
-                hidden[category] = hidden.get(category, 0) + 1
-        if visible:
-            included.extend(json.loads(serializers.serialize("json", visible)))
-            counts[model._meta.label] += len(visible)
+    with disclosure.disclosing_to(user) as viewer:
+        for model, objects in selectors.family_objects(family).items():
+            for obj in objects:
+                values = disclosure.visible_values(obj, viewer)
+                if values is None:
+                    category = str(resolve(obj)[1])
+                    hidden[category] = hidden.get(category, 0) + 1
+                    continue
+                for name in disclosure.withheld_fields(obj, viewer):
+                    category = str(FAMILY_DATA[model._meta.label].field_category(name))
+                    hidden[category] = hidden.get(category, 0) + 1
+                included.append({"model": model._meta.label_lower, "pk": obj.pk,
+                                 "fields": {k: v for k, v in values.items() if k != "id"}})
+                counts[model._meta.label] += 1
     return included, counts, hidden
 
 
@@ -64,7 +69,8 @@ def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
             "children": list(family.children.all()),
             "counts": sorted(counts.items()), "hidden": hidden_labels, "survey_answers": answers,
         }
-        html = render_to_string("portal/download_summary.html", context)
+        with disclosure.disclosing_to(user):
+            html = render_to_string("portal/download_summary.html", context)
         pdf = HTML(string=html).write_pdf()
         readme_lines = [
             _("Data about %(family)s in Los, downloaded %(when)s.") % {

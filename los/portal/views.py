@@ -105,7 +105,7 @@ def message_thread(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = get_object_or_404(Family, pk=family_pk)
-    authorize(request, Action.VIEW, family)
+    authorize(request, Action.VIEW, family, Category.STORY)
     members = selectors.siblings_and_carers(family)
     may_change = can(request.user, Action.CHANGE, family, Category.STORY)
     form = NeedsForm(members=members)

@@ -72,9 +72,10 @@ def receipts_for(secret: str) -> list[str]:
 class Invitation(models.Model):
     """The family is asked to answer the questionnaire (the guardians' version, or a child's from 12).
 
-    ``by_own_login``: the child's invitation is for a young person (16 or older) with an own log-in, who answers
-    there; the answers are then theirs alone (``access_owner_ids``). A younger child answers on a guardian's device
-    when the guardian hands it over, and the guardians see those answers like the rest of the family's.
+    ``by_own_login``: the child's invitation was made for a young person (16 or older) with an own log-in, who is
+    told by e-mail and answers there. The access policy keeps a questionnaire about a young person of 16 or more with
+    an own log-in to that young person (not the guardians). A younger child answers on a guardian's device when the
+    guardian hands it over, and the guardians see those answers like the rest of the family's.
     ``closed_on`` is set when the family answers *or* says no thanks, and says nothing about which.
     """
 
@@ -87,7 +88,7 @@ class Invitation(models.Model):
     expires_on = models.DateField(_("open until"))
     child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("child"))
-    by_own_login = models.BooleanField(_("answered with the young person's own log-in"), default=False)
+    by_own_login = models.BooleanField(_("for the young person's own log-in"), default=False)
     secret = models.CharField(max_length=64, default=new_secret, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_on = models.DateField(_("dealt with"), null=True, blank=True)
@@ -107,11 +108,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_moment_display()} {self.due_on}"
-
-    def access_owner_ids(self) -> list[int]:
-        if self.by_own_login and self.child_id and self.child.user_id:
-            return [self.child.user_id]
-        return []
 
     @property
     def respondent(self) -> str:

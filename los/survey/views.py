@@ -42,9 +42,9 @@ def _invitation(family_pk: int, invitation_pk: int) -> tuple[Family, Invitation]
     return family, invitation
 
 
-def _handed_over(invitation: Invitation) -> bool:
-    """A child's questionnaire answered on a guardian's device (not the young person's own log-in)."""
-    return invitation.respondent == Respondent.CHILD and not invitation.by_own_login
+def _handed_over(invitation: Invitation, user) -> bool:
+    """A child's questionnaire opened by someone else than the child: a guardian, to hand the device over."""
+    return invitation.respondent == Respondent.CHILD and invitation.child.user_id != user.pk
 
 
 @access("family")
@@ -73,7 +73,7 @@ def questionnaire(request: HttpRequest, family_pk: int, invitation_pk: int) -> H
             form.add_error(None, str(closed))
     return render(request, "survey/questionnaire.html", {
         "family": family, "invitation": invitation, "form": form, "groups": form.groups(),
-        "open": invitation.is_open_on(today), "handed_over": _handed_over(invitation),
+        "open": invitation.is_open_on(today), "handed_over": _handed_over(invitation, request.user),
         "question_count": len(questions_for(invitation.respondent)),
     })
 

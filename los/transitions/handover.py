@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -39,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from los.access import audit
+from los.access import audit, disclosure
 from los.access.models import NEVER_CONSENTABLE, AuditAction, Category, Consent
 from los.access.policy import Action, consent_covers, decide, is_young_person
 from los.accounts.models import Role, User
@@ -217,7 +218,7 @@ def _family_content(family: Family, today: date, children: list[Child]) -> dict:
                       "setting": c.get_setting_display()} for c in children],
         "members": [{"name": f"{m.given_name} {m.family_name}", "relation": m.get_relation_display(),
                      "parental_responsibility": m.parental_responsibility, "daily_care": m.daily_care,
-                     "lives_with_child": m.lives_with_child, "needs": m.needs} for m in members],
+                     "lives_with_child": m.lives_with_child} for m in members],
         "language": language,
         "interpreter": family.interpreter_language if family.needs_interpreter else "",
         "coordinator": _name(assignment.coordinator) if assignment else "",
@@ -434,6 +435,14 @@ def build_summary(family: Family, receiver: Receiver, *, reader: User | None, to
 
     family_side = reader is not None and decide(reader, Action.VIEW, family).basis in FAMILY_SIDE
     children = list(family.children.all())
+    with disclosure.disclosing_to(reader) if reader is not None else nullcontext():
+        sections = _sections(family, receiver, policy, reader_may, children, today, family_side)
+    return Summary(family=family, receiver=receiver, sections=sections, made_on=today)
+
+
+def _sections(family: Family, receiver: Receiver, policy: _ReceiverPolicy, reader_may: Callable[..., bool],
+              children: list[Child], today: date, family_side: bool) -> list[Section]:
+    """The summary's sections: each read as the reader may see it (the redaction step), if the receiver may."""
     sections: list[Section] = []
     for spec in SECTIONS:
         title = str(spec.title)
@@ -461,14 +470,18 @@ def build_summary(family: Family, receiver: Receiver, *, reader: User | None, to
             continue
         sections.append(Section(spec.key, title, spec.category, True,
                                 content=_content(spec.key, family, today, children, family_side)))
-    return Summary(family=family, receiver=receiver, sections=sections, made_on=today)
+    return sections
 
 
 def _content(key: str, family: Family, today: date, children: list[Child], family_side: bool) -> dict:
     if key == "family":
         return _family_content(family, today, children)
     if key == "story":
-        return {"text": family_story(family)}
+        # siblings' and carers' needs are the family's own words (story), never basic case information
+        members = FamilyMember.objects.filter(family=family).exclude(needs="").order_by("relation", "given_name")
+        return {"text": family_story(family),
+                "needs": [{"name": f"{m.given_name} {m.family_name}", "relation": m.get_relation_display(),
+                           "needs": m.needs} for m in members]}
     if key == "plan":
         return _plan_content(family, today)
     if key == "what_worked":

@@ -4,6 +4,7 @@ policy, call a service or a selector, render."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -80,6 +81,7 @@ def family(request: HttpRequest, family_pk: int) -> HttpResponse:
     decision = authorize(request, Action.VIEW, family, Category.PLAN)
     user = request.user
     context = selectors.family_page(family)
+    context["summaries"] = _readable_summaries(user, context["summaries"])
     return render(request, "transitions/family.html", {
         "family": family, **context,
         "can_change": can(user, Action.CHANGE, _new_plan(family)),
@@ -109,12 +111,18 @@ def plan_open(request: HttpRequest, family_pk: int) -> HttpResponse:
     return redirect("transitions:plan", plan.pk)
 
 
+def _readable_summaries(user: Any, summaries: list[HandoverSummary]) -> list[HandoverSummary]:
+    """The handover summaries the user may open: those made for them, and all of them for who sees the sharing."""
+    return [s for s in summaries if can(user, Action.VIEW, s, handover.reading_category(user, s))]
+
+
 # --- one plan ------------------------------------------------------------------------------------------
 
 def _plan_context(request: HttpRequest, plan: TransitionPlan, **forms) -> dict:
     user = request.user
     can_change = can(user, Action.CHANGE, plan)
     context = selectors.plan_page(plan)
+    context["summaries"] = _readable_summaries(user, context["summaries"])
     owners = selectors.task_owner_choices(plan) if can_change else []
     for task in context["open_tasks"]:
         task.can_mark_done = can(user, Action.CHANGE, task)
