@@ -51,8 +51,8 @@ MEASURE_CHANGES = (PlanChange.MEASURE_ADDED, PlanChange.MEASURE_EDITED, PlanChan
 
 
 def open_invitations(family: Family, user: User, today: date | None = None) -> list[Invitation]:
-    """The invitations the user can answer now (the guardians' and the children's under 16 for a guardian; a young
-    person's own for them), guardians' version first."""
+    """The invitations the user can answer now (for a guardian: the guardians' and each child's, except those about a
+    young person of 16 or more with an own log-in; for that young person: their own), guardians' version first."""
     today = today or timezone.localdate()
     rows = (Invitation.objects.filter(family=family, closed_on__isnull=True, due_on__lte=today,
                                       expires_on__gte=today)
@@ -313,7 +313,7 @@ def goals_approved(municipality_ids: Iterable[int], period: Year) -> Share:
     ids = list(municipality_ids)
     approved = Exists(PlanApproval.objects.filter(plan=OuterRef("plan"), created_at__gte=OuterRef("created_at"),
                                                   created_at__lt=period.end_before))
-    goals = Goal.objects.filter(plan__in=_plans_in_use(ids, period), archived=False,
+    goals = Goal.objects.filter(municipality_id__in=ids, plan__in=_plans_in_use(ids, period), archived=False,
                                 created_at__lt=period.end_before)
     row = goals.aggregate(whole=Count("pk"), part=Count("pk", filter=Q(approved)))
     return Share(row["part"], row["whole"])
@@ -321,15 +321,16 @@ def goals_approved(municipality_ids: Iterable[int], period: Year) -> Share:
 
 def meetings_followed_up(municipality_ids: Iterable[int], period: Year) -> Share:
     """Coordination group meetings held in the period with agreements (actions) due by its end, whose every such
-    action was done by its due date."""
+    action was done by its due date. One grouped pass over the actions (a meeting without an action due is not
+    counted)."""
+    late = ~Q(status=ActionStatus.DONE) | Q(done_at__isnull=True) | Q(done_at__date__gt=F("due_date"))
     ids = list(municipality_ids)
-    due = MeetingAction.objects.filter(meeting=OuterRef("pk"), due_date__lte=period.end)
-    late = due.filter(~Q(status=ActionStatus.DONE) | Q(done_at__isnull=True) | Q(done_at__date__gt=F("due_date")))
-    meetings = Meeting.objects.filter(municipality_id__in=ids, kind=MeetingKind.COORDINATION,
-                                      status=MeetingStatus.HELD, starts_at__gte=period.start_at,
-                                      starts_at__lt=period.end_before)
-    row = meetings.aggregate(whole=Count("pk", filter=Q(Exists(due))),
-                             part=Count("pk", filter=Q(Exists(due)) & ~Q(Exists(late))))
+    per_meeting = (MeetingAction.objects.filter(
+        municipality_id__in=ids, meeting__municipality_id__in=ids, meeting__kind=MeetingKind.COORDINATION,
+        meeting__status=MeetingStatus.HELD, meeting__starts_at__gte=period.start_at,
+        meeting__starts_at__lt=period.end_before, due_date__lte=period.end)
+        .order_by().values("meeting_id").annotate(late=Count("pk", filter=late)))
+    row = per_meeting.aggregate(whole=Count("meeting_id"), part=Count("meeting_id", filter=Q(late=0)))
     return Share(row["part"], row["whole"])
 
 
