@@ -1,7 +1,29 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.conf import settings
+from django.utils import timezone, translation
 
 pytest_plugins = ["los.core.tests.browser"]
+
+#: The moment every test starts at: a Wednesday in an ordinary working week (no public holiday near it).
+#: The clock ticks from there, so that time still passes within a test. A test about another day moves the
+#: clock itself (``time_machine.move_to(...)`` with the ``time_machine`` fixture, or ``time_machine.travel``).
+TEST_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+
+
+@pytest.fixture(autouse=True)
+def _known_start():
+    """Every test starts in the site's default language and time zone on :data:`TEST_NOW`, whatever the
+    test before it in the same worker activated, so that the result never depends on the order or the day."""
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +32,13 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LOS_REQUIRE_STAFF_OTP = False
     settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def english():
+    """For a test that reads, in English, what Los writes in the language of the moment (a service's message)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -58,3 +87,11 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print the random order's seed at the end (also with ``-q``, which hides the header), so that a failure
+    can be replayed in the same order."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"Tests ran in random order; replay this order with -p randomly --randomly-seed={seed}")

@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("LOS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The project's shared notes beside the repository (../shared: the domain, the navigator's contract). The product
+# never reads it; tests compare the repository's copies with it when it is there. Use los.core.paths.shared_path.
+LOS_SHARED_DIR = Path(os.environ.get("LOS_SHARED_DIR", BASE_DIR.parent / "shared"))
 (VAR_DIR / "static").mkdir(exist_ok=True)
 
 ENVIRONMENT = os.environ.get("LOS_ENVIRONMENT", "development")
@@ -84,6 +87,7 @@ INSTALLED_APPS = [
     "los.ops",
     "los.transitions",
     "los.survey",
+    "los.archive",
 ]
 
 MIDDLEWARE = [
@@ -131,8 +135,9 @@ TEMPLATES = [
 ]
 
 # Form widgets are rendered with Jinja2 (Django's own widget templates for it): the same HTML as the
-# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Django template engine, at a fraction of the cost on pages with many fields and options (issue 13); the
+# admin's widget templates, which exist only for the Django engine, are rendered by it.
+FORM_RENDERER = "los.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -310,6 +315,17 @@ LOS_FAMILIES_PER_10_PERCENT = float(os.environ.get("LOS_FAMILIES_PER_10_PERCENT"
 LOS_BACKUP_KEY = os.environ.get("LOS_BACKUP_KEY", "")
 # Tables left out of backups (app_label.model): sessions would bring log-ins back to life after a restore.
 LOS_BACKUP_EXCLUDE = env_list("LOS_BACKUP_EXCLUDE", "sessions.session")
+
+# Moving a family's record to another municipality (los.transitions, docs/family-transfer.md). Packages are
+# signed with Ed25519. LOS_TRANSFER_SIGNING_KEY is this installation's private key: 32 random bytes in urlsafe
+# base64 (`python manage.py transfer_keys --generate`), from the environment only, never in the database.
+# Without it development and test use a published key that is not for production (refused when
+# LOS_ENVIRONMENT=production). LOS_INSTALLATION_NAME names this installation in the packages it signs.
+# LOS_TRANSFER_TRUSTED_SENDERS lists the other installations whose packages are accepted, as
+# "name=public key" separated by commas (`python manage.py transfer_keys` prints this installation's entry).
+LOS_INSTALLATION_NAME = os.environ.get("LOS_INSTALLATION_NAME", "")
+LOS_TRANSFER_SIGNING_KEY = os.environ.get("LOS_TRANSFER_SIGNING_KEY", "")
+LOS_TRANSFER_TRUSTED_SENDERS = env_list("LOS_TRANSFER_TRUSTED_SENDERS")
 
 # Retention (los.ops, docs/retention.md). Years are counted from the day a case was closed (or a request
 # finally refused), and from the newest audit event about the family; both must have passed. The defaults

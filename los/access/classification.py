@@ -250,13 +250,30 @@ FAMILY_DATA: dict[str, Rows] = {
     "transitions.HandoverSummary": rows(
         C.CONSENTS, refine=_handover_summary, consents="plan receiver_kind receiver_provider receiver_user note included left_out created_by "
                              "created_at"),
+    "transitions.MoveProposal": rows(
+        C.CONSENTS, consents="to_municipality handover_date note proposed_by proposed_at status answered_at "
+                             "answered_by_member answered_by method recorded_by paper_signed_on text_shown "
+                             "transfer withdrawn_at withdrawn_by"),
     "transitions.FamilyExport": rows(
-        C.CONSENTS, consents="transfer to_municipality_number to_municipality_name exported_at exported_by sha256 "
-                             "rows"),
+        C.CONSENTS, consents="transfer proposal package_id to_municipality_number to_municipality_name exported_at "
+                             "exported_by sha256 rows"),
     "transitions.FamilyImport": rows(
         C.CONSENTS, consents="from_municipality_number from_municipality_name source_reference source_family_id "
-                             "transfer_date consented_by_name format_version exported_at sha256 imported_at "
-                             "imported_by counts adjustments"),
+                             "transfer_date consented_by_name format_version exported_at sha256 package_id "
+                             "sender_installation signature_key_id imported_at imported_by counts adjustments"),
+    # --- archive: the case in the municipality's archive (Noark 5) ----------------------------------------
+    "archive.CaseFile": rows(
+        C.REFERRAL, referral="system_id case_year case_sequence title public_title opened_on handler handler_name "
+                             "administrative_unit class_id class_title access_code screening_basis parties status "
+                             "closed_at closed_by_name retention_decision retention_years deposit created_at"),
+    "archive.RegistryEntry": rows(
+        C.REFERRAL, referral="case_file system_id journal_year journal_sequence number kind entry_type title "
+                             "public_title journal_date document_date handler handler_name administrative_unit parties "
+                             "access_code screening_basis source created_at transfer_status transfer_attempts sent_at "
+                             "confirmed_at external_reference transfer_message"),
+    "archive.ArchiveDocument": rows(
+        C.REFERRAL, referral="entry system_id object_system_id number title document_type main file file_format "
+                             "sha256 size created_at created_by_name"),
 }
 
 
@@ -283,10 +300,17 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "accounts.User": "a person's account (name, user name, e-mail); shown to themselves and the administrator",
     "accounts.StaffRole": "a staff member's role in a municipality",
     "referrals.LocalCriterion": "the municipality's own criteria for a barnekoordinator",
+    "navigator.LocalEntry": "a municipality's own service in the navigator's catalogue (its respite house, a local "
+                            "offer or grant): a description of a service, no family's data",
+    "navigator.LocalRoutine": "how a municipality handles a right or service (how to apply here, whom to call, local "
+                              "forms, processing time): no family's data",
     "meetings.MeetingPolicy": "the municipality's rules for meetings",
     "meetings.CalendarToken": "a user's own calendar feed key (stored as a digest)",
     "transitions.TransitionSettings": "the municipality's notice periods for transitions",
     "api.ApiToken": "an API token (stored as a digest)",
+    "archive.ArchiveSettings": "the municipality's archive set-up: classification, screening code, archive address",
+    "archive.Deposit": "a deposit package's bookkeeping (period, counts, checksum); the package is made and "
+                       "downloaded only by the coordinating unit, asking the policy for each case in it",
     # the families' answers to the questionnaire, kept apart from the family (docs/statistics.md)
     "survey.Answer": "answers to the questionnaire without a family, a person or a time of day (municipality, year, "
                      "moment, who answered, the answers); only the family's own pages can find its own, through a "

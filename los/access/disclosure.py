@@ -59,6 +59,9 @@ class _Withheld(str):
 
 
 WITHHELD = _Withheld()
+#: Categories whose answer depends on the child a row is about (a young person's own health information and
+#: questionnaire), not on the family alone.
+BY_CHILD = frozenset({Category.HEALTH, Category.SURVEY})
 
 
 @dataclass
@@ -79,26 +82,25 @@ class Viewer:
 
     # --- the policy's answer, once per family, category and child ----------------------------------------
     def _family(self, obj: Model, family_id: int) -> Any:
-        from los.families.models import Family
-
-        if isinstance(obj, Family):
+        """The family a row belongs to, without reading it: the policy needs its id and municipality, and every
+        family-data row carries both (its municipality is always the family's)."""
+        if obj.__class__ is _FAMILY:
             return obj
         family = self.families.get(family_id)
         if family is None:
-            family = obj._state.fields_cache.get("family") or Family.objects.get(pk=family_id)
+            family = obj._state.fields_cache.get("family") or _FAMILY(pk=family_id,
+                                                                      municipality_id=obj.__dict__.get("municipality_id"))
             self.families[family_id] = family
         return family
 
     def _child(self, obj: Model, child_id: int | None) -> Any:
-        from los.families.models import Child
-
-        if isinstance(obj, Child):
+        if obj.__class__ is _CHILD:
             return obj
         if child_id is None:
             return None
         child = self.children.get(child_id)
         if child is None:
-            child = obj._state.fields_cache.get("child") or Child.objects.get(pk=child_id)
+            child = obj._state.fields_cache.get("child") or _CHILD.objects.get(pk=child_id)
             self.children[child_id] = child
         return child
 
@@ -107,14 +109,19 @@ class Viewer:
         family_id, child_id = _owner_ids(obj)
         if family_id is None:
             return True  # a row not yet saved for a family: nothing of a family's to show
+        if category not in BY_CHILD:
+            child_id = None  # only health information and questionnaires depend on whose they are
         key = (family_id, category, child_id)
         answer = self.answers.get(key)
         if answer is None:
             from los.access.policy import decide_view
 
-            with self.unobserved():
+            self.suspended += 1
+            try:
                 answer = decide_view(self.user, self._family(obj, family_id), Category(category),
                                      self._child(obj, child_id)).allowed
+            finally:
+                self.suspended -= 1
             self.answers[key] = answer
         return answer
 
@@ -142,12 +149,12 @@ class Viewer:
         if family_id is None:
             return value
         answers = self.answers
-        row_allowed = answers.get((family_id, row, child_id))
+        row_allowed = answers.get((family_id, row, child_id if row in BY_CHILD else None))
         if row_allowed is None:
             row_allowed = self.allows(obj, row)
         narrower = category != rows.category
         if row_allowed and narrower:
-            field_allowed = answers.get((family_id, category, child_id))
+            field_allowed = answers.get((family_id, category, child_id if category in BY_CHILD else None))
             if field_allowed is None:
                 field_allowed = self.allows(obj, category)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from los.access import audit, disclosure
 from los.access.models import AuditAction, Category
 from los.access.policy import remembered_facts
+
+logger = logging.getLogger("los.access.disclosure")
 
 #: Requests that do not change anything: the policy's facts cannot change under them (see ``policy``).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -56,6 +59,10 @@ class Ledger:
     def flush(self) -> None:
         """Write the pending events with what was shown, and one event for each family a list showed."""
         shown = self.viewer.shown if self.viewer is not None else {}
+        if self.viewer is not None and self.viewer.withheld:
+            logger.warning("withheld from %s on %s: %s", getattr(self.viewer.user, "pk", None), self.request.path,
+                           ", ".join(f"{label}.{name} ({category})"
+                                     for label, name, category in sorted(self.viewer.withheld)))
         events = []
         for kwargs in self.pending:
             family_id = kwargs.get("family_id")

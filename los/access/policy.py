@@ -241,30 +241,66 @@ def _active_transfers(today: date | None = None) -> QuerySet[FamilyTransfer]:
     return FamilyTransfer.objects.filter(date__lte=today, cancelled_at__isnull=True)
 
 
+def _known[T](key: tuple, family_id: int, read_one: Callable[[], T], read_all: Callable[[], dict[int, T]],
+              default: T) -> T:
+    """A fact about one family, read with the same fact about every family at once (inside
+    :func:`remembered_facts`): a list of twenty families asks the policy twenty times, and reads each kind of
+    fact once. ``key`` is ``(kind, user or municipalities, family id)``; a fact primed for one family wins."""
+    memo = _facts.get()
+    if memo is None:
+        return read_one()
+    if key in memo:
+        return memo[key]
+    all_key = (key[0] + "*", key[1])
+    if all_key not in memo:
+        memo[all_key] = read_all()
+    return memo[all_key].get(family_id, default)
+
+
 def _reaches(family: Family, municipality_ids: set[int]) -> str:
     """How staff serving ``municipality_ids`` reach the family: ``home``, ``transfer`` or ``""`` (not at all)."""
     if not municipality_ids:
         return ""
     if family.municipality_id in municipality_ids:
         return "home"
-    if _fact(("transfer", family.pk, frozenset(municipality_ids)), lambda: _active_transfers().filter(
-            family=family, to_municipality_id__in=municipality_ids).exists()):
+    ids = frozenset(municipality_ids)
+    if _known(("transfer", ids, family.pk), family.pk,
+              lambda: _active_transfers().filter(family=family, to_municipality_id__in=ids).exists(),
+              lambda: dict.fromkeys(_active_transfers().filter(to_municipality_id__in=ids)
+                                    .values_list("family_id", flat=True), True),
+              False):
         return "transfer"
     return ""
 
 
+def _first_guardians(members: Iterable[FamilyMember]) -> dict[int, FamilyMember]:
+    found: dict[int, FamilyMember] = {}
+    for member in members:
+        if member.is_guardian:
+            found.setdefault(member.family_id, member)
+    return found
+
+
 def _guardian_membership(user: User, family: Family) -> FamilyMember | None:
-    def read() -> FamilyMember | None:
-        for member in FamilyMember.objects.filter(user=user, family=family).order_by("pk"):
-            if member.is_guardian:
-                return member
-        return None
-    return _fact(("guardian", user.pk, family.pk), read)
+    return _known(("guardian", user.pk, family.pk), family.pk,
+                  lambda: _first_guardians(FamilyMember.objects.filter(user=user, family=family).order_by("pk")).get(
+                      family.pk),
+                  lambda: _first_guardians(FamilyMember.objects.filter(user=user).order_by("pk")),
+                  None)
+
+
+def _first_children(children: Iterable[Child]) -> dict[int, Child]:
+    found: dict[int, Child] = {}
+    for child in children:
+        found.setdefault(child.family_id, child)
+    return found
 
 
 def _own_child(user: User, family: Family) -> Child | None:
-    return _fact(("own_child", user.pk, family.pk),
-                 lambda: Child.objects.filter(user=user, family=family).order_by("pk").first())
+    return _known(("own_child", user.pk, family.pk), family.pk,
+                  lambda: Child.objects.filter(user=user, family=family).order_by("pk").first(),
+                  lambda: _first_children(Child.objects.filter(user=user).order_by("pk")),
+                  None)
 
 
 def _current_assignments(family: Family, today: date | None = None) -> QuerySet[CoordinatorAssignment]:
@@ -276,7 +312,13 @@ def _current_assignments(family: Family, today: date | None = None) -> QuerySet[
 @_system_read
 def is_assigned_coordinator(user: User, family: Family) -> bool:
     """Whether ``user`` is the family's barnekoordinator today (an active assignment)."""
-    return _fact(("assigned", user.pk, family.pk), lambda: _current_assignments(family).filter(coordinator=user).exists())
+    today = timezone.localdate()
+    return _known(("assigned", user.pk, family.pk), family.pk,
+                  lambda: _current_assignments(family).filter(coordinator=user).exists(),
+                  lambda: dict.fromkeys(
+                      CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
+                      .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values_list("family_id", flat=True), True),
+                  False)
 
 
 def _contact_provider_ids(user: User) -> set[int]:
@@ -298,7 +340,14 @@ def _active_consents(user: User, family_id: int | None = None) -> list[Consent]:
                                                    **family))
     if family_id is None:
         return read()
-    return _fact(("consents", user.pk, family_id), lambda: read(family_id=family_id))
+
+    def read_all() -> dict[int, list[Consent]]:
+        by_family: dict[int, list[Consent]] = {}
+        for consent in read():
+            by_family.setdefault(consent.family_id, []).append(consent)
+        return by_family
+
+    return _known(("consents", user.pk, family_id), family_id, lambda: read(family_id=family_id), read_all, [])
 
 
 def consent_covers(consent: Consent, category: Category | str, child: Child | None = None) -> bool:
@@ -502,6 +551,18 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
         return Family.objects.none()
     first, *rest = (source.order_by() for source in sources)
     return Family.objects.filter(pk__in=first.union(*rest, all=True) if rest else first)
+
+
+def decide_municipal_content(user: User | None, municipality_id: int) -> Decision:
+    """Whether ``user`` may add and change the municipality's own content that holds no family's data, such as its
+    local services and routines in the navigator: caseworkers and the leader of the municipality's own coordinating
+    unit. Host agreements give nothing here: each municipality describes its own services."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Decision(False, "anonymous", "not logged in")
+    for role in user.active_roles():
+        if role.role in UNIT_ROLES and role.municipality_id == municipality_id:
+            return Decision(True, "unit", "coordinating unit of the municipality", role.role)
+    return Decision(False, "not_unit", "only the municipality's coordinating unit changes its local content")
 
 
 def can(user: User | None, action: Action | str, obj: Any, category: Category | str | None = None) -> bool:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from los.access.forms import ConfirmConsentForm, ConsentForm, RecordConsentForm
 from los.access.guard import access, authorize
 from los.access.models import CONSENTABLE_CATEGORIES, Category, Consent
 from los.access.policy import Action, decide
+from los.core.forms import form_action
 from los.families.models import Child, Family
 
 LOG_PAGE_SIZE = 50
@@ -129,21 +131,15 @@ def record_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
                "categories": [c for c in CONSENTABLE_CATEGORIES if c != Category.CASE],
                "givers": selectors.consent_givers(family)}
     form = RecordConsentForm(request.POST or None, **options)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_consent(
-                family=family, recorded_by=request.user, given_by=data["given_by"], method=data["method"],
-                service_provider=data["service_provider"], categories=data["categories"],
-                first_day=data["first_day"], last_day=data["last_day"], text_shown=data["text_shown"],
-                request=request)
-        except services.ConsentError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The consent is recorded."))
-            return redirect("access:family_consents", family_pk=family.pk)
-    return render(request, "access/consent_record.html", {"family": family, "form": form,
-                                                          "has_givers": bool(options["givers"])})
+    return form_action(
+        request, form, lambda: services.record_consent(
+            family=family, recorded_by=request.user, request=request,
+            **{name: form.cleaned_data[name] for name in ("given_by", "method", "service_provider", "categories",
+                                                          "first_day", "last_day", "text_shown")}),
+        success=reverse("access:family_consents", kwargs={"family_pk": family.pk}),
+        message=_("The consent is recorded."),
+        page=lambda status: render(request, "access/consent_record.html", {
+            "family": family, "form": form, "has_givers": bool(options["givers"])}, status=status))
 
 
 @access("family")

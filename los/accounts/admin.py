@@ -14,7 +14,7 @@ class StaffRoleInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [StaffRoleInline]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Los", {"fields": ("preferred_language", "phone")}))
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Los", {"fields": ("preferred_language", "phone", "hpr_number")}))
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
 
 

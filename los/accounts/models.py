@@ -55,6 +55,10 @@ class User(AbstractUser):
         choices=[("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")],
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    hpr_number = models.CharField(
+        _("HPR number"), max_length=9, blank=True,
+        help_text=_("The number in the Health Personnel Register (helsepersonellregisteret), for authorised health "
+                    "personnel. Used in FHIR exports and the access log."))
 
     class Meta:
         verbose_name = _("user")

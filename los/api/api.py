@@ -474,6 +474,30 @@ def fhir_export(request: HttpRequest, family_id: int = _id("The family's id.")) 
     return HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type=FHIR_CONTENT_TYPE)
 
 
+@fhir_router.get("/Family/{family_id}/AuditEvent", response={200: dict[str, Any], **ERRORS}, tags=["fhir"],
+                 summary="Who has looked at the family's data, as FHIR AuditEvent resources",
+                 description="The family's access log, newest first, one AuditEvent per event and child, following "
+                             "HL7 Norway's AuditEvent guide (no-domain-Trustframework-Auditevent) for events by staff. "
+                             "Only for the family and its barnekoordinator; never for the coordinating unit or "
+                             "services. The header X-Total-Count gives the number of access events in all.")
+@access("family")
+def fhir_audit_events(request: HttpRequest, family_id: int = _id("The family's id."),
+                      limit: int = Query(200, ge=1, le=1000, description="How many access events (1–1000)."),
+                      offset: int = _offset()) -> HttpResponse:
+    import json
+
+    from los.access.selectors import health_hidden_from_guardians
+    from los.api.fhir_audit import build_bundle
+
+    family = api_access.family_for(request, family_id, Scope.FHIR_READ, Category.ACCESS_LOG, Action.EXPORT)
+    decision = api_access.decide_quietly(request, family, Category.ACCESS_LOG)
+    hide_health = decision.basis == "guardian" and health_hidden_from_guardians(family)
+    bundle, total = build_bundle(family, hide_health, limit=limit, offset=offset)
+    response = HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type=FHIR_CONTENT_TYPE)
+    response["X-Total-Count"] = str(total)
+    return response
+
+
 api.add_router("/fhir", fhir_router)
 
 
@@ -501,3 +525,10 @@ def archive_export(request: HttpRequest, family_id: int = _id("The family's id."
 
 
 api.add_router("/", archive_router)
+
+
+# --- the archive interface: registry entries for the municipality's sak/arkiv system (los.archive) ----------
+
+from los.archive.api import router as archive_journal_router  # noqa: E402 - the archive app's router, added here
+
+api.add_router("/archive/v1", archive_journal_router)

@@ -6,6 +6,9 @@ What goes in, and under which information category of the access policy:
 FHIR resource             Los                                         category
 ========================  ==========================================  ===========
 Group, Patient            the family and its children                  case
+RelatedPerson             the guardians                                case
+Organization              the municipality, services in consents       case
+Practitioner              the barnekoordinators                        case
 EpisodeOfCare             barnekoordinator assignments                 case
 CarePlan, Goal            the individual plan and its goals            plan
 CareTeam                  the coordination group                       meetings
@@ -16,6 +19,10 @@ Consent                   the consent register                         consents
 
 A category the caller may not view is left out, and so is each object the policy refuses. The
 ``meta.tag`` of the Bundle lists the categories left out.
+
+Persons, practitioners and organisations follow HL7 Norway's basis profiles (no-basis, :mod:`los.api.norway`):
+children and guardians carry their fødselsnummer or D-nummer (contact information: only when the caller may see
+it), barnekoordinators their HPR-nummer when Los has it, the municipality and services their organisation number.
 """
 
 from __future__ import annotations
@@ -28,7 +35,9 @@ from django.utils import timezone
 from los.access.models import Category, Consent
 from los.access.policy import Action, Decision, decide
 from los.accounts.models import User
-from los.families.models import Child, Family
+from los.api import norway
+from los.core.models import Municipality, ServiceProvider
+from los.families.models import Child, Family, FamilyMember
 
 SYSTEM = "urn:los"
 CATEGORY_SYSTEM = "urn:los:category"
@@ -59,14 +68,84 @@ def _name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-def _patient(child: Child) -> dict:
+def _profiled(resource_type: str) -> dict:
+    return {"profile": [norway.profile_url(resource_type)]}
+
+
+def _patient(child: Child, identified: bool) -> dict:
     patient: dict[str, Any] = {
-        "resourceType": "Patient", "id": f"child-{child.pk}",
+        "resourceType": "Patient", "id": f"child-{child.pk}", "meta": _profiled("Patient"),
         "name": [{"family": child.family_name, "given": [child.given_name]}],
     }
+    identifier = norway.person_identifier(child.fodselsnummer) if identified else None
+    if identifier:
+        patient["identifier"] = [identifier]
     if child.birth_date:
         patient["birthDate"] = child.birth_date.isoformat()
     return patient
+
+
+#: HL7 v3 RoleCode for the guardian relations Los records (RelatedPerson.relationship).
+ROLE_CODES = {"mother": ("MTH", "mother"), "father": ("FTH", "father"), "parent": ("PRN", "parent"),
+              "step_parent": ("STPPRN", "step parent"), "foster_parent": ("GUARD", "guardian"),
+              "guardian": ("GUARD", "guardian")}
+ROLE_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+
+
+def related_person(member: FamilyMember, patient_ref: dict, identified: bool) -> dict:
+    """A guardian as no-basis-RelatedPerson, with the fødselsnummer or D-nummer when the caller may see it."""
+    code, display = ROLE_CODES.get(member.relation, ("GUARD", "guardian"))
+    person: dict[str, Any] = {
+        "resourceType": "RelatedPerson", "id": f"guardian-{member.pk}", "meta": _profiled("RelatedPerson"),
+        "patient": patient_ref, "name": [{"family": member.family_name, "given": [member.given_name]}],
+        "relationship": [{"coding": [{"system": ROLE_CODE_SYSTEM, "code": code, "display": display}],
+                          "text": member.get_relation_display()}],
+    }
+    identifier = norway.person_identifier(member.fodselsnummer) if identified else None
+    if identifier:
+        person["identifier"] = [identifier]
+    return person
+
+
+def municipality_organization(municipality: Municipality) -> dict:
+    """The municipality as no-basis-Organization: its organisation number (from the archive settings) and its
+    kommunenummer (no-basis-municipalitycode on the address's district)."""
+    from los.archive.models import ArchiveSettings
+
+    number = (ArchiveSettings.objects.filter(municipality=municipality).values_list("organisation_number", flat=True)
+              .first() or "")
+    organization: dict[str, Any] = {
+        "resourceType": "Organization", "id": f"municipality-{municipality.pk}", "meta": _profiled("Organization"),
+        "name": f"{municipality.name} kommune", "active": True,
+        "address": [{"district": municipality.name,
+                     "_district": {"extension": [norway.municipality_code(municipality.number, municipality.name)]},
+                     "country": "NO"}],
+    }
+    identifier = norway.organisation_identifier(number)
+    if identifier:
+        organization["identifier"] = [identifier]
+    return organization
+
+
+def provider_organization(provider: ServiceProvider) -> dict:
+    organization: dict[str, Any] = {"resourceType": "Organization", "id": f"provider-{provider.pk}",
+                                    "meta": _profiled("Organization"), "name": provider.name, "active": True}
+    identifier = norway.organisation_identifier(provider.organisation_number)
+    if identifier:
+        organization["identifier"] = [identifier]
+    return organization
+
+
+def practitioner(user: User) -> dict:
+    """A barnekoordinator (or other staff) as no-basis-Practitioner, with the HPR-nummer when Los has it."""
+    resource: dict[str, Any] = {"resourceType": "Practitioner", "id": f"practitioner-{user.pk}",
+                                "meta": _profiled("Practitioner"),
+                                "name": [{"text": _name(user), "family": user.last_name or user.username,
+                                          **({"given": [user.first_name]} if user.first_name else {})}]}
+    identifier = norway.hpr_identifier(user.hpr_number)
+    if identifier:
+        resource["identifier"] = [identifier]
+    return resource
 
 
 def build_bundle(family: Family, user: User) -> tuple[dict, list[str]]:
@@ -83,7 +162,7 @@ def build_bundle(family: Family, user: User) -> tuple[dict, list[str]]:
     resources: list[dict] = []
     group_id = f"family-{family.pk}"
     children = [c for c in family.children.order_by("birth_date", "pk") if may(c)]
-    patients = [_patient(c) for c in children]
+    patients = [_patient(c, decide(user, Action.VIEW, c, Category.CONTACT).allowed) for c in children]
     group = {
         "resourceType": "Group", "id": group_id, "type": "person", "actual": True, "name": family.display_name,
         "identifier": [{"system": f"{SYSTEM}:family-reference:{family.municipality.number}",
@@ -93,19 +172,31 @@ def build_bundle(family: Family, user: User) -> tuple[dict, list[str]]:
     resources += [group, *patients]
     subject = _ref("Group", group_id, family.display_name)
     first_patient = _ref("Patient", patients[0]["id"]) if patients else None
+    municipality = municipality_organization(family.municipality)
+    resources.append(municipality)
+    municipality_ref = _ref("Organization", municipality["id"], municipality["name"])
+    if first_patient is not None:
+        for member in family.members.order_by("pk"):
+            if member.is_guardian and may(member):
+                resources.append(related_person(member, first_patient,
+                                                decide(user, Action.VIEW, member, Category.CONTACT).allowed))
 
     # EpisodeOfCare: the barnekoordinator assignments (case information: who the coordinator is)
     if first_patient is not None:
+        practitioners: dict[int, dict] = {}
         for a in family.coordinator_assignments.select_related("coordinator").order_by("started", "pk"):
             period = {"start": _day_start(a.started)}
             if a.ended:
                 period["end"] = _day_start(a.ended)
+            if a.coordinator_id not in practitioners:
+                practitioners[a.coordinator_id] = practitioner(a.coordinator)
+                resources.append(practitioners[a.coordinator_id])
             resources.append({
                 "resourceType": "EpisodeOfCare", "id": f"assignment-{a.pk}",
                 "status": "active" if a.is_active else "finished",
                 "type": [{"text": "Barnekoordinator (pbrl. § 2-5 c)"}],
-                "patient": first_patient, "period": period,
-                "careManager": {"display": _name(a.coordinator)},
+                "patient": first_patient, "period": period, "managingOrganization": municipality_ref,
+                "careManager": _ref("Practitioner", practitioners[a.coordinator_id]["id"], _name(a.coordinator)),
             })
 
     # CarePlan and Goal: the individual plan
@@ -195,9 +286,13 @@ def build_bundle(family: Family, user: User) -> tuple[dict, list[str]]:
 
     # Consent: the consent register
     if allowed(Category.CONSENTS) and first_patient is not None:
+        organizations: dict[int, dict] = {}
         for consent in Consent.objects.filter(family=family).select_related("service_provider", "person"):
             if not may(consent):
                 continue
+            if consent.service_provider_id and consent.service_provider_id not in organizations:
+                organizations[consent.service_provider_id] = provider_organization(consent.service_provider)
+                resources.append(organizations[consent.service_provider_id])
             status = {"active": "active", "upcoming": "proposed", "withdrawn": "inactive",
                       "expired": "inactive"}.get(consent.status, "inactive")
             actor = consent.service_provider.name if consent.service_provider_id else _name(consent.person)
@@ -207,12 +302,15 @@ def build_bundle(family: Family, user: User) -> tuple[dict, list[str]]:
                                       "code": "patient-privacy"}]},
                 "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
                 "patient": first_patient, "dateTime": _instant(consent.created_at),
+                "organization": [municipality_ref],
                 "policyRule": {"text": "Samtykke til deling av opplysninger (Los)"},
                 "provision": {
                     "type": "permit",
                     "period": {"start": _instant(consent.valid_from),
                                "end": _instant(consent.withdrawn_at or consent.valid_to)},
-                    "actor": [{"role": {"text": "recipient"}, "reference": {"display": actor}}],
+                    "actor": [{"role": {"text": "recipient"}, "reference": _ref(
+                        "Organization", organizations[consent.service_provider_id]["id"], actor)
+                        if consent.service_provider_id else {"display": actor}}],
                     "class": [{"system": CATEGORY_SYSTEM, "code": c} for c in consent.categories or []] or None,
                 },
             })

@@ -36,6 +36,7 @@ class Scope(models.TextChoices):
     STATS_READ = "stats:read", _("Read aggregated statistics")
     FHIR_READ = "fhir:read", _("Export a family's coordination data as FHIR")
     ARCHIVE_EXPORT = "archive:export", _("Export a closed case for the archive")
+    ARCHIVE_JOURNAL = "archive:journal", _("Fetch registry entries for the archive system and report their transfer")
 
 
 class ApiToken(models.Model):

@@ -17,7 +17,7 @@ class CoordinatingUnitAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceProvider)
 class ServiceProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "level", "municipality"]
+    list_display = ["name", "kind", "level", "municipality", "organisation_number"]
     list_filter = ["kind", "level"]
     search_fields = ["name"]
 

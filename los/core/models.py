@@ -125,6 +125,9 @@ class ServiceProvider(models.Model):
                              default=ProviderLevel.MUNICIPAL)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=9, blank=True,
+        help_text=_("The provider's number in the Central Coordinating Register (9 digits), used in FHIR exports."))
 
     class Meta:
         ordering = ["municipality__name", "kind", "name"]

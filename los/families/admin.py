@@ -22,6 +22,11 @@ class PolicyAdmin(admin.ModelAdmin):
             return qs.filter(pk__in=allowed.values("pk"))
         return qs.filter(**{f"{self.family_path}__in": allowed.values("pk")})
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "family":  # the choice of family lists only the families the user may see
+            kwargs["queryset"] = visible_families(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
         return False  # nothing about a family is deleted; retention rules end cases
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from los.core.forms import ServiceFormMixin
 from los.families.models import Family
 from los.meetings import plans_link
 from los.meetings.models import GroupMember, Meeting, MeetingKind, MemberKind
@@ -19,7 +20,7 @@ from los.meetings.services import validate_meeting_input
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-class LosForm(forms.Form):
+class LosForm(ServiceFormMixin, forms.Form):
     """Adds the Designsystemet classes to every widget."""
 
     def __init__(self, *args, **kwargs):
@@ -30,14 +31,6 @@ class LosForm(forms.Form):
                 widget.attrs.setdefault("class", "ds-input")
             elif not widget.is_hidden:
                 widget.attrs.setdefault("class", "ds-input")
-
-    def apply_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError at the matching fields (others at the top)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 def _member_label(member: GroupMember) -> str:

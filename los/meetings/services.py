@@ -2,7 +2,7 @@
 
 Bad input raises :class:`django.core.exceptions.ValidationError` whose keys are the names of the form
 fields the user typed into (so a form can show each message at its field); a stale ``version``
-raises :class:`StaleVersionError`. Nothing half-done is saved: multi-step actions are atomic.
+raises :class:`los.core.forms.ConflictError`. Nothing half-done is saved: multi-step actions are atomic.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from los.access.models import Category
 from los.access.policy import Action as AccessAction
 from los.access.policy import decide
 from los.accounts.models import Role, User
+from los.archive import hooks as archive
+from los.core.forms import ConflictError
 from los.families.models import Child, Family, FamilyMember, FamilyStatus
 from los.meetings import plans_link
 from los.meetings.models import (
@@ -49,14 +51,6 @@ MAX_DAYS_BACK = 30  # a meeting held up to 30 days ago can be registered afterwa
 MAX_DAYS_AHEAD = 2 * 365
 MAX_HOURS = 8
 OVERDUE_REMINDER_EVERY_DAYS = 7
-
-
-class StaleVersionError(Exception):
-    """Someone else saved the same thing after the user opened it."""
-
-
-def _stale(what: str) -> StaleVersionError:
-    return StaleVersionError(what)
 
 
 # --- the group ------------------------------------------------------------------------------------
@@ -222,8 +216,8 @@ def schedule_meeting(family: Family, *, by: User, kind: str, starts_at: datetime
 def _lock(meeting: Meeting, version: int | None) -> Meeting:
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if version is not None and locked.version != version:
-        raise _stale(_("Someone else changed this meeting after you opened it. Your input is kept below; "
-                       "check the meeting as it is now, then save again."))
+        raise ConflictError(_("Someone else changed this meeting after you opened it. Your input is kept below; "
+                              "check the meeting as it is now, then save again."), current=locked)
     return locked
 
 
@@ -378,9 +372,9 @@ def save_minutes(minutes: Minutes, *, by: User, text: str, version: int) -> Minu
         raise ValidationError(_("The minutes are approved and can no longer be changed."))
     if locked.version != version:
         who = locked.updated_by.get_full_name() if locked.updated_by_id else _("someone else")
-        raise _stale(_("%(who)s saved the notes after you opened them. Nothing was overwritten: your text is "
-                       "still in the box, and the notes as they are saved now are shown below it. Combine the two "
-                       "and save again.") % {"who": who})
+        raise ConflictError(_("%(who)s saved the notes after you opened them. Nothing was overwritten: your text "
+                              "is still in the box, and the notes as they are saved now are shown below it. Combine "
+                              "the two and save again.") % {"who": who}, current=locked)
     locked.text = text
     locked.version += 1
     locked.updated_by, locked.updated_at = by, timezone.now()
@@ -496,13 +490,15 @@ def approve_minutes(minutes: Minutes, *, by: User, version: int) -> Minutes:
     if locked.is_approved:
         raise ValidationError(_("The minutes are already approved."))
     if locked.version != version:
-        raise _stale(_("The minutes were changed after you opened them. Read them again before you approve."))
+        raise ConflictError(_("The minutes were changed after you opened them. Read them again before you approve."),
+                            current=locked)
     locked.status = MinutesStatus.APPROVED
     locked.approved_by, locked.approved_at = by, timezone.now()
     locked.version += 1
     locked.save(update_fields=["status", "approved_by", "approved_at", "version"])
     Meeting.objects.filter(pk=locked.meeting_id).exclude(status=MeetingStatus.HELD).update(
         status=MeetingStatus.HELD, updated_at=timezone.now())
+    archive.minutes_approved(locked, by)
     if locked.meeting.kind == MeetingKind.COORDINATION:
         from los.meetings.tasks import send_minutes_notice
 

@@ -22,6 +22,7 @@ from los.access.models import AuditAction, Category
 from los.access.policy import Action as AccessAction
 from los.access.policy import can
 from los.accounts.models import Role, StaffRole, User
+from los.core.forms import form_action
 from los.families.models import Child, Family, FamilyMember
 from los.meetings import ical, plans_link, selectors, services
 from los.meetings.forms import (
@@ -160,7 +161,8 @@ def member_add(request: HttpRequest, family_pk: int) -> HttpResponse:
     authorize(request, AccessAction.CHANGE, GroupMember(family=family, municipality_id=family.municipality_id))
     choices, lookup = _member_choices(family)
     form = GroupMemberForm(request.POST or None, choices=choices)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         kind, person = lookup.get(form.cleaned_data["person"], (None, None))
         if isinstance(person, FamilyMember):
             kwargs = {"family_member": person}
@@ -168,15 +170,15 @@ def member_add(request: HttpRequest, family_pk: int) -> HttpResponse:
             kwargs = {"child": person}
         else:
             kwargs = {"user": person}
-        try:
-            member = services.add_group_member(family, by=request.user, kind=kind or "", role_title=form.cleaned_data[
-                "role_title"], joined=form.cleaned_data["joined"], **kwargs)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("%(name)s is now a member of the coordination group.") % {"name": member.name})
-            return redirect("meetings:family_meetings", family.pk)
-    return render(request, "meetings/member_form.html", {"family": family, "form": form})
+        return services.add_group_member(family, by=request.user, kind=kind or "",
+                                         role_title=form.cleaned_data["role_title"],
+                                         joined=form.cleaned_data["joined"], **kwargs)
+
+    return form_action(
+        request, form, save, success=reverse("meetings:family_meetings", args=[family.pk]),
+        message=lambda member: _("%(name)s is now a member of the coordination group.") % {"name": member.name},
+        page=lambda status: render(request, "meetings/member_form.html", {"family": family, "form": form},
+                                   status=status))
 
 
 @access("family")
@@ -210,20 +212,20 @@ def meeting_new(request: HttpRequest, family_pk: int) -> HttpResponse:
         members = selectors.group_members(family)
         initial = {"participants": [m.pk for m in members], "kind": MeetingKind.COORDINATION}
     form = MeetingForm(request.POST or None, family=family, allow_professional=allow_professional, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            meeting = services.schedule_meeting(
-                family, by=request.user, kind=data["kind"], starts_at=data["starts_at"], ends_at=data["ends_at"],
-                participants=data["participants"], place=data["place"], video_link=data["video_link"],
-                phone=data["phone"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The meeting is scheduled. The participants get an invitation by e-mail."))
-            return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/meeting_form.html", {"family": family, "form": form, "meeting": None,
-                                                          "allow_professional": allow_professional})
+        return services.schedule_meeting(
+            family, by=request.user, kind=data["kind"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+            participants=data["participants"], place=data["place"], video_link=data["video_link"],
+            phone=data["phone"])
+
+    return form_action(
+        request, form, save, success=lambda meeting: reverse("meetings:detail", args=[meeting.pk]),
+        message=_("The meeting is scheduled. The participants get an invitation by e-mail."),
+        page=lambda status: render(request, "meetings/meeting_form.html", {
+            "family": family, "form": form, "meeting": None, "allow_professional": allow_professional},
+            status=status))
 
 
 @access("family")
@@ -236,21 +238,19 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only a scheduled meeting can be changed."))
         return redirect("meetings:detail", meeting.pk)
     form = MeetingForm(request.POST or None, family=family, allow_professional=False, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            services.update_meeting(meeting, by=request.user, version=data.get("version"),
-                                    starts_at=data["starts_at"], ends_at=data["ends_at"],
-                                    participants=data["participants"], place=data["place"],
-                                    video_link=data["video_link"], phone=data["phone"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The meeting is changed. The participants get the change in their calendar."))
-            return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/meeting_form.html", {"family": family, "form": form, "meeting": meeting})
+        return services.update_meeting(meeting, by=request.user, version=data.get("version"),
+                                       starts_at=data["starts_at"], ends_at=data["ends_at"],
+                                       participants=data["participants"], place=data["place"],
+                                       video_link=data["video_link"], phone=data["phone"])
+
+    return form_action(
+        request, form, save, success=reverse("meetings:detail", args=[meeting.pk]),
+        message=_("The meeting is changed. The participants get the change in their calendar."),
+        page=lambda status: render(request, "meetings/meeting_form.html",
+                                   {"family": family, "form": form, "meeting": meeting}, status=status))
 
 
 @access("family")
@@ -259,20 +259,12 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(pk)
     authorize(request, AccessAction.CHANGE, meeting)
     form = CancelForm(request.POST or None, initial={"version": meeting.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_meeting(meeting, by=request.user, version=form.cleaned_data["version"],
-                                    reason=form.cleaned_data["reason"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The meeting is cancelled. The participants get the cancellation in their "
-                                        "calendar."))
-            return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/meeting_cancel.html", {"family": meeting.family, "meeting": meeting,
-                                                            "form": form})
+    return form_action(
+        request, form, lambda: services.cancel_meeting(meeting, by=request.user, **form.cleaned_data),
+        success=reverse("meetings:detail", args=[meeting.pk]),
+        message=_("The meeting is cancelled. The participants get the cancellation in their calendar."),
+        page=lambda status: render(request, "meetings/meeting_cancel.html",
+                                   {"family": meeting.family, "meeting": meeting, "form": form}, status=status))
 
 
 def _agenda_for(request: HttpRequest, meeting: Meeting) -> list:
@@ -326,18 +318,12 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(pk)
     decision = authorize(request, AccessAction.CONTRIBUTE, meeting)
     form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_agenda_item(meeting, by=request.user, title=form.cleaned_data["title"],
-                                     details=form.cleaned_data["details"],
-                                     family_side=selectors.is_family_side(decision))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("Thank you. Your item is on the agenda."))
-            return redirect("meetings:detail", meeting.pk)
-    return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting, decision, form),
-                  status=200)
+    return form_action(
+        request, form, lambda: services.add_agenda_item(meeting, by=request.user, **form.cleaned_data,
+                                                        family_side=selectors.is_family_side(decision)),
+        success=reverse("meetings:detail", args=[meeting.pk]), message=_("Thank you. Your item is on the agenda."),
+        page=lambda status: render(request, "meetings/meeting_detail.html",
+                                   _detail_context(request, meeting, decision, form), status=status))
 
 
 @access("family")
@@ -429,30 +415,19 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("meetings:detail", meeting.pk)
             return redirect("meetings:minutes", meeting.pk)
         form = MinutesForm(request.POST)
-        if form.is_valid():
-            try:
-                minutes = services.save_minutes(minutes, by=request.user, text=form.cleaned_data["text"],
-                                                version=form.cleaned_data["version"])
-            except services.StaleVersionError as error:
-                # keep the user's text, show what is saved now, and let the next save go through
-                current = Minutes.objects.get(pk=minutes.pk)
-                data = request.POST.copy()
-                data["version"] = str(current.version)
-                form = MinutesForm(data)
-                form.is_valid()
-                form.add_error(None, str(error))
-                return _render_minutes(request, meeting, current, "text", status=200 if request.htmx else 409,
-                                       minutes_form=form, conflict_text=current.text)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                if request.htmx:
-                    return _render_minutes(request, meeting, minutes, "text",
-                                           text_message=_("Saved at %(time)s.") % {
-                                               "time": timezone.localtime().strftime("%H:%M")})
-                messages.success(request, _("The minutes are saved."))
-                return redirect("meetings:minutes", meeting.pk)
-        return _render_minutes(request, meeting, minutes, "text", minutes_form=form)
+
+        def page(status: int) -> HttpResponse:
+            # after a conflict: the user's text stays in the box, the saved text is shown beside it
+            current = form.conflict.current if form.conflict else minutes
+            return _render_minutes(request, meeting, current, "text", status=status, minutes_form=form,
+                                   conflict_text=current.text if form.conflict else None)
+
+        return form_action(
+            request, form, lambda: services.save_minutes(minutes, by=request.user, **form.cleaned_data),
+            success=reverse("meetings:minutes", args=[meeting.pk]), message=_("The minutes are saved."), page=page,
+            fragment=lambda saved, _message: _render_minutes(
+                request, meeting, saved, "text",
+                text_message=_("Saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}))
     return _render_minutes(request, meeting, minutes)
 
 
@@ -468,18 +443,24 @@ def minutes_attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 if m.pk not in known and m.is_active_on(day)
                 and not (meeting.kind == MeetingKind.PROFESSIONAL and m.kind == MemberKind.FAMILY)]
     form = AttendanceForm(request.POST, members=members)
-    if form.is_valid():
-        try:
-            services.record_attendance(meeting, by=request.user, present_ids=form.present_ids())
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            if not request.htmx:
-                messages.success(request, _("Attendance is saved."))
-                return redirect("meetings:minutes", meeting.pk)
-            return _render_minutes(request, meeting, minutes, "attendance", attendance_form=form,
-                                   attendance_message=_("Attendance is saved."))
-    return _render_minutes(request, meeting, minutes, "attendance", attendance_form=form)
+    return form_action(
+        request, form, lambda: services.record_attendance(meeting, by=request.user, present_ids=form.present_ids()),
+        success=reverse("meetings:minutes", args=[meeting.pk]), message=_("Attendance is saved."),
+        page=lambda status: _render_minutes(request, meeting, minutes, "attendance", status=status,
+                                            attendance_form=form),
+        fragment=lambda _result, message: _render_minutes(request, meeting, minutes, "attendance",
+                                                          attendance_form=form, attendance_message=message))
+
+
+def _outcome_action(request: HttpRequest, meeting: Meeting, minutes: Minutes, form, key: str, save, message,
+                    blank) -> HttpResponse:
+    """A decision or an action added to the minutes: with htmx the outcomes part again with an empty form and the
+    message, else back to the minutes page."""
+    return form_action(
+        request, form, save, success=reverse("meetings:minutes", args=[meeting.pk]), message=message,
+        page=lambda status: _render_minutes(request, meeting, minutes, "outcomes", status=status, **{key: form}),
+        fragment=lambda _result, text: _render_minutes(request, meeting, minutes, "outcomes",
+                                                       outcomes_message=text, **{key: blank()}))
 
 
 @access("family")
@@ -490,26 +471,23 @@ def minutes_decision(request: HttpRequest, pk: int) -> HttpResponse:
     measure) in the same step."""
     meeting, minutes = _minutes_for_change(request, pk)
     form = DecisionForm(request.POST, meeting=meeting, prefix="decision")
-    message = ""
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            _decision, action, measure = services.add_decision(
-                meeting, by=request.user, text=data["text"], owner_member=data.get("owner"),
-                due_date=data.get("due_date"), as_measure=data.get("as_measure", False))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            message = _("The decision is added.")
-            if action:
-                message = _("The decision is added as an action for %(owner)s.") % {"owner": action.owner_member.name}
-            if measure is not None:
-                message += " " + _("It is also a measure in the individual plan.")
-            if not request.htmx:
-                messages.success(request, message)
-                return redirect("meetings:minutes", meeting.pk)
-            form = DecisionForm(meeting=meeting, prefix="decision")
-    return _render_minutes(request, meeting, minutes, "outcomes", decision_form=form, outcomes_message=message)
+        return services.add_decision(meeting, by=request.user, text=data["text"], owner_member=data.get("owner"),
+                                     due_date=data.get("due_date"), as_measure=data.get("as_measure", False))
+
+    def message(result) -> str:
+        _decision, action, measure = result
+        text = _("The decision is added.")
+        if action:
+            text = _("The decision is added as an action for %(owner)s.") % {"owner": action.owner_member.name}
+        if measure is not None:
+            text += " " + _("It is also a measure in the individual plan.")
+        return text
+
+    return _outcome_action(request, meeting, minutes, form, "decision_form", save, message,
+                           lambda: DecisionForm(meeting=meeting, prefix="decision"))
 
 
 @access("family")
@@ -518,21 +496,15 @@ def minutes_decision(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_action(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, minutes = _minutes_for_change(request, pk)
     form = ActionForm(request.POST, meeting=meeting, prefix="action")
-    message = ""
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            action = services.add_action(meeting, by=request.user, title=data["title"], owner_member=data["owner"],
-                                         due_date=data["due_date"], measure_id=data.get("measure"))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            message = _("The action is added for %(owner)s.") % {"owner": action.owner_member.name}
-            if not request.htmx:
-                messages.success(request, message)
-                return redirect("meetings:minutes", meeting.pk)
-            form = ActionForm(meeting=meeting, prefix="action")
-    return _render_minutes(request, meeting, minutes, "outcomes", action_form=form, outcomes_message=message)
+        return services.add_action(meeting, by=request.user, title=data["title"], owner_member=data["owner"],
+                                   due_date=data["due_date"], measure_id=data.get("measure"))
+
+    return _outcome_action(request, meeting, minutes, form, "action_form", save,
+                           lambda action: _("The action is added for %(owner)s.") % {"owner": action.owner_member.name},
+                           lambda: ActionForm(meeting=meeting, prefix="action"))
 
 
 @access("family")
@@ -567,9 +539,6 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:minutes", meeting.pk)
     try:
         services.approve_minutes(minutes, by=request.user, version=form.cleaned_data["version"])
-    except services.StaleVersionError as error:
-        messages.error(request, str(error))
-        return redirect("meetings:minutes", meeting.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("meetings:minutes", meeting.pk)

@@ -95,3 +95,58 @@ def seed(ctx: DemoContext) -> None:
         answers.append(NavigatorAnswers(family_id=family_id, municipality_id=family.municipality_id, child_id=None,
                                         answers=family_answers, version=1, updated_at=updated))
     bulk_insert(NavigatorAnswers, answers, batch_size=2000)
+    _seed_local_layer(ctx)
+
+
+#: The demo municipality's own respite house, written as the coordinating unit would in /los/lokalt/.
+DEMO_LOCAL_ENTRY = {
+    "id": "lokal_avlastningshus", "sector": "municipal", "priority": 29,
+    "names": {"nb": "Solsikken avlastningshus", "nn": "Solsikken avlastingshus", "en": "Solsikken respite house"},
+    "provider": {"nb": "Kommunen (tildelingskontoret)", "nn": "Kommunen (tildelingskontoret)"},
+    "legal_basis": [{"ref": "kommunalt tilbud (ingen lovfestet rett)", "verified": False,
+                     "note": "A local service; no source for a legal basis was given."}],
+    "appeal_rule": "FVL",
+    "sources": [{"url": "https://www.kommune.example/solsikken", "checked": None, "about": "the service described"}],
+    "texts": {
+        "summary": {"nb": "Kommunens eget avlastningshus med plass til seks barn, også i helger og ferier.",
+                    "nn": "Kommunen sitt eige avlastingshus med plass til seks barn, òg i helgar og feriar.",
+                    "en": "The municipality's own respite house with room for six children, also at weekends and in holidays."},
+        "who": {"nb": "Barn og unge med store hjelpebehov, når omsorgen er særlig tung.",
+                "nn": "Barn og unge med store hjelpebehov, når omsorga er særleg tung."},
+        "who_decides": {"nb": "Tildelingskontoret.", "nn": "Tildelingskontoret."},
+        "how_to_apply": {"nb": "Søk om avlastning på kommunens skjema; skriv at dere ønsker Solsikken.",
+                         "nn": "Søk om avlasting på skjemaet til kommunen; skriv at de ønskjer Solsikken."},
+        "deadline_note": {"nb": "Klagefrist 3 uker (forvaltningsloven § 29).", "nn": "Klagefrist 3 veker (forvaltningslova § 29).",
+                          "en": "Appeal within 3 weeks (forvaltningsloven § 29)."},
+    },
+    "rule": {"criteria": [{"use": "born"}, {"use": "condition"}, {"use": "heavy_care"}]},
+}
+DEMO_ROUTINE = {
+    "how_to_apply": {"nb": "Søk på kommunens skjema for helse- og omsorgstjenester; barnekoordinatoren kan hjelpe.",
+                     "nn": "Søk på skjemaet til kommunen for helse- og omsorgstenester; barnekoordinatoren kan hjelpe."},
+    "contact": {"nb": "Tildelingskontoret, telefon 12 34 56 78 (hverdager 9–15).",
+                "nn": "Tildelingskontoret, telefon 12 34 56 78 (kvardagar 9–15)."},
+    "processing_time": {"nb": "Omtrent fire uker.", "nn": "Om lag fire veker.", "en": "About four weeks."},
+}
+
+
+def _seed_local_layer(ctx: DemoContext) -> None:
+    """The demo municipality's respite house and its routine for respite care, signed by its caseworker."""
+    from los.accounts.models import User
+    from los.navigator.models import LocalEntry, LocalRoutine
+
+    demo = ctx.demo_family
+    if demo is None or demo.pk is None:
+        return
+    caseworker = User.objects.filter(username="saksbehandler").first() or next(
+        iter(ctx.caseworkers.get(demo.municipality_id, [])), None)
+    if caseworker is None:
+        return
+    checked = ctx.today - timedelta(days=20)
+    data = {**DEMO_LOCAL_ENTRY, "last_checked": checked.isoformat(),
+            "sources": [{**row, "checked": checked.isoformat()} for row in DEMO_LOCAL_ENTRY["sources"]]}
+    LocalEntry.objects.create(municipality_id=demo.municipality_id, entry_id=data["id"], data=data,
+                              checked_on=checked, checked_by=caseworker)
+    LocalRoutine.objects.create(municipality_id=demo.municipality_id, entry_id="avlastning", texts=DEMO_ROUTINE,
+                                form_url="https://www.kommune.example/skjema/helse-og-omsorg", checked_on=checked,
+                                checked_by=caseworker)

@@ -92,6 +92,7 @@ class Suggestion:
     processing_time: str = ""
     appeal: str = ""
     rates: str = ""
+    question_facts: tuple[str, ...] = ()  # the profile facts the questions ask about (all still unanswered)
 
     def to_dict(self) -> dict[str, Any]:
         """The shape the navigator contract fixes."""
@@ -197,34 +198,75 @@ def validate_profile(profile: Any) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _judge(ce: CompiledEntry, profile: Mapping[str, Any]) -> tuple[str, list[tuple[str, dict[str, str]]]]:
-    """(relevance, [(kind, texts)]) from the rule alone; kinds: met/unmet/unknown/partial/implausible/cap.
-    ``profile`` is the flattened profile (:func:`los.navigator.rules.flatten`)."""
+#: One judged criterion: its kind (met/unmet/unknown/partial/implausible/cap/not_in_force), its texts per
+#: language, and for an unknown one the facts its question is about.
+Outcome = tuple[str, Mapping[str, str], tuple[str, ...]]
+
+
+def _judge(ce: CompiledEntry, profile: Mapping[str, Any],
+           vocabulary: Mapping[str, Any] | None = None) -> tuple[str, list[Outcome]]:
+    """(relevance, outcomes) from the rule alone. ``profile`` is the flattened profile
+    (:func:`los.navigator.rules.flatten`).
+
+    An answered question is never asked again: when a criterion is unknown although the family has answered
+    one of the facts its ``unknown`` text asks about (an explicit "no" is an answer), that text is not used;
+    the question is built from the vocabulary's question for each fact the test reads that is still missing."""
     if not ce.in_force:
-        return "not_applicable", [("not_in_force", {})]
-    outcome: list[tuple[str, dict[str, str]]] = []
+        return "not_applicable", [("not_in_force", {}, ())]
+    outcome: list[Outcome] = []
     for criterion in ce.criteria:
         value = criterion.test(profile)
         if value is True:
-            outcome.append(("met", criterion.texts["met"]))
+            outcome.append(("met", criterion.text("met", profile), ()))
         elif value is False:
             if criterion.partial is not None and criterion.partial(profile) is True:
-                outcome.append(("partial", criterion.texts["partial"]))
+                outcome.append(("partial", criterion.text("partial", profile), ()))
             else:
-                outcome.append(("unmet", criterion.texts["unmet"]))
+                outcome.append(("unmet", criterion.text("unmet", profile), ()))
         elif criterion.plausible is not None and criterion.plausible(profile) is False:
-            outcome.append(("implausible", criterion.texts["implausible"]))
+            outcome.append(("implausible", criterion.text("implausible", profile), ()))
+        elif not any(profile.get(path) is not None for path in criterion.asks) or vocabulary is None:
+            outcome.append(("unknown", criterion.text("unknown", profile), criterion.asks))
         else:
-            outcome.append(("unknown", criterion.texts["unknown"]))
-    kinds = {kind for kind, _ in outcome}
+            missing = tuple(path for path in criterion.reads if profile.get(path) is None)
+            outcome.append(("unknown", _open_questions(vocabulary, missing), missing))
+    kinds = {kind for kind, _, _ in outcome}
     if kinds & {"unmet", "implausible"}:
-        return "not_applicable", [(k, t) for k, t in outcome if k in ("unmet", "implausible")]
+        return "not_applicable", [o for o in outcome if o[0] in ("unmet", "implausible")]
     for cap, text in ce.caps:
         if cap(profile) is True:
-            outcome.append(("cap", text))
-    if kinds & {"unknown", "partial"} or any(kind == "cap" for kind, _ in outcome):
+            outcome.append(("cap", text, ()))
+    if kinds & {"unknown", "partial"} or any(kind == "cap" for kind, _, _ in outcome):
         return "possible", outcome
     return "likely", outcome
+
+
+def _open_questions(vocabulary: Mapping[str, Any], paths: tuple[str, ...]) -> dict[str, str]:
+    """"Still to be settled. Question: …" for the given facts, in every language (the vocabulary's questions)."""
+    questions = vocabulary.get("questions", {})
+    lead = vocabulary.get("phrases", {}).get("still_open", {})
+    out = {}
+    for lang in ("nb", "nn", "en"):
+        asked = " ".join(questions[path][lang] for path in paths if path in questions)
+        out[lang] = f"{lead.get(lang, '')} {asked}".strip()
+    return out
+
+
+def _without_repeats(texts: list[str]) -> list[str]:
+    """The texts in order, each once; a text that another one begins with ("The child is 9 years old." and
+    "The child is 9 years old and needs …") is left out, so that a card never says the same thing twice."""
+    unique = list(dict.fromkeys(t for t in texts if t))
+    stems = [t.rstrip(" .!?").casefold() for t in unique]
+    kept = []
+    for i, text in enumerate(unique):
+        stem = stems[i]
+        repeated = any(
+            j != i and len(other) > len(stem) and other.startswith(stem) and not other[len(stem)].isalnum()
+            for j, other in enumerate(stems)
+        )
+        if not repeated:
+            kept.append(text)
+    return kept
 
 
 def _has_map(catalog: Catalog, profile: Mapping[str, Any]) -> tuple[dict[str, bool], list[str]]:
@@ -240,6 +282,14 @@ def _has_map(catalog: Catalog, profile: Mapping[str, Any]) -> tuple[dict[str, bo
                 # If a family gives both an id and an alias, "true" wins: it is the more specific fact.
                 known[canonical] = known.get(canonical, False) or value
     return known, unknown
+
+
+def _facts(profile: Mapping[str, Any], has: Mapping[str, bool]) -> dict[str, Any]:
+    """The flattened profile the rules read, with ``has`` under the catalogue's own ids (an alias such as
+    ``individual_plan`` is read as ``has.individuell_plan``)."""
+    if not isinstance(profile.get("has"), dict):
+        return flatten(profile)
+    return flatten({**profile, "has": dict(has)})
 
 
 def _services(profile: Mapping[str, Any]) -> list[str]:
@@ -273,7 +323,7 @@ def evaluate(
     missing = None if strict_texts else ctx.word("phrases", "unknown_value")
     has, unknown_has = _has_map(catalog, profile)
     services = _services(profile)
-    facts = flatten(profile)
+    facts = _facts(profile, has)
     suggestions: list[Suggestion] = []
     not_applicable: list[NotApplicable] = []
     for ce in catalog.compiled(as_of):
@@ -284,7 +334,7 @@ def evaluate(
         def render(template: str, params: Mapping[str, Any] = params, name: str = name) -> str:
             return ctx.render(template, {"name": name, **params}, missing)
 
-        relevance, outcome = _judge(ce, facts)
+        relevance, outcome = _judge(ce, facts, catalog.vocabulary)
         in_place_service = next((s for s in services if s in entry.in_place_services), None)
         if has.get(entry.id) is True:
             relevance = "in_place"
@@ -296,13 +346,14 @@ def evaluate(
             window = entry.valid_from or as_of
             reasons = [ctx.phrase("not_in_force", date=ctx.format_date(window), checked=ctx.values["as_of"])]
         else:
-            reasons = [render(texts[lang]) for _, texts in outcome]
+            reasons = _without_repeats([render(texts[lang]) for _, texts, _ in outcome])
         if relevance == "not_applicable":
             not_applicable.append(NotApplicable(id=entry.id, reasons=reasons, name=name))
             continue
         if has.get(entry.id) is False:
             reasons.append(ctx.phrase("has_false", name=name))
-        questions = [render(texts[lang]) for kind, texts in outcome if kind == "unknown"]
+        questions = _without_repeats([render(texts[lang]) for kind, texts, _ in outcome if kind == "unknown"])
+        question_facts = tuple(dict.fromkeys(p for kind, _, paths in outcome if kind == "unknown" for p in paths))
         texts = {key: render(value[lang]) for key, value in entry.texts.items() if key != "rates"}
         rates = ""
         if "rates" in entry.texts:
@@ -333,6 +384,7 @@ def evaluate(
                 processing_time=texts["processing_time"],
                 appeal=texts["appeal"],
                 rates=rates,
+                question_facts=question_facts,
             )
         )
     suggestions.sort(key=lambda s: (RELEVANCE_ORDER[s.relevance], s.priority, s.id))
@@ -413,7 +465,6 @@ def screen(
     out: list[tuple[str, ...]] = []
     append = out.append
     for nested in profiles:
-        profile = flatten(nested)
         has = nested.get("has")
         in_place: set[str] = set()
         refused: set[str] = set()
@@ -422,6 +473,10 @@ def screen(
                 cid = canonical.get(key) or canonical.get(key.lower().replace("-", "_"))
                 if cid is not None:
                     (in_place if value is True else refused).add(cid)
+            # the rules read ``has`` under the catalogue's ids, as evaluate() does
+            profile = flatten({**nested, "has": {**{i: False for i in refused}, **{i: True for i in in_place}}})
+        else:
+            profile = flatten(nested)
         services = profile.get("child.services_involved")
         found = []
         for entry_id, likely, via_services in plan:

@@ -11,13 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import yaml
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from los.core.models import ProviderKind
 from los.families.models import ConditionCategory, Setting
+from los.navigator.catalog import LOCAL_PREFIX
 from los.navigator.engine import load_catalog
 from los.navigator.questionnaire import (
     DURATION_CHOICES,
@@ -31,7 +35,8 @@ from los.navigator.questionnaire import (
     apply_answers,
     choice_to_answer,
 )
-from los.navigator.selectors import PROFILE_SERVICES, catalogue_names
+from los.navigator.selectors import PROFILE_SERVICES, catalog_for, catalogue_names
+from los.referrals.forms import DsForm
 
 CHOOSE_YES_NO = _("Choose “yes”, “no” or “don’t know”.")
 CHOOSE_LISTED = _("Choose one of the answers in the list.")
@@ -292,9 +297,9 @@ class AppliedForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["catalog_id"].choices = [(i, i) for i in load_catalog().ids]
+        self.fields["catalog_id"].choices = [(i, i) for i in catalog_for(municipality_id).ids]
         self.fields["sent_on"].initial = timezone.localdate()
 
     def clean_sent_on(self):
@@ -302,3 +307,227 @@ class AppliedForm(forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."), code="future")
         return value
+
+
+# --------------------------------------------------------------------------------------------------
+# The municipality's own layer: local services and routines (the coordinating unit)
+# --------------------------------------------------------------------------------------------------
+
+LANG_LABELS = {"nb": _("bokmål"), "nn": _("nynorsk"), "en": _("English")}
+#: Texts of a local service: (key, label, required in bokmål and nynorsk).
+LOCAL_TEXTS = [
+    ("summary", _("What it is"), True),
+    ("who", _("Who can get it"), True),
+    ("who_decides", _("Who decides"), True),
+    ("how_to_apply", _("How to apply"), True),
+    ("attach", _("What to attach"), False),
+    ("processing_time", _("Processing time"), False),
+    ("appeal", _("How to appeal"), False),
+    ("deadline_note", _("Time limits"), False),
+]
+ROUTINE_TEXTS = [
+    ("how_to_apply", _("How to apply here")),
+    ("contact", _("Whom to contact")),
+    ("forms", _("Local forms")),
+    ("processing_time", _("Expected processing time here")),
+]
+DEFAULT_RULE = "- use: born\n- use: condition\n"
+DEFAULT_LEGAL = "kommunalt tilbud (ingen lovfestet rett)"
+LOCAL_PRIORITY = 29
+
+
+def _text_field(label: Any, lang: str, required: bool, rows: int = 2) -> forms.CharField:
+    return forms.CharField(
+        label=f"{label} ({LANG_LABELS[lang]})", required=required, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": _("Write this in both bokmål and nynorsk.")})
+
+
+class LocalEntryForm(DsForm):
+    """One of the municipality's own services, written as a catalogue entry: names and texts in bokmål and nynorsk
+    (English optional), the rule in the catalogue's rule language, the legal basis and the page that describes it."""
+
+    entry_id = forms.RegexField(
+        label=_("Id"), regex=r"^[a-z0-9_]{2,40}$", max_length=40,
+        help_text=_("Lower-case letters a–z, digits and _, for example avlastningshus. It never changes once saved."),
+        error_messages={"required": _("Give the service an id."),
+                        "invalid": _("Use only lower-case letters a–z, digits and _ (2 to 40 characters).")})
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    appeal_rule = forms.ChoiceField(
+        label=_("Decision and appeal"), required=False,
+        choices=[("", _("No decision is made (nothing to appeal)")),
+                 ("FVL", _("A decision under forvaltningsloven (appeal within 3 weeks)")),
+                 ("PBRL", _("A decision under pasient- og brukerrettighetsloven (appeal within 4 weeks)"))])
+    rule = forms.CharField(
+        label=_("Who it is for (the rule)"), widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        initial=DEFAULT_RULE, max_length=8000,
+        help_text=_("The catalogue’s rule language, one criterion per line, for example “- use: born”, “- use: "
+                    "condition”, “- use: heavy_care” or “- use: long_term”. The navigator shows the service when every "
+                    "criterion is met."),
+        error_messages={"required": _("Write the rule, for example “- use: condition”.")})
+    legal_ref = forms.CharField(label=_("Legal basis"), max_length=300, initial=DEFAULT_LEGAL,
+                                help_text=_("A section number (§) is shown only with a source that confirms it."),
+                                error_messages={"required": _("Write the legal basis, or keep “kommunalt tilbud”.")})
+    legal_source = forms.URLField(label=_("Source for the legal basis"), required=False, max_length=500,
+                                  error_messages={"invalid": _("Write a web address starting with https://.")})
+    source_urls = forms.CharField(
+        label=_("Where the service is described"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000,
+        help_text=_("The municipality’s own page, one web address per line."),
+        error_messages={"required": _("Give at least one web address where the service is described.")})
+    valid_from = forms.DateField(label=_("Offered from"), required=False, widget=DateInput(),
+                                 error_messages={"invalid": _("Write the date as day, month and year.")},
+                                 input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    valid_to = forms.DateField(label=_("Offered until"), required=False, widget=DateInput(),
+                               error_messages={"invalid": _("Write the date as day, month and year.")},
+                               input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    active = forms.BooleanField(label=_("Shown to families"), required=False, initial=True)
+    checked_on = forms.DateField(label=_("Checked on"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                                 help_text=_("The day you checked that the description is right. You sign it."),
+                                 error_messages={"required": _("Give the day you checked the description."),
+                                                 "invalid": _("Write the date as day, month and year.")})
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for group, label in (("name", _("Name")), ("provider", _("Provided by"))):
+            for lang in ("nb", "nn", "en"):
+                self.fields[f"{group}_{lang}"] = forms.CharField(
+                    label=f"{label} ({LANG_LABELS[lang]})", required=lang != "en", max_length=200,
+                    error_messages={"required": _("Write this in both bokmål and nynorsk.")})
+        for key, label, required in LOCAL_TEXTS:
+            for lang in ("nb", "nn", "en"):
+                self.fields[f"{key}_{lang}"] = _text_field(label, lang, required and lang != "en")
+        self.fields["checked_on"].initial = timezone.localdate()
+        if editing:
+            self.fields["entry_id"].required = False
+            self.fields["entry_id"].disabled = True
+        # DsForm styled the fields declared on the class; the fields added here get the same classes and links
+        for name, form_field in self.fields.items():
+            if not isinstance(form_field.widget, forms.HiddenInput | forms.CheckboxInput):
+                form_field.widget.attrs.setdefault("class", "ds-input")
+            if form_field.help_text:
+                form_field.widget.attrs["aria-describedby"] = f"{self.auto_id % name}-help"
+
+    def clean_rule(self) -> list:
+        try:
+            criteria = yaml.safe_load(self.cleaned_data["rule"])
+        except yaml.YAMLError:
+            raise forms.ValidationError(_("The rule could not be read. Write one criterion per line, starting with "
+                                          "“- ”."), code="yaml") from None
+        if not isinstance(criteria, list) or not criteria:
+            raise forms.ValidationError(_("Write the rule as a list of criteria, one per line starting with “- ”."),
+                                        code="not_list")
+        return criteria
+
+    def clean_source_urls(self) -> list[str]:
+        urls = [line.strip() for line in self.cleaned_data["source_urls"].splitlines() if line.strip()]
+        validator = URLValidator(schemes=["http", "https"])
+        for url in urls:
+            try:
+                validator(url)
+            except DjangoValidationError:
+                raise forms.ValidationError(_("“%(url)s” is not a web address starting with https://.") % {"url": url},
+                                            code="url") from None
+        if not urls:
+            raise forms.ValidationError(_("Give at least one web address where the service is described."))
+        return urls
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The last day cannot be before the first."))
+        return data
+
+    def entry_data(self, municipality_name: str, entry_id: str, checked_on: date) -> dict[str, Any]:
+        """The entry in the catalogue's format (the loader checks it before it is saved)."""
+        d = self.cleaned_data
+        checked = checked_on.isoformat()
+
+        def texts(group: str) -> dict[str, str]:
+            return {lang: d[f"{group}_{lang}"].strip() for lang in ("nb", "nn", "en") if d.get(f"{group}_{lang}")}
+
+        legal = {"ref": d["legal_ref"].strip(), "verified": bool(d.get("legal_source"))}
+        if d.get("legal_source"):
+            legal["source"] = d["legal_source"]
+        else:
+            legal["note"] = "A local service; no source for a legal basis was given."
+        sources = [{"url": url, "checked": checked, "about": f"{municipality_name}: the service described"}
+                   for url in d["source_urls"]]
+        if d.get("legal_source") and d["legal_source"] not in d["source_urls"]:
+            sources.append({"url": d["legal_source"], "checked": checked, "about": "the legal basis"})
+        data: dict[str, Any] = {
+            "id": f"{LOCAL_PREFIX}{entry_id}", "sector": "municipal", "priority": LOCAL_PRIORITY,
+            "names": texts("name"), "provider": texts("provider"), "legal_basis": [legal],
+            "appeal_rule": d.get("appeal_rule") or None, "last_checked": checked, "sources": sources,
+            "texts": {key: texts(key) for key, _label, _required in LOCAL_TEXTS if texts(key)},
+            "rule": {"criteria": d["rule"]},
+        }
+        if d.get("valid_from"):
+            data["valid_from"] = d["valid_from"].isoformat()
+        if d.get("valid_to"):
+            data["valid_to"] = d["valid_to"].isoformat()
+        return data
+
+    @staticmethod
+    def initial_from(entry: Any) -> dict[str, Any]:
+        """The form's values for a stored local service."""
+        data = entry.data or {}
+        initial: dict[str, Any] = {
+            "entry_id": entry.entry_id.removeprefix(LOCAL_PREFIX), "version": entry.version, "active": entry.active,
+            "checked_on": timezone.localdate(), "appeal_rule": data.get("appeal_rule") or "",
+            "rule": yaml.safe_dump((data.get("rule") or {}).get("criteria") or [], allow_unicode=True,
+                                   sort_keys=False, default_flow_style=None),
+            "source_urls": "\n".join(s["url"] for s in data.get("sources") or [] if s.get("about") != "the legal basis"),
+            "valid_from": data.get("valid_from"), "valid_to": data.get("valid_to"),
+        }
+        legal = (data.get("legal_basis") or [{}])[0]
+        initial["legal_ref"], initial["legal_source"] = legal.get("ref", DEFAULT_LEGAL), legal.get("source", "")
+        for group in ("names", "provider"):
+            for lang, text in (data.get(group) or {}).items():
+                initial[f"{group.removesuffix('s')}_{lang}"] = text
+        for key, values in (data.get("texts") or {}).items():
+            for lang, text in values.items():
+                initial[f"{key}_{lang}"] = text
+        return initial
+
+
+class LocalRoutineForm(DsForm):
+    """How the municipality handles a right or service from the national catalogue."""
+
+    entry_id = forms.ChoiceField(label=_("Right or service"),
+                                 error_messages={"required": _("Choose a right or service from the list."),
+                                                 "invalid_choice": _("Choose a right or service from the list.")})
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    form_url = forms.URLField(label=_("Link to the municipality’s form"), required=False, max_length=500,
+                              error_messages={"invalid": _("Write a web address starting with https://.")})
+    checked_on = forms.DateField(label=_("Checked on"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+                                 help_text=_("The day you checked that the routine is right. You sign it."),
+                                 error_messages={"required": _("Give the day you checked the routine."),
+                                                 "invalid": _("Write the date as day, month and year.")})
+
+    def __init__(self, *args: Any, lang: str = "nb", editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = catalogue_names(lang)
+        self.fields["entry_id"].choices = [("", _("Choose …"))] + sorted(names.items(), key=lambda kv: kv[1].lower())
+        for key, label in ROUTINE_TEXTS:
+            for lang_code in ("nb", "nn", "en"):
+                field = _text_field(label, lang_code, False)
+                field.widget.attrs["class"] = "ds-input"
+                self.fields[f"{key}_{lang_code}"] = field
+        self.fields["checked_on"].initial = timezone.localdate()
+        self.fields["checked_on"].widget.attrs["aria-describedby"] = f"{self.auto_id % 'checked_on'}-help"
+        if editing:
+            self.fields["entry_id"].disabled = True
+
+    def routine_texts(self) -> dict[str, dict[str, str]]:
+        d = self.cleaned_data
+        return {key: {lang: d.get(f"{key}_{lang}") or "" for lang in ("nb", "nn", "en")} for key, _label in ROUTINE_TEXTS}
+
+    @staticmethod
+    def initial_from(routine: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {"entry_id": routine.entry_id, "version": routine.version,
+                                   "form_url": routine.form_url, "checked_on": timezone.localdate()}
+        for key, values in (routine.texts or {}).items():
+            for lang, text in values.items():
+                initial[f"{key}_{lang}"] = text
+        return initial

@@ -71,3 +71,71 @@ class NavigatorAnswers(models.Model):
             if child_user:
                 ids.append(child_user)
         return ids
+
+
+class LocalEntry(models.Model):
+    """One municipality's own service in the navigator: its respite house, a local leisure or support offer, a local
+    grant. Municipalities differ most in these, and families ask most about them.
+
+    ``data`` is the entry in the national catalogue's own format and rule language (see
+    :mod:`los.navigator.catalog`), checked by the same loader (:func:`los.navigator.catalog.local_entry`) before it
+    is saved: names, provider and texts in bokmål and nynorsk (English optional), the rule's criteria, the legal
+    basis and the sources. The engine evaluates a municipality's entries only for that municipality's families, so
+    a local entry never changes what another municipality's families are told.
+
+    Holds no family's data: it describes a service. Edited by the coordinating unit (caseworker or leader) of the
+    municipality; ``checked_on`` and ``checked_by`` say when and by whom it was last checked.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    entry_id = models.CharField(_("id"), max_length=60,
+                                help_text=_("Lower-case letters, digits and _. It never changes once saved."))
+    data = models.JSONField(_("the entry"), default=dict)
+    active = models.BooleanField(_("shown to families"), default=True)
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("local service in the navigator")
+        verbose_name_plural = _("local services in the navigator")
+        ordering = ["municipality", "entry_id"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "entry_id"], name="navigator_local_entry_once")]
+
+    def __str__(self) -> str:
+        names = self.data.get("names") if isinstance(self.data, dict) else None
+        return str(names.get("nb") if isinstance(names, dict) else self.entry_id)
+
+
+class LocalRoutine(models.Model):
+    """How one municipality handles a national catalogue entry: how to apply here, whom to call, local forms and the
+    expected processing time here. A family sees it beside the national text; the coordinator sees it beside the
+    entry.
+
+    ``texts`` maps ``how_to_apply``, ``contact``, ``forms`` and ``processing_time`` to texts in bokmål and nynorsk
+    (English optional). Holds no family's data. ``checked_on`` and ``checked_by`` say when and by whom it was last
+    checked.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    entry_id = models.CharField(_("right or service"), max_length=60)
+    texts = models.JSONField(_("the routine"), default=dict)
+    form_url = models.URLField(_("link to the local form"), blank=True)
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("local routine for a right or service")
+        verbose_name_plural = _("local routines for rights and services")
+        ordering = ["municipality", "entry_id"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "entry_id"], name="navigator_local_routine_once")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.entry_id}"

@@ -56,6 +56,7 @@ __all__ = [
     "any3",
     "compile_condition",
     "compile_operand",
+    "condition_facts",
     "fact_getter",
     "not3",
     "resolve_parameters",
@@ -529,3 +530,56 @@ def compile_condition(
 
         return empty
     raise RuleError(f"{where}: unknown condition {key!r}")
+
+
+# --------------------------------------------------------------------------------------------------
+# The facts a condition reads
+# --------------------------------------------------------------------------------------------------
+
+
+def _operand_facts(node: Any, literal_strings: bool = False) -> list[str]:
+    if isinstance(node, str):
+        return [] if literal_strings else [node]
+    if isinstance(node, dict) and len(node) == 1:
+        (key, arg), = node.items()
+        if key in ("fact", "count", "count_true") and isinstance(arg, str):
+            return [arg]
+        if key == "sum" and isinstance(arg, list):
+            return [path for part in arg for path in _operand_facts(part)]
+    return []
+
+
+def condition_facts(node: Any, named: Mapping[str, Any] | None = None, _seen: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The fact paths a condition reads, in the order they first appear (named conditions followed).
+
+    The engine uses them to tell which of a criterion's facts the family has answered, so that a question the
+    family answered is never asked again (see :mod:`los.navigator.engine`)."""
+    named = named or {}
+    found: list[str] = []
+
+    def walk(node: Any, seen: tuple[str, ...]) -> None:
+        if not isinstance(node, dict) or len(node) != 1:
+            return
+        (key, arg), = node.items()
+        if key in ("all", "any") and isinstance(arg, list):
+            for child in arg:
+                walk(child, seen)
+        elif key == "not":
+            walk(arg, seen)
+        elif key == "ref" and arg in named and arg not in seen:
+            walk(named[arg], (*seen, arg))
+        elif key in ("fact", "known", "signal", "empty") and isinstance(arg, str):
+            found.append(arg)
+        elif key == "has_any" and isinstance(arg, list) and arg:
+            found.extend(_operand_facts(arg[0]))
+        elif key in _COMPARE and isinstance(arg, list) and len(arg) == 2:
+            found.extend(_operand_facts(arg[0]))
+            found.extend(_operand_facts(arg[1], literal_strings=True))
+        elif key == "between" and isinstance(arg, list):
+            for part in arg:
+                found.extend(_operand_facts(part))
+        elif key == "in" and isinstance(arg, list) and arg:
+            found.extend(_operand_facts(arg[0]))
+
+    walk(node, _seen)
+    return tuple(dict.fromkeys(found))

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ from los.families.models import (
     FamilyStatus,
     Setting,
 )
+from los.navigator.catalog import LOCAL_PREFIX, Catalog, local_entry
 from los.navigator.engine import (
     NotApplicable,
     ProfileError,
@@ -51,8 +53,9 @@ from los.navigator.engine import (
     load_catalog,
     screen,
 )
-from los.navigator.models import NavigatorAnswers
+from los.navigator.models import LocalEntry, LocalRoutine, NavigatorAnswers
 from los.navigator.questionnaire import QUESTIONS, Question, apply_answers
+from los.navigator.rules import RuleError
 from los.servicemap.models import EntryState, ServiceEntry
 
 logger = logging.getLogger(__name__)
@@ -415,6 +418,8 @@ class Card:
     how_to_apply: str
     map_entry: MapEntry | None = None
     form: Any = None  # the "we have applied" form (forms.AppliedFields), set by the view
+    routine: RoutineView | None = None  # how the family's municipality handles it (its local routine)
+    local: str = ""  # the municipality's name when this is one of the municipality's own services
 
     @property
     def id(self) -> str:
@@ -469,13 +474,17 @@ def _attach_label(lang: str) -> str:
 
 
 def listing(profile: dict[str, Any], today: date, lang: str,
-            map_states: dict[str, MapEntry] | None = None) -> Listing:
+            map_states: dict[str, MapEntry] | None = None, *, catalog: Catalog | None = None,
+            routines: dict[str, RoutineView] | None = None, municipality_name: str = "") -> Listing:
     """Evaluate ``profile`` and group the suggestions: likely, possible (with the questions that would
-    settle them), applied for (on the service map, waiting), already in place; not applicable apart."""
+    settle them), applied for (on the service map, waiting), already in place; not applicable apart.
+    ``catalog`` may add a municipality's own services (:func:`catalog_for`); ``routines`` are the municipality's
+    routines, shown on the card of the entry they belong to."""
     map_states = map_states or {}
+    routines = routines or {}
     groups: dict[str, list[Card]] = {key: [] for key in GROUPS}
     try:
-        result = evaluate(profile, as_of=today, lang=lang)
+        result = evaluate(profile, as_of=today, lang=lang, catalog=catalog)
     except (ProfileError, ValueError):
         logger.exception("the navigator could not evaluate a profile built by Los")
         return Listing(profile=profile, result=None, groups=groups, not_applicable=[], error=True)
@@ -496,7 +505,8 @@ def listing(profile: dict[str, Any], today: date, lang: str,
             how_to_apply = how_to_apply[: -len(suffix)]
         groups[group].append(Card(suggestion=s, group=group, reasons=reasons,
                                   questions=[question_part(q) for q in questions],
-                                  how_to_apply=how_to_apply, map_entry=entry))
+                                  how_to_apply=how_to_apply, map_entry=entry, routine=routines.get(s.id),
+                                  local=municipality_name if s.id.startswith(LOCAL_PREFIX) else ""))
     return Listing(profile=profile, result=result, groups=groups, not_applicable=list(result.not_applicable))
 
 
@@ -552,7 +562,13 @@ def family_navigator(data: FamilyData, child: Child | None, today: date, lang: s
     profile = build_profile(data, child, today)
     if profile is None:
         return FamilyNavigator(data=data, child=child, listing=None, facts=[])
-    return FamilyNavigator(data=data, child=child, listing=listing(profile, today, lang, data.map_states(child)),
+    municipality_id = data.family.municipality_id
+    name = data.family.municipality.name if isinstance(data.family, Family) else ""
+    return FamilyNavigator(data=data, child=child,
+                           listing=listing(profile, today, lang, data.map_states(child),
+                                           catalog=catalog_for(municipality_id),
+                                           routines=routines_for(municipality_id, lang, name),
+                                           municipality_name=name),
                            facts=known_facts(profile))
 
 
@@ -581,8 +597,90 @@ def map_entry_for(family: Family, child: Child | None, catalog_id: str) -> Servi
     return rows[0] if rows else None
 
 
-def catalogue_names(lang: str) -> dict[str, str]:
-    return {e.id: e.names[lang] for e in load_catalog().entries}
+def catalogue_names(lang: str, municipality_id: int | None = None) -> dict[str, str]:
+    """Entry names in ``lang``: the national catalogue, and the municipality's own services when one is given."""
+    return {e.id: e.names[lang] for e in catalog_for(municipality_id).entries}
+
+
+# --------------------------------------------------------------------------------------------------
+# The municipality's own layer
+# --------------------------------------------------------------------------------------------------
+
+#: Per municipality: the key of the rows it was built from, and the catalogue with its own services.
+_LOCAL_CATALOGS: dict[int, tuple[tuple, Catalog]] = {}
+
+
+def catalog_for(municipality_id: int | None) -> Catalog:
+    """The national catalogue with the municipality's own active services added. Another municipality's services
+    are never in it, and the national entries are judged exactly as without them. Built again only when a row
+    changed (one query to see that); a stored entry that no longer loads is left out and logged."""
+    national = load_catalog()
+    if municipality_id is None:
+        return national
+    rows = list(LocalEntry.objects.filter(municipality_id=municipality_id, active=True).order_by("entry_id")
+                .values_list("pk", "version", "data"))
+    key = (national.version, *((pk, version) for pk, version, _data in rows))
+    hit = _LOCAL_CATALOGS.get(municipality_id)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    entries = []
+    for pk, _version, data in rows:
+        try:
+            entries.append(local_entry(data, national))
+        except RuleError:
+            logger.exception("the local entry %s no longer loads; it is left out", pk)
+    built = national.with_local(tuple(entries), f"m{municipality_id}v{sum(v for _pk, v, _d in rows)}")
+    if len(_LOCAL_CATALOGS) > 512:
+        _LOCAL_CATALOGS.clear()
+    _LOCAL_CATALOGS[municipality_id] = (key, built)
+    return built
+
+
+@dataclass(frozen=True)
+class RoutineView:
+    """A municipality's routine for one entry, in the page's language."""
+
+    municipality: str
+    how_to_apply: str
+    contact: str
+    forms: str
+    processing_time: str
+    form_url: str
+    checked_on: date
+    checked_by: str
+
+    @property
+    def checked_on_text(self) -> str:
+        return date_format(self.checked_on, "SHORT_DATE_FORMAT")
+
+
+def _in_language(texts: dict, part: str, lang: str) -> str:
+    value = texts.get(part) or {}
+    return str(value.get(lang) or value.get("nb") or "")
+
+
+def routines_for(municipality_id: int | None, lang: str, municipality_name: str = "") -> dict[str, RoutineView]:
+    """The municipality's routines by entry id, in ``lang`` (bokmål where English is missing)."""
+    if municipality_id is None:
+        return {}
+    out = {}
+    for routine in LocalRoutine.objects.filter(municipality_id=municipality_id).select_related("checked_by"):
+        texts = routine.texts or {}
+        out[routine.entry_id] = RoutineView(
+            municipality=municipality_name, how_to_apply=_in_language(texts, "how_to_apply", lang),
+            contact=_in_language(texts, "contact", lang), forms=_in_language(texts, "forms", lang),
+            processing_time=_in_language(texts, "processing_time", lang), form_url=routine.form_url,
+            checked_on=routine.checked_on, checked_by=routine.checked_by.get_full_name() or routine.checked_by.username)
+    return out
+
+
+def local_municipalities(user: User) -> list[Municipality]:
+    """The municipalities whose local services and routines the user may change (the coordinating unit's own)."""
+    found: dict[int, Municipality] = {}
+    for role in user.active_roles():
+        if role.role in (Role.CASEWORKER, Role.UNIT_LEADER):
+            found.setdefault(role.municipality_id, role.municipality)
+    return sorted(found.values(), key=lambda m: m.name)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -593,7 +691,8 @@ def catalogue_names(lang: str) -> dict[str, str]:
 #: Entries to tell the family about rather than to apply for: no decision is made on them (their
 #: ``appeal_rule`` is null) and nothing is sent. Screening lists them apart, so that the ombudsman, which
 #: is worth knowing about for every family, does not hide what nobody has applied for.
-TO_TELL_ABOUT = frozenset({"pasient_brukerombud", "brukerorganisasjon", "foreldrekurs", "sosken_tilbud"})
+TO_TELL_ABOUT = frozenset({"pasient_brukerombud", "brukerorganisasjon", "foreldrekurs", "sosken_tilbud", "ferie_leir",
+                           "fritidskasse", "egenandel_barn", "tannhelse_barn", "arbeid_omsorg"})
 
 
 @dataclass
@@ -742,3 +841,31 @@ def visible_family_ids(user: User, municipality: Municipality) -> set[int]:
 
 def named_rows(screening: Screening, entry_id: str, visible_ids: set[int]) -> list[ScreenedChild]:
     return screening.rows_for(entry_id, visible_ids)
+
+
+def local_name(entry: LocalEntry, lang: str) -> str:
+    """A stored local service's name in ``lang`` (bokmål when there is none in that language)."""
+    names = (entry.data or {}).get("names") or {}
+    return str(names.get(lang) or names.get("nb") or entry.entry_id)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One line of the change log, in the page's language."""
+
+    date: date
+    kind: str
+    kind_label: str
+    text: str
+    entries: list[tuple[str, str]]  # (id, name)
+
+
+def change_log(lang: str) -> list[ChangeRow]:
+    """The catalogue's change log, newest first."""
+    kinds = {"law": gettext("Change of law"), "rate": gettext("New rates"), "scheme": gettext("Change of scheme"),
+             "new": gettext("New in the navigator"), "correction": gettext("Corrected in the navigator")}
+    catalog = load_catalog()
+    names = {e.id: e.names[lang] for e in catalog.entries}
+    rows = [ChangeRow(date=c.date, kind=c.kind, kind_label=str(kinds[c.kind]), text=c.text[lang],
+                      entries=[(i, names.get(i, i)) for i in c.entries]) for c in catalog.changes]
+    return sorted(rows, key=lambda r: r.date, reverse=True)

@@ -5,6 +5,9 @@
   questionnaire, and "we have applied" buttons that put an entry on the service map.
 - ``screening`` (``/los/mine-familier/``): the barnekoordinator's caseload, entries likely but missing.
 - ``unit`` (``/los/enhet/``): counts for the municipality; names only for those who may open the families.
+- ``local`` (``/los/lokalt/``) with ``local_entry`` and ``local_routine``: the municipality's own services and its
+  routines for national entries, kept by the coordinating unit.
+- ``changes`` (``/los/endringer/``): what changed in the rules and in the navigator, year by year.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +27,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from los.access import disclosure
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
-from los.access.policy import Action, can
+from los.access.policy import Action, can, decide_municipal_content
+from los.core.forms import form_action, set_version
 from los.families.models import Child, Family
 from los.navigator import forms, selectors, services
+from los.navigator.catalog import LOCAL_PREFIX
+from los.navigator.models import LocalEntry, LocalRoutine
+from los.servicemap.models import ServiceEntry
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -81,6 +88,8 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
     if nav.listing is not None and can_apply:
         for group in ("likely", "possible"):
             for card in nav.listing.groups[group]:
+                if card.local:  # the service map names national entries only; a local service is applied for locally
+                    continue
                 if applied is not None and applied.prefix == forms.applied_prefix(card.id):
                     card.form = forms.AppliedFields.from_form(applied)
                     applied_shown = True
@@ -134,27 +143,24 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
         raise Http404
     authorize(request, Action.CHANGE, selectors.answers_row(data, child))
     form = forms.FamilyQuestionnaireForm(request.POST, questions=selectors.questions_for(data, child))
-    if not form.is_valid():
-        return _render_family(request, family, data, child, form=form, status=400)
-    child_changes, family_changes = form.question_changes()
-    try:
+
+    def save():
+        child_changes, family_changes = form.question_changes()
         services.save_answers(family, child, request.user, child_answers=child_changes, family_answers=family_changes,
                               child_version=form.cleaned_data["child_version"],
                               family_version=form.cleaned_data["family_version"])
-    except services.ConflictError as exc:
-        form.add_error(None, exc.messages)
+
+    def page(status: int) -> HttpResponse:
+        if form.conflict is None:
+            return _render_family(request, family, data, child, form=form, status=status)
         # keep what the user chose, but move the form to the stored versions so that saving again works
         fresh = selectors.family_data(family)
-        post = form.data.copy()
-        post["child_version"] = str(selectors.answers_row(fresh, child).version)
-        post["family_version"] = str(selectors.answers_row(fresh, None).version)
-        form.data = post
-        return _render_family(request, family, fresh, child, form=form, status=409)
-    except ValidationError as exc:
-        form.add_error(None, exc.messages)
-        return _render_family(request, family, data, child, form=form, status=400)
-    messages.success(request, _("Your answers are saved. The list is updated."))
-    return HttpResponseRedirect(_family_url(family, child, "nav-results"))
+        set_version(form, selectors.answers_row(fresh, child).version, "child_version")
+        set_version(form, selectors.answers_row(fresh, None).version, "family_version")
+        return _render_family(request, family, fresh, child, form=form, status=status)
+
+    return form_action(request, form, save, success=_family_url(family, child, "nav-results"), page=page,
+                       message=_("Your answers are saved. The list is updated."))
 
 
 @access("family")
@@ -169,27 +175,22 @@ def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     child = _child_from(data, request.POST.get(f"{prefix}-child"))
     existing = selectors.map_entry_for(family, child, catalog_id) if catalog_id else None
     authorize(request, Action.CHANGE, existing if existing is not None else family, Category.SERVICES)
-    form = forms.AppliedForm(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            entry, changed = services.mark_applied(family, child, form.cleaned_data["catalog_id"], request.user,
-                                                   form.cleaned_data["sent_on"])
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+    form = forms.AppliedForm(request.POST, prefix=prefix, municipality_id=family.municipality_id)
+
+    def done(result: tuple[ServiceEntry, bool]) -> str:
+        entry, changed = result
+        name = selectors.catalogue_names(selectors.page_language(), family.municipality_id).get(entry.catalog_id, entry.catalog_id)
+        if changed:
+            messages.success(request, _("“%(name)s” is on the service map as applied for.") % {"name": name})
         else:
-            names = selectors.catalogue_names(selectors.page_language())
-            name = names.get(entry.catalog_id, entry.catalog_id)
-            if changed:
-                messages.success(request, _("“%(name)s” is on the service map as applied for.") % {"name": name})
-            else:
-                messages.info(request, _("“%(name)s” is already on the service map: %(state)s.")
-                              % {"name": name, "state": entry.get_state_display().lower()})
-            return HttpResponseRedirect(_family_url(family, child, f"entry-{entry.catalog_id}"))
-    return _render_family(request, family, data, child, applied=form, status=400)
+            messages.info(request, _("“%(name)s” is already on the service map: %(state)s.")
+                          % {"name": name, "state": entry.get_state_display().lower()})
+        return _family_url(family, child, f"entry-{entry.catalog_id}")
+
+    return form_action(
+        request, form, lambda: services.mark_applied(family, child, form.cleaned_data["catalog_id"], request.user,
+                                                     form.cleaned_data["sent_on"]),
+        success=done, page=lambda status: _render_family(request, family, data, child, applied=form, status=status))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -270,4 +271,108 @@ def unit(request: HttpRequest) -> HttpResponse:
         "screening": result, "municipality": chosen, "municipalities": municipalities, "sections": sections,
         "may_name": bool(visible_ids), "entry_id": entry_id if entry_id in names else "",
         "entry_name": names.get(entry_id, ""), "rows": rows,
+        "may_edit_local": decide_municipal_content(request.user, chosen.pk).allowed,
+    })
+
+
+# --------------------------------------------------------------------------------------------------
+# the municipality's own layer (the coordinating unit) and the change log
+# --------------------------------------------------------------------------------------------------
+
+
+def _local_municipality(request: HttpRequest) -> tuple[Any, list]:
+    municipalities = selectors.local_municipalities(request.user)
+    if not municipalities:
+        raise PermissionDenied(_("This page is for the municipality’s coordinating unit."))
+    chosen = next((m for m in municipalities if str(m.pk) == request.GET.get("kommune")), municipalities[0])
+    return chosen, municipalities
+
+
+@access("staff")
+@login_required
+def local_catalogue(request: HttpRequest) -> HttpResponse:
+    """The municipality's own services and its routines for national entries, with who checked them and when."""
+    municipality, municipalities = _local_municipality(request)
+    lang = selectors.page_language()
+    names = selectors.catalogue_names(lang)
+    entries = list(LocalEntry.objects.filter(municipality=municipality).select_related("checked_by"))
+    routines = list(LocalRoutine.objects.filter(municipality=municipality).select_related("checked_by"))
+    return render(request, "navigator/local_catalogue.html", {
+        "municipality": municipality, "municipalities": municipalities,
+        "entries": [(e, selectors.local_name(e, lang)) for e in entries],
+        "routines": sorted(((r, names.get(r.entry_id, r.entry_id)) for r in routines), key=lambda pair: pair[1]),
+    })
+
+
+@access("staff")
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_entry_edit(request: HttpRequest) -> HttpResponse:
+    """Add or change one of the municipality's own services."""
+    municipality, municipalities = _local_municipality(request)
+    editing = None
+    if request.GET.get("rediger"):
+        editing = get_object_or_404(LocalEntry, pk=request.GET["rediger"], municipality=municipality)
+    initial = forms.LocalEntryForm.initial_from(editing) if editing else {"provider_nb": municipality.name,
+                                                                           "provider_nn": municipality.name}
+    form = forms.LocalEntryForm(request.POST or None, initial=initial, editing=editing is not None)
+
+    def save() -> LocalEntry:
+        data = form.cleaned_data
+        entry_id = editing.entry_id.removeprefix(LOCAL_PREFIX) if editing else data["entry_id"]
+        return services.save_local_entry(
+            request.user, municipality, form.entry_data(municipality.name, entry_id, data["checked_on"]),
+            active=data["active"], checked_on=data["checked_on"], entry=editing, version=data.get("version"))
+
+    return form_action(
+        request, form, save, success=f"{reverse('navigator:local')}?kommune={municipality.pk}",
+        message=lambda saved: _("“%(name)s” is saved.") % {
+            "name": selectors.local_name(saved, selectors.page_language())},
+        page=lambda status: render(request, "navigator/local_entry_form.html", {
+            "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
+            "text_groups": [(key, label, [form[f"{key}_{lang}"] for lang in ("nb", "nn", "en")])
+                            for key, label, _required in forms.LOCAL_TEXTS],
+        }, status=status))
+
+
+@access("staff")
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_routine_edit(request: HttpRequest) -> HttpResponse:
+    """Add or change how the municipality handles a right or service from the national catalogue."""
+    municipality, municipalities = _local_municipality(request)
+    lang = selectors.page_language()
+    entry_id = request.GET.get("tilbud", "")
+    editing = LocalRoutine.objects.filter(municipality=municipality, entry_id=entry_id).first() if entry_id else None
+    initial = forms.LocalRoutineForm.initial_from(editing) if editing else {"entry_id": entry_id, "version": 0}
+    form = forms.LocalRoutineForm(request.POST or None, initial=initial, lang=lang, editing=editing is not None)
+    return form_action(
+        request, form, lambda: services.save_local_routine(
+            request.user, municipality, editing.entry_id if editing else form.cleaned_data["entry_id"],
+            form.routine_texts(), form_url=form.cleaned_data["form_url"], checked_on=form.cleaned_data["checked_on"],
+            routine=editing, version=form.cleaned_data.get("version")),
+        success=f"{reverse('navigator:local')}?kommune={municipality.pk}", message=_("The routine is saved."),
+        page=lambda status: render(request, "navigator/local_routine_form.html", {
+            "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
+            "entry_name": selectors.catalogue_names(lang).get(editing.entry_id, "") if editing else "",
+            "text_groups": [(key, label, [form[f"{key}_{code}"] for code in ("nb", "nn", "en")])
+                            for key, label in forms.ROUTINE_TEXTS],
+        }, status=status))
+
+
+@access("public")
+@require_http_methods(["GET"])
+def changes(request: HttpRequest) -> HttpResponse:
+    """What changed in the rules the navigator follows, and in the navigator itself, year by year."""
+    lang = selectors.page_language()
+    log = selectors.change_log(lang)
+    years = sorted({row.date.year for row in log}, reverse=True)
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("aar", this_year))
+    except ValueError:
+        year = this_year
+    return render(request, "navigator/changes.html", {
+        "year": year, "years": years, "this_year": this_year,
+        "rows": [row for row in log if row.date.year == year],
     })

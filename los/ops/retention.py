@@ -14,7 +14,8 @@ The rules (docs/retention.md; the years are settings):
    tombstones so that the hash chain still verifies (:mod:`los.ops.chain`).
 4. Audit events that belong to no family (log-ins, lists) are removed after
    ``LOS_RETENTION_UNLINKED_AUDIT_YEARS``.
-5. A family with a :class:`~los.ops.models.RetentionHold` is kept. A family whose rows are referenced by
+5. A family with a :class:`~los.ops.models.RetentionHold` is kept, and so is a family another app says must stay
+   (a *keeper*, :func:`register_keeper`: the archive keeps a case marked *Bevares* until its deposit is confirmed). A family whose rows are referenced by
    another family's rows (which would have to go too) is not deleted and is reported as blocked.
 6. The log-ins of the family's members (guardians, young people) are deleted when nothing else refers to
    them, otherwise deactivated and stripped of names and contact details; staff accounts are never touched.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -55,6 +57,9 @@ from los.ops.graph import CycleError, dependency_order
 from los.ops.models import RetentionHold, RetentionRecord, RetentionRun
 
 IN_CHUNK = 2000
+#: Functions ``(family, today) -> str`` that answer why a family must be kept ("" when it may go); other apps
+#: register theirs in ``AppConfig.ready`` (:func:`register_keeper`).
+KEEPERS: list[Callable[[Family, dt.date], str]] = []
 #: The links from a family's people to their log-ins; those accounts are cleaned up with the family.
 FAMILY_LOGINS = ((FamilyMember, "user_id"), (Child, "user_id"))
 
@@ -266,6 +271,20 @@ def _entry(family: Family, closed: dt.date | None, due: dt.date | None, reason: 
                        due=due.isoformat() if due else None, reason=reason)
 
 
+def register_keeper(keeper: Callable[[Family, dt.date], str]) -> None:
+    """Let ``keeper`` stop retention from deleting a family: it answers the reason, or "" when the family may go."""
+    if keeper not in KEEPERS:
+        KEEPERS.append(keeper)
+
+
+def _kept_by(family: Family, today: dt.date) -> str:
+    for keeper in KEEPERS:
+        reason = keeper(family, today)
+        if reason:
+            return reason
+    return ""
+
+
 def _active_hold(family: Family, today: dt.date) -> RetentionHold | None:
     return (RetentionHold.objects.filter(family=family).filter(Q(until__isnull=True) | Q(until__gte=today))
             .order_by("-created_at").first())
@@ -303,6 +322,10 @@ def apply_retention(today: dt.date | None = None, dry_run: bool = False) -> Repo
         hold = _active_hold(family, today)
         if hold is not None:
             report.held.append(_entry(family, closed, day, hold.reason))
+            continue
+        kept = _kept_by(family, today)
+        if kept:
+            report.held.append(_entry(family, closed, day, kept))
             continue
         entry = _entry(family, closed, day)
         try:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category, Consent, ConsentMethod
 from los.accounts.models import Role, StaffRole, User
+from los.core.forms import ServiceFormMixin
 from los.core.models import ServiceProvider
 from los.families.models import GUARDIAN_RELATIONS, CoordinatorAssignment, Family, FamilyMember
 from los.plans.models import (
@@ -45,24 +45,15 @@ class StyledForm(forms.Form):
                 field.widget.attrs["class"] = f"{classes} ds-input".strip()
 
 
-class PlanForm(StyledForm):
-    """Base: show a service's ValidationError at the matching fields, the rest at the top."""
+class PlanForm(ServiceFormMixin, StyledForm):
+    """Base: a service's ValidationError at the matching fields, the rest at the top; the version moved on after
+    a conflict (``los.core.forms``)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def apply_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
-    def set_version(self, version: int) -> None:
-        """After a conflict: keep what the user typed but move the form to the saved version, so that
-        saving again is a choice made after seeing both versions."""
-        data = self.data.copy()
-        data[self.add_prefix("version")] = str(version)
-        self.data = data
+    def service_kwargs(self) -> dict[str, Any]:
+        """The values for the service; the version is passed on its own."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 # --- who a goal, resource or need belongs to ---------------------------------------------------------

@@ -18,7 +18,7 @@ Norwegian terms used here:
 
 Every change to the plan writes a :class:`PlanVersion` (a full JSON snapshot with author and time), so
 the plan can be shown as it was on any date and two versions can be compared. Rows that two people may
-edit carry a ``version`` integer for optimistic locking (see ``services.StaleVersionError``).
+edit carry a ``version`` integer for optimistic locking (a stale one raises ``los.core.forms.ConflictError``).
 """
 
 from __future__ import annotations

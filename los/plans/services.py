@@ -1,6 +1,6 @@
 """Actions on the individual plan. Views authorize through the access policy first; these functions hold
 the business rules, keep every change as a :class:`~los.plans.models.PlanVersion` and refuse stale
-edits (optimistic locking) with :class:`StaleVersionError`, so that nothing is silently overwritten.
+edits (optimistic locking) with :class:`los.core.forms.ConflictError`, so that nothing is silently overwritten.
 
 Other apps create measures with :func:`create_measure` (meetings: a decision becomes a plan measure).
 """
@@ -20,6 +20,8 @@ from los.access import audit
 from los.access.models import AuditAction, Category, ConsentMethod
 from los.access.policy import Action, can, is_assigned_coordinator
 from los.accounts.models import Role, StaffRole, User
+from los.archive import hooks as archive
+from los.core.forms import ConflictError
 from los.core.models import ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
 from los.plans import versioning
@@ -53,14 +55,11 @@ MAX_TEXT = 4000
 MAX_YEARS_AHEAD = 5
 
 
-class StaleVersionError(Exception):
-    """Someone else saved the same thing after the user opened it. ``current`` is the saved object."""
-
-    def __init__(self, current: Any):
-        super().__init__(_("Someone else changed this while you were working on it. Nothing of yours has "
+def _stale(current: Any) -> ConflictError:
+    """Someone else saved the same thing after the user opened it; ``current`` is the saved object."""
+    return ConflictError(_("Someone else changed this while you were working on it. Nothing of yours has "
                            "been saved yet: compare the two versions below and save again if yours "
-                           "should apply."))
-        self.current = current
+                           "should apply."), current=current)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -75,7 +74,7 @@ def _name(user: User | None) -> str:
 
 def _check_version(obj: Any, version: int | None) -> None:
     if version is None or int(version) != obj.version:
-        raise StaleVersionError(obj)
+        raise _stale(obj)
 
 
 def _lock_plan(plan: Plan) -> Plan:
@@ -608,7 +607,7 @@ def save_clarification(plan: Plan, *, by: User, version: int | None, will_do: st
     clarification = ExpectationClarification.objects.select_for_update().filter(plan=plan).first()
     if clarification is None:
         if version not in (None, 0):
-            raise StaleVersionError(None)
+            raise _stale(None)
         clarification = ExpectationClarification(plan=plan, family_id=plan.family_id,
                                                  municipality_id=plan.municipality_id, created_by=by, version=0)
     else:
@@ -665,7 +664,7 @@ def approve_plan(plan: Plan, *, by: User, revision: int | None, request: HttpReq
     log; a plan that changed since it was opened must be read again first."""
     plan = _lock_plan(plan)
     if revision is None or int(revision) != plan.revision:
-        raise StaleVersionError(plan)
+        raise _stale(plan)
     person = family_member_for(by, plan.family)
     if person is None or (isinstance(person, FamilyMember) and not person.may_consent):
         raise ValidationError(_("Only a guardian who may consent on the family's behalf, or the young person, "
@@ -679,4 +678,5 @@ def approve_plan(plan: Plan, *, by: User, revision: int | None, request: HttpReq
                  municipality_id=plan.municipality_id, family_id=plan.family_id, category=str(Category.PLAN),
                  reason=f"the family approved version {plan_version.number} of the individual plan",
                  role="guardian" if isinstance(person, FamilyMember) else "young_person", request=request)
+    archive.plan_approved(approval, by, request)
     return approval

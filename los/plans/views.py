@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, Decision, can, prime_facts
+from los.core.forms import ConflictError, form_action
 from los.families.models import Family
 from los.plans import pdf, selectors, services, versioning
 from los.plans.forms import (
@@ -114,20 +115,21 @@ def _display(field: djforms.Field, value: Any) -> str:
     return str(value)
 
 
-def _conflict(form: PlanForm, error: services.StaleVersionError, theirs: dict[str, Any]) -> dict:
+def _conflict(form: PlanForm, theirs: Callable[[Any], dict]) -> dict | None:
+    """After a conflict (the message is on the form): who saved, when, and the saved values beside the user's."""
+    error = getattr(form, "conflict", None)
+    if error is None:
+        return None
     current = error.current
     rows = []
     yours = getattr(form, "cleaned_data", {})
-    for name, their_value in theirs.items():
+    for name, their_value in (theirs(current) if current is not None else {}).items():
         field = form.fields.get(name)
         if field is None:
             continue
         mine, saved = _display(field, yours.get(name)), _display(field, their_value)
         rows.append({"label": field.label, "theirs": saved, "yours": mine, "differs": mine != saved})
-    if current is not None:
-        form.set_version(current.version)
     return {
-        "message": str(error),
         "changed_by": getattr(getattr(current, "updated_by", None), "get_full_name", lambda: "")(),
         "changed_at": getattr(current, "updated_at", None),
         "rows": rows,
@@ -136,22 +138,13 @@ def _conflict(form: PlanForm, error: services.StaleVersionError, theirs: dict[st
 
 def _handle(request: HttpRequest, form: PlanForm, save: Callable[[], Any], theirs: Callable[[Any], dict],
             *, success_url: str, message: str, template: str, context: dict) -> HttpResponse:
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except services.StaleVersionError as error:
-            conflict = _conflict(form, error, theirs(error.current) if error.current is not None else {})
-        except ObjectDoesNotExist:
-            messages.error(request, _("Someone else removed this while you were working on it. Nothing was saved."))
-            return redirect(success_url)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, message)
-            return redirect(success_url)
-    return render(request, template, {**context, "form": form, "conflict": conflict},
-                  status=409 if conflict else 200)
+    try:
+        return form_action(request, form, save, success=success_url, message=message,
+                           page=lambda status: render(request, template, {
+                               **context, "form": form, "conflict": _conflict(form, theirs)}, status=status))
+    except ObjectDoesNotExist:
+        messages.error(request, _("Someone else removed this while you were working on it. Nothing was saved."))
+        return redirect(success_url)
 
 
 def _form_page(request: HttpRequest, plan: Plan, form: PlanForm, save: Callable[[], Any],
@@ -235,23 +228,16 @@ def plan_create(request: HttpRequest, family_pk: int) -> HttpResponse:
     if services.current_plan(family) is not None:
         return redirect("plans:family_plan", family.pk)
     form = PlanCreateForm(request.POST or None, family=family)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.create_plan(family, by=request.user, consent_given_by=data["consent_given_by"],
-                                 consent_method=data["consent_method"], consent_given_on=data["consent_given_on"],
-                                 what_matters=data["what_matters"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The individual plan is created. Add the family's goals in their own words."))
-            return redirect("plans:family_plan", family.pk)
-    return render(request, "plans/form_page.html", {
-        "family": family, "plan": None, "form": form, "title": _("Start an individual plan"),
-        "intro": _("An individual plan is voluntary: it needs the family's consent. The family's goals, "
-                   "resources and needs are written in the family's own words."),
-        "submit": _("Create the plan"), "cancel_url": reverse("plans:family_plan", args=[family.pk]),
-    })
+    url = reverse("plans:family_plan", args=[family.pk])
+    return _handle(
+        request, form, lambda: services.create_plan(family, by=request.user, **form.service_kwargs()),
+        lambda current: {}, success_url=url,
+        message=_("The individual plan is created. Add the family's goals in their own words."),
+        template="plans/form_page.html", context={
+            "family": family, "plan": None, "title": _("Start an individual plan"),
+            "intro": _("An individual plan is voluntary: it needs the family's consent. The family's goals, "
+                       "resources and needs are written in the family's own words."),
+            "submit": _("Create the plan"), "cancel_url": url})
 
 
 @access("family")
@@ -360,7 +346,7 @@ def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         version = form.cleaned_data["version"] if form.is_valid() else None
         services.remove_section_item(item, by=request.user, version=version)
-    except services.StaleVersionError as error:
+    except ConflictError as error:
         messages.error(request, str(error))
         return redirect("plans:item_edit", slug, item.pk)
     except ValidationError as error:
@@ -483,20 +469,17 @@ def measure_status(request: HttpRequest, pk: int) -> HttpResponse:
             context={"family": measure.plan.family, "plan": measure.plan, "title": _("Update the status"),
                      "intro": measure.title, "submit": _("Save the status"),
                      "cancel_url": _plan_url(measure.plan, f"measure-{measure.pk}")})
-    message, conflict = "", None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_measure_status(measure, by=request.user, version=form.cleaned_data["version"],
-                                           status=form.cleaned_data["status"], note=form.cleaned_data["note"])
-        except services.StaleVersionError as error:
-            conflict = _conflict(form, error, {"status": error.current.status, "note": error.current.status_note})
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            return _render_measure(request, _reload_measure(measure.pk), message=_("The status is updated."))
-    measure = _reload_measure(measure.pk)
-    measure.status_form = form
-    return _render_measure(request, measure, message=message, conflict=conflict)
+
+    def page(status: int) -> HttpResponse:
+        reloaded = _reload_measure(measure.pk)
+        reloaded.status_form = form
+        return _render_measure(request, reloaded, status=status, conflict=_conflict(
+            form, lambda current: {"status": current.status, "note": current.status_note}))
+
+    return form_action(
+        request, form, lambda: services.update_measure_status(measure, by=request.user, **form.cleaned_data),
+        success=_plan_url(measure.plan, f"measure-{measure.pk}"), message=_("The status is updated."), page=page,
+        fragment=lambda _result, message: _render_measure(request, _reload_measure(measure.pk), message=message))
 
 
 @access("family")
@@ -612,7 +595,7 @@ def clarification_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
     try:
         services.sign_clarification(clarification, by=request.user, version=version,
                                     as_family=decision.basis in selectors.FAMILY_SIDE)
-    except services.StaleVersionError:
+    except ConflictError:
         messages.error(request, _("The expectation clarification was changed after you opened it. Read it again "
                                   "before you sign."))
     except ValidationError as error:
@@ -634,7 +617,7 @@ def plan_approve(request: HttpRequest, plan_pk: int) -> HttpResponse:
     revision = form.cleaned_data["revision"] if form.is_valid() else None
     try:
         approval = services.approve_plan(plan, by=request.user, revision=revision, request=request)
-    except services.StaleVersionError:
+    except ConflictError:
         messages.error(request, _("The plan has changed since you opened it. Read it again before you approve."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

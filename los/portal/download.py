@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from los.access import disclosure
 from los.access.classification import FAMILY_DATA
@@ -28,27 +29,35 @@ from los.families.models import Family
 from los.portal import selectors
 
 
-def collect(family: Family, user: User) -> tuple[list[dict[str, Any]], Counter, dict[str, int]]:
+def collect(family: Family, user: User) -> tuple[list[dict[str, Any]], Counter, dict[str, list[int]]]:
     """(the objects the user may see, as the redaction step gives them, count per model label, what was left out
-    per category: whole objects and single fields)."""
+    per category: [whole records, single fields of records that are included])."""
     included: list[dict[str, Any]] = []
     counts: Counter = Counter()
-    hidden: dict[str, int] = {}
+    hidden: dict[str, list[int]] = {}
     with disclosure.disclosing_to(user) as viewer:
         for model, objects in selectors.family_objects(family).items():
             for obj in objects:
                 values = disclosure.visible_values(obj, viewer)
                 if values is None:
-                    category = str(resolve(obj)[1])
-                    hidden[category] = hidden.get(category, 0) + 1
+                    hidden.setdefault(str(resolve(obj)[1]), [0, 0])[0] += 1
                     continue
                 for name in disclosure.withheld_fields(obj, viewer):
                     category = str(FAMILY_DATA[model._meta.label].field_category(name))
-                    hidden[category] = hidden.get(category, 0) + 1
+                    hidden.setdefault(category, [0, 0])[1] += 1
                 included.append({"model": model._meta.label_lower, "pk": obj.pk,
                                  "fields": {k: v for k, v in values.items() if k != "id"}})
                 counts[model._meta.label] += 1
     return included, counts, hidden
+
+
+def _left_out(records: int, fields: int) -> str:
+    parts = []
+    if records:
+        parts.append(ngettext("%(n)d record", "%(n)d records", records) % {"n": records})
+    if fields:
+        parts.append(ngettext("%(n)d field", "%(n)d fields", fields) % {"n": fields})
+    return ", ".join(parts)
 
 
 def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
@@ -56,9 +65,10 @@ def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
 
     objects, counts, hidden = collect(family, user)
     now = timezone.now()
-    hidden_labels = [(Category(c).label, n) for c, n in sorted(hidden.items())]
     survey = selectors._optional("los.survey.selectors")
     with translation.override(lang):
+        hidden_labels = [(str(Category(c).label), _left_out(records, fields))
+                         for c, (records, fields) in sorted(hidden.items())]
         # the family's answers to the questionnaire are kept apart from the family (no family key): found here
         # through the family's own invitations, which the policy has just let this user see
         answers = survey.answers_for_download(family, user) if survey is not None else []
@@ -85,7 +95,7 @@ def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
         readme_lines.append("")
         if hidden_labels:
             readme_lines.append(_("Not included, because the rules for access do not let you see it:"))
-            readme_lines += [f"- {label} ({n})" for label, n in hidden_labels]
+            readme_lines += [f"- {label}: {what}" for label, what in hidden_labels]
         else:
             readme_lines.append(_("Everything about the family is included."))
         readme = "\n".join(str(line) for line in readme_lines) + "\n"

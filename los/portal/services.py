@@ -10,31 +10,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from los.accounts.models import User
+from los.core.forms import ConflictError
 from los.families.models import Family, FamilyMember
 from los.portal import selectors
 from los.portal.models import STORY_FIELDS, FamilyStory, Message, MessageRead
 from los.servicemap.uploads import CheckedFile
 
 
-class StoryConflictError(Exception):
+def _conflict(current: FamilyStory) -> ConflictError:
     """Someone else saved the story after this person opened it."""
-
-    def __init__(self, current: FamilyStory) -> None:
-        self.current = current
-        super().__init__(_("Someone else saved our story while you were writing. Your text is kept below: "
-                           "compare it with the saved version and save again."))
+    return ConflictError(_("Someone else saved our story while you were writing. Your text is kept below: "
+                           "compare it with the saved version and save again."), current=current)
 
 
 @transaction.atomic
 def save_story(family: Family, user: User, data: dict[str, Any], version: int) -> FamilyStory:
-    """Save the family's story; reject a stale ``version`` with :class:`StoryConflictError`."""
+    """Save the family's story; reject a stale ``version`` with :class:`los.core.forms.ConflictError`."""
     story = FamilyStory.objects.select_for_update().filter(family=family).first()
     if story is None:
         if version not in (0, 1):
-            raise StoryConflictError(FamilyStory(family=family, municipality=family.municipality))
+            raise _conflict(FamilyStory(family=family, municipality=family.municipality))
         story = FamilyStory(family=family, municipality=family.municipality, version=0)
     elif story.version != version:
-        raise StoryConflictError(story)
+        raise _conflict(story)
     for name in STORY_FIELDS:
         setattr(story, name, (data.get(name) or "").strip())
     story.version += 1

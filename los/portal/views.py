@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from los.access.guard import access, authorize
 from los.access.models import Category
 from los.access.policy import Action, can
+from los.core.forms import form_action
 from los.families.models import Family
 from los.portal import download as portal_download
 from los.portal import selectors, services
@@ -54,26 +55,25 @@ def story(request: HttpRequest, family_pk: int) -> HttpResponse:
     may_change = can(request.user, Action.CHANGE, probe)
     editing = may_change and (request.method == "POST" or request.GET.get("endre") == "1")
     form = None
-    if editing:
-        if request.method == "POST":
-            form = StoryForm(request.POST, instance=FamilyStory(family=family, municipality=family.municipality))
-            if form.is_valid():
-                try:
-                    services.save_story(family, request.user, form.cleaned_data, form.cleaned_data["version"])
-                except services.StoryConflictError as conflict:
-                    form.add_error(None, str(conflict))
-                    instance = conflict.current
-                    form.data = form.data.copy()
-                    form.data["version"] = instance.version  # saving again keeps what this person wrote
-                else:
-                    messages.success(request, _("Our story is saved."))
-                    return redirect("portal:story", family.pk)
-        else:
-            form = StoryForm(instance=instance, initial={"version": instance.version})
-    return render(request, "portal/story.html", {
-        "family": family, "story": instance if instance.pk else None, "form": form, "may_change": may_change,
-        "saved": instance if instance.pk else None,
-    })
+    if editing and request.method == "POST":
+        form = StoryForm(request.POST, instance=FamilyStory(family=family, municipality=family.municipality))
+    elif editing:
+        form = StoryForm(instance=instance, initial={"version": instance.version})
+
+    def page(status: int) -> HttpResponse:
+        # after a conflict the saved story is shown beside what this person wrote (which saving again keeps)
+        saved = form.conflict.current if getattr(form, "conflict", None) else instance
+        return render(request, "portal/story.html", {
+            "family": family, "story": saved if saved.pk else None, "form": form, "may_change": may_change,
+            "saved": saved if saved.pk else None,
+        }, status=status)
+
+    if form is None:
+        return page(200)
+    return form_action(
+        request, form, lambda: services.save_story(family, request.user, form.cleaned_data,
+                                                   form.cleaned_data["version"]),
+        success=reverse("portal:story", args=[family.pk]), message=_("Our story is saved."), page=page)
 
 
 @access("family")
@@ -86,18 +86,20 @@ def message_thread(request: HttpRequest, family_pk: int) -> HttpResponse:
     if request.method == "POST":
         authorize(request, Action.CONTRIBUTE, family, Category.MESSAGES)
         form = MessageForm(request.POST, request.FILES)
-        if form.is_valid():
-            services.send_message(family, request.user, form.cleaned_data["body"],
-                                  form.cleaned_data.get("attachment"), form.checked)
-            messages.success(request, _("Your message is sent."))
-            return redirect("portal:messages", family.pk)
-    thread = selectors.thread(family, request.user)
-    services.mark_read(family, request.user)
-    return render(request, "portal/messages.html", {
-        "family": family, "thread": thread, "form": form,
-        "participants": selectors.message_participants(family),
-        "allowed_types": f"{uploads.allowed_types_text()}, {filesizeformat(uploads.max_upload_bytes())}",
-    })
+
+    def page(status: int) -> HttpResponse:
+        thread = selectors.thread(family, request.user)
+        services.mark_read(family, request.user)
+        return render(request, "portal/messages.html", {
+            "family": family, "thread": thread, "form": form,
+            "participants": selectors.message_participants(family),
+            "allowed_types": f"{uploads.allowed_types_text()}, {filesizeformat(uploads.max_upload_bytes())}",
+        }, status=status)
+
+    return form_action(
+        request, form, lambda: services.send_message(family, request.user, form.cleaned_data["body"],
+                                                     form.cleaned_data.get("attachment"), form.checked),
+        success=reverse("portal:messages", args=[family.pk]), message=_("Your message is sent."), page=page)
 
 
 @access("family")
@@ -112,14 +114,12 @@ def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
     if request.method == "POST":
         authorize(request, Action.CHANGE, family, Category.STORY)
         form = NeedsForm(request.POST, members=members)
-        if form.is_valid():
-            services.save_needs(members, form.needs())
-            messages.success(request, _("The needs are saved."))
-            return redirect("portal:needs", family.pk)
-    return render(request, "portal/needs.html", {
-        "family": family, "form": form, "members": members, "may_change": may_change,
-        "offers": selectors.sibling_offers(_lang()),
-    })
+    return form_action(
+        request, form, lambda: services.save_needs(members, form.needs()),
+        success=reverse("portal:needs", args=[family.pk]), message=_("The needs are saved."),
+        page=lambda status: render(request, "portal/needs.html", {
+            "family": family, "form": form, "members": members, "may_change": may_change,
+            "offers": selectors.sibling_offers(_lang())}, status=status))
 
 
 @access("family")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import ConsentMethod
+from los.core.forms import ServiceFormMixin
 from los.core.models import Municipality
 from los.families.models import GUARDIAN_RELATIONS, Relation, validate_fodselsnummer
 from los.referrals.criteria import CriterionRow
@@ -24,7 +25,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class DsForm(forms.Form):
+class DsForm(ServiceFormMixin, forms.Form):
     """Adds Designsystemet classes and ``aria-describedby``/``aria-invalid`` to every widget."""
 
     def __init__(self, *args, **kwargs):
@@ -47,14 +48,6 @@ class DsForm(forms.Form):
                 error_id = f"{self.auto_id % name}-error"
                 if error_id not in described:
                     attrs["aria-describedby"] = f"{described} {error_id}".strip()
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the right fields (unknown fields go to the top)."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 class VersionMixin(forms.Form):

@@ -25,6 +25,9 @@ from los.families.models import Family
 from los.referrals.models import Request, Vedtak
 
 LETTER_LANGUAGES = ("nb", "nn", "en")
+#: The letter is archived as it was sent (los.archive journals it): PDF/A-2, level A (tagged, so that screen
+#: readers can read it too).
+LETTER_PDF_VARIANT = "pdf/a-2a"
 
 APPEAL_BODY_LABELS: dict[str, str | Promise] = {
     AppealBody.STATSFORVALTEREN: _("the county governor (Statsforvalteren)"),
@@ -78,10 +81,10 @@ def decision_html(vedtak: Vedtak) -> str:
 
 
 def decision_pdf(vedtak: Vedtak) -> bytes:
-    """The decision letter as PDF bytes. No external resources are fetched (the styles are inline)."""
+    """The decision letter as PDF/A-2a bytes. No external resources are fetched (the styles are inline)."""
     from weasyprint import HTML  # imported here: WeasyPrint is slow to import
 
-    return HTML(string=decision_html(vedtak), base_url=None).write_pdf()
+    return HTML(string=decision_html(vedtak), base_url=None).write_pdf(pdf_variant=LETTER_PDF_VARIANT)
 
 
 def proposed_answer_date(request: Request, today: date | None = None) -> date:

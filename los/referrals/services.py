@@ -4,7 +4,7 @@ Views authorize through the access policy first; the services then enforce the w
 (what must be filled in, what state the case must be in, and that decisions, appointments and endings
 are made by the coordinating unit: the policy's ``unit`` answer, never the family's own
 barnekoordinator). Bad input raises :class:`django.core.exceptions.ValidationError` with a message for
-the user; a stale ``version`` raises :class:`Conflict`.
+the user; a stale ``version`` raises :class:`los.core.forms.ConflictError`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from los.access import audit
 from los.access.models import AuditAction, Consent, ConsentMethod
 from los.access.policy import Action, decide
 from los.accounts.models import Role, StaffRole, User
+from los.archive import hooks as archive
 from los.core.deadlines import UnknownLegalBasis, appeal_deadline, resolve_legal_basis
+from los.core.forms import ConflictError
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import (
     GUARDIAN_RELATIONS,
@@ -77,13 +79,10 @@ HANDOVER_DAYS = 14
 DEFAULT_FAMILIES_PER_10_PERCENT = 2.5
 
 
-class Conflict(Exception):  # noqa: N818 - reads better at the call site
+def _conflict(current: Any) -> ConflictError:
     """Someone else saved the object after the user opened it (optimistic locking)."""
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or _(
-            "Someone else changed this while you were working on it. What you wrote is kept below: "
-            "look at the latest version and save again."))
+    return ConflictError(_("Someone else changed this while you were working on it. What you wrote is kept below: "
+                           "look at the latest version and save again."), current=current)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -120,7 +119,7 @@ def _audit(actor: User | None, family: Family, obj: Any, reason: str, http_reque
 def _locked(obj: Any, expected_version: int | None) -> Any:
     fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
     if expected_version is not None and int(expected_version) != fresh.version:
-        raise Conflict()
+        raise _conflict(fresh)
     return fresh
 
 
@@ -184,6 +183,7 @@ def ask_for_coordinator(family: Family, actor: User, description: str,
     )
     _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(actor, family, request, "request for a barnekoordinator sent by a guardian", http_request)
+    archive.request_received(request, actor, http_request)
     return request
 
 
@@ -299,6 +299,7 @@ def register_on_behalf(
     if family.status not in (FamilyStatus.ACTIVE, FamilyStatus.WAITING):
         _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(actor, family, request, "request registered by a professional with the family's consent", http_request)
+    archive.request_received(request, actor, http_request)
     return request
 
 
@@ -389,6 +390,8 @@ def confirm_public_request(public: PublicRequest, user: User, family: Family,
         )
         _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(user, family, request or public, "request from the public form confirmed by the guardian", http_request)
+    if request is not None:
+        archive.request_received(request, user, http_request)
     return request
 
 
@@ -431,6 +434,7 @@ def withdraw_request(request: Request, actor: User, version: int | None = None,
     family = request.family
     if family.status == FamilyStatus.REQUESTED and open_request(family) is None:
         _set_family_status(family, FamilyStatus.CLOSED)
+        archive.case_closed(family, actor)
     _audit(actor, family, request, "request withdrawn", http_request)
     return request
 
@@ -463,6 +467,7 @@ def send_preliminary_reply(request: Request, actor: User, text: str, expected_by
     request.version += 1
     request.save()
     _audit(actor, request.family, request, "preliminary reply (fvl § 11 a) sent", http_request)
+    archive.preliminary_reply_sent(request, actor, http_request)
     return request
 
 
@@ -616,6 +621,7 @@ def make_decision(request: Request, actor: User, outcome: str, rules: str, facts
                                    else FamilyStatus.REFUSED)
             _audit(actor, family, vedtak, f"decision made: {outcome}", http_request)
             _audit(actor, family, vedtak, "decision letter (PDF) archived with the case", http_request)
+            archive.decision_made(vedtak, actor, pdf, http_request)
     except Exception:
         if stored_name:
             vedtak.letter.storage.delete(stored_name)
@@ -665,6 +671,7 @@ def register_appeal(vedtak: Vedtak, actor: User, received: date | None, grounds:
                                    received=received, in_time=received <= vedtak.appeal_deadline, grounds=grounds,
                                    registered_by=actor)
     _audit(actor, family, appeal, "appeal registered", http_request)
+    archive.appeal_registered(appeal, actor, http_request)
     return appeal
 
 
@@ -685,6 +692,7 @@ def uphold_and_send(appeal: Appeal, actor: User, reassessment: str, sent_on: dat
     appeal.version += 1
     appeal.save()
     _audit(actor, appeal.family, appeal, "appeal upheld by the unit and sent to the county governor", http_request)
+    archive.appeal_sent(appeal, actor, letters.appeal_body_label(appeal.vedtak.appeal_body), http_request)
     return appeal
 
 
@@ -719,6 +727,7 @@ def record_governor_outcome(appeal: Appeal, actor: User, outcome: str, decided_o
         if family.status != FamilyStatus.ACTIVE:
             _set_family_status(family, FamilyStatus.REQUESTED)
     _audit(actor, family, appeal, f"county governor's outcome recorded: {outcome}", http_request)
+    archive.governor_outcome(appeal, actor, letters.appeal_body_label(appeal.vedtak.appeal_body), http_request)
     return appeal
 
 
@@ -755,6 +764,7 @@ def appoint_coordinator(family: Family, actor: User, coordinator: User, family_w
         family_wishes=(family_wishes or "").strip(), reasons=(reasons or "").strip())
     _set_family_status(family, FamilyStatus.ACTIVE)
     _audit(actor, family, appointment, "barnekoordinator appointed", http_request)
+    archive.coordinator_appointed(appointment, actor, http_request)
     return appointment
 
 
@@ -792,6 +802,7 @@ def change_coordinator(family: Family, actor: User, coordinator: User, change_re
         _set_family_status(family, FamilyStatus.ACTIVE)
     _audit(actor, family, appointment, "barnekoordinator changed", http_request)
     _audit(actor, family, handover, "handover task with case summary created", http_request)
+    archive.coordinator_appointed(appointment, actor, http_request)
     return appointment, handover
 
 
@@ -934,6 +945,7 @@ def end_coordination(family: Family, actor: User, reason: str, closing_summary: 
         status=RequestStatus.WITHDRAWN, version=F("version") + 1)
     _set_family_status(family, FamilyStatus.CLOSED)
     _audit(actor, family, ending, f"barnekoordinator ended: {reason}", http_request)
+    archive.coordination_ended(ending, actor, http_request)
     return ending
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from los.access.guard import access, authorize, record_list_view
 from los.access.policy import Action, can
 from los.core.deadlines import AppealDeadline, appeal_deadline, needs_preliminary_reply, preliminary_reply_due
+from los.core.forms import form_action
 from los.core.models import Municipality
 from los.families.models import CoordinatorAssignment, Family, FamilyMember, FamilyStatus
 from los.referrals import forms, letters, navigator_adapter, selectors, services
@@ -52,6 +53,18 @@ def _unit_page(request: HttpRequest, obj) -> None:
 
 def _case_url(family: Family) -> str:
     return reverse("referrals:family_case", args=[family.pk])
+
+
+def _consent(data: dict) -> services.ConsentRecord:
+    """The family's consent to a request registered on its behalf, from the form."""
+    return services.ConsentRecord(data["consent_by_name"], data["consent_method"], data["consent_given_on"])
+
+
+def _case_action(request: HttpRequest, family: Family, form, save, message: str, template: str,
+                 context: dict) -> HttpResponse:
+    """A form of the referral workflow: on success back to the family's case, else the page with the form."""
+    return form_action(request, form, save, success=_case_url(family), message=message,
+                       page=lambda status: render(request, template, {**context, "form": form}, status=status))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -137,17 +150,19 @@ def family_ask(request: HttpRequest, family_pk: int) -> HttpResponse:
         services.check_can_request(family)
     except ValidationError as error:
         blocked = " ".join(error.messages)
-    if request.method == "POST" and form.is_valid() and not blocked:
-        try:
-            services.ask_for_coordinator(family, request.user, form.cleaned_data["description"], http_request=request)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Your request has been sent to the coordinating unit. You will get an "
-                                        "answer, or a message about when to expect one, within a month."))
-            return redirect("referrals:family_case", family.pk)
-    return render(request, "referrals/family_ask.html", {"family": family, "form": form, "blocked": blocked,
-                                                         "unit": letters.unit_of(family)})
+
+    def page(status: int) -> HttpResponse:
+        return render(request, "referrals/family_ask.html", {"family": family, "form": form, "blocked": blocked,
+                                                             "unit": letters.unit_of(family)}, status=status)
+
+    if blocked:
+        return page(200)
+    return form_action(
+        request, form, lambda: services.ask_for_coordinator(family, request.user, form.cleaned_data["description"],
+                                                            http_request=request),
+        success=_case_url(family), page=page,
+        message=_("Your request has been sent to the coordinating unit. You will get an answer, or a message about "
+                  "when to expect one, within a month."))
 
 
 @access("staff")
@@ -159,26 +174,26 @@ def professional_request(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only staff can register a request on a family's behalf."))
     municipalities = list({r.municipality_id: r.municipality for r in request.user.active_roles()}.values())
     form = forms.ProfessionalRequestForm(request.POST or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
         details = services.NewFamilyDetails(
             child_given_name=data["child_given_name"], child_family_name=data["child_family_name"],
             child_fodselsnummer=data["child_fodselsnummer"], guardian_given_name=data["guardian_given_name"],
             guardian_family_name=data["guardian_family_name"], guardian_fodselsnummer=data["guardian_fodselsnummer"],
             guardian_relation=data["guardian_relation"])
-        consent = services.ConsentRecord(data["consent_by_name"], data["consent_method"], data["consent_given_on"])
-        try:
-            created = services.register_on_behalf(request.user, data["municipality"], data["description"], consent,
-                                                  details=details, received=data["received"], http_request=request)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            if can(request.user, Action.VIEW, created.family, REFERRAL_CATEGORY):
-                messages.success(request, _("The request is registered."))
-                return redirect("referrals:family_case", created.family_id)
-            messages.success(request, _("The request is registered and sent to the coordinating unit. Thank you."))
-            return redirect("core:home")
-    return render(request, "referrals/professional_request.html", {"form": form})
+        return services.register_on_behalf(request.user, data["municipality"], data["description"], _consent(data),
+                                           details=details, received=data["received"], http_request=request)
+
+    def may_open(created: Request) -> bool:
+        return can(request.user, Action.VIEW, created.family, REFERRAL_CATEGORY)
+
+    return form_action(
+        request, form, save,
+        success=lambda created: _case_url(created.family) if may_open(created) else reverse("core:home"),
+        message=lambda created: (_("The request is registered.") if may_open(created) else
+                                 _("The request is registered and sent to the coordinating unit. Thank you.")),
+        page=lambda status: render(request, "referrals/professional_request.html", {"form": form}, status=status))
 
 
 @access("family")
@@ -190,19 +205,15 @@ def family_register(request: HttpRequest, family_pk: int) -> HttpResponse:
     if not request.user.is_staff_member:
         raise PermissionDenied(_("Only staff can register a request on a family's behalf."))
     form = forms.OnBehalfForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        consent = services.ConsentRecord(data["consent_by_name"], data["consent_method"], data["consent_given_on"])
-        try:
-            services.register_on_behalf(request.user, family.municipality, data["description"], consent,
-                                        family=family, received=data["received"], http_request=request)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The request is registered."))
-            return redirect("referrals:family_case", family.pk)
-    guardians = [m for m in family.members.all() if m.is_guardian]
-    return render(request, "referrals/family_register.html", {"family": family, "form": form, "guardians": guardians})
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form_action(
+        request, form, lambda: services.register_on_behalf(
+            request.user, family.municipality, data["description"], _consent(data), family=family,
+            received=data["received"], http_request=request),
+        success=_case_url(family), message=_("The request is registered."),
+        page=lambda status: render(request, "referrals/family_register.html", {
+            "family": family, "form": form, "guardians": [m for m in family.members.all() if m.is_guardian]},
+            status=status))
 
 
 @access("family")
@@ -213,8 +224,6 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _unit_page(request, req)
     try:
         services.withdraw_request(req, request.user, version=request.POST.get("version"), http_request=request)
-    except services.Conflict as conflict:
-        messages.error(request, str(conflict))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -253,27 +262,19 @@ def preliminary_reply(request: HttpRequest, pk: int) -> HttpResponse:
     family = req.family
     if request.method == "POST":
         form = forms.PreliminaryReplyForm(request.POST)
-        if form.is_valid():
-            try:
-                services.send_preliminary_reply(req, request.user, form.cleaned_data["text"],
-                                                form.cleaned_data["expected_by"], form.cleaned_data["version"],
-                                                http_request=request)
-            except services.Conflict as conflict:
-                messages.error(request, str(conflict))
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("The preliminary reply is stored as sent today."))
-                return redirect("referrals:family_case", family.pk)
     else:
         expected = req.preliminary_reply_expected_by or letters.proposed_answer_date(req)
         text = req.preliminary_reply_text or letters.preliminary_reply_draft(
             req, expected, request.user.get_full_name() or request.user.username)
         form = forms.PreliminaryReplyForm(initial={"text": text, "expected_by": expected, "version": req.version})
-    return render(request, "referrals/preliminary_reply.html", {
-        "req": req, "family": family, "form": form, "due": preliminary_reply_due(req.received),
-        "language": dict(Family._meta.get_field("preferred_language").choices).get(letters.letter_language(family)),
-    })
+    return _case_action(
+        request, family, form, lambda: services.send_preliminary_reply(
+            req, request.user, form.cleaned_data["text"], form.cleaned_data["expected_by"],
+            form.cleaned_data["version"], http_request=request),
+        _("The preliminary reply is stored as sent today."), "referrals/preliminary_reply.html", {
+            "req": req, "family": family, "due": preliminary_reply_due(req.received),
+            "language": dict(Family._meta.get_field("preferred_language").choices).get(
+                letters.letter_language(family))})
 
 
 @access("family")
@@ -310,10 +311,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 services.save_assessment(req, request.user, form.results(), form.cleaned_data["conclusion"],
                                          form.cleaned_data["recommendation"], snapshot, source,
                                          version=form.cleaned_data["version"], http_request=request)
-            except services.Conflict as conflict:
-                messages.error(request, str(conflict))
             except ValidationError as error:
-                form.add_service_errors(error)
+                form.apply_errors(error)
             else:
                 messages.success(request, _("The assessment is saved."))
                 if "save_and_decide" in request.POST:
@@ -359,7 +358,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                                             data["considerations"], notified_on=data["notified_on"],
                                             after_appeal=appeal, http_request=request)
         except ValidationError as error:
-            form.add_service_errors(error)
+            form.apply_errors(error)
         else:
             messages.success(request, _("The decision is made and the letter is archived with the case. Appeal "
                                         "deadline: %(date)s.") % {"date": vedtak.appeal_deadline.strftime("%d.%m.%Y")})
@@ -427,18 +426,13 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AppealForm(request.POST or None)
     if is_guardian:
         form.fields["received"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        received = timezone.localdate() if is_guardian else form.cleaned_data["received"]
-        try:
-            services.register_appeal(vedtak, request.user, received, form.cleaned_data["grounds"], http_request=request)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The appeal is registered. The coordinating unit will reassess the decision."))
-            return redirect("referrals:family_case", family.pk)
-    return render(request, "referrals/appeal_new.html", {"vedtak": vedtak, "family": family, "form": form,
-                                                         "is_guardian": is_guardian,
-                                                         "appeal_body": letters.appeal_body_label(vedtak.appeal_body)})
+    return _case_action(
+        request, family, form, lambda: services.register_appeal(
+            vedtak, request.user, timezone.localdate() if is_guardian else form.cleaned_data["received"],
+            form.cleaned_data["grounds"], http_request=request),
+        _("The appeal is registered. The coordinating unit will reassess the decision."), "referrals/appeal_new.html",
+        {"vedtak": vedtak, "family": family, "is_guardian": is_guardian,
+         "appeal_body": letters.appeal_body_label(vedtak.appeal_body)})
 
 
 @access("family")
@@ -470,10 +464,8 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
                                                  version=data["version"], http_request=request)
                 messages.success(request, _("The county governor's outcome is recorded."))
                 return redirect("referrals:family_case", family.pk)
-        except services.Conflict as conflict:
-            messages.error(request, str(conflict))
         except ValidationError as error:
-            (reassess if request.POST.get("step") == "reassess" else governor).add_service_errors(error)
+            (reassess if request.POST.get("step") == "reassess" else governor).apply_errors(error)
     return render(request, "referrals/appeal.html", {
         "item": item, "family": family, "reassess": reassess, "governor": governor,
         "appeal_body": letters.appeal_body_label(item.vedtak.appeal_body)})
@@ -508,7 +500,7 @@ def appoint(request: HttpRequest, family_pk: int) -> HttpResponse:
             services.appoint_coordinator(family, request.user, chosen.user, form.cleaned_data["family_wishes"],
                                          reasons, http_request=request)
         except ValidationError as error:
-            form.add_service_errors(error)
+            form.apply_errors(error)
         else:
             messages.success(request, _("%(name)s is appointed as the family's barnekoordinator.")
                              % {"name": chosen.user.get_full_name() or chosen.user.username})
@@ -526,21 +518,13 @@ def handover(request: HttpRequest, pk: int) -> HttpResponse:
         "family__municipality", "from_assignment__coordinator", "to_assignment__coordinator"), pk=pk)
     authorize(request, Action.CHANGE if request.method == "POST" else Action.VIEW, task, REFERRAL_CATEGORY)
     form = forms.HandoverDoneForm(request.POST or None, initial={"version": task.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complete_handover(task, request.user, form.cleaned_data["note"], form.cleaned_data["version"],
-                                       http_request=request)
-        except services.Conflict as conflict:
-            messages.error(request, str(conflict))
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The handover is marked as done."))
-            return redirect("referrals:family_case", task.family_id)
     can_complete = (request.user.pk == task.to_assignment.coordinator_id
                     or services.is_unit_member(request.user, task.family))
-    return render(request, "referrals/handover.html", {"task": task, "family": task.family, "form": form,
-                                                       "can_complete": can_complete})
+    return _case_action(
+        request, task.family, form, lambda: services.complete_handover(
+            task, request.user, form.cleaned_data["note"], form.cleaned_data["version"], http_request=request),
+        _("The handover is marked as done."), "referrals/handover.html",
+        {"task": task, "family": task.family, "can_complete": can_complete})
 
 
 @access("family")
@@ -552,18 +536,13 @@ def ending(request: HttpRequest, family_pk: int) -> HttpResponse:
     form = forms.EndingForm(request.POST or None)
     if not form.is_bound and warning is not None:
         form = forms.EndingForm(initial={"reason": "age_18", "ended_on": warning.eighteenth})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.end_coordination(family, request.user, data["reason"], data["closing_summary"],
-                                      data["transition"], data["ended_on"], http_request=request)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The barnekoordinator has ended and the case is closed. Nothing is deleted."))
-            return redirect("referrals:family_case", family.pk)
-    return render(request, "referrals/ending.html", {"family": family, "form": form, "warning": warning,
-                                                     "current": services.active_assignment(family)})
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return _case_action(
+        request, family, form, lambda: services.end_coordination(
+            family, request.user, data["reason"], data["closing_summary"], data["transition"], data["ended_on"],
+            http_request=request),
+        _("The barnekoordinator has ended and the case is closed. Nothing is deleted."), "referrals/ending.html",
+        {"family": family, "warning": warning, "current": services.active_assignment(family)})
 
 
 @access("family")
@@ -661,23 +640,17 @@ def local_criteria(request: HttpRequest) -> HttpResponse:
     initial = ({"title": editing.title, "help_text": editing.help_text, "position": editing.position,
                 "active": editing.active, "version": editing.version} if editing else None)
     form = forms.LocalCriterionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.save_local_criterion(request.user, municipality, data["title"], data["help_text"],
-                                          data["position"], data["active"], criterion=editing,
-                                          version=data["version"])
-        except services.Conflict as conflict:
-            messages.error(request, str(conflict))
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The criterion is saved."))
-            return redirect(f"{reverse('referrals:local_criteria')}?kommune={municipality.pk}")
-    return render(request, "referrals/local_criteria.html", {
-        "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
-        "criteria": LocalCriterion.objects.filter(municipality=municipality),
-        "legal": checklist(municipality)[:3]})
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form_action(
+        request, form, lambda: services.save_local_criterion(
+            request.user, municipality, data["title"], data["help_text"], data["position"], data["active"],
+            criterion=editing, version=data["version"]),
+        success=f"{reverse('referrals:local_criteria')}?kommune={municipality.pk}",
+        message=_("The criterion is saved."),
+        page=lambda status: render(request, "referrals/local_criteria.html", {
+            "municipality": municipality, "municipalities": municipalities, "form": form, "editing": editing,
+            "criteria": LocalCriterion.objects.filter(municipality=municipality),
+            "legal": checklist(municipality)[:3]}, status=status))
 
 
 @access("aggregate")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from los.accounts.models import User
 from los.core import deadlines
+from los.core.forms import ConflictError
 from los.core.models import ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
 from los.servicemap import catalog, uploads
@@ -63,17 +64,6 @@ _STATE_FOR_OUTCOME = {
 }
 
 
-class ConflictError(ValidationError):
-    """Someone else changed the row since the form was opened."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _("Someone else changed this while you were working on it. Your changes were not saved: "
-              "check what is there now and try again."),
-            code="conflict",
-        )
-
-
 # --------------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------------
@@ -82,7 +72,7 @@ class ConflictError(ValidationError):
 def _locked(model: type, pk: int, version: int | None) -> Any:
     obj = model.objects.select_for_update().get(pk=pk)
     if version is None or int(version) != obj.version:
-        raise ConflictError()
+        raise ConflictError(current=obj)
     return obj
 
 

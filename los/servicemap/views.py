@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +17,7 @@ from django.views.decorators.http import require_POST
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, can
+from los.core.forms import form_action, submit
 from los.families.models import Family
 from los.servicemap import forms, selectors, services, uploads
 from los.servicemap.models import (
@@ -40,34 +38,6 @@ from los.servicemap.models import (
 
 def _family(pk: int) -> Family:
     return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
-
-
-def _apply_errors(form: djforms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _conflict(form: djforms.Form, current_version: int) -> None:
-    """Keep what the user typed, move the form to the current version and explain the conflict."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(current_version)
-    form.data = data
-
-
-def _run(form: djforms.Form, action, current_version=None) -> Any:
-    """Call a service with the form; on a ValidationError put the messages on the form."""
-    try:
-        return action()
-    except services.ConflictError as exc:
-        _apply_errors(form, exc)
-        if current_version is not None:
-            _conflict(form, current_version())
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-    return None
 
 
 def _clean(form: djforms.Form, *names: str) -> dict:
@@ -136,12 +106,10 @@ def entry_create(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = _family(family_pk)
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     form = forms.EntryForm(request.POST, family=family, prefix="entry")
-    if form.is_valid():
-        entry = _run(form, lambda: services.create_entry(family, request.user, **_clean(form)))
-        if entry is not None:
-            messages.success(request, _("“%(name)s” is on the service map.") % {"name": entry.name})
-            return HttpResponseRedirect(reverse("servicemap:entry_detail", args=[entry.pk]))
-    return _render_family_map(request, family, {"entry": form}, status=400)
+    return form_action(request, form, lambda: services.create_entry(family, request.user, **_clean(form)),
+                       success=lambda entry: reverse("servicemap:entry_detail", args=[entry.pk]),
+                       message=lambda entry: _("“%(name)s” is on the service map.") % {"name": entry.name},
+                       page=lambda status: _render_family_map(request, family, {"entry": form}, status=status))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -196,8 +164,16 @@ def _render_entry(request: HttpRequest, entry: ServiceEntry, bound: dict | None 
     return render(request, "servicemap/entry_detail.html", context, status=status)
 
 
-def _back(entry: ServiceEntry, anchor: str = "") -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("servicemap:entry_detail", args=[entry.pk]) + (f"#{anchor}" if anchor else ""))
+def _back(entry: ServiceEntry, anchor: str = "") -> str:
+    return reverse("servicemap:entry_detail", args=[entry.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _entry_action(request: HttpRequest, entry: ServiceEntry, form: djforms.Form, key, save, message, anchor: str = ""):
+    """A form on a service's page: on success back to the page (at ``anchor``), else the page with the form
+    (under ``key``) open and its messages."""
+    return form_action(request, form, save, success=lambda result: _back(entry, anchor(result) if callable(anchor)
+                                                                          else anchor),
+                       message=message, page=lambda status: _render_entry(request, entry, {key: form}, status=status))
 
 
 @access("family")
@@ -215,13 +191,9 @@ def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(pk)
     authorize(request, Action.CHANGE, entry)
     form = forms.EntryUpdateForm(request.POST, family=entry.family, prefix="entry")
-    if form.is_valid():
-        saved = _run(form, lambda: services.update_entry(entry, request.user, _version(form), **_clean(form)),
-                     lambda: ServiceEntry.objects.get(pk=entry.pk).version)
-        if saved is not None:
-            messages.success(request, _("The changes are saved."))
-            return _back(saved)
-    return _render_entry(request, entry, {"entry": form}, status=400)
+    return _entry_action(request, entry, form, "entry",
+                         lambda: services.update_entry(entry, request.user, _version(form), **_clean(form)),
+                         _("The changes are saved."))
 
 
 @access("family")
@@ -231,12 +203,9 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(pk)
     authorize(request, Action.CHANGE, entry)
     form = forms.ApplicationForm(request.POST, prefix="new-app")
-    if form.is_valid():
-        app = _run(form, lambda: services.create_application(entry, request.user, **_clean(form)))
-        if app is not None:
-            messages.success(request, _("The application is recorded."))
-            return _back(entry, f"application-{app.pk}")
-    return _render_entry(request, entry, {"application": form}, status=400)
+    return _entry_action(request, entry, form, "application",
+                         lambda: services.create_application(entry, request.user, **_clean(form)),
+                         _("The application is recorded."), lambda app: f"application-{app.pk}")
 
 
 def _application(pk: int) -> Application:
@@ -250,13 +219,9 @@ def application_update(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(pk)
     authorize(request, Action.CHANGE, app)
     form = forms.ApplicationUpdateForm(request.POST, prefix=f"app-{app.pk}")
-    if form.is_valid():
-        saved = _run(form, lambda: services.update_application(app, request.user, _version(form), **_clean(form)),
-                     lambda: Application.objects.get(pk=app.pk).version)
-        if saved is not None:
-            messages.success(request, _("The changes are saved."))
-            return _back(app.entry, f"application-{app.pk}")
-    return _render_entry(request, app.entry, {("application", app.pk): form}, status=400)
+    return _entry_action(request, app.entry, form, ("application", app.pk),
+                         lambda: services.update_application(app, request.user, _version(form), **_clean(form)),
+                         _("The changes are saved."), f"application-{app.pk}")
 
 
 @access("family")
@@ -267,22 +232,16 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(pk)
     authorize(request, Action.CHANGE, app)
     form = forms.DecisionForm(request.POST, prefix=f"decision-{app.pk}")
-    if form.is_valid():
-        data = _clean(form)
-        saved = _run(form, lambda: services.record_decision(
-            app, request.user, _version(form), decision=data["decision"],
-            decision_received_on=data["decision_received_on"], decision_on=data["decision_on"],
-            legal_basis=data["legal_basis"], period_from=data["period_from"], period_to=data["period_to"],
-            extent_amount=data["extent_amount"], extent_unit=data["extent_unit"], extent_per=data["extent_per"]),
-            lambda: Application.objects.get(pk=app.pk).version)
-        if saved is not None:
-            if saved.appeal_deadline:
-                messages.success(request, _("The decision is recorded. The appeal deadline is %(date)s.")
-                                 % {"date": date_format(saved.appeal_deadline, "DATE_FORMAT")})
-            else:
-                messages.success(request, _("The decision is recorded."))
-            return _back(app.entry, f"application-{app.pk}")
-    return _render_entry(request, app.entry, {("decision", app.pk): form}, status=400)
+
+    def message(saved: Application) -> str:
+        if saved.appeal_deadline:
+            return _("The decision is recorded. The appeal deadline is %(date)s.") % {
+                "date": date_format(saved.appeal_deadline, "DATE_FORMAT")}
+        return _("The decision is recorded.")
+
+    return _entry_action(request, app.entry, form, ("decision", app.pk),
+                         lambda: services.record_decision(app, request.user, _version(form), **_clean(form)),
+                         message, f"application-{app.pk}")
 
 
 @access("family")
@@ -292,15 +251,12 @@ def no_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(pk)
     authorize(request, Action.CHANGE, app)
     form = forms.NoAppealForm(request.POST, prefix=f"noappeal-{app.pk}")
-    if form.is_valid():
-        saved = _run(form, lambda: services.set_no_appeal(app, request.user, _version(form),
-                                                           form.cleaned_data["no_appeal"]))
-        if saved is not None:
-            messages.success(request, _("The changes are saved."))
-            return _back(app.entry, f"application-{app.pk}")
-    messages.error(request, _("Someone else changed this while you were working on it. Your changes were not "
-                              "saved: check what is there now and try again."))
-    return _back(app.entry, f"application-{app.pk}")
+    if submit(form, lambda: services.set_no_appeal(app, request.user, _version(form), form.cleaned_data["no_appeal"])):
+        messages.success(request, _("The changes are saved."))
+    else:
+        messages.error(request, _("Someone else changed this while you were working on it. Your changes were not "
+                                  "saved: check what is there now and try again."))
+    return HttpResponseRedirect(_back(app.entry, f"application-{app.pk}"))
 
 
 @access("family")
@@ -310,12 +266,9 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     app = _application(pk)
     authorize(request, Action.CHANGE, app)
     form = forms.AppealForm(request.POST, prefix=f"appeal-{app.pk}")
-    if form.is_valid():
-        appeal = _run(form, lambda: services.create_appeal(app, request.user, **_clean(form)))
-        if appeal is not None:
-            messages.success(request, _("The appeal is recorded."))
-            return _back(app.entry, f"application-{app.pk}")
-    return _render_entry(request, app.entry, {("appeal", app.pk): form}, status=400)
+    return _entry_action(request, app.entry, form, ("appeal", app.pk),
+                         lambda: services.create_appeal(app, request.user, **_clean(form)),
+                         _("The appeal is recorded."), f"application-{app.pk}")
 
 
 @access("family")
@@ -326,14 +279,9 @@ def appeal_update(request: HttpRequest, pk: int) -> HttpResponse:
                                                              "application__entry__family", "family"), pk=pk)
     authorize(request, Action.CHANGE, appeal)
     form = forms.AppealUpdateForm(request.POST, prefix=f"appeal-update-{appeal.pk}")
-    entry = appeal.application.entry
-    if form.is_valid():
-        saved = _run(form, lambda: services.update_appeal(appeal, request.user, _version(form), **_clean(form)),
-                     lambda: Appeal.objects.get(pk=appeal.pk).version)
-        if saved is not None:
-            messages.success(request, _("The changes are saved."))
-            return _back(entry, f"application-{appeal.application_id}")
-    return _render_entry(request, entry, {("appeal_update", appeal.pk): form}, status=400)
+    return _entry_action(request, appeal.application.entry, form, ("appeal_update", appeal.pk),
+                         lambda: services.update_appeal(appeal, request.user, _version(form), **_clean(form)),
+                         _("The changes are saved."), f"application-{appeal.application_id}")
 
 
 @access("family")
@@ -343,15 +291,11 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(pk)
     authorize(request, Action.CHANGE, entry.family, Category.DOCUMENTS)
     form = forms.DocumentForm(request.POST, request.FILES, entry=entry, prefix="doc")
-    if form.is_valid():
-        data = form.cleaned_data
-        document = _run(form, lambda: services.attach_document(
-            entry, request.user, data["file"], title=data["title"], kind=data["kind"],
-            application=data["application"]))
-        if document is not None:
-            messages.success(request, _("The document “%(title)s” is stored.") % {"title": document.title})
-            return _back(entry, "documents")
-    return _render_entry(request, entry, {"document": form}, status=400)
+    return _entry_action(request, entry, form, "document",
+                         lambda: services.attach_document(entry, request.user, form.cleaned_data["file"],
+                                                          **_clean(form, "title", "kind", "application")),
+                         lambda document: _("The document “%(title)s” is stored.") % {"title": document.title},
+                         "documents")
 
 
 @access("family")
@@ -384,26 +328,31 @@ def need_create(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = _family(family_pk)
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     form = forms.NeedForm(request.POST, family=family, prefix="new-need")
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        need = _run(form, lambda: services.record_need(
+        return services.record_need(
             family, request.user, description=data["description"], source=data["source"], child=data["child"],
-            providers=[data["provider"]] if data["provider"] else [], provider_name=data["provider_name"]))
-        if need is not None:
-            messages.success(request, _("The need is recorded."))
-            return HttpResponseRedirect(reverse("servicemap:family_map", args=[family.pk]) + "#needs")
-    return _render_family_map(request, family, {"new_need": form}, status=400)
+            providers=[data["provider"]] if data["provider"] else [], provider_name=data["provider_name"])
+
+    return form_action(request, form, save, success=reverse("servicemap:family_map", args=[family.pk]) + "#needs",
+                       message=_("The need is recorded."),
+                       page=lambda status: _render_family_map(request, family, {"new_need": form}, status=status))
 
 
 def _need(pk: int) -> Need:
     return get_object_or_404(Need.objects.select_related("family", "family__municipality"), pk=pk)
 
 
-def _need_redirect(request: HttpRequest, need: Need) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if target == "unowned":
-        return HttpResponseRedirect(reverse("servicemap:unowned_needs"))
-    return HttpResponseRedirect(reverse("servicemap:family_map", args=[need.family_id]) + f"#need-{need.pk}")
+def _need_action(request: HttpRequest, need: Need, form: djforms.Form, key, save, message):
+    """A form about a need: on success back to where it was sent from (the list of needs without an owner, or
+    the need on the family's map), else the family's map with the form open and its messages."""
+    if request.POST.get("next", "") == "unowned":
+        back = reverse("servicemap:unowned_needs")
+    else:
+        back = reverse("servicemap:family_map", args=[need.family_id]) + f"#need-{need.pk}"
+    return form_action(request, form, save, success=back, message=message,
+                       page=lambda status: _render_family_map(request, need.family, {key: form}, status=status))
 
 
 @access("family")
@@ -413,13 +362,9 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
     need = _need(pk)
     authorize(request, Action.CHANGE, need)
     form = forms.NeedUpdateForm(request.POST, prefix=f"need-{need.pk}")
-    if form.is_valid():
-        saved = _run(form, lambda: services.update_need(need, request.user, _version(form), **_clean(form)),
-                     lambda: Need.objects.get(pk=need.pk).version)
-        if saved is not None:
-            messages.success(request, _("The changes are saved."))
-            return _need_redirect(request, need)
-    return _render_family_map(request, need.family, {("need", need.pk): form}, status=400)
+    return _need_action(request, need, form, ("need", need.pk),
+                        lambda: services.update_need(need, request.user, _version(form), **_clean(form)),
+                        _("The changes are saved."))
 
 
 @access("family")
@@ -429,14 +374,9 @@ def need_ask(request: HttpRequest, pk: int) -> HttpResponse:
     need = _need(pk)
     authorize(request, Action.CHANGE, need)
     form = forms.AskServiceForm(request.POST, family=need.family, prefix=f"ask-{need.pk}")
-    if form.is_valid():
-        data = form.cleaned_data
-        row = _run(form, lambda: services.ask_service(need, request.user, provider=data["provider"],
-                                                      provider_name=data["provider_name"], asked_on=data["asked_on"]))
-        if row is not None:
-            messages.success(request, _("Recorded that %(service)s was asked.") % {"service": row.provider_display})
-            return _need_redirect(request, need)
-    return _render_family_map(request, need.family, {("ask", need.pk): form}, status=400)
+    return _need_action(request, need, form, ("ask", need.pk),
+                        lambda: services.ask_service(need, request.user, **_clean(form)),
+                        lambda row: _("Recorded that %(service)s was asked.") % {"service": row.provider_display})
 
 
 @access("family")
@@ -446,15 +386,13 @@ def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(NeedRequest.objects.select_related("need", "need__family", "family", "provider"), pk=pk)
     authorize(request, Action.CHANGE, row)
     form = forms.AnswerForm(request.POST, prefix=f"answer-{row.pk}")
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        saved = _run(form, lambda: services.answer_need_request(row, request.user, response=data["response"],
-                                                                note=data["response_note"],
-                                                                responded_on=data["responded_on"]))
-        if saved is not None:
-            messages.success(request, _("The answer is recorded."))
-            return _need_redirect(request, row.need)
-    return _render_family_map(request, row.need.family, {("answer", row.pk): form}, status=400)
+        return services.answer_need_request(row, request.user, response=data["response"],
+                                            note=data["response_note"], responded_on=data["responded_on"])
+
+    return _need_action(request, row.need, form, ("answer", row.pk), save, _("The answer is recorded."))
 
 
 @access("family_list")

@@ -7,3 +7,10 @@ class TransitionsConfig(AppConfig):
     label = "transitions"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Transitions and the family's timeline")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from los.transitions.signing import check_signing_key
+
+        checks.register(check_signing_key, checks.Tags.security)

@@ -81,10 +81,10 @@ ITEM_TEXTS: dict[str, Any] = {
     "child_move": _("Talk with the children about the move: what they will miss and look forward to"),
     "child_new_person": _("Let %(name)s meet the new person before they take over"),
     # other things to arrange
-    "move_consent": _("The family's consent to hand the record over (recorded move)"),
+    "move_consent": _("The family confirms the move in its own pages (what is sent, what stays)"),
     "move_export": _("Hand the family's record over to the new municipality"),
     "appoint": _("Appoint a barnekoordinator here (the family keeps its story: read the handover summary)"),
-    "review_consents": _("Go through the family's consents with them: services in the former municipality"),
+    "review_consents": _("Ask the family which services here may see what: consents stay in the former municipality"),
 }
 
 #: The checklist of each kind of transition: (group, code).

@@ -7,13 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Consent
 from los.accounts.models import Role, User
+from los.core.forms import ServiceFormMixin
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Family, FamilyMember
 from los.transitions.models import ChecklistGroup, PlanStatus, ReceiverKind, TransitionPlan
@@ -31,7 +31,7 @@ def date_field(label, required: bool = True, **kwargs) -> forms.DateField:
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
-class LosForm(forms.Form):
+class LosForm(ServiceFormMixin, forms.Form):
     """Adds the Designsystemet classes to every widget."""
 
     def __init__(self, *args, **kwargs):
@@ -40,14 +40,6 @@ class LosForm(forms.Form):
             widget = bound.field.widget
             if not widget.is_hidden:
                 widget.attrs.setdefault("class", "ds-input")
-
-    def apply_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError at the matching fields (others at the top)."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -191,25 +183,47 @@ class HandoverForm(LosForm):
         self.fields["receiver_user"].queryset = people.order_by("first_name", "last_name")
 
 
-class TransferForm(LosForm):
+class ProposeMoveForm(LosForm):
     to_municipality = forms.ModelChoiceField(label=_("Moving to"), queryset=Municipality.objects.none(),
                                              empty_label=_("Choose the municipality"),
                                              error_messages={"required": _("Choose the municipality the family "
                                                                            "moves to.")})
     handover_date = date_field(_("Handover date"), error_messages={"required": _("Give the handover date.")},
-                               help_text=_("From this day the new municipality's coordinating unit can see the "
-                                           "family in Los."))
-    consented_by = forms.ModelChoiceField(label=_("Consent to hand over given by"),
-                                          queryset=FamilyMember.objects.none(),
-                                          empty_label=_("Choose the guardian"),
-                                          error_messages={"required": _("Choose the guardian who consented.")})
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+                               help_text=_("When the family has confirmed the move, the new municipality's "
+                                           "coordinating unit can see the family in Los from this day."))
+    note = forms.CharField(label=_("Note to the family"), required=False, max_length=300)
 
     def __init__(self, *args, family: Family, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_municipality"].queryset = Municipality.objects.exclude(pk=family.municipality_id).order_by("name")
-        self.fields["consented_by"].queryset = FamilyMember.objects.filter(
+
+
+class PaperConfirmationForm(LosForm):
+    """The family's barnekoordinator records a confirmation a guardian signed on paper."""
+
+    member = forms.ModelChoiceField(label=_("Signed by"), queryset=FamilyMember.objects.none(),
+                                    widget=forms.RadioSelect, empty_label=None,
+                                    error_messages={"required": _("Choose the guardian who signed.")})
+    signed_on = date_field(_("Signed on"), error_messages={"required": _("Give the day the paper was signed.")})
+    confirm = forms.BooleanField(label=_("I have the paper the guardian signed, with the text on the family's page, "
+                                         "and it is kept in the municipality's archive."),
+                                 error_messages={"required": _("Confirm that you have the signed paper.")})
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = FamilyMember.objects.filter(
             pk__in=[m.pk for m in family.members.filter(may_consent=True) if m.is_guardian])
+        self.fields["member"].widget.attrs.pop("class", None)
+        self.fields["confirm"].widget.attrs["class"] = "ds-input"
+
+
+class MoveAnswerForm(forms.Form):
+    """The family's answer: the digest of the text the guardian read, and the confirmation."""
+
+    text_digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("I have read what is sent and what stays, and I confirm the move on the "
+                                         "family's behalf."),
+                                 error_messages={"required": _("Tick the box to confirm the move.")})
 
 
 class ImportForm(LosForm):
@@ -221,6 +235,10 @@ class ImportForm(LosForm):
     def __init__(self, *args, municipalities: list[Municipality], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=[m.pk for m in municipalities])
+
+
+class ImportConfirmForm(forms.Form):
+    sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
 
 class SettingsForm(LosForm, VersionForm):

@@ -15,14 +15,15 @@ Norwegian terms used here:
 - *Overføringsnotat* / *overleveringssammendrag* = the handover summary (:class:`HandoverSummary`) for a
   new coordinator, a receiving school or adult services, so that the family does not have to tell its
   story again. Only what the family's consent covers for the receiver is shared.
-- *Flytting* = a family's move to another municipality: with the family's consent the record is exported
-  as a documented package (``docs/family-transfer.md``) and imported by the receiving coordinating unit
+- *Flytting* = a family's move to another municipality: the coordinating unit proposes the move
+  (:class:`MoveProposal`), the family confirms it in its portal, and only then is the record exported as a
+  signed, documented package (``docs/family-transfer.md``) and imported by the receiving coordinating unit
   (:class:`FamilyExport`, :class:`FamilyImport`).
 
 Every row about a family carries ``family`` and ``municipality`` (equal to the family's). Transition
 plans, their checklists and tasks are in :attr:`Category.PLAN`: a service contact sees them only while
 the family's consent covers the individual plan. Handover summaries, exports and imports are records of
-sharing and are in :attr:`Category.CONSENTS` (the family, its coordinator and the coordinating unit see
+sharing and are in :attr:`Category.CONSENTS`, as are proposed moves and the family's answer (the family, its coordinator and the coordinating unit see
 them; no consent opens them to a service), except that the receiver of a summary reads the summary
 itself through the policy for each of its sections (see :mod:`los.transitions.handover`).
 """
@@ -347,9 +348,80 @@ class HandoverSummary(models.Model):
         return [self.receiver_user_id] if self.receiver_user_id else []
 
 
+class MoveStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the family's answer")
+    CONFIRMED = "confirmed", _("Confirmed by the family")
+    DECLINED = "declined", _("Declined by the family")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConfirmationMethod(models.TextChoices):
+    DIGITAL = "digital", _("In Los, by the family")
+    PAPER = "paper", _("On paper, recorded by the barnekoordinator")
+
+
+class MoveProposal(models.Model):
+    """A proposed move of the family's record to another municipality (*flytting*), and the family's answer.
+
+    The coordinating unit or the barnekoordinator records that a move is proposed (to which municipality, from
+    which day). The family answers in its portal: a guardian who may consent reads what will be sent and what
+    stays, and confirms or declines; ``text_shown`` is the text they read. The family's barnekoordinator may
+    record a confirmation the family signed on paper (``method`` paper, ``recorded_by``). A confirmation records
+    the move (:class:`los.access.models.FamilyTransfer`, ``transfer``); only a confirmed move can be exported.
+    Never deleted: a withdrawn proposal or confirmation stays with ``withdrawn_at``.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="move_proposals",
+                               verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    to_municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("moving to"))
+    handover_date = models.DateField(_("handover date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                    verbose_name=_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=MoveStatus.choices, default=MoveStatus.PROPOSED)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by_member = models.ForeignKey("families.FamilyMember", on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("answered by (guardian)"))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered in Los by"))
+    method = models.CharField(_("how it was confirmed"), max_length=10, choices=ConfirmationMethod.choices,
+                              blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded on paper by"))
+    paper_signed_on = models.DateField(_("signed on paper on"), null=True, blank=True)
+    text_shown = models.TextField(_("the text the family read"), blank=True)
+    transfer = models.ForeignKey("access.FamilyTransfer", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("recorded move"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("withdrawn by"))
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("proposed move")
+        verbose_name_plural = _("proposed moves")
+
+    def __str__(self) -> str:
+        return f"{self.family} → {self.to_municipality}"
+
+    @property
+    def confirmed_by_name(self) -> str:
+        member = self.answered_by_member
+        return f"{member.given_name} {member.family_name}" if member is not None else ""
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the family's answer, or confirmed and not withdrawn."""
+        return self.status in (MoveStatus.PROPOSED, MoveStatus.CONFIRMED)
+
+
 class FamilyExport(models.Model):
-    """The sending side's record of a family's record handed over as a package (with the family's consent,
-    recorded as a :class:`los.access.models.FamilyTransfer`)."""
+    """The sending side's record of a family's record handed over as a package, for a move the family confirmed
+    (:class:`MoveProposal`, recorded as a :class:`los.access.models.FamilyTransfer`)."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transition_exports",
                                verbose_name=_("family"))
@@ -357,6 +429,9 @@ class FamilyExport(models.Model):
                                      verbose_name=_("municipality"))
     transfer = models.ForeignKey("access.FamilyTransfer", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("recorded move"))
+    proposal = models.ForeignKey(MoveProposal, on_delete=models.PROTECT, null=True, blank=True, related_name="exports",
+                                 verbose_name=_("the move the family confirmed"))
+    package_id = models.CharField(_("package id"), max_length=36, blank=True)
     to_municipality_number = models.CharField(_("to municipality number"), max_length=4)
     to_municipality_name = models.CharField(_("to municipality"), max_length=100)
     exported_at = models.DateTimeField(_("exported"), default=timezone.now)
@@ -390,6 +465,9 @@ class FamilyImport(models.Model):
     format_version = models.PositiveSmallIntegerField(default=1)
     exported_at = models.DateTimeField(_("exported"))
     sha256 = models.CharField(_("package checksum (SHA-256)"), max_length=64)
+    package_id = models.CharField(_("package id"), max_length=36, blank=True)
+    sender_installation = models.CharField(_("sending installation"), max_length=100, blank=True)
+    signature_key_id = models.CharField(_("signing key"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
                                     verbose_name=_("imported by"))
@@ -398,6 +476,8 @@ class FamilyImport(models.Model):
 
     class Meta:
         ordering = ["-imported_at"]
+        constraints = [models.UniqueConstraint(fields=["package_id"], condition=~models.Q(package_id=""),
+                                               name="family_import_package_once")]
         verbose_name = _("family record received")
         verbose_name_plural = _("family records received")
 

@@ -1,6 +1,6 @@
 """Actions on transition plans. Views call :func:`los.access.guard.authorize` first; the functions here
 check the business rules, change the data and raise :class:`TransitionError` (a ``ValidationError`` whose
-keys are form field names) with a message for the user, or :class:`StaleVersionError` when someone else
+keys are form field names) with a message for the user, or :class:`los.core.forms.ConflictError` when someone else
 saved the same thing first. Nothing half-done is saved: multi-step actions are atomic.
 """
 
@@ -15,19 +15,25 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.http import HttpRequest
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from los.access.models import Consent
+from los.access import audit
+from los.access.models import AuditAction, Category, Consent
 from los.access.policy import Action, decide
 from los.accounts.models import Role, User
+from los.core.forms import ConflictError
 from los.core.models import Municipality, ServiceProvider
-from los.families.models import Child, CoordinatorAssignment, Family, FamilyStatus
+from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
 from los.transitions import checklists, planner
 from los.transitions.models import (
     AGE_KINDS,
     ChecklistGroup,
     ChecklistItem,
+    ConfirmationMethod,
+    MoveProposal,
+    MoveStatus,
     PlanStatus,
     TaskStatus,
     TransitionKind,
@@ -51,14 +57,10 @@ class TransitionError(ValidationError):
     """An action that cannot be done; the message is written for the user."""
 
 
-class StaleVersionError(Exception):
-    """Someone else saved the same thing after the user opened it."""
-
-
 def _check_version(obj: Any, version: int | None) -> None:
     if version is not None and obj.version != version:
-        raise StaleVersionError(_("Someone else changed this after you opened it. What you wrote is kept below; "
-                                  "look at the plan as it is now and save again."))
+        raise ConflictError(_("Someone else changed this after you opened it. What you wrote is kept below; "
+                              "look at the plan as it is now and save again."), current=obj)
 
 
 def _lock(model: type, pk: int) -> Any:
@@ -450,8 +452,8 @@ def save_settings(municipality: Municipality, *, by: User, version: int | None, 
     if current is None:
         current = TransitionSettings(municipality=municipality, version=0)
     elif version is not None and current.version != version:
-        raise StaleVersionError(_("Someone else changed the settings after you opened them. Look at them as they "
-                                  "are now and save again."))
+        raise ConflictError(_("Someone else changed the settings after you opened them. Look at them as they "
+                              "are now and save again."), current=current)
     errors: dict[str, list[str]] = {}
     for name in SETTINGS_FIELDS:
         value = values.get(name)
@@ -470,3 +472,184 @@ def save_settings(municipality: Municipality, *, by: User, version: int | None, 
 
 def is_age_kind(kind: str) -> bool:
     return kind in AGE_KINDS
+
+
+# --- moving municipality: the proposed move and the family's answer ----------------------------------------------
+
+MAX_MOVE_DAYS = 365
+
+
+def move_text(proposal: MoveProposal, *, giver_name: str) -> str:
+    """The text a guardian reads before confirming a move (in the active language); stored as it was shown."""
+    from los.transitions import transfer
+
+    place = proposal.to_municipality.name
+    lines = [
+        _("%(giver)s confirms on behalf of %(family)s that the family's record in Los is sent to the coordinating "
+          "unit in %(place)s, for the move on %(date)s.") % {
+            "giver": giver_name, "family": proposal.family.display_name, "place": place,
+            "date": formats.date_format(proposal.handover_date, "j. F Y")},
+        _("What is sent (only what the coordinating unit here has access to):"),
+        "\n".join(f"– {category.label}: {text}" for category, text in transfer.what_is_sent()),
+        _("What stays here:"),
+        "\n".join(f"– {text}" for _category, text in transfer.what_stays()),
+        _("The coordinating unit in %(place)s reads the record first, so that you do not have to tell your story "
+          "again. You can withdraw this confirmation in Los until the record is sent; a record already sent is not "
+          "taken back.") % {"place": place},
+    ]
+    return "\n\n".join(lines)
+
+
+def open_move(family: Family) -> MoveProposal | None:
+    """The family's move that is waiting for an answer or confirmed (not withdrawn), newest first."""
+    return (MoveProposal.objects.filter(family=family, status__in=[MoveStatus.PROPOSED, MoveStatus.CONFIRMED])
+            .select_related("family", "to_municipality", "proposed_by", "answered_by_member", "recorded_by",
+                            "transfer").order_by("-proposed_at", "-pk").first())
+
+
+def _audit_move(actor: User, action: str, proposal: MoveProposal, reason: str, request: HttpRequest | None,
+                role: str) -> None:
+    audit.record(actor=actor, action=action, object_type="MoveProposal", object_id=proposal.pk,
+                 municipality_id=proposal.family.municipality_id, family_id=proposal.family_id,
+                 category=Category.CONSENTS, reason=reason, role=role, request=request)
+
+
+def _staff_role(user: User) -> str:
+    roles = user.active_roles()
+    return roles[0].role if roles else ""
+
+
+@transaction.atomic
+def propose_move(family: Family, *, by: User, to_municipality: Municipality | None, handover_date: date | None,
+                 note: str = "", request: HttpRequest | None = None, today: date | None = None) -> MoveProposal:
+    """The coordinating unit (or the barnekoordinator) records that a move is proposed; the family answers it."""
+    today = today or timezone.localdate()
+    if to_municipality is None:
+        raise TransitionError({"to_municipality": _("Choose the municipality the family moves to.")})
+    if to_municipality.pk == family.municipality_id:
+        raise TransitionError({"to_municipality": _("The family already belongs to this municipality.")})
+    if handover_date is None:
+        raise TransitionError({"handover_date": _("Give the handover date.")})
+    if abs((handover_date - today).days) > MAX_MOVE_DAYS:
+        raise TransitionError({"handover_date": _("Give a handover date within a year from today.")})
+    Family.objects.select_for_update().filter(pk=family.pk).first()
+    current = open_move(family)
+    if current is not None:
+        raise TransitionError(_("A move to %(place)s is already proposed. Withdraw it first.") % {
+            "place": current.to_municipality.name})
+    proposal = MoveProposal.objects.create(
+        family=family, municipality_id=family.municipality_id, to_municipality=to_municipality,
+        handover_date=handover_date, note=(note or "").strip()[:300], proposed_by=by)
+    _audit_move(by, AuditAction.CHANGE, proposal, f"move to {to_municipality.name} from {handover_date.isoformat()} "
+                f"proposed; waiting for the family's answer", request, _staff_role(by))
+    return proposal
+
+
+def _lock_proposal(proposal: MoveProposal) -> MoveProposal:
+    return (MoveProposal.objects.select_for_update(of=("self",))
+            .select_related("family", "to_municipality").get(pk=proposal.pk))
+
+
+def _require_proposed(proposal: MoveProposal) -> None:
+    if proposal.status != MoveStatus.PROPOSED:
+        raise TransitionError(_("This move has already been answered (%(status)s). Reload the page.") % {
+            "status": proposal.get_status_display().lower()})
+
+
+@transaction.atomic
+def confirm_move(proposal: MoveProposal, *, by: User, text_shown: str,
+                 request: HttpRequest | None = None) -> MoveProposal:
+    """A guardian who may consent confirms the move in Los, after reading ``text_shown``. The move is recorded
+    (the receiving unit may see the family from the handover date) and the record may now be handed over."""
+    from los.access import services as access_services
+
+    proposal = _lock_proposal(proposal)
+    _require_proposed(proposal)
+    member = access_services.consenting_member(by, proposal.family)
+    if member is None:
+        raise TransitionError(_("Only a guardian who may consent on the family's behalf can answer."))
+    if not (text_shown or "").strip():
+        raise TransitionError(_("The text you confirm is missing. Start again."))
+    transfer = access_services.record_family_transfer(
+        family=proposal.family, to_municipality=proposal.to_municipality, consented_by=member,
+        handover_date=proposal.handover_date, recorded_by=by, note=proposal.note, request=request)
+    proposal.status, proposal.method = MoveStatus.CONFIRMED, ConfirmationMethod.DIGITAL
+    proposal.answered_at, proposal.answered_by, proposal.answered_by_member = timezone.now(), by, member
+    proposal.text_shown, proposal.transfer = text_shown, transfer
+    proposal.save()
+    _audit_move(by, AuditAction.SHARE, proposal, f"the family confirmed the move to {proposal.to_municipality.name} "
+                f"in Los ({member.given_name} {member.family_name})", request, "guardian")
+    return proposal
+
+
+@transaction.atomic
+def decline_move(proposal: MoveProposal, *, by: User, request: HttpRequest | None = None) -> MoveProposal:
+    """A guardian who may consent declines the move: the record is not handed over."""
+    from los.access import services as access_services
+
+    proposal = _lock_proposal(proposal)
+    _require_proposed(proposal)
+    member = access_services.consenting_member(by, proposal.family)
+    if member is None:
+        raise TransitionError(_("Only a guardian who may consent on the family's behalf can answer."))
+    proposal.status = MoveStatus.DECLINED
+    proposal.answered_at, proposal.answered_by, proposal.answered_by_member = timezone.now(), by, member
+    proposal.save()
+    _audit_move(by, AuditAction.SHARE, proposal, f"the family declined the move to {proposal.to_municipality.name} "
+                f"({member.given_name} {member.family_name})", request, "guardian")
+    return proposal
+
+
+@transaction.atomic
+def record_paper_confirmation(proposal: MoveProposal, *, by: User, member: FamilyMember | None,
+                              signed_on: date | None, request: HttpRequest | None = None) -> MoveProposal:
+    """The family's barnekoordinator records a confirmation a guardian who may consent signed on paper (the access
+    policy lets the barnekoordinator record a consent given on paper). Recorded as such: "on paper, recorded by …"."""
+    from los.access import services as access_services
+
+    proposal = _lock_proposal(proposal)
+    _require_proposed(proposal)
+    if decide(by, Action.CHANGE, proposal).basis != "coordinator":
+        raise TransitionError(_("Only the family's barnekoordinator can record a confirmation given on paper."))
+    if member is None or member.family_id != proposal.family_id or not (member.is_guardian and member.may_consent):
+        raise TransitionError({"member": _("Choose the guardian who signed. Only a guardian who may consent can "
+                                           "confirm the move.")})
+    today = timezone.localdate()
+    if signed_on is None or signed_on > today:
+        raise TransitionError({"signed_on": _("Give the day the paper was signed (not in the future).")})
+    if signed_on < timezone.localdate(proposal.proposed_at):
+        raise TransitionError({"signed_on": _("The paper was signed before the move was proposed. Check the date.")})
+    giver = f"{member.given_name} {member.family_name}"
+    transfer = access_services.record_family_transfer(
+        family=proposal.family, to_municipality=proposal.to_municipality, consented_by=member,
+        handover_date=proposal.handover_date, recorded_by=by, note=proposal.note, request=request)
+    proposal.status, proposal.method = MoveStatus.CONFIRMED, ConfirmationMethod.PAPER
+    proposal.answered_at, proposal.answered_by, proposal.answered_by_member = timezone.now(), None, member
+    proposal.recorded_by, proposal.paper_signed_on = by, signed_on
+    proposal.text_shown, proposal.transfer = move_text(proposal, giver_name=giver), transfer
+    proposal.save()
+    _audit_move(by, AuditAction.CHANGE, proposal, f"confirmation of the move to {proposal.to_municipality.name} "
+                f"signed on paper by {giver} on {signed_on.isoformat()}, recorded by the barnekoordinator",
+                request, Role.BARNEKOORDINATOR)
+    return proposal
+
+
+@transaction.atomic
+def withdraw_move(proposal: MoveProposal, *, by: User, request: HttpRequest | None = None) -> MoveProposal:
+    """Withdraw a proposed or confirmed move (the unit, or the family withdrawing its confirmation). A recorded
+    move is cancelled at once: the receiving unit no longer sees the family. A record already sent stays sent."""
+    from los.access import services as access_services
+
+    proposal = _lock_proposal(proposal)
+    if proposal.status not in (MoveStatus.PROPOSED, MoveStatus.CONFIRMED):
+        raise TransitionError(_("This move is no longer open. Reload the page."))
+    family_side = access_services.consenting_member(by, proposal.family) is not None
+    proposal.status, proposal.withdrawn_at, proposal.withdrawn_by = MoveStatus.WITHDRAWN, timezone.now(), by
+    proposal.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
+    if proposal.transfer_id:
+        access_services.cancel_family_transfer(transfer=proposal.transfer, actor=by, request=request)
+    _audit_move(by, AuditAction.SHARE if family_side else AuditAction.CHANGE, proposal,
+                f"move to {proposal.to_municipality.name} withdrawn"
+                + (" by the family" if family_side else ""), request,
+                "guardian" if family_side else _staff_role(by))
+    return proposal

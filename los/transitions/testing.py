@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from los.core.models import Municipality
 from los.families.models import Family
 from los.transitions.models import (
     ChecklistGroup,
     ChecklistItem,
     HandoverSummary,
+    MoveProposal,
     ReceiverKind,
     TransitionKind,
     TransitionPlan,
@@ -40,3 +42,7 @@ def matrix_objects(family: Family) -> None:
     plan = transition_plan(family)
     HandoverSummary.objects.create(family=family, municipality_id=family.municipality_id, plan=plan,
                                    receiver_kind=ReceiverKind.RECEIVING_SCHOOL, included=["family"], left_out=[])
+    other = Municipality.objects.exclude(pk=family.municipality_id).order_by("pk").first()
+    if other is not None:
+        MoveProposal.objects.create(family=family, municipality_id=family.municipality_id, to_municipality=other,
+                                    handover_date=timezone.localdate() + timedelta(days=30))

@@ -3,7 +3,7 @@ policy, call a service or a selector, render."""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from los.access import audit
 from los.access.guard import access, authorize, record_list_view
-from los.access.models import Category, FamilyTransfer
-from los.access.policy import Action, can, visible_families
+from los.access.models import AuditAction, Category, FamilyTransfer
+from los.access.policy import Action, can, decide, visible_families
+from los.core.forms import ConflictError, form_action
+from los.core.models import Municipality
 from los.families.models import Family
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
 from los.transitions.forms import (
@@ -29,20 +32,25 @@ from los.transitions.forms import (
     ChildViewForm,
     CloseForm,
     HandoverForm,
+    ImportConfirmForm,
     ImportForm,
     MeetingForm,
+    MoveAnswerForm,
     OpenPlanForm,
+    PaperConfirmationForm,
     PlanEditForm,
+    ProposeMoveForm,
     SettingsForm,
     TaskForm,
     TimelineFilterForm,
-    TransferForm,
     VersionForm,
 )
 from los.transitions.models import (
     ChecklistItem,
     FamilyImport,
     HandoverSummary,
+    MoveProposal,
+    MoveStatus,
     PlanStatus,
     ReceiverKind,
     TransitionPlan,
@@ -152,6 +160,14 @@ def _render_plan(request: HttpRequest, plan: TransitionPlan, status: int = 200, 
     return render(request, "transitions/plan.html", _plan_context(request, plan, **forms), status=status)
 
 
+def _plan_action(request: HttpRequest, plan: TransitionPlan, form, key: str, save, message: str,
+                 anchor: str = "") -> HttpResponse:
+    """A form on the plan's page: on success back to the page (at ``anchor``), else the page with this form
+    (``key``) and its messages."""
+    return form_action(request, form, save, success=_plan_url(plan, anchor), message=message,
+                       page=lambda status: _render_plan(request, plan, status=status, **{key: form}))
+
+
 @access("family")
 @login_required
 def plan(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
@@ -167,19 +183,9 @@ def plan_edit(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = PlanEditForm(request.POST, plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_plan(plan, by=request.user, version=data["version"], child_view=data["child_view"],
-                                 notes=data["notes"], receiving_provider=data["receiving_provider"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The plan is saved."))
-            return redirect(_plan_url(plan, "about"))
-    return _render_plan(request, plan, status=400, edit_form=form)
+    return _plan_action(request, plan, form, "edit_form",
+                        lambda: services.update_plan(plan, by=request.user, **form.cleaned_data),
+                        _("The plan is saved."), "about")
 
 
 @access("family")
@@ -189,18 +195,9 @@ def child_view(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CONTRIBUTE, plan)
     form = ChildViewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.save_child_view(plan, by=request.user, version=form.cleaned_data["version"],
-                                     child_view=form.cleaned_data["child_view"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("What the child says is saved."))
-            return redirect(_plan_url(plan, "child"))
-    return _render_plan(request, plan, status=400, child_form=form)
+    return _plan_action(request, plan, form, "child_form",
+                        lambda: services.save_child_view(plan, by=request.user, **form.cleaned_data),
+                        _("What the child says is saved."), "child")
 
 
 @access("family")
@@ -215,7 +212,7 @@ def checklist_toggle(request: HttpRequest, checklist_item_pk: int) -> HttpRespon
         try:
             item = services.set_checklist_item(item, by=request.user, done=form.cleaned_data["done"],
                                                version=form.cleaned_data["version"])
-        except services.StaleVersionError as exc:
+        except ConflictError as exc:
             error = str(exc)
             item.refresh_from_db()
         except ValidationError as exc:
@@ -237,16 +234,9 @@ def checklist_add(request: HttpRequest, transition_plan_pk: int) -> HttpResponse
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = ChecklistItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_checklist_item(plan, by=request.user, group=form.cleaned_data["group"],
-                                        text=form.cleaned_data["text"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The line is added to the checklist."))
-            return redirect(_plan_url(plan, "checklist"))
-    return _render_plan(request, plan, status=400, item_form=form)
+    return _plan_action(request, plan, form, "item_form",
+                        lambda: services.add_checklist_item(plan, by=request.user, **form.cleaned_data),
+                        _("The line is added to the checklist."), "checklist")
 
 
 @access("family")
@@ -256,17 +246,9 @@ def task_add(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = TaskForm(request.POST, owners=selectors.task_owner_choices(plan), plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_task(plan, by=request.user, text=data["text"], owner=data["owner"],
-                              owner_provider=data["owner_provider"], due_date=data["due_date"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The task is added."))
-            return redirect(_plan_url(plan, "tasks"))
-    return _render_plan(request, plan, status=400, task_form=form)
+    return _plan_action(request, plan, form, "task_form",
+                        lambda: services.add_task(plan, by=request.user, **form.cleaned_data),
+                        _("The task is added."), "tasks")
 
 
 @access("family")
@@ -279,8 +261,6 @@ def task_done(request: HttpRequest, transition_task_pk: int) -> HttpResponse:
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
         services.set_task_done(task, by=request.user, done=True, version=version)
-    except services.StaleVersionError as error:
-        messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -300,20 +280,16 @@ def meeting(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 
     authorize(request, Action.CHANGE, Meeting(family=plan.family, municipality_id=plan.municipality_id))
     form = MeetingForm(request.POST)
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            meeting = services.schedule_transition_meeting(
-                plan, by=request.user, starts_at=form.starts_at(), ends_at=form.ends_at(), place=data["place"],
-                video_link=data["video_link"], phone=data["phone"])
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The transition meeting is scheduled. The coordination group gets an "
-                                        "invitation by e-mail."))
-            del meeting
-            return redirect(_plan_url(plan, "meeting"))
-    return _render_plan(request, plan, status=400, meeting_form=form)
+        return services.schedule_transition_meeting(
+            plan, by=request.user, starts_at=form.starts_at(), ends_at=form.ends_at(), place=data["place"],
+            video_link=data["video_link"], phone=data["phone"])
+
+    return _plan_action(request, plan, form, "meeting_form", save,
+                        _("The transition meeting is scheduled. The coordination group gets an invitation by "
+                          "e-mail."), "meeting")
 
 
 @access("family")
@@ -323,19 +299,9 @@ def plan_close(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.close_plan(plan, by=request.user, version=data["version"], status=data["status"],
-                                what_worked=data["what_worked"])
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The transition plan is closed. What worked is kept for the next time."))
-            return redirect(_plan_url(plan))
-    return _render_plan(request, plan, status=400, close_form=form)
+    return _plan_action(request, plan, form, "close_form",
+                        lambda: services.close_plan(plan, by=request.user, **form.cleaned_data),
+                        _("The transition plan is closed. What worked is kept for the next time."))
 
 
 @access("family")
@@ -347,8 +313,6 @@ def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     form = VersionForm(request.POST)
     try:
         services.reopen_plan(plan, by=request.user, version=form.cleaned_data["version"] if form.is_valid() else None)
-    except services.StaleVersionError as error:
-        messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -397,21 +361,20 @@ def handover_new(request: HttpRequest, family_pk: int) -> HttpResponse:
             if found.receiving_provider_id:
                 initial["receiver_provider"] = found.receiving_provider_id
     form = HandoverForm(request.POST or None, family=family, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
         plan = TransitionPlan.objects.filter(pk=data["plan"], family=family).first() if data.get("plan") else None
-        try:
-            summary = handover.create_summary(
-                family, by=request.user, receiver_kind=data["receiver_kind"], receiver_user=data["receiver_user"],
-                receiver_provider=data["receiver_provider"], note=data["note"], plan=plan, request=request)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The handover summary is shared with %(receiver)s. Only what the family's "
-                                        "consent covers is included.") % {"receiver": summary.receiver_name})
-            return redirect("transitions:handover", summary.pk)
-    return render(request, "transitions/handover_form.html", {"family": family, "form": form},
-                  status=400 if form.errors else 200)
+        return handover.create_summary(
+            family, by=request.user, receiver_kind=data["receiver_kind"], receiver_user=data["receiver_user"],
+            receiver_provider=data["receiver_provider"], note=data["note"], plan=plan, request=request)
+
+    return form_action(
+        request, form, save, success=lambda summary: reverse("transitions:handover", args=[summary.pk]),
+        message=lambda summary: _("The handover summary is shared with %(receiver)s. Only what the family's consent "
+                                  "covers is included.") % {"receiver": summary.receiver_name},
+        page=lambda status: render(request, "transitions/handover_form.html", {"family": family, "form": form},
+                                   status=status))
 
 
 def _summary(pk: int) -> HandoverSummary:
@@ -463,39 +426,161 @@ def family_summary(request: HttpRequest, family_pk: int) -> HttpResponse:
 
 # --- moving municipality ---------------------------------------------------------------------------------
 
+def _move_probe(family: Family) -> MoveProposal:
+    return MoveProposal(family=family, municipality_id=family.municipality_id)
+
+
+def _proposal(family: Family, pk: int) -> MoveProposal:
+    return get_object_or_404(MoveProposal.objects.select_related("family__municipality", "to_municipality",
+                                                                 "transfer"), pk=pk, family=family)
+
+
+def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm | None = None,
+                 paper_form: PaperConfirmationForm | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    see_moves = can(user, Action.VIEW, family, Category.CONSENTS)
+    current = services.open_move(family) if see_moves else None
+    may_propose = can(user, Action.CHANGE, _move_probe(family))
+    may_record_paper = bool(current and current.status == MoveStatus.PROPOSED
+                            and decide(user, Action.CHANGE, current).basis == "coordinator")
+    return render(request, "transitions/move.html", {
+        "family": family, "current": current, "see_moves": see_moves,
+        "family_side": decide(user, Action.VIEW, family).basis in FAMILY_SIDE,
+        "form": (form or ProposeMoveForm(family=family)) if may_propose and current is None else None,
+        "paper_form": (paper_form or PaperConfirmationForm(family=family)) if may_record_paper else None,
+        "paper_text": services.move_text(current, giver_name=_("The guardian who signs below"))
+        if may_record_paper else "",
+        "can_withdraw": bool(current and can(user, Action.CHANGE, current)),
+        "proposals": list(family.move_proposals.select_related(
+            "to_municipality", "proposed_by", "answered_by_member", "recorded_by", "withdrawn_by"))
+        if see_moves else [],
+        "exports": family.transition_exports.select_related("exported_by") if see_moves else [],
+        "can_export": bool(current and current.status == MoveStatus.CONFIRMED
+                           and transfer.exporting_decision(user, family)),
+        "sent": transfer.what_is_sent(), "stays": transfer.what_stays(),
+    }, status=status)
+
+
 @access("family")
 @login_required
+@require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, family_pk: int) -> HttpResponse:
+    """The move as the unit and the barnekoordinator see it: propose a move, see the family's answer, hand the
+    record over once the family has confirmed."""
     family = _family(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
-    may_record = can(request.user, Action.CHANGE, FamilyTransfer(family=family, municipality_id=family.municipality_id))
-    form = TransferForm(request.POST or None, family=family) if may_record else None
-    if request.method == "POST":
-        authorize(request, Action.CHANGE, FamilyTransfer(family=family, municipality_id=family.municipality_id))
-        if form.is_valid():
-            from los.access import services as access_services
+    if request.method != "POST":
+        return _render_move(request, family)
+    authorize(request, Action.CHANGE, _move_probe(family))
+    form = ProposeMoveForm(request.POST, family=family)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.propose_move(family, by=request.user, to_municipality=data["to_municipality"],
+                                  handover_date=data["handover_date"], note=data["note"], request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The move is proposed. The family reads what will be sent and confirms or "
+                                        "declines in its own pages; nothing is handed over before they confirm."))
+            return redirect("transitions:move", family.pk)
+    return _render_move(request, family, form=form, status=400)
 
-            data = form.cleaned_data
-            try:
-                access_services.record_family_transfer(
-                    family=family, to_municipality=data["to_municipality"], consented_by=data["consented_by"],
-                    handover_date=data["handover_date"], recorded_by=request.user, note=data["note"],
-                    request=request)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, _("The move is recorded with the family's consent. The family's record can "
-                                            "now be handed over."))
-                return redirect("transitions:move", family.pk)
-    active = transfer.active_transfer(family)
-    return render(request, "transitions/move.html", {
-        "family": family, "form": form, "active": active,
-        "transfers": FamilyTransfer.objects.filter(family=family).select_related(
-            "to_municipality", "consented_by", "recorded_by").order_by("-created_at"),
-        "exports": family.transition_exports.select_related("exported_by"),
-        "can_export": can(request.user, Action.EXPORT, family),
-        "excluded": transfer.EXCLUDED,
-    }, status=400 if form is not None and form.errors else 200)
+
+@access("family")
+@login_required
+@require_POST
+def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
+    """The family's barnekoordinator records a confirmation a guardian signed on paper."""
+    family = _family(family_pk)
+    proposal = _proposal(family, move_proposal_pk)
+    authorize(request, Action.CHANGE, proposal)
+    form = PaperConfirmationForm(request.POST, family=family)
+    if form.is_valid():
+        try:
+            services.record_paper_confirmation(proposal, by=request.user, member=form.cleaned_data["member"],
+                                               signed_on=form.cleaned_data["signed_on"], request=request)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The confirmation signed on paper is recorded. The family's record can now "
+                                        "be handed over."))
+            return redirect("transitions:move", family.pk)
+    return _render_move(request, family, paper_form=form, status=400)
+
+
+@access("family")
+@login_required
+@require_POST
+def move_withdraw(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
+    """Withdraw a proposed or confirmed move: the unit, or the family withdrawing its confirmation."""
+    family = _family(family_pk)
+    proposal = _proposal(family, move_proposal_pk)
+    family_answers = decide(request.user, Action.SHARE, proposal).allowed
+    authorize(request, Action.SHARE if family_answers else Action.CHANGE, proposal)
+    try:
+        services.withdraw_move(proposal, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The move is withdrawn. The new municipality no longer sees the family through "
+                                    "it."))
+    return redirect("transitions:move_answer" if family_answers else "transitions:move", family.pk)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@access("family")
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
+    """The family's own page about a proposed move: what will be sent, what stays, and the answer."""
+    family = _family(family_pk)
+    authorize(request, Action.VIEW, family, Category.CONSENTS)
+    proposal = services.open_move(family)
+    from los.access import services as access_services
+
+    member = access_services.consenting_member(request.user, family)
+    may_answer = bool(proposal and member and can(request.user, Action.SHARE, proposal))
+    text = services.move_text(proposal, giver_name=f"{member.given_name} {member.family_name}") \
+        if proposal and member else ""
+    form = MoveAnswerForm(initial={"text_digest": _digest(text)}) if text else None
+    status = 200
+    if request.method == "POST":
+        if proposal is None:
+            messages.error(request, _("There is no move to answer. Reload the page."))
+            return redirect("transitions:move_answer", family.pk)
+        authorize(request, Action.SHARE, proposal)
+        answer = request.POST.get("answer")
+        try:
+            if answer == "decline":
+                services.decline_move(proposal, by=request.user, request=request)
+                messages.success(request, _("You have declined the move. Your record is not handed over."))
+                return redirect("transitions:move_answer", family.pk)
+            form = MoveAnswerForm(request.POST)
+            if form.is_valid():
+                if form.cleaned_data["text_digest"] != _digest(text):
+                    messages.warning(request, _("The text has changed since you opened the page. Read it again "
+                                                "before you confirm."))
+                    form = MoveAnswerForm(initial={"text_digest": _digest(text)})
+                else:
+                    services.confirm_move(proposal, by=request.user, text_shown=text, request=request)
+                    messages.success(request, _("Thank you. The move is confirmed, and your record can be handed "
+                                                "over to the new municipality."))
+                    return redirect("transitions:move_answer", family.pk)
+            status = 400
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("transitions:move_answer", family.pk)
+    return render(request, "transitions/move_answer.html", {
+        "family": family, "proposal": proposal, "may_answer": may_answer, "text": text, "form": form,
+        "sent": transfer.what_is_sent(), "stays": transfer.what_stays(),
+        "can_withdraw": bool(proposal and proposal.status == MoveStatus.CONFIRMED and may_answer),
+        "answered": family.move_proposals.exclude(status=MoveStatus.PROPOSED).select_related(
+            "to_municipality", "answered_by_member", "recorded_by")[:10],
+    }, status=status)
 
 
 @access("family")
@@ -505,18 +590,22 @@ def move_export(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = _family(family_pk)
     authorize(request, Action.EXPORT, family)
     try:
-        package, _export = transfer.export_package(family, by=request.user, request=request)
+        data, export = transfer.export_package(family, by=request.user, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("transitions:move", family.pk)
-    response = HttpResponse(transfer.package_bytes(package), content_type="application/json; charset=utf-8")
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (f'attachment; filename="familiepakke-{slugify(family.reference)}-'
-                                       f'{date.today().isoformat()}.json"')
+                                       f'{timezone.localdate().isoformat()}.json"')
     response["Cache-Control"] = "no-store"
+    del export
     return response
 
 
 # --- the coordinating unit --------------------------------------------------------------------------------
+
+PENDING_PACKAGE = "los_family_package"
+
 
 @access("family_list")
 @login_required
@@ -536,28 +625,134 @@ def unit(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _audit_package(request: HttpRequest, verified: transfer.VerifiedPackage, municipality_id: int,
+                   what: str) -> None:
+    package = verified.package
+    audit.record(actor=request.user, action=AuditAction.VIEW, object_type="FamilyPackage",
+                 object_id=str(package.get("package_id", ""))[:40], municipality_id=municipality_id,
+                 category=Category.CASE, role=transfer._role(request.user), request=request,
+                 reason=f"family package {what}: from {verified.sender.name} "
+                        f"({package['source']['municipality'].get('name', '')}), package {verified.sha256[:12]}")
+
+
+def _forget_pending(request: HttpRequest) -> None:
+    pending = request.session.pop(PENDING_PACKAGE, None)
+    if isinstance(pending, dict):
+        transfer.discard(pending.get("token", ""))
+
+
+def _pending(request: HttpRequest) -> tuple[dict, transfer.VerifiedPackage, Municipality]:
+    """The package this person uploaded for preview, verified again; a ValidationError when it is gone."""
+    pending = request.session.get(PENDING_PACKAGE)
+    municipalities = {m.pk: m for m in transfer.import_municipalities(request.user)}
+    if not isinstance(pending, dict) or pending.get("municipality") not in municipalities:
+        raise transfer.TransferError(_("No package is waiting. Upload the family package again."))
+    raw = transfer.staged(pending.get("token", ""))
+    if raw is None:
+        raise transfer.TransferError(_("The uploaded package is no longer kept here. Upload it again."))
+    verified = transfer.open_package(raw)
+    if verified.sha256 != pending.get("sha256"):
+        raise transfer.TransferError(_("The package is not the one you uploaded. Upload it again."))
+    return pending, verified, municipalities[pending["municipality"]]
+
+
 @access("staff")
 @login_required
+@require_http_methods(["GET", "POST"])
 def unit_import(request: HttpRequest) -> HttpResponse:
+    """Step 1 of receiving a family: upload the package. Nothing is imported before the preview is confirmed."""
     municipalities = transfer.import_municipalities(request.user)
     if not municipalities:
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         upload = form.cleaned_data["package"]
+        municipality = form.cleaned_data["municipality"]
         try:
             if upload.size > transfer.MAX_PACKAGE_BYTES:
                 raise transfer.TransferError(_("The file is too large to be a family package."))
-            package = transfer.parse(upload.read())
-            result = transfer.import_package(package, by=request.user, municipality=form.cleaned_data["municipality"],
-                                             request=request)
+            raw = upload.read()
+            verified = transfer.open_package(raw)
+            transfer.plan_import(verified, by=request.user, municipality=municipality)
         except ValidationError as error:
             form.apply_errors(error)
         else:
-            messages.success(request, _("The family's record is received. Read the handover summary first: the family "
-                                        "should not have to tell its story again."))
-            return redirect("transitions:summary", result.family.pk)
+            _forget_pending(request)
+            token = transfer.stage(raw)
+            request.session[PENDING_PACKAGE] = {"token": token, "sha256": verified.sha256,
+                                                "municipality": municipality.pk}
+            _audit_package(request, verified, municipality.pk, "uploaded for preview")
+            return redirect("transitions:import_preview")
     return render(request, "transitions/import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@access("staff")
+@login_required
+def unit_import_preview(request: HttpRequest) -> HttpResponse:
+    """Step 2: what will be imported, before anything is written."""
+    if not transfer.import_municipalities(request.user):
+        raise Http404
+    try:
+        pending, verified, municipality = _pending(request)
+        plan = transfer.plan_import(verified, by=request.user, municipality=municipality)
+    except ValidationError as error:
+        _forget_pending(request)
+        messages.error(request, " ".join(error.messages))
+        return redirect("transitions:import")
+    _audit_package(request, verified, municipality.pk, "previewed")
+    return render(request, "transitions/import_preview.html", {
+        "preview": transfer.preview(plan), "municipality": municipality,
+        "form": ImportConfirmForm(initial={"sha256": pending["sha256"]}),
+    })
+
+
+@access("staff")
+@login_required
+@require_POST
+def unit_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 3: import exactly the package that was previewed."""
+    if not transfer.import_municipalities(request.user):
+        raise Http404
+    form = ImportConfirmForm(request.POST)
+    try:
+        pending, verified, municipality = _pending(request)
+    except ValidationError as error:
+        _forget_pending(request)
+        messages.error(request, " ".join(error.messages))
+        return redirect("transitions:import")
+    if not form.is_valid() or form.cleaned_data["sha256"] != pending["sha256"]:
+        messages.error(request, _("The package is not the one on this page. Look at the preview again before you "
+                                  "import."))
+        return redirect("transitions:import_preview")
+    try:
+        result = transfer.import_package(verified, by=request.user, municipality=municipality, request=request)
+    except ValidationError as error:
+        _forget_pending(request)
+        messages.error(request, " ".join(error.messages))
+        return redirect("transitions:import")
+    _forget_pending(request)
+    messages.success(request, _("The family's record is received. Read the handover summary first: the family "
+                                "should not have to tell its story again."))
+    return redirect("transitions:summary", result.family.pk)
+
+
+@access("staff")
+@login_required
+@require_POST
+def unit_import_cancel(request: HttpRequest) -> HttpResponse:
+    """Discard the uploaded package without importing it."""
+    if not transfer.import_municipalities(request.user):
+        raise Http404
+    try:
+        _pending_, verified, municipality = _pending(request)
+    except ValidationError:
+        verified = None
+    if verified is not None:
+        _audit_package(request, verified, municipality.pk, "discarded without import")
+    _forget_pending(request)
+    messages.info(request, _("The package was not imported, and it is no longer kept here."))
+    return redirect("transitions:unit")
 
 
 @access("staff")
@@ -571,19 +766,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     initial = {name: getattr(current, name) for name in services.SETTINGS_FIELDS}
     initial["version"] = current.version if current.pk else None
     form = SettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.save_settings(municipality, by=request.user, version=data.pop("version"), **data)
-        except services.StaleVersionError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The settings are saved. New transition plans open as set here."))
-            return redirect("transitions:settings")
-    return render(request, "transitions/settings.html", {"form": form, "municipality": municipality},
-                  status=400 if form.errors else 200)
+    return form_action(
+        request, form, lambda: services.save_settings(municipality, by=request.user, **form.cleaned_data),
+        success=reverse("transitions:settings"),
+        message=_("The settings are saved. New transition plans open as set here."),
+        page=lambda status: render(request, "transitions/settings.html", {"form": form, "municipality": municipality},
+                                   status=status))
 
 
 @access("family_list")

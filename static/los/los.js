@@ -34,6 +34,14 @@ document.addEventListener("DOMContentLoaded", () => {
       form.removeAttribute("aria-busy");
     });
   });
+  // A form sent back with messages (answer 400 or 409): the focus goes to the error summary at the top, so that
+  // keyboard and screen-reader users start at what to fix (its links lead to the fields). The navigator focuses
+  // its own messages (data-nav-focus).
+  const summary = document.querySelector("main .ds-error-summary");
+  if (summary && !document.querySelector("[data-nav-focus]")) {
+    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    summary.focus({ preventScroll: false });
+  }
   // After htmx replaces a part of the page (a comment added, a status saved, an action done), the focus
   // would drop to the page itself: move it to the message in the new part (an error first), or to the part,
   // so that keyboard and screen-reader users keep their place and hear what happened.

@@ -310,7 +310,7 @@ class TestRecordConsent:
             "text_shown": "Sagt på telefon 3. mars.",
         }, **EN)
         page = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Choose who in the family gave the consent." in page
         assert "Sagt på telefon 3. mars." in page
         assert not Consent.objects.exists()

@@ -22,6 +22,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from los.access.classification import FAMILY_DATA, KEY_FIELDS, row_category
@@ -31,10 +32,19 @@ from los.access.tests.test_matrix import FAMILY_ROUTES, LIST_ROUTES, url_for
 from los.accounts.models import Role, User
 from los.core import testing as t
 from los.families.models import Child, Family
+from los.meetings.services import create_calendar_token
 
 MARKER = re.compile(r"Zq[0-9a-z]{3}Q")
 ROLES = ["guardian", "young_person", "barnekoordinator", "caseworker", "unit_leader", "narrow_contact",
          "municipal_leader", "system_admin"]
+
+
+#: Fields that hold a code Los computes with (a legal basis it resolves to an appeal rule, a catalogue id, a
+#: language code, a checksum), not free text: a marker there tests nothing but the code's own validation.
+CODES = frozenset({"hash", "prev_hash", "chain", "sha256", "letter_sha256", "ical_uid", "key", "legal_basis",
+                   "legal_basis_key", "appeal_rule", "catalog_id", "code", "source_ref", "reference",
+                   "preferred_language", "interpreter_language", "letter_language", "navigator_source",
+                   "content_type", "extension", "attachment_type", "extent_unit", "sector"})
 
 
 @dataclass(frozen=True)
@@ -59,8 +69,7 @@ def _mark_family(family: Family) -> dict[str, Mark]:
     counter = 0
     for label, rows in FAMILY_DATA.items():
         model = apps.get_model(label)
-        fields = [f for f in _text_fields(model) if f.name not in {"hash", "prev_hash", "chain", "sha256",
-                                                                      "letter_sha256", "ical_uid", "key"}]
+        fields = [f for f in _text_fields(model) if f.name not in CODES]
         if not fields:
             continue
         queryset = model.objects.filter(pk=family.pk) if model is Family else model.objects.filter(family=family)
@@ -175,7 +184,9 @@ def test_no_way_out_shows_what_the_policy_refuses(demo):
         client = Client()
         client.force_login(person)
         found: set[str] = set()
-        for url in paths:
+        _token, secret = create_calendar_token(person)
+        feed = reverse("meetings:feed", args=[secret])
+        for url in [*paths, feed]:
             response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
             if response.status_code != 200:
                 continue
@@ -193,10 +204,36 @@ def test_no_way_out_shows_what_the_policy_refuses(demo):
 
 
 @pytest.mark.django_db
+def test_the_move_package_holds_only_what_the_exporter_may_see_and_never_the_coordinators_side(demo):
+    """The package for a move: what the exporting unit or barnekoordinator may see, never messages, the access log or
+    the consent register (they stay with the sending municipality)."""
+    from los.core.models import Municipality
+    from los.transitions import services, transfer
+
+    family, people, marks = demo
+    guardian = people["guardian"]
+    receiver = Municipality.objects.exclude(pk=family.municipality_id).first() or t.municipality("Mottaker")
+    proposal = services.propose_move(family, by=people["caseworker"], to_municipality=receiver,
+                                     handover_date=timezone.localdate())
+    member = family.members.get(user=guardian)
+    services.confirm_move(proposal, by=guardian,
+                          text_shown=services.move_text(proposal, giver_name=f"{member.given_name} {member.family_name}"))
+    never = {token for token, mark in marks.items()
+             if Category.MESSAGES in (mark.row, mark.category) or Category.CONSENTS in (mark.row, mark.category)}
+    for role in ("barnekoordinator", "caseworker"):
+        exporter = people[role]
+        content, _record = transfer.export_package(family, by=exporter)
+        tokens = set(MARKER.findall("\n".join(_unpack(content))))
+        assert tokens, role
+        leaked = tokens & (_refused(exporter, marks) | never)
+        assert not leaked, (role, sorted((marks[x].label, marks[x].field) for x in leaked))
+
+
+@pytest.mark.django_db
 def test_the_demo_family_has_markers_in_every_category_a_role_is_refused(demo):
     """The differential test is only as good as its fixture: every category it checks holds a marker."""
     _family, people, marks = demo
     categories = {m.category for m in marks.values()} | {m.row for m in marks.values()}
     assert {Category.HEALTH, Category.STORY, Category.CONTACT, Category.PLAN, Category.MEETINGS, Category.SERVICES,
-            Category.MESSAGES, Category.REFERRAL} <= categories
+            Category.MESSAGES, Category.REFERRAL, Category.PROFESSIONAL, Category.DRAFT} <= categories
     assert _refused(people["narrow_contact"], marks) and _refused(people["caseworker"], marks)

@@ -1,6 +1,7 @@
 """Foundation pages in a real browser: log-in, start pages per role, languages, 360 px, axe-core."""
 
 import pytest
+from django.urls import reverse
 
 from los.core import testing as t
 from los.core.tests.browser import axe_violations, login, screenshot
@@ -59,4 +60,23 @@ def test_a_long_operation_says_at_once_that_work_is_under_way(live_server, page_
     assert notice.is_visible() and "This can take a few seconds" in notice.inner_text()
     assert notice.get_attribute("role") == "status"
     assert download.value.suggested_filename.endswith(".csv")
+    assert axe_violations(page) == []
+
+
+def test_a_form_sent_back_with_messages_puts_the_focus_on_its_error_summary(live_server, page_factory, world):
+    """Every form page answers bad input the one way (los.core.forms.form_action): 400, what was typed kept, and
+    the error summary focused, so that a keyboard or screen-reader user starts at what to fix."""
+    page = page_factory(language="en")
+    login(page, live_server, "bk", t.PASSWORD)
+    page.goto(live_server.url + reverse("meetings:new", args=[world.family.pk]))
+    page.fill("input[name=place]", "Rådhuset")
+    page.fill("input[name=start_time]", "11:00")
+    page.fill("input[name=end_time]", "10:00")
+    with page.expect_navigation() as sent:
+        page.click("main button[type=submit]")
+    assert sent.value.status == 400
+    focused = page.evaluate("document.activeElement.className")
+    assert "ds-error-summary" in focused
+    assert page.locator(".ds-error-summary").inner_text().startswith("Check what you wrote")
+    assert page.input_value("input[name=place]") == "Rådhuset"
     assert axe_violations(page) == []

@@ -175,7 +175,7 @@ def test_cancelling_twice_or_with_a_stale_form_is_refused_clearly(client, group)
     Meeting.objects.filter(pk=meeting.pk).update(version=stale + 1)
     response = client.post(reverse("meetings:cancel", args=[meeting.pk]), {"reason": "", "version": stale},
                            HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Someone else changed this meeting after you opened it" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.SCHEDULED

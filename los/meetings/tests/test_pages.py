@@ -47,7 +47,7 @@ def test_bad_meeting_input_gets_a_clear_message_and_keeps_the_input(client, grou
     data.update({k: v for k, v in spec["data"].items() if k != "date_offset"})
     client.force_login(group.coordinator)
     response = client.post(reverse("meetings:new", args=[group.family.pk]), data, HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert f'lang="{language}"' in page
     assert spec[language] in page

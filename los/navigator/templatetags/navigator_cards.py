@@ -44,6 +44,14 @@ def _labels() -> dict[str, Any]:
         "legal_basis": gettext("Legal basis"),
         "date_sent": gettext("Date you sent the application"),
         "we_applied": gettext("We have applied"),
+        "local_offer": gettext("The municipality’s own service"),
+        "here_in": gettext("In %(municipality)s"),
+        "here_apply": gettext("How to apply here"),
+        "here_contact": gettext("Whom to contact"),
+        "here_forms": gettext("Local forms"),
+        "here_form_link": gettext("Open the municipality’s form"),
+        "here_time": gettext("Expected processing time here"),
+        "here_checked": gettext("Checked %(date)s by %(name)s"),
         "we_applied_help": gettext("Puts it on the family’s service map as applied for, so that the waiting time "
                                    "and the answer are followed up."),
     }

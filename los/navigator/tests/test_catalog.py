@@ -6,9 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import time_machine
 import yaml
 
 from los.core.deadlines import APPEAL_RULES, AppealRule
+from los.core.paths import shared_path
 from los.navigator.catalog import (
     CATALOG_DIR,
     CRITERION_TEXTS,
@@ -20,7 +22,7 @@ from los.navigator.catalog import (
     load_catalog_from,
 )
 
-SHARED_IDS = Path(__file__).resolve().parents[4] / "shared" / "navigator" / "catalog-ids.md"
+SHARED_IDS = shared_path("navigator", "catalog-ids.md")
 
 #: The minimum catalogue of the contract (catalog-ids.md), kept here so the product does not depend on it.
 REQUIRED_IDS = {
@@ -80,7 +82,8 @@ def test_entry_has_legal_basis_provider_and_checked_date(path):
         ref = row if isinstance(row, str) else row["ref"]
         assert len(ref) > 5
     assert isinstance(data["last_checked"], date)
-    assert date(2026, 1, 1) <= data["last_checked"] <= date.today()
+    # checked on a real day, not a day to come: the calendar's real date, not the tests' fixed one
+    assert date(2026, 1, 1) <= data["last_checked"] <= time_machine.escape_hatch.datetime.date.today()
     assert data.get("sources"), "record what was checked"
 
 
@@ -144,7 +147,7 @@ def test_legal_basis_is_dated_where_the_law_changed():
     assert spes.legal_basis_on(date(2025, 1, 1)) == ["barnehageloven § 31"]
     school = catalog.entry("tilrettelagt_opplaering")
     assert "§ 5-1" in school.legal_basis_on(date(2024, 7, 31))[0]
-    assert "11-6" in school.legal_basis_on(date(2024, 8, 1))[0]
+    assert "(2023) kapittel 11" in school.legal_basis_on(date(2024, 8, 1))[0]
 
 
 def test_version_changes_with_the_data_and_carries_the_latest_check_date():
@@ -182,3 +185,89 @@ def test_loader_rejects_a_file_whose_id_differs_from_its_name(tmp_path):
     (tmp_path / "tolk.yaml").rename(tmp_path / "interpreter.yaml")
     with pytest.raises(CatalogError, match="must equal the file name"):
         load_catalog_from(tmp_path)
+
+
+# --- verified against the law in force ---------------------------------------------------------------------------
+
+#: What marks a text as unfinished or unchecked, in any of the three languages.
+UNVERIFIED_MARKERS = re.compile(
+    r"\((?:[^)]*\b)?(?:verify|verified\?|verifiser|sjekk|sjekkes|check|todo|tbd)\b[^)]*\)|\b(?:TODO|FIXME|TBD|XXX)\b"
+    r"|\bverify\b|§\s*\d+-\?|\?\?", re.IGNORECASE)
+
+
+def _user_texts(node):
+    """Every string a family or a coordinator may read in a catalogue file (names, provider, texts, the criteria's
+    texts and their variants, caps, legal references); leaves out notes and the sources' descriptions."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _user_texts(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("note", "about", "url", "source", "sources", "parameters", "test", "partial", "plausible",
+                       "when", "if", "asks", "id", "aliases", "sector", "appeal_rule", "in_place_services"):
+                continue
+            yield from _user_texts(value)
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES + [CATALOG_DIR / "_vocabulary.yaml", CATALOG_DIR / "_shared.yaml"],
+                         ids=lambda p: p.stem)
+def test_no_unverified_marker_in_any_user_facing_text(path):
+    found = [text for text in _user_texts(raw(path)) if UNVERIFIED_MARKERS.search(text)]
+    assert not found, found
+
+
+def test_the_marker_test_catches_what_it_should():
+    for text in ("folketrygdloven § 9-6 (verify)", "1. mars (sjekk kommunen)", "opplæringslova § 11-? (PPT)",
+                 "TODO: write", "(verify the section)", "Klagefrist 4 uker (Verify)"):
+        assert UNVERIFIED_MARKERS.search(text), text
+    for text in ("Ordningen gjaldt ikke på datoen som ble sjekket", "spør fylkeskommunen", "The deadline is 1 March."):
+        assert not UNVERIFIED_MARKERS.search(text), text
+
+
+@pytest.mark.parametrize("entry", load_catalog().entries, ids=lambda e: e.id)
+def test_every_legal_reference_is_verified_against_a_dated_source_or_carries_no_section(entry):
+    urls = {source["url"] for source in entry.sources}
+    for source in entry.sources:
+        assert source["url"].startswith(("https://", "http://")), source
+        assert date(2026, 1, 1) <= source["checked"] <= time_machine.escape_hatch.datetime.date.today(), source
+        assert source["about"]
+    for row in entry.legal_basis:
+        if row["verified"]:
+            assert row["source"] in urls, row
+        else:
+            assert "§" not in row["ref"] and not re.search(r"\d+\s*-\s*\d+", row["ref"]), row
+            assert row["note"], row
+
+
+def test_every_entry_was_checked_on_the_day_of_the_review():
+    assert {e.last_checked for e in load_catalog().entries} == {date(2026, 12, 7)}
+
+
+@pytest.mark.parametrize("path", sorted(CATALOG_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_source_names_a_path_on_a_machine(path):
+    text = path.read_text(encoding="utf-8")
+    assert "/work/" not in text and "file://" not in text
+    assert not re.search(r"^\s*-\s*/", text, flags=re.M)
+
+
+def test_loader_rejects_an_unverified_reference_with_a_section_number(tmp_path):
+    entry = raw(CATALOG_DIR / "tolk.yaml")
+    entry["legal_basis"][0] = {"ref": "tolkeloven § 6", "verified": False, "note": "not found"}
+    with pytest.raises(CatalogError, match="must not carry a section number"):
+        load_catalog_from(_write_catalog(tmp_path, entry))
+
+
+def test_loader_rejects_a_reference_verified_against_an_unlisted_source(tmp_path):
+    entry = raw(CATALOG_DIR / "tolk.yaml")
+    entry["legal_basis"][0]["source"] = "https://example.org/elsewhere"
+    with pytest.raises(CatalogError, match="source not in sources"):
+        load_catalog_from(_write_catalog(tmp_path, entry))
+
+
+def test_loader_rejects_a_source_that_is_a_path(tmp_path):
+    entry = raw(CATALOG_DIR / "tolk.yaml")
+    entry["sources"].append({"url": "/home/someone/DOMAIN.md", "checked": date(2026, 12, 7), "about": "notes"})
+    with pytest.raises(CatalogError, match="public web address"):
+        load_catalog_from(_write_catalog(tmp_path, entry))

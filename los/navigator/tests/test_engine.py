@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from los.core.paths import REPO_DIR, shared_path
 from los.navigator.catalog import load_catalog
 from los.navigator.engine import (
     ProfileError,
@@ -22,8 +23,8 @@ from los.navigator.synthetic import synthetic_profiles
 
 HERE = Path(__file__).resolve().parent
 PROFILES = HERE / "profiles"
-REPO = HERE.parents[2]
-SHARED = REPO.parent / "shared" / "navigator"
+REPO = REPO_DIR
+SHARED = shared_path("navigator")
 FIXTURES = sorted(p for p in PROFILES.glob("*.json") if not p.name.endswith(".expected.json"))
 TODAY = date(2026, 11, 23)
 
@@ -276,9 +277,11 @@ class TestAgesAndSettings:
             assert result.relevance_of(entry_id) == "not_applicable"
 
     def test_koordinator_replaces_barnekoordinator_at_18(self):
-        at_17 = evaluate(self.profile(17, "upper_secondary", services_involved=["school", "habu"]), as_of=TODAY)
+        at_17 = self.profile(17, "upper_secondary", services_involved=["school", "habu"])
+        at_17["has"] = {"barnekoordinator": True}
+        at_17 = evaluate(at_17, as_of=TODAY)
         at_18 = evaluate(self.profile(18, "upper_secondary", services_involved=["school", "nav"]), as_of=TODAY)
-        assert at_17.relevance_of("barnekoordinator") == "likely" and at_17.relevance_of("koordinator") == "not_applicable"
+        assert at_17.relevance_of("barnekoordinator") == "in_place" and at_17.relevance_of("koordinator") == "not_applicable"
         assert at_18.relevance_of("barnekoordinator") == "not_applicable" and at_18.relevance_of("koordinator") == "likely"
 
     def test_extended_care_days_last_through_the_year_the_child_turns_18(self):

@@ -17,7 +17,7 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture
 def demo(db, monkeypatch):
-    """The demo municipality with the navigator's seeder (listed in APP_SEEDERS once the lead adds it)."""
+    """The demo municipality with the navigator's seeder."""
     if "navigator" not in core_seed.APP_SEEDERS:
         monkeypatch.setattr(core_seed, "APP_SEEDERS", [*core_seed.APP_SEEDERS, "navigator"])
     return core_seed.build("demo", seed=1, today=TODAY)  # the seed `seed_demo` uses
@@ -54,3 +54,15 @@ def test_the_demo_coordinator_has_a_caseload_to_screen(client, demo):
     screening = response.context["screening"]
     assert screening.families >= 5 and screening.apply_counts
     assert "Familien Sæther" in response.content.decode()
+
+
+def test_the_demo_local_service_loads_like_a_catalogue_entry():
+    from datetime import date
+
+    from los.navigator import demo as navigator_demo
+    from los.navigator.catalog import load_catalog, local_entry
+
+    data = {**navigator_demo.DEMO_LOCAL_ENTRY, "last_checked": "2026-11-17",
+            "sources": [{**row, "checked": "2026-11-17"} for row in navigator_demo.DEMO_LOCAL_ENTRY["sources"]]}
+    entry = local_entry(data, load_catalog(), check_dates=(date(2026, 12, 7),))
+    assert entry.names["en"] == "Solsikken respite house" and entry.texts["who"]["en"] == entry.texts["who"]["nb"]

@@ -39,7 +39,7 @@ def test_empty_goal(client, plan_world, language):
     response = client.post(reverse("plans:goal_create", args=[w.plan.pk]),
                            {"text": "  ", "whose": "family", "category": "school"}, HTTP_ACCEPT_LANGUAGE=language)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert MESSAGES["goal_text"][language] in page and MESSAGES["summary"][language] in page
     assert 'aria-invalid="true"' in page and 'aria-describedby="id_text_error"' in page
     assert Goal.objects.filter(plan=w.plan).count() == 1
@@ -56,7 +56,7 @@ def test_measure_due_before_start_keeps_what_was_typed(client, plan_world, langu
         "start": (today + timedelta(days=20)).isoformat(), "due_date": (today + timedelta(days=10)).isoformat()},
         HTTP_ACCEPT_LANGUAGE=language)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert MESSAGES["dates"][language] in page
     assert 'value="Søke om grunnstønad"' in page
     assert not Measure.objects.filter(title="Søke om grunnstønad").exists()
@@ -86,7 +86,7 @@ def test_evaluation_needs_a_result_for_every_goal(client, plan_world, language):
         "version": occasion.version, "held_on": today.isoformat(), f"family_view_{w.goal.pk}": "Det går bedre"},
         HTTP_ACCEPT_LANGUAGE=language)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert MESSAGES["result"][language] in page and "Det går bedre" in page
     occasion.refresh_from_db()
     assert occasion.held_on is None
@@ -109,7 +109,7 @@ def test_malformed_ids_and_dates_are_not_a_500(client, plan_world):
     response = client.post(reverse("plans:measure_create", args=[w.plan.pk]), {
         "title": "X", "goal": "abc", "owner_person": "999999", "due_date": "not a date"}, HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose one of the goals in this plan." in page and "Choose a person from the list." in page
     assert "Write the date as dd.mm.yyyy." in page
     assert client.post(reverse("plans:plan_approve", args=[w.plan.pk]), {"revision": "x"}).status_code == 302

@@ -190,7 +190,7 @@ def test_create_measure_for_other_apps(plan_world):
 
 
 @pytest.mark.django_db
-def test_create_measure_without_a_plan_or_right_gives_a_clear_message(world):
+def test_create_measure_without_a_plan_or_right_gives_a_clear_message(world, english):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="no individual plan yet"):

@@ -99,7 +99,7 @@ def test_story_conflict_keeps_what_the_user_typed(client, world):
     client.force_login(world.parent)
     url = reverse("portal:story", args=[world.family.pk])
     response = client.post(url, {"version": 2, "about_child": "Min nye tekst"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else saved our story" in page
     assert "Min nye tekst" in page and "Først" in page
@@ -143,7 +143,7 @@ def test_empty_message_gets_a_clear_error(client, world):
     client.force_login(world.parent)
     response = client.post(reverse("portal:messages", args=[world.family.pk]), {"body": "  "},
                            HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Write a message before you send it." in response.content.decode()
     assert not Message.objects.exists()
 
@@ -174,11 +174,23 @@ def test_guardian_records_needs_for_sibling_and_self(client, world):
 
 
 def test_service_contact_cannot_change_needs(client, world):
-    t.consent(world.family, world.school)
+    t.consent(world.family, world.school, categories=["case", "plan", "story"])
     client.force_login(world.contact)
     url = reverse("portal:needs", args=[world.family.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, {}).status_code == 403
+
+
+def test_siblings_needs_are_the_familys_story_not_basic_case_information(client, world):
+    """A consent that does not cover the family's own words does not show what siblings and carers need."""
+    mother = world.family.members.get()
+    mother.needs = "Trenger avlastning i helgene"
+    mother.save()
+    t.consent(world.family, world.school, categories=["case", "plan"])
+    client.force_login(world.contact)
+    response = client.get(reverse("portal:needs", args=[world.family.pk]))
+    assert response.status_code == 403
+    assert "avlastning" not in response.content.decode()
 
 
 def test_portal_never_shows_another_familys_data(client, world):
@@ -238,7 +250,7 @@ def test_message_with_attachment_is_checked_and_served_through_the_policy(client
     url = reverse("portal:messages", args=[world.family.pk])
     bad = SimpleUploadedFile("brev.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
     response = client.post(url, {"body": "Se vedlegg", "attachment": bad}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
     assert "Se vedlegg" in response.content.decode()  # what the user typed is kept
     assert not Message.objects.exists()

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from los.accounts.models import PositionType, Role, StaffRole
 from los.core import testing as t
@@ -44,7 +44,8 @@ def test_candidates_are_ranked_by_who_knows_the_family_role_share_and_caseload(w
     # someone in another municipality is never a candidate
     t.staff(Role.BARNEKOORDINATOR, world.other_municipality, "annen.bk")
 
-    ranked = selectors.rank_candidates(granted)
+    with translation.override("en"):  # the reasons are written in the language active when ranking
+        ranked = selectors.rank_candidates(granted)
     names = [c.user.username for c in ranked]
     assert "annen.bk" not in names
     assert names.index("tidligere.bk") < names.index("travel.bk")

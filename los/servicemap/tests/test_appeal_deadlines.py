@@ -1,6 +1,7 @@
 """The appeal deadline shown for a decision follows its legal basis (fvl 3, pbrl 4, ftrl 6 weeks),
 moves past weekends and public holidays, and is always computed by los.core.deadlines."""
 
+import re
 from datetime import date
 
 import pytest
@@ -119,7 +120,11 @@ def test_stale_version_is_a_conflict_and_changes_nothing(client, sm):
         f"decision-{app.pk}-version": old_version, f"decision-{app.pk}-decision": "refused",
         f"decision-{app.pk}-decision_received_on": "2025-03-05", f"decision-{app.pk}-legal_basis": "ftrl § 6-4",
     }, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert "Someone else changed this while you were working on it" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this while you were working on it" in page
+    assert re.search(r'value="refused"[^>]*(selected|checked)', page)  # what was chosen is kept
     app.refresh_from_db()
     assert app.decision == Decision.GRANTED and app.decision_received_on == date(2025, 3, 4)
+    # the form is moved on to the saved version: saving again is a choice made after seeing it
+    assert f'name="decision-{app.pk}-version" value="{app.version}"' in page

@@ -2,22 +2,20 @@
 los.core.deadlines knows (so a decision on it always gets an appeal deadline)."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from los.core import deadlines
+from los.core.paths import shared_path
 from los.servicemap import catalog, services
 from los.servicemap.models import Sector
 
 
 def _shared_catalog_ids() -> set[str]:
-    for root in (Path(settings.BASE_DIR).parent / "shared", Path(settings.BASE_DIR) / "shared"):
-        path = root / "navigator" / "catalog-ids.md"
-        if path.exists():
-            return set(re.findall(r"^\| ([a-z_]+) \|", path.read_text(encoding="utf-8"), flags=re.MULTILINE)) - {"id"}
+    path = shared_path("navigator", "catalog-ids.md")
+    if path.exists():
+        return set(re.findall(r"^\| ([a-z_]+) \|", path.read_text(encoding="utf-8"), flags=re.MULTILINE)) - {"id"}
     return set(catalog.MINIMUM_CATALOG)  # the contract's file is not beside this checkout
 
 

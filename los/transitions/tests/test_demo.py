@@ -10,16 +10,13 @@ from django.urls import reverse
 
 from los.accounts.models import User
 from los.core.demo.seed import APP_SEEDERS, build
-from los.transitions import demo
 from los.transitions.models import HandoverSummary, PlanStatus, TransitionKind, TransitionPlan
 
 
 @pytest.fixture
 def demo_ctx(db):
-    ctx = build("demo", seed=1, today=date(2026, 11, 23))
-    if "transitions" not in APP_SEEDERS:  # until the lead adds this app to the core seed
-        demo.seed(ctx)
-    return ctx
+    assert "transitions" in APP_SEEDERS  # the core seed builds this app's demo data too
+    return build("demo", seed=1, today=date(2026, 11, 23))
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from los.access.models import AuditAction, AuditEvent
@@ -110,11 +110,11 @@ def test_the_receiver_reads_it_and_a_withdrawn_consent_stops_the_sharing_at_once
 
 
 @pytest.mark.django_db
-def test_no_consent_no_summary(rich):
+def test_no_consent_no_summary(rich, english):
     from los.core import testing as t
 
     nav = t.provider(rich.municipality, "nav", "NAV Testvik")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         handover.create_summary(rich.family, by=rich.coordinator, receiver_kind=ReceiverKind.ADULT_SERVICES,
                                 receiver_provider=nav)
     assert "has not given consent to share anything with NAV Testvik" in " ".join(error.value.messages)

@@ -163,7 +163,7 @@ def test_closing_asks_what_worked_and_guards_against_stale_versions(client, plan
     assert response.status_code == 400 and "Write what worked" in response.content.decode()
     response = client.post(url, {"status": "done", "what_worked": "Besøk før start", "version": w.tplan.version - 1},
                            HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400 and "Someone else changed this" in response.content.decode()
+    assert response.status_code == 409 and "Someone else changed this" in response.content.decode()
     assert "Besøk før start" in response.content.decode()
     response = client.post(url, {"status": "done", "what_worked": "Besøk før start", "version": w.tplan.version})
     assert response.status_code == 302

@@ -1,4 +1,5 @@
-"""Moving municipality: the family's record as a package, with consent, and a round trip that loses nothing."""
+"""Moving municipality: the family's record as a signed package, for a move the family confirmed, and a round trip
+that loses nothing the package may hold."""
 
 from __future__ import annotations
 
@@ -14,23 +15,34 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from los.access import services as access_services
-from los.access.models import AuditAction, AuditEvent
+from los.access.models import AuditAction, AuditEvent, Consent
 from los.accounts.models import User
 from los.families.models import CoordinatorAssignment, Family, FamilyStatus
 from los.ops.graph import foreign_keys, local_fields
-from los.transitions import services, transfer
+from los.portal.models import Message
+from los.transitions import services, signing, transfer
 from los.transitions.models import FamilyExport, FamilyImport, TransitionKind, TransitionPlan
 
 PDF = b"%PDF-1.4\n% vedtak om avlastning\n"
+SECRET = b"%PDF-1.4\n% melding til barnekoordinatoren\n"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def confirm(proposal, user, name="Mor Berg"):
+    return services.confirm_move(proposal, by=user, text_shown=services.move_text(proposal, giver_name=name))
 
 
 @pytest.fixture
 def moving(rich):
-    """The Berg family moves from Testvik to Annenby with the mother's consent; it has an uploaded decision letter
-    and an open transition plan (school start for Ida's little brother is far off; the move plan is open)."""
+    """The Berg family moves from Testvik to Annenby: the unit proposed it, the mother confirmed it in the portal. The
+    family has an uploaded decision letter, a message with an attachment and an open move plan."""
     from los.servicemap.models import Document
 
     w = rich
@@ -39,9 +51,14 @@ def moving(rich):
                           content_type="application/pdf", extension="pdf", size=len(PDF),
                           sha256=hashlib.sha256(PDF).hexdigest(), uploaded_by=w.coordinator)
     w.document.file.save("vedtak.pdf", ContentFile(PDF))
-    w.transfer = access_services.record_family_transfer(
-        family=w.family, to_municipality=w.receiver, consented_by=w.mother,
-        handover_date=timezone.localdate() + timedelta(days=14), recorded_by=w.coordinator, note="Flytter til Annenby")
+    w.message = Message(family=w.family, municipality=w.municipality, sender=w.parent,
+                        body="Ida gruer seg til flyttingen, kan vi snakke?", attachment_name="brev.pdf",
+                        attachment_type="application/pdf")
+    w.message.attachment.save("brev.pdf", ContentFile(SECRET))
+    w.proposal = services.propose_move(w.family, by=w.caseworker, to_municipality=w.receiver,
+                                       handover_date=timezone.localdate() + timedelta(days=14),
+                                       note="Flytter til Annenby")
+    confirm(w.proposal, w.parent)
     w.move_plan = services.open_due_plans()[0]
     assert w.move_plan.kind == TransitionKind.MOVE
     return w
@@ -62,21 +79,28 @@ def family_rows(family: Family) -> dict[str, set[int]]:
     return found
 
 
+def payload(data: bytes) -> dict:
+    return json.loads(json.loads(data)["payload"])
+
+
 @pytest.mark.django_db
-def test_the_round_trip_loses_nothing(moving):
+def test_the_round_trip_loses_nothing_the_package_may_hold(moving):
     w = moving
     old_family = w.family
     rows_before = family_rows(old_family)
-    package, export = transfer.export_package(old_family, by=w.coordinator)
-    assert export.rows == sum(package["counts"].values())
-    # every object of the family is in the package, except the documented tables that stay
-    expected = {label: len(pks) for label, pks in rows_before.items() if label not in transfer.EXCLUDED}
-    assert package["counts"] == expected
-    assert "access.auditevent" in rows_before and "access.familytransfer" in rows_before
-    assert "access.auditevent" not in package["counts"]
-    # through bytes, as it travels
-    parsed = transfer.parse(transfer.package_bytes(package))
-    result = transfer.import_package(parsed, by=w.foreign_caseworker, municipality=w.receiver)
+    data, export = transfer.export_package(old_family, by=w.coordinator)
+    package = payload(data)
+    assert export.rows == sum(package["counts"].values()) and export.proposal == w.proposal
+    # every row of the allow-list is in the package (the coordinator sees all of them); the rest stays
+    allowed = transfer.allowed_models()
+    assert package["counts"] == {label: len(pks) for label, pks in rows_before.items() if label in allowed}
+    staying = set(rows_before) - set(allowed)
+    assert {"access.auditevent", "access.consent", "access.familytransfer", "portal.message",
+            "transitions.moveproposal"} <= staying
+    assert staying <= set(transfer.staying_tables())
+    verified = transfer.open_package(data)
+    assert verified.same_installation and verified.sha256 == export.sha256
+    result = transfer.import_package(verified, by=w.foreign_caseworker, municipality=w.receiver)
     new_family = result.family
     assert new_family.pk != old_family.pk and new_family.municipality == w.receiver
     adjustments = result.record.adjustments
@@ -103,7 +127,8 @@ def test_the_round_trip_loses_nothing(moving):
                     elif target in result.id_map:
                         assert after == (None if before is None else result.id_map[target][before]), (table, name)
                     else:
-                        assert after == before, (table["model"], name)  # people and services: the same installation
+                        # people by user name and services by municipality, kind and name: the same installation
+                        assert after == before, (table["model"], name)
                 elif isinstance(field, models.FileField):
                     assert bool(after) == bool(before)
                     if before:
@@ -120,78 +145,77 @@ def test_the_round_trip_loses_nothing(moving):
                     assert after == before, (table["model"], name, before, after)
                 checked += 1
     assert checked > 300
-    # documented adjustments
     assert {"what": "status_changed", "from": "active", "to": "waiting"} in adjustments
     assert any(a["what"] == "assignment_ended" for a in adjustments)
     assert any(a["table"] == "meetings.meeting" for a in adjustments if a["what"] == "unique_value_changed")
     assert not CoordinatorAssignment.objects.filter(family=new_family, ended__isnull=True).exists()
+    # messages, their attachments, consents and the access log stayed behind
+    assert not Message.objects.filter(family=new_family).exists() and not Consent.objects.filter(
+        family=new_family).exists()
+    assert all(SECRET not in json.dumps(entry).encode() for entry in package["files"].values())
+    assert "Ida gruer seg" not in data.decode()
     # the receiving side: a record, an audit event in its own chain, a plan for the family that moved in
     record = FamilyImport.objects.get(family=new_family)
     assert (record.from_municipality_name, record.source_reference) == ("Testvik", old_family.reference)
-    assert record.consented_by_name == "Mor Berg"
+    assert record.consented_by_name == "Mor Berg" and record.package_id == package["package_id"]
     assert AuditEvent.objects.filter(family=new_family, chain=str(w.receiver.pk), action=AuditAction.CHANGE,
                                      object_type="FamilyImport").exists()
     moved_in = TransitionPlan.objects.get(family=new_family, kind=TransitionKind.MOVED_IN)
     assert {"appoint", "review_consents"} <= set(moved_in.checklist.values_list("code", flat=True))
-    # the open move plan and the sending side's history came along
     assert TransitionPlan.objects.filter(family=new_family, kind=TransitionKind.MOVE).exists()
     # the sending side keeps its record and logs the handover
     assert Family.objects.filter(pk=old_family.pk, municipality=w.municipality).exists()
-    assert AuditEvent.objects.filter(family=old_family, action=AuditAction.SHARE, object_type="FamilyExport").exists()
+    for action in (AuditAction.SHARE, AuditAction.EXPORT):
+        assert AuditEvent.objects.filter(family=old_family, action=action, object_type="FamilyExport").exists()
     assert FamilyExport.objects.filter(family=old_family, to_municipality_name="Annenby").exists()
 
 
 @pytest.mark.django_db
-def test_no_export_without_the_familys_consent_to_the_move(rich):
-    with pytest.raises(ValidationError) as error:
-        transfer.export_package(rich.family, by=rich.coordinator)
-    assert "consent" in " ".join(error.value.messages)
-    moved = access_services.record_family_transfer(
-        family=rich.family, to_municipality=rich.other_municipality, consented_by=rich.family.members.get(),
-        handover_date=timezone.localdate(), recorded_by=rich.coordinator)
-    access_services.cancel_family_transfer(transfer=moved, actor=rich.coordinator)
-    with pytest.raises(ValidationError):
-        transfer.export_package(rich.family, by=rich.coordinator)
+def test_no_export_without_a_move_the_family_confirmed(rich, english):
+    w = rich
+    with pytest.raises(ValidationError, match="not confirmed"):
+        transfer.export_package(w.family, by=w.coordinator)
+    proposal = services.propose_move(w.family, by=w.caseworker, to_municipality=w.other_municipality,
+                                     handover_date=timezone.localdate())
+    with pytest.raises(ValidationError, match="not confirmed"):
+        transfer.export_package(w.family, by=w.coordinator)
+    services.decline_move(proposal, by=w.parent)
+    with pytest.raises(ValidationError, match="not confirmed"):
+        transfer.export_package(w.family, by=w.coordinator)
+    proposal = services.propose_move(w.family, by=w.caseworker, to_municipality=w.other_municipality,
+                                     handover_date=timezone.localdate())
+    confirm(proposal, w.parent)
+    transfer.export_package(w.family, by=w.coordinator)
+    # the family withdraws its confirmation: the recorded move is cancelled and nothing more is handed over
+    services.withdraw_move(proposal, by=w.parent)
+    proposal.refresh_from_db()
+    assert proposal.transfer.cancelled_at is not None
+    with pytest.raises(ValidationError, match="not confirmed"):
+        transfer.export_package(w.family, by=w.coordinator)
 
 
 @pytest.mark.django_db
-def test_the_package_is_checked_before_anything_is_imported(moving):
+def test_only_the_familys_coordinator_or_unit_hands_the_record_over(moving, english):
     w = moving
-    package, _ = transfer.export_package(w.family, by=w.coordinator)
-    raw = transfer.package_bytes(package)
-    with pytest.raises(ValidationError, match="not a Los family package"):
-        transfer.parse(b"{}")
-    with pytest.raises(ValidationError, match="not JSON"):
-        transfer.parse(b"<html>")
-    tampered = json.loads(raw)
-    tampered["family"]["display_name"] = "Familien Falsk"
-    with pytest.raises(ValidationError, match="checksum"):
-        transfer.parse(json.dumps(tampered))
-    newer = json.loads(raw)
-    newer["version"] = 99
-    with pytest.raises(ValidationError, match="version 99"):
-        transfer.parse(json.dumps(newer))
-    parsed = transfer.parse(raw)
-    with pytest.raises(ValidationError, match="for Annenby"):
-        transfer.import_package(parsed, by=w.caseworker, municipality=w.municipality)
-    with pytest.raises(ValidationError, match="Only the coordinating unit"):
-        transfer.import_package(parsed, by=w.coordinator, municipality=w.receiver)
-    before = Family.objects.count()
-    transfer.import_package(parsed, by=w.foreign_caseworker, municipality=w.receiver)
-    with pytest.raises(ValidationError, match="already been imported"):
-        transfer.import_package(parsed, by=w.foreign_caseworker, municipality=w.receiver)
-    assert Family.objects.count() == before + 1
+    with pytest.raises(ValidationError, match="Only the family's barnekoordinator or the coordinating unit"):
+        transfer.export_package(w.family, by=w.parent)
+    with pytest.raises(ValidationError, match="Only the family's barnekoordinator or the coordinating unit"):
+        transfer.export_package(w.family, by=w.contact)
+    assert not FamilyExport.objects.exists()
+    transfer.export_package(w.family, by=w.caseworker)
 
 
 @pytest.mark.django_db
 def test_between_installations_people_come_as_names_without_log_in(moving, settings):
     w = moving
-    w.mother.user = w.parent
-    w.mother.save()
-    package, _ = transfer.export_package(w.family, by=w.coordinator)
-    settings.SECRET_KEY = "another-installation-" + "y" * 40
-    result = transfer.import_package(transfer.parse(transfer.package_bytes(package)), by=w.foreign_caseworker,
-                                     municipality=w.receiver)
+    sender_key = signing.generate_private_key()
+    settings.LOS_TRANSFER_SIGNING_KEY, settings.LOS_INSTALLATION_NAME = sender_key, "los.testvik.example"
+    data, _export = transfer.export_package(w.family, by=w.coordinator)
+    settings.LOS_TRANSFER_SIGNING_KEY, settings.LOS_INSTALLATION_NAME = signing.generate_private_key(), "los.annenby"
+    settings.LOS_TRANSFER_TRUSTED_SENDERS = [f"los.testvik.example={signing.public_key_of(sender_key)}"]
+    verified = transfer.open_package(data)
+    assert not verified.same_installation and verified.sender.name == "los.testvik.example"
+    result = transfer.import_package(verified, by=w.foreign_caseworker, municipality=w.receiver)
     assignment = CoordinatorAssignment.objects.get(family=result.family)
     coordinator = assignment.coordinator
     assert coordinator != w.coordinator and not coordinator.is_active and not coordinator.has_usable_password()
@@ -200,6 +224,7 @@ def test_between_installations_people_come_as_names_without_log_in(moving, setti
     assert result.family.members.get(relation="mother").user is None  # linked again at ID-porten log-in
     assert any(a["what"] == "login_unlinked" for a in result.record.adjustments)
     assert User.objects.filter(username__startswith="ekstern.").count() >= 1
+    assert result.record.sender_installation == "los.testvik.example"
 
 
 @pytest.mark.django_db
@@ -207,18 +232,24 @@ def test_the_pages_for_both_sides(client, moving):
     w = moving
     client.force_login(w.coordinator)
     page = client.get(reverse("transitions:move", args=[w.family.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Annenby" in page and "Download the family package" in page
+    assert "Annenby" in page and "Download the family package" in page and "Confirmed by Mor Berg in Los" in page
     response = client.post(reverse("transitions:move_export", args=[w.family.pk]))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
-    assert AuditEvent.objects.filter(family=w.family, actor=w.coordinator, action=AuditAction.EXPORT).exists()
     raw = response.content
     # a service contact may not download the record
     client.force_login(w.contact)
-    assert client.post(reverse("transitions:move_export", args=[w.family.pk])).status_code == 403
-    # the receiving unit uploads it and lands on the summary
+    assert client.post(reverse("transitions:move_export", args=[w.family.pk])).status_code in (403, 404)
+    # the receiving unit uploads it, sees the preview, and imports it
     client.force_login(w.foreign_caseworker)
-    upload = ContentFile(raw, name="pakke.json")
-    response = client.post(reverse("transitions:import"), {"municipality": w.receiver.pk, "package": upload})
+    before = Family.objects.count()
+    response = client.post(reverse("transitions:import"), {"municipality": w.receiver.pk,
+                                                           "package": ContentFile(raw, name="pakke.json")})
+    assert response.status_code == 302 and response.url == reverse("transitions:import_preview")
+    assert Family.objects.count() == before and not FamilyImport.objects.exists()
+    response = client.post(reverse("transitions:import_confirm"), {"sha256": json.loads(raw)["signature"]["value"]})
+    assert response.url == reverse("transitions:import_preview") and not FamilyImport.objects.exists()
+    sha256 = hashlib.sha256(json.loads(raw)["payload"].encode()).hexdigest()
+    response = client.post(reverse("transitions:import_confirm"), {"sha256": sha256})
     new_family = FamilyImport.objects.get().family
     assert response.status_code == 302 and response.url == reverse("transitions:summary", args=[new_family.pk])
     page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -245,5 +276,14 @@ def test_the_management_commands(moving, tmp_path):
     stdout = StringIO()
     call_command("import_family", str(out), "--municipality", w.receiver.number, "--by", w.foreign_caseworker.username,
                  stdout=stdout)
+    assert "Signed by" in stdout.getvalue() and "Nothing was imported" in stdout.getvalue()
+    assert not Family.objects.filter(municipality=w.receiver, display_name=w.family.display_name).exists()
+    stdout = StringIO()
+    call_command("import_family", str(out), "--municipality", w.receiver.number, "--by", w.foreign_caseworker.username,
+                 "--confirm", stdout=stdout)
     assert "Imported" in stdout.getvalue()
     assert Family.objects.filter(municipality=w.receiver, display_name=w.family.display_name).exists()
+    stdout = StringIO()
+    call_command("transfer_keys", stdout=stdout, stderr=StringIO())
+    own = signing.this_installation()
+    assert f"{own.name}={own.public_key}" in stdout.getvalue()

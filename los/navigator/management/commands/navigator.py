@@ -1,7 +1,7 @@
 """``manage.py navigator --profile PROFILE.json --format json|text [--as-of YYYY-MM-DD] [--lang nb|nn|en]``
 
-Prints the navigator's answer for one family situation profile (see /work/shared/navigator/README.md
-for the contract). Needs no database. Exit codes: 0 success; 2 bad input (missing or unreadable file, bad
+Prints the navigator's answer for one family situation profile (the contract is ../shared/navigator/README.md,
+beside the repository). Needs no database. Exit codes: 0 success; 2 bad input (missing or unreadable file, bad
 JSON, a profile that does not match the schema, a bad date or language) with one line on stderr; 1 an
 internal error (a broken catalogue), also one line. Never a traceback.
 """

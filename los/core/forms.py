@@ -1,0 +1,129 @@
+"""The one way a page changes something with a form, and the one error for a stale version.
+
+A view that edits something reads the same in every app::
+
+    form = GoalForm(request.POST or None, initial=...)
+    return form_action(
+        request, form, lambda: services.update_goal(goal, by=request.user, **form.service_kwargs()),
+        success=_plan_url(plan, "goals"), message=_("The goal is saved."),
+        page=lambda status: render(request, "plans/form_page.html", {"form": form, ...}, status=status))
+
+- GET (an unbound form): the page, 200.
+- POST with a valid form: ``save()`` calls the service. A :class:`ConflictError` (someone else saved first) or a
+  ``ValidationError`` is put on the form (a field's message at the field, the rest at the top) and the page is
+  rendered again with what was typed: 409 for a conflict, 400 otherwise. After a conflict the form's hidden
+  ``version`` is moved to the saved one, so that saving again is a choice made after seeing what is there now.
+- POST with an invalid form: the page with the form's messages, 400.
+- Success: the success message (text, or a function of what ``save`` returned) and a redirect to ``success`` (a
+  URL, or a function of the result that gives a URL or a response, such as an htmx fragment).
+
+The page's error summary (``core/_errors.html``) has ``role="alert"`` and is focused, so that a keyboard or
+screen-reader user lands on what to fix. An htmx request gets its fragment with 200 whatever happened (htmx swaps
+only successful answers); the fragment carries the messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the same thing after the user opened it (optimistic locking on ``version``).
+
+    Every service raises this for a stale version and changes nothing. ``current`` is the row as it is saved now
+    when the service has it (its ``version`` moves the form on; a page may show it beside what the user wrote)."""
+
+    def __init__(self, message: Any = None, *, current: Any = None):
+        super().__init__(message or _("Someone else changed this while you were working on it. Your changes were "
+                                      "not saved: check what is there now and try again."), code="conflict")
+        self.current = current
+
+    def __str__(self) -> str:
+        return " ".join(str(m) for m in self.messages)
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: a message about a field at the field, the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def set_version(form: forms.BaseForm, version: int, name: str = "version") -> None:
+    """Keep what the user typed but move the form's hidden version field to ``version``."""
+    data = form.data.copy()
+    data[form.add_prefix(name)] = str(version)
+    form.data = data
+
+
+class ServiceFormMixin:
+    """For a form whose values go to a service: its errors onto the form, and the version moved after a conflict."""
+
+    def apply_errors(self, error: ValidationError) -> None:
+        apply_errors(self, error)
+
+    def set_version(self, version: int, name: str = "version") -> None:
+        set_version(self, version, name)
+
+
+class Failed:
+    """What :func:`submit` returns when the form or the service said no (the messages are on the form)."""
+
+    def __init__(self, conflict: ConflictError | None = None):
+        self.conflict = conflict
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def submit(form: forms.BaseForm, save: Callable[[], Any]) -> Any:
+    """Validate a bound form and call ``save()``; return what it returned, or :class:`Failed` with the service's
+    messages on the form. A conflict is also kept on the form as ``form.conflict`` for the page to show."""
+    form.conflict = None
+    if not form.is_valid():
+        return Failed()
+    try:
+        return save()
+    except ConflictError as error:
+        apply_errors(form, error)
+        form.conflict = error
+        current_version = getattr(error.current, "version", None)
+        if current_version is not None and "version" in form.fields:
+            set_version(form, current_version)
+        return Failed(error)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return Failed()
+
+
+def form_action(request: HttpRequest, form: forms.BaseForm, save: Callable[[], Any], *,
+                success: str | Callable[[Any], str | HttpResponse], page: Callable[[int], HttpResponse],
+                message: str | Callable[[Any], str] = "",
+                fragment: Callable[[Any, str], HttpResponse] | None = None) -> HttpResponse:
+    """The view of a form that changes something: see the module's docstring. With ``fragment``, an htmx request
+    that succeeds gets ``fragment(result, message)`` (the part of the page it replaces, with the message in it)
+    instead of the redirect."""
+    if not form.is_bound:
+        return page(200)
+    htmx = bool(getattr(request, "htmx", False))
+    result = submit(form, save)
+    if isinstance(result, Failed):
+        status = 409 if result.conflict is not None else 400
+        return page(200 if htmx else status)
+    text = message(result) if callable(message) else message
+    if fragment is not None and htmx:
+        return fragment(result, text)
+    if text:
+        messages.success(request, text)
+    target = success(result) if callable(success) else success
+    return target if isinstance(target, HttpResponse) else redirect(target)
