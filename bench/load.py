@@ -16,6 +16,8 @@ Results go to stdout as a table and to ``bench/results/load-<date>.json``; docs/
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import http.client
 import json
 import os
@@ -110,8 +112,14 @@ class Session:
 def production_env(run: str) -> dict[str, str]:
     """The settings of the production stack for a benchmark run (behind a stand-in TLS proxy, no second
     factor for the demo log-ins); static files and uploads go to a directory of their own, not var/."""
+    from los.access import audit_keys
+
+    # the audit key of the benchmarks (no secret, the same every run, so a second run verifies the events of the
+    # first); the demo's events were written with the development key, kept to verify them
+    bench_key = "bench:" + base64.urlsafe_b64encode(hashlib.sha256(b"los benchmark audit key").digest()).decode()
     return {
         "LOS_ENVIRONMENT": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex, "ALLOWED_HOSTS": "127.0.0.1",
+        "LOS_AUDIT_KEY": bench_key, "LOS_AUDIT_OLD_KEYS": audit_keys.DEVELOPMENT_KEY,
         "BEHIND_PROXY": "1", "LOS_REQUIRE_STAFF_OTP": "0", "DB_CONN_MAX_AGE": "60",
         "LOS_VAR_DIR": str(Path(tempfile.gettempdir()) / f"los-bench-{run}-var"),
     }

@@ -37,9 +37,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from los.accounts.models import Role, StaffRole, User  # noqa: E402
+from los.accounts.models import Role, RoleStatus, StaffRole, User  # noqa: E402
 from los.core.models import Municipality  # noqa: E402
 
+#: Roles made for the benchmark only, inside a transaction that is rolled back: in force without the approval
+#: the role services would record.
+IN_FORCE = {"active": True, "status": RoleStatus.APPROVED}
 UNIT = [("stats:dashboard", {}), ("stats:queue", {}), ("stats:without_contact", {}),
         ("stats:unit_download", {"format": "xlsx"})]
 LEADER = [("stats:municipal", {}), ("stats:municipal_download", {"format": "csv"}), ("stats:export", {}),
@@ -75,11 +78,11 @@ def main() -> int:
     try:
         with transaction.atomic():
             unit_big = User.objects.create_user("bench.enhet")
-            StaffRole.objects.create(user=unit_big, municipality=largest, role=Role.UNIT_LEADER)
+            StaffRole.objects.create(user=unit_big, municipality=largest, role=Role.UNIT_LEADER, **IN_FORCE)
             leader_big = User.objects.create_user("bench.kommune")
-            StaffRole.objects.create(user=leader_big, municipality=largest, role=Role.MUNICIPAL_LEADER)
+            StaffRole.objects.create(user=leader_big, municipality=largest, role=Role.MUNICIPAL_LEADER, **IN_FORCE)
             national = User.objects.create_user("bench.nasjonal")
-            StaffRole.objects.bulk_create([StaffRole(user=national, municipality=m, role=Role.MUNICIPAL_LEADER)
+            StaffRole.objects.bulk_create([StaffRole(user=national, municipality=m, role=Role.MUNICIPAL_LEADER, **IN_FORCE)
                                            for m in Municipality.objects.all()])
             who = [
                 ("leder (demo municipality, unit)", User.objects.get(username="leder"), UNIT + LEADER[:1]),

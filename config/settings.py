@@ -5,6 +5,8 @@ Everything that differs between machines is read from the environment (twelve-fa
 - ``LOS_ENVIRONMENT``: ``development`` (default), ``test`` or ``production``.
 - ``DATABASE_URL``: e.g. ``postgres://los:secret@127.0.0.1:5432/los``; SQLite in ``var/`` by default.
 - ``SECRET_KEY``: required in production.
+- ``LOS_AUDIT_KEY`` (and ``LOS_AUDIT_OLD_KEYS``): the audit chain's key, required in production;
+  ``LOS_AUDIT_ANCHOR_FILE``: where ``manage.py audit_anchor`` appends the heads of the audit chains.
 - ``ALLOWED_HOSTS``: comma separated, required in production.
 - ``OIDC_RP_CLIENT_ID`` and friends: enable log-in through an OpenID Connect provider
   (ID-porten / HelseID style). Without them the local log-in is the only one.
@@ -51,7 +53,10 @@ if PRODUCTION:
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "los-development-only-not-a-secret-" + "x" * 32)
 
-DEBUG = env_bool("DEBUG", not PRODUCTION and ENVIRONMENT != "test")
+# Off everywhere unless asked for (DEBUG=1 on a developer's own machine): with it on, Django's technical 404 and
+# 500 pages show settings, code and queries, and tell "no such family" apart from "not yours". The demo runs with
+# it off, with the product's own error pages (los.core.views) and static files served by WhiteNoise.
+DEBUG = env_bool("DEBUG", False)
 #: The redaction step (los.access.disclosure) raises instead of withholding when a page or export reads family data
 #: the person may not see: on in the tests, so that such a read fails its test; elsewhere it withholds and logs.
 LOS_DISCLOSURE_STRICT = env_bool("LOS_DISCLOSURE_STRICT", ENVIRONMENT == "test")
@@ -192,10 +197,16 @@ if OIDC_ENABLED:
     OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
     OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "pid")
 
-# Failed log-ins: lock the account+address after 5 failures for 30 minutes (django-axes).
+# Failed log-ins (docs/security.md, "Log-in throttling"): lock the pair of user name and address after 5 failures
+# for 30 minutes (django-axes). Never the user name alone: anyone could lock a person out by typing her user name.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and slow every address down per user name (los.accounts.throttle): after this many failures in an hour, each
+# attempt waits 2, 4, 8 … seconds (at most the maximum) after the last failure; a browser where the person has
+# logged in before is not slowed down.
+LOS_LOGIN_SLOWDOWN_AFTER = int(os.environ.get("LOS_LOGIN_SLOWDOWN_AFTER", "10"))
+LOS_LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOS_LOGIN_SLOWDOWN_MAX_SECONDS", "60"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -222,6 +233,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# A refused form (an expired or missing CSRF token) gets the product's own 403 page, not Django's.
+CSRF_FAILURE_VIEW = "los.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -259,6 +272,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves the static files (DEBUG is off, so runserver does not): from STATIC_ROOT after collectstatic in
+# production, straight from the apps' static folders elsewhere, so that the demo needs no collectstatic. Outside
+# production each file is looked up when it is asked for (autorefresh), instead of every static folder being read
+# each time the middleware starts (a quarter of a second for every test client).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOS_MAX_UPLOAD_BYTES = int(os.environ.get("LOS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
@@ -299,13 +318,19 @@ LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
 # open family of the municipalities; it is kept this many seconds per worker (los.stats.selectors.navigator_gaps).
 LOS_STATS_SCREENING_CACHE_SECONDS = int(os.environ.get("LOS_STATS_SCREENING_CACHE_SECONDS",
                                                        "0" if ENVIRONMENT == "test" else "600"))
+# The open request form (nobody logs in): requests taken per network (an IPv4 address or an IPv6 /64) and in all,
+# per hour (los.referrals.services.check_public_throttle; docs/security.md).
+LOS_PUBLIC_REQUESTS_PER_NETWORK = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_NETWORK", "3"))
+LOS_PUBLIC_REQUESTS_PER_HOUR = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_HOUR", "60"))
+# Figures with small numbers hidden (a municipal leader, the anonymised export) are given for one kind of whole
+# calendar period that has ended: "month", "quarter" or "year" (los.stats.periods; docs/statistics.md). Choose it
+# once: periods of two kinds overlap and could be subtracted from each other.
+LOS_STATS_PROTECTED_PERIOD = os.environ.get("LOS_STATS_PROTECTED_PERIOD", "quarter")
 # The API's rate limit per token or user (los.api.api.RateThrottle); bench/pages.py lifts it for its load test.
 LOS_API_RATE = os.environ.get("LOS_API_RATE", "600/m")
 # Reverse proxies in front of the app servers whose X-Forwarded-For entries are trusted (audit log IPs).
 LOS_TRUSTED_PROXY_COUNT = int(os.environ.get("LOS_TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", PRODUCTION) else "0"))
 AXES_IPWARE_PROXY_COUNT = LOS_TRUSTED_PROXY_COUNT or None
-# audit_verify uses the retention-aware verifier, which accepts signed tombstones left by retention.
-LOS_AUDIT_VERIFIER = "los.ops.chain.verify_chains"
 # Capacity used to rank candidate coordinators: families per 10 % of a position.
 LOS_FAMILIES_PER_10_PERCENT = float(os.environ.get("LOS_FAMILIES_PER_10_PERCENT", "2.5"))
 
@@ -339,3 +364,25 @@ LOS_RETENTION_UNLINKED_AUDIT_YEARS = int(os.environ.get("LOS_RETENTION_UNLINKED_
 # `manage.py audit_verify` walks the audit chains with the verifier that also accepts the signed tombstones
 # and checkpoints retention leaves where it removed events (los.ops.chain; same results on an unpruned log).
 LOS_AUDIT_VERIFIER = "los.ops.chain.verify_chains"
+
+# The audit chain's key (los.access.audit_keys, docs/security.md): every audit event and every anchor line is
+# an HMAC-SHA256 under this key, which is never stored in the database. "<key id>:<secret>", the secret 32 or
+# more random bytes in urlsafe base64 (`python manage.py audit_anchor --generate-key ID` makes one). When
+# rotating, the new key goes here and the old one to LOS_AUDIT_OLD_KEYS (comma-separated; verification only).
+# Outside production a development key with the id "dev" is the default; production refuses to start without a
+# key of its own.
+if PRODUCTION:
+    LOS_AUDIT_KEY = os.environ.get("LOS_AUDIT_KEY", "").strip()
+    if not LOS_AUDIT_KEY or LOS_AUDIT_KEY.partition(":")[0] == "dev":
+        raise ImproperlyConfigured("Set LOS_AUDIT_KEY in the environment to the audit chain's own key: it is required "
+                                   "when LOS_ENVIRONMENT=production, and the development key is refused.")
+else:
+    from los.access.audit_keys import DEVELOPMENT_KEY
+
+    LOS_AUDIT_KEY = os.environ.get("LOS_AUDIT_KEY", "").strip() or DEVELOPMENT_KEY
+LOS_AUDIT_OLD_KEYS = os.environ.get("LOS_AUDIT_OLD_KEYS", "")
+# The anchor: an append-only file outside the database to which `manage.py audit_anchor` (from a timer) writes
+# the head of every audit chain, each line with its own HMAC; `manage.py audit_verify` compares the chains with
+# it and so finds a truncated, deleted or recomputed chain. Put it where the database's users cannot write
+# (another disk or host; `chattr +a`). Empty: no anchor (audit_verify says so).
+LOS_AUDIT_ANCHOR_FILE = os.environ.get("LOS_AUDIT_ANCHOR_FILE", "")

@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from los.access.guard import access
 
 urlpatterns = [
     path("i18n/setlang/", access("public")(set_language), name="set_language"),
+    # one's own password is changed on one's own page, never in the admin site (which sets no passwords)
+    path("admin/password_change/", access("authenticated")(
+        RedirectView.as_view(pattern_name="accounts:password_change")), name="admin_password_change"),
     path("admin/", admin.site.urls),
     path("konto/", include("los.accounts.urls")),
     path("familier/", include("los.families.urls")),

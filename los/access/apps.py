@@ -17,10 +17,13 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.core import checks
 
         from los.access import disclosure
+        from los.access.audit_keys import check_keys
         from los.access.policy import forget_facts
 
+        checks.register(check_keys, checks.Tags.security)
         disclosure.install()
 
         for label in FACT_MODELS:

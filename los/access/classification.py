@@ -114,7 +114,7 @@ FAMILY_DATA: dict[str, Rows] = {
         C.CASE, case="relation given_name family_name birth_date parental_responsibility daily_care may_consent "
                      "lives_with_child user",
         contact="fodselsnummer address phone email",
-        story="needs"),
+        story="needs version"),
     "families.CoordinatorAssignment": rows(C.CASE, case="coordinator started ended end_reason"),
     # --- access: consent register and the access log ------------------------------------------------------
     "access.Consent": rows(
@@ -122,13 +122,13 @@ FAMILY_DATA: dict[str, Rows] = {
                              "valid_to method text_shown recorded_by created_at withdrawn_at withdrawn_by"),
     "access.AuditEvent": rows(
         C.ACCESS_LOG, access_log="chain seq at actor actor_name actor_role actor_service action object_type object_id categories "
-                                 "category allowed reason session_ref ip_address path prev_hash hash"),
+                                 "category allowed reason session_ref ip_address path prev_hash hash key_id"),
     "access.FamilyTransfer": rows(
         C.CASE, case="from_municipality to_municipality consented_by date note recorded_by created_at cancelled_at"),
     # --- referrals: request, assessment, vedtak, appeal, appointment, ending ------------------------------
     "referrals.PublicRequest": rows(
         C.REFERRAL, referral="reference submitted_at sender_name sender_fodselsnummer sender_relation child_name "
-                             "child_birth_date description phone email status handled_by handled_at"),
+                             "child_birth_date description phone email status handled_by handled_at sender_network"),
     "referrals.Request": rows(
         C.REFERRAL, referral="source status received received_at submitted_by submitter_name submitter_service "
                              "description consent_by_member consent_by_name consent_method consent_given_on "
@@ -222,7 +222,7 @@ FAMILY_DATA: dict[str, Rows] = {
         C.SERVICES, services="child description source status recorded_on closed_on recorded_by created_at version"),
     "servicemap.NeedRequest": rows(
         C.SERVICES, services="need provider provider_name asked_on response responded_on response_note responded_by "
-                             "asked_by"),
+                             "asked_by version"),
     "servicemap.Notification": rows(
         C.SERVICES, services="recipient kind entry application actor due_on created_at read_at"),
     # --- navigator, portal -------------------------------------------------------------------------------
@@ -321,6 +321,8 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "ops.AuditCheckpoint": "a signed checkpoint of an audit chain: hashes only",
     "ops.RetentionRun": "a run of the retention rules: counts per rule",
     "ops.RetentionRecord": "what retention deleted: the case reference and counts, no content",
+    # aggregates
+    "stats.NowSnapshot": "a municipality's figures now, counted once a month: counts only, no row per family",
 }
 
 

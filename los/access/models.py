@@ -173,8 +173,10 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One append-only audit event. ``hash`` = SHA-256 over the previous event's hash in the same
-    chain (one chain per municipality) and this event's canonical content."""
+    """One append-only audit event. ``hash`` = HMAC-SHA256, under the audit key named by ``key_id`` (kept
+    outside the database: ``los.access.audit_keys``), over the previous event's hash in the same chain (one
+    chain per municipality) and this event's canonical content. Events written before the chain was keyed have
+    no ``key_id`` and a plain SHA-256 ``hash``."""
 
     chain = models.CharField(max_length=10, db_index=True)
     seq = models.PositiveBigIntegerField()
@@ -200,6 +202,8 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=300, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    #: The id of the audit key the hash was made with ("": plain SHA-256, written before the chain was keyed).
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["chain", "seq"]

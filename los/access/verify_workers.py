@@ -2,8 +2,8 @@
 
 Kept apart from the command, with nothing of Django imported at the top: a worker is started afresh
 (``spawn``: none of the parent's threads, locks or connections come along) and imports this module before
-Django is set up. :func:`start` then sets Django up with the parent's database and verifier settings (in the
-tests: the test database).
+Django is set up. :func:`start` then sets Django up with the parent's database, verifier and audit key settings
+(in the tests: the test database).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 
-def start(database: dict[str, Any], verifier_path: str) -> None:
+def start(database: dict[str, Any], verifier_path: str, audit_keys: tuple[str, str] = ("", "")) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -22,13 +22,17 @@ def start(database: dict[str, Any], verifier_path: str) -> None:
 
     settings.DATABASES["default"].update(database)
     settings.LOS_AUDIT_VERIFIER = verifier_path
+    if audit_keys[0]:  # the parent's audit keys (LOS_AUDIT_KEY, LOS_AUDIT_OLD_KEYS)
+        settings.LOS_AUDIT_KEY, settings.LOS_AUDIT_OLD_KEYS = audit_keys
     connections["default"].close()
     connections["default"].settings_dict.update(database)  # connect where the parent is connected
 
 
-def verify_one(job: tuple[str, int]) -> list:
-    """One chain's results (``audit.ChainResult``), read over this worker's own connection."""
+def verify_one(job: tuple) -> list:
+    """One chain's results (``audit.ChainResult``), read over this worker's own connection. ``job``: the chain,
+    the batch size, its anchor (``audit.Anchor`` or None) and why it must exist ("" when it need not)."""
     from los.access.management.commands.audit_verify import verifier  # LOS_AUDIT_VERIFIER, set by start()
 
-    name, batch_size = job
-    return list(verifier()(batch_size=batch_size, chains=[name]))
+    name, batch_size, anchor, expected = job
+    return list(verifier()(batch_size=batch_size, chains=[name], anchors={name: anchor} if anchor else None,
+                           expected={name: expected} if expected else None))

@@ -1,12 +1,14 @@
 import math
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from los.accounts import throttle
 
 
 class LoginForm(AuthenticationForm):
@@ -20,6 +22,19 @@ class LoginForm(AuthenticationForm):
         # a user name longer than the column would otherwise reach the database (an error on PostgreSQL)
         self.fields["username"].validators.append(MaxLengthValidator(150))
         self.fields["username"].max_length = 150
+
+    def clean(self):
+        # the slow-down per user name (los.accounts.throttle): too early, the password is not even checked
+        username = self.cleaned_data.get("username")
+        if username and self.request is not None and not self.errors:
+            wait = throttle.wait_seconds(self.request, username)
+            if wait:
+                raise forms.ValidationError(
+                    ngettext("There have been many failed attempts to log in with this user name. Wait %(seconds)s "
+                             "second and try again.",
+                             "There have been many failed attempts to log in with this user name. Wait %(seconds)s "
+                             "seconds and try again.", wait) % {"seconds": wait}, code="slowed_down")
+        return super().clean()
 
 
 class OTPForm(forms.Form):
@@ -52,3 +67,30 @@ class OTPForm(forms.Form):
                          "Too many wrong codes in a row. Wait %(seconds)s seconds and try again.", wait)
                 % {"seconds": wait})
         raise forms.ValidationError(_("The code is not right. Codes change every 30 seconds; try the newest one."))
+
+
+class _Styled:
+    """Designsystemet classes, and ``aria-describedby``/``aria-invalid`` linking help and errors to each input."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "ds-input")
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{name}-help"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{attrs.get('aria-describedby', '')} {name}-error".strip()
+
+
+class OwnPasswordChangeForm(_Styled, PasswordChangeForm):
+    """Change one's own password: the old one first."""
+
+
+class OwnPasswordSetForm(_Styled, SetPasswordForm):
+    """Set one's own password with the one-time link an administrator had sent."""

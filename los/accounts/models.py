@@ -9,6 +9,12 @@ either as a dedicated position (*egen stilling*) or as an extra function on top 
 (*tilleggsfunksjon*), often with a small share of a position (*stillingsprosent*). *Saksbehandler* =
 caseworker who writes decisions (*vedtak*). *Tjenesteyter* / *kontaktperson* = a named person at a
 service provider.
+
+A role is granted by two people (four eyes): one requests it (a system administrator, in the admin), and a
+different person who may approve it approves it (``los.accounts.services``). Until then it is *pending* and
+grants nothing: ``active`` is true only for an approved role that has not been deactivated, and everything the
+access policy reads asks for ``active``. A database constraint keeps an unapproved role inactive and keeps
+the holder and the requester from being the one who decided.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from los.core.models import CoordinatingUnit, Municipality, ServiceProvider
@@ -82,8 +89,14 @@ class User(AbstractUser):
         return bool(self.active_roles())
 
 
+class RoleStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 class StaffRole(models.Model):
-    """One role a staff person holds in one municipality."""
+    """One role a staff person holds in one municipality, requested by one person and approved by another."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("user"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="staff_roles",
@@ -101,8 +114,16 @@ class StaffRole(models.Model):
     profession = models.CharField(_("professional background"), max_length=20, choices=Profession.choices,
                                   blank=True)
     title = models.CharField(_("job title"), max_length=200, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    #: In force: approved and not deactivated. Only the role services set it (never a form).
+    active = models.BooleanField(_("active"), default=False)
     started = models.DateField(_("started"), null=True, blank=True)
+    status = models.CharField(_("approval"), max_length=10, choices=RoleStatus.choices, default=RoleStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("approved or refused by"))
+    decided_at = models.DateTimeField(_("approved or refused"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("staff role")
@@ -113,6 +134,13 @@ class StaffRole(models.Model):
                 condition=~models.Q(role="service_contact") | models.Q(service_provider__isnull=False),
                 name="service_contact_has_provider",
             ),
+            models.CheckConstraint(condition=Q(active=False) | Q(status="approved"),
+                                   name="staff_role_active_only_when_approved"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("user")),
+                                   name="staff_role_not_decided_by_its_holder"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | Q(requested_by__isnull=True)
+                                   | ~Q(decided_by=F("requested_by")),
+                                   name="staff_role_not_decided_by_its_requester"),
         ]
 
     def __str__(self) -> str:

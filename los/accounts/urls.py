@@ -8,4 +8,10 @@ urlpatterns = [
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", views.logout_view, name="logout"),
     path("andre-faktor/", views.otp_view, name="otp"),
+    path("passord/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("passord/ny/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
+    path("passord/satt/", views.PasswordSetDoneView.as_view(), name="password_set_done"),
+    path("roller/", views.pending_roles, name="pending_roles"),
+    path("roller/<int:pk>/godkjenn/", views.decide_role, {"decision": "approve"}, name="approve_role"),
+    path("roller/<int:pk>/avsla/", views.decide_role, {"decision": "refuse"}, name="refuse_role"),
 ]

@@ -125,6 +125,14 @@ AS_OF = Query(None, description="Evaluate the rules in force on this day.")
 LANG = Query(None, pattern="^(nb|nn|en)$", description="nb, nn or en (default: the profile's language).")
 PERIOD_START = Query(None, description="First day (default: a year ago).")
 PERIOD_END = Query(None, description="Last day (default: today).")
+REPORTING_PERIOD = Query(None, max_length=7, description=(
+    "A whole calendar period that has ended: `2025` (year), `2025-Q3` (quarter) or `2025-07` (month). Protected "
+    "figures (small numbers hidden) are given only for the one kind of period the installation uses "
+    "(LOS_STATS_PROTECTED_PERIOD, quarters by default) and never for a free start and end; the default is the "
+    "newest period of that kind."))
+MUNICIPALITY_NUMBER = Query(None, max_length=4, description=(
+    "The municipality's number. Protected figures are given for one municipality at a time (default: the first "
+    "the caller may see); figures for the unit's own municipalities add up every one the caller may see."))
 
 
 def _name(user: Any) -> str:
@@ -403,10 +411,11 @@ def navigator_evaluate(request: HttpRequest, profile: dict[str, Any] = PROFILE_B
 @router.get("/statistics", response={200: s.StatisticsOut, **ERRORS}, tags=["statistics"],
             summary="The municipality's statistics (aggregates only)")
 @access("aggregate")
-def statistics(request: HttpRequest, start: date | None = PERIOD_START, end: date | None = PERIOD_END) -> dict:
+def statistics(request: HttpRequest, start: date | None = PERIOD_START, end: date | None = PERIOD_END,
+               period: str | None = REPORTING_PERIOD, municipality: str | None = MUNICIPALITY_NUMBER) -> dict:
     from los.access import audit
     from los.access.models import AuditAction
-    from los.stats import figures, selectors
+    from los.stats import figures, periods, selectors
 
     api_access.require_scope(request, Scope.STATS_READ)
     who = api_access.caller(request)
@@ -415,17 +424,43 @@ def statistics(request: HttpRequest, start: date | None = PERIOD_START, end: dat
         municipalities = [m for m in municipalities if m.pk == who.token.municipality_id]
     if not municipalities:
         raise ProblemError(403, _("Statistics are for leaders of the municipality and the coordinating unit."))
+    if municipality is not None:
+        municipalities = [m for m in municipalities if m.number == municipality]
+        if not municipalities:
+            raise ProblemError(404, _("You have no statistics for a municipality with that number."))
     today = timezone.localdate()
-    period = selectors.Period.default(today)
-    if start is not None or end is not None:
-        period = selectors.Period(start=start or period.start, end=min(end or today, today))
-        if not date(2000, 1, 1) <= period.start <= period.end:
-            raise ProblemError(422, _("The period is not valid."))
-    ids = [m.pk for m in municipalities]
-    protect = selectors.must_protect(who.user, ids)
+    protect = selectors.must_protect(who.user, [m.pk for m in municipalities])
+    now = None
     if protect:
-        period = period.whole_months(today)
-    page = figures.municipal_page(ids, period, today, translation.get_language() or "nb", protect=protect)
+        # one municipality and one whole period that has ended: free periods and sums could be subtracted
+        kind = periods.protected_kind()
+        if start is not None or end is not None:
+            raise ProblemError(422, _("Figures with small numbers hidden are given for whole periods only: use "
+                                      "period=%(example)s instead of start and end.")
+                               % {"example": periods.example_key(kind)}, slug="fixed-period")
+        reporting = periods.last_completed(kind, today)
+        if period is not None:
+            reporting = periods.parse(period, kind, today)
+            if reporting is None:
+                raise ProblemError(422, _("Give a whole period that has ended, written as %(example)s.")
+                                   % {"example": periods.example_key(kind)}, slug="fixed-period")
+        municipalities = municipalities[:1]
+        chosen = reporting.as_period()
+        now = selectors.protected_now_figures(municipalities[0], today)
+    else:
+        chosen = selectors.Period.default(today)
+        if period is not None:
+            found = next((p for kind in periods.KINDS if (p := periods.parse(period, kind, today)) is not None), None)
+            if found is None:
+                raise ProblemError(422, _("The period is not valid."))
+            chosen = found.as_period()
+        elif start is not None or end is not None:
+            chosen = selectors.Period(start=start or chosen.start, end=min(end or today, today))
+            if not date(2000, 1, 1) <= chosen.start <= chosen.end:
+                raise ProblemError(422, _("The period is not valid."))
+    ids = [m.pk for m in municipalities]
+    page = figures.municipal_page(ids, chosen, today, translation.get_language() or "nb", protect=protect,
+                                  now=now)
     for municipality_id in ids:
         audit.record(actor=who.user, action=AuditAction.VIEW, object_type="stats_municipal",
                      municipality_id=municipality_id, reason="municipality statistics" + who.via, request=request)
@@ -437,7 +472,8 @@ def statistics(request: HttpRequest, start: date | None = PERIOD_START, end: dat
         return {"value": value, "hidden": c.hidden}
 
     return {
-        "municipalities": [m.name for m in municipalities], "period_start": period.start, "period_end": period.end,
+        "municipalities": [m.name for m in municipalities], "period_start": chosen.start,
+        "period_end": chosen.end,
         "protected": page.protected,
         "tables": [{"id": t.id, "title": str(t.title), "columns": [str(c) for c in t.columns],
                     "rows": [{"key": r.key, "label": str(r.label), "total": r.is_total,

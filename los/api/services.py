@@ -20,8 +20,11 @@ from los.core.models import Municipality
 
 @transaction.atomic
 def create_token(*, name: str, user: User, municipality: Municipality, scopes: Iterable[str],
-                 expires_at: datetime | None = None, created_by: User | None = None) -> tuple[ApiToken, str]:
-    """Make a token acting as ``user`` in ``municipality``. Returns the token and its text (shown once)."""
+                 expires_at: datetime | None = None, created_by: User | None = None,
+                 via: str = "") -> tuple[ApiToken, str]:
+    """Make a token acting as ``user`` in ``municipality``. Returns the token and its text (shown once). The
+    audit log of the municipality records who made it, for whom, with which scopes (``via``: where, e.g. the
+    command line)."""
     scopes = sorted(set(scopes))
     unknown = set(scopes) - set(Scope.values)
     if unknown:
@@ -38,17 +41,22 @@ def create_token(*, name: str, user: User, municipality: Municipality, scopes: I
     key_id, text = ApiToken.new_secret()
     token = ApiToken.objects.create(name=name, user=user, municipality=municipality, scopes=scopes, key_id=key_id,
                                     digest=ApiToken.digest_of(text), expires_at=expires_at, created_by=created_by)
+    until = f", expires {expires_at.isoformat()}" if expires_at else ""
     audit.record(actor=created_by, action=AuditAction.CHANGE, object_type="ApiToken", object_id=token.pk,
-                 municipality_id=municipality.pk, reason=f"API token '{name}' created for {user.username}")
+                 municipality_id=municipality.pk,
+                 reason=f"API token '{name}' ({key_id}) created for {user.username}, scopes {', '.join(scopes)}"
+                        f"{until}" + (f" [{via}]" if via else ""))
     return token, text
 
 
-def revoke_token(token: ApiToken, by: User | None = None) -> ApiToken:
+@transaction.atomic
+def revoke_token(token: ApiToken, by: User | None = None, via: str = "") -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(actor=by, action=AuditAction.CHANGE, object_type="ApiToken", object_id=token.pk,
-                     municipality_id=token.municipality_id, reason=f"API token '{token.name}' revoked")
+                     municipality_id=token.municipality_id,
+                     reason=f"API token '{token.name}' ({token.key_id}) revoked" + (f" [{via}]" if via else ""))
     return token
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import CoordinatingUnit, Municipality, MunicipalityAgreement, ServiceProvider
 
 
@@ -24,4 +25,14 @@ class ServiceProviderAdmin(admin.ModelAdmin):
 
 @admin.register(MunicipalityAgreement)
 class MunicipalityAgreementAdmin(admin.ModelAdmin):
+    """An agreement opens the member municipality's families to the host's staff: every change is written to the
+    audit log of both (``los.core.services.save_agreement``). An agreement is ended (``valid to``), never deleted,
+    so that the log's history of who could see what stays explained."""
+
     list_display = ["host", "member", "purpose", "valid_from", "valid_to"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_agreement(obj, by=request.user, request=request, via="admin")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

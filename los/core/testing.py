@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from los.access.models import Category, Consent, ConsentMethod
-from los.accounts.models import PositionType, Role, StaffRole, User
+from los.accounts.models import PositionType, Role, RoleStatus, StaffRole, User
 from los.core.models import CoordinatingUnit, Municipality, ProviderKind, ProviderLevel, ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
 
@@ -45,9 +45,17 @@ def staff(role: str, m: Municipality, username: str | None = None, service_provi
     if role == Role.BARNEKOORDINATOR:
         role_fields.setdefault("position_type", PositionType.DEDICATED)
         role_fields.setdefault("position_share", 60)
-    StaffRole.objects.create(user=u, municipality=m, role=role, service_provider=service_provider,
-                             coordinating_unit=m.coordinating_units.first(), **role_fields)
+    grant(u, m, role, service_provider=service_provider, coordinating_unit=m.coordinating_units.first(),
+          **role_fields)
     return u
+
+
+def grant(u: User, m: Municipality, role: str, **fields) -> StaffRole:
+    """A role in force, as if requested and approved by two other people (the role services do that, with audit
+    events, in the product)."""
+    fields.setdefault("active", True)
+    fields.setdefault("status", RoleStatus.APPROVED if fields["active"] else RoleStatus.PENDING)
+    return StaffRole.objects.create(user=u, municipality=m, role=role, **fields)
 
 
 def family(m: Municipality, name: str = "Familien Test", status: str = FamilyStatus.ACTIVE,

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from los.access.guard import access, record_list_view
+from los.accounts import services as account_services
 from los.accounts.models import Role
 from los.families import selectors as family_selectors
 from los.referrals import selectors as referral_selectors
@@ -37,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["is_admin"] = True
     context["our_families"] = family_selectors.families_of_guardian(user)
     context["pending_public_requests"] = referral_services.pending_public_requests(user)
+    if account_services.may_approve_any(user):
+        context["roles_to_approve"] = len(account_services.pending_for(user))
     context["is_staff_member"] = bool(roles)
     if any(key in context for key in ("my_families", "unit_families", "contact_families")):
         record_list_view(request, "start_page_family_list")
@@ -57,7 +60,17 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    """The product's error page, in the layout and the user's language. It never shows what went wrong (the
+    exception and its message are left out), so "no such family" and "not yours" read the same."""
     return render(request, "core/error.html", {"title": title, "text": text}, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (``CSRF_FAILURE_VIEW``): the page had been open too long, or the
+    form came from another site. The reason is not shown."""
+    return _error(request, 403, _("The form could not be sent"),
+                  _("The page had been open for a long time, or the form came from somewhere else. Go back, load the "
+                    "page again and send it once more. Nothing you had saved is lost."))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -78,13 +91,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The last resort. When the database cannot be reached (a restart, a fail-over), say so with 503 and
     Retry-After instead of "something went wrong": the app reconnects by itself on the next request
-    (CONN_HEALTH_CHECKS), so trying again in a moment is the right advice. Both pages are plain HTML
-    that needs no database."""
-    # rendered without the request: context processors read the session and the user's roles, which
-    # needs the very database that may be gone
+    (CONN_HEALTH_CHECKS), so trying again in a moment is the right advice; that page is plain HTML that needs
+    no database (the layout's context processors read the session and the user's roles). Any other error
+    gets the product's error page in the layout, or the plain page when even that cannot be drawn."""
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
         response = HttpResponse(render_to_string("core/error_503.html"), status=503)
         response["Retry-After"] = "30"
         return response
-    return HttpResponse(render_to_string("core/error_500.html"), status=500)
+    try:  # in the layout and the user's language when that can be drawn
+        return _error(request, 500, _("Something went wrong on our side"),
+                      _("What you had saved is not lost. Try again in a little while. The error has been logged."))
+    except Exception:  # noqa: BLE001 - the last resort must answer, whatever broke: plain HTML without a database
+        return HttpResponse(render_to_string("core/error_500.html"), status=500)

@@ -211,6 +211,8 @@ class FamilyMember(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     needs = models.TextField(_("own needs"), blank=True,
                              help_text=_("For siblings and carers: what they need themselves."))
+    #: Optimistic locking of ``needs``, which every guardian and the barnekoordinator may change.
+    version = models.PositiveIntegerField(default=1, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="family_memberships", verbose_name=_("log-in"))
 

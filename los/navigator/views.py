@@ -245,30 +245,64 @@ def screening(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit(request: HttpRequest) -> HttpResponse:
     """How many families in the municipality may be missing each entry. Counts only; the families behind
-    a count are named only to those the access policy lets open them (never to a municipal leader)."""
+    a count are named only to those the access policy lets open them (never to a municipal leader).
+
+    A viewer who may not open the families (a municipal leader) gets the counts as the statistics give them:
+    small numbers hidden (:mod:`los.stats.suppression`, through :func:`los.stats.tables.count_table`), in a fixed
+    order, and as they were when first asked for this month (:func:`los.stats.selectors.protected_now_figures`),
+    so that two looks cannot be subtracted from each other."""
+    from los.stats import selectors as stats
+    from los.stats.tables import Cell, count_table, small
+
     municipalities = selectors.aggregate_municipalities(request.user)
     if not municipalities:
         raise PermissionDenied(_("This page is for the coordinating unit and the municipality’s leaders."))
     chosen = next((m for m in municipalities if str(m.pk) == request.GET.get("kommune")), municipalities[0])
     lang = selectors.page_language()
-    result = selectors.unit_screening(chosen, timezone.localdate(), lang)
-    visible_ids = selectors.visible_family_ids(request.user, chosen)
-    entry_id = request.GET.get("tilbud", "")
-    names = dict((i, name) for i, name, _n in result.counts)
+    today = timezone.localdate()
+    protect = stats.must_protect(request.user, [chosen.pk])
     rows = None
-    if entry_id in names and visible_ids:
-        rows = selectors.named_rows(result, entry_id, visible_ids)
-        if rows:
-            record_list_view(request, "navigator_unit_families", chosen.pk)
-            disclosure.note_shown({row.family.pk for row in rows}, SCREENED_CATEGORIES)
+    entry_id = ""
+    names: dict[str, str] = {}
+    if protect:
+        now = stats.protected_now_figures(chosen, today)
+        apply_counts, tell_counts = now.counts(lang) or [], now.counts(lang, tell=True) or []
+        screened = now.screening.families if now.screening else 0
+        with_missing = now.screening.families_with_missing if now.screening else 0
+        visible_ids: set[int] = set()
+        as_of = now.taken_on
+    else:
+        result = selectors.unit_screening(chosen, today, lang)
+        apply_counts, tell_counts = result.apply_counts, result.tell_counts
+        screened, with_missing = result.families, result.families_with_missing
+        visible_ids = selectors.visible_family_ids(request.user, chosen)
+        as_of = None
+        entry_id = request.GET.get("tilbud", "")
+        names = {i: name for i, name, _n in result.counts}
+        if entry_id in names and visible_ids:
+            rows = selectors.named_rows(result, entry_id, visible_ids)
+            if rows:
+                record_list_view(request, "navigator_unit_families", chosen.pk)
+                disclosure.note_shown({row.family.pk for row in rows}, SCREENED_CATEGORIES)
+
+    def table(key: str, caption: str, counts: list[tuple[str, str, int]]):
+        if protect:  # never ordered by numbers that may be hidden
+            counts = sorted(counts, key=lambda c: c[1])
+        return count_table(id=key, title=caption, caption=caption, row_header=_("Right or service"),
+                           columns=[_("Families")], rows=[(i, name, [n]) for i, name, n in counts],
+                           row_totals=False, col_totals=False, protect=protect)
+
     sections = [
         ("nav-unit-counts", _("To apply for"),
-         _("Number of families that may be missing each right or service"), result.apply_counts),
+         table("apply", _("Number of families that may be missing each right or service"), apply_counts)),
         ("nav-unit-tell", _("Worth telling families about"),
-         _("Number of families that may not know about each offer"), result.tell_counts),
+         table("tell", _("Number of families that may not know about each offer"), tell_counts)),
     ]
     return render(request, "navigator/unit.html", {
-        "screening": result, "municipality": chosen, "municipalities": municipalities, "sections": sections,
+        "municipality": chosen, "municipalities": municipalities, "sections": sections,
+        "screened": small(screened, protect) if protect else Cell(screened),
+        "with_missing": small(with_missing, protect) if protect else Cell(with_missing),
+        "protected": protect, "as_of": as_of,
         "may_name": bool(visible_ids), "entry_id": entry_id if entry_id in names else "",
         "entry_name": names.get(entry_id, ""), "rows": rows,
         "may_edit_local": decide_municipal_content(request.user, chosen.pk).allowed,

@@ -1,7 +1,7 @@
 """Removing audit events without breaking the hash chain, and verifying a chain that has been pruned.
 
-The audit log (:mod:`los.access.audit`) links every event to the one before it: ``hash = sha256(prev_hash +
-content)``. Removing an event would break the link of the next one. So an event is never simply deleted:
+The audit log (:mod:`los.access.audit`) links every event to the one before it: ``hash = HMAC-SHA256(audit
+key, prev_hash + content)``. Removing an event would break the link of the next one. So an event is never simply deleted:
 :func:`remove_events` replaces it with an :class:`~los.ops.models.AuditTombstone` that keeps its chain,
 ``seq``, ``prev_hash`` and ``hash`` (no content) and an HMAC signature made with the installation's
 ``SECRET_KEY``. :func:`compact` folds an unbroken run of tombstones at the start of a chain into one signed
@@ -10,12 +10,14 @@ content)``. Removing an event would break the link of the next one. So an event 
 :func:`verify_chains` walks each chain like :func:`los.access.audit.verify_chains` and accepts, in place of
 an event, a tombstone whose link and signature are right, and starts after a checkpoint whose signature is
 right. Everything else (an edited, removed or reordered event, an unsigned tombstone, a forged checkpoint)
-is still reported. With no tombstones and no checkpoints it gives exactly the same results.
+is still reported, and so are a missing chain, a chain that ends before its anchor or differs from it, and a
+chain recomputed without the audit key (the checks of :class:`los.access.audit.ChainWalk`). A signed tombstone
+seals the events without a key before it, as a keyed event does. With no tombstones and no checkpoints it gives
+exactly the same results.
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import hmac
 from collections.abc import Iterable, Iterator
@@ -26,7 +28,15 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from los.access import audit
-from los.access.audit import GENESIS, HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, Break, ChainResult
+from los.access.audit import (
+    GENESIS,
+    HASHED_FIELDS,
+    OPTIONAL_HASHED_FIELDS,
+    Anchor,
+    Break,
+    ChainResult,
+    ChainWalk,
+)
 from los.access.models import AuditChainHead, AuditEvent
 from los.ops.models import AuditCheckpoint, AuditTombstone
 
@@ -108,30 +118,50 @@ def compact(chains: Iterable[str] | None = None, using: str = "default") -> int:
     return folded
 
 
-def chain_names(using: str = "default") -> list[str]:
-    names = set(AuditChainHead.objects.using(using).values_list("chain", flat=True))
-    names |= set(AuditEvent.objects.using(using).order_by().values_list("chain", flat=True).distinct())
+def existing_chains(using: str = "default") -> set[str]:
+    """Every chain with a head, an event, a tombstone or a checkpoint."""
+    names = audit.existing_chains(using)
     names |= set(AuditTombstone.objects.using(using).order_by().values_list("chain", flat=True).distinct())
     names |= set(AuditCheckpoint.objects.using(using).values_list("chain", flat=True))
-    return sorted(names, key=lambda c: (not c.isdigit(), int(c) if c.isdigit() else 0, c))
+    return names
 
 
-def verify(batch_size: int = 5000, chains: list[str] | None = None, using: str = "default") -> Iterator[Break]:
+def expected_chains(anchors: dict[str, Anchor] | None = None, using: str = "default") -> dict[str, str]:
+    return audit.expected_chains(anchors, using)
+
+
+def chain_names(anchors: dict[str, Anchor] | None = None, using: str = "default") -> list[str]:
+    """Every chain that exists (pruned or not) or must exist (:func:`los.access.audit.expected_chains`)."""
+    return audit._sorted(existing_chains(using) | set(expected_chains(anchors, using)))
+
+
+def verify(batch_size: int = 5000, chains: list[str] | None = None, anchors: dict[str, Anchor] | None = None,
+           using: str = "default") -> Iterator[Break]:
     """Yield the first break of every chain (none when the log, pruned or not, is intact)."""
-    for result in verify_chains(batch_size=batch_size, chains=chains, using=using):
+    for result in verify_chains(batch_size=batch_size, chains=chains, anchors=anchors, using=using):
         if result.broken is not None:
             yield result.broken
 
 
 def verify_chains(batch_size: int = 5000, chains: list[str] | None = None,
+                  anchors: dict[str, Anchor] | None = None, expected: dict[str, str] | None = None,
                   using: str = "default") -> Iterator[ChainResult]:
+    """Like :func:`los.access.audit.verify_chains`, accepting retention's signed tombstones and checkpoints."""
+    anchors = anchors or {}
+    if chains is None:
+        expected = expected_chains(anchors, using) if expected is None else expected
+        chains = audit._sorted(existing_chains(using) | set(expected))
+    expected = expected or {}
     heads = {h.chain: h for h in AuditChainHead.objects.using(using).all()}
     checkpoints = {c.chain: c for c in AuditCheckpoint.objects.using(using).all()}
-    for name in chains if chains is not None else chain_names(using):
-        yield _verify_chain(name, heads.get(name), checkpoints.get(name), batch_size, using)
+    for name in chains:
+        yield _verify_chain(name, heads.get(name), checkpoints.get(name), batch_size, using, anchors.get(name),
+                            expected.get(name, ""))
 
 
 _FETCHED = ("pk", "hash", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
+_NAMES = (*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
+_SEQ = 2 + HASHED_FIELDS.index("seq")
 
 
 def _events(name: str, from_seq: int, batch_size: int, using: str) -> Iterator[tuple[int, int, tuple]]:
@@ -142,8 +172,10 @@ def _events(name: str, from_seq: int, batch_size: int, using: str) -> Iterator[t
         if not rows:
             return
         for row in rows:
-            yield row[2 + HASHED_FIELDS.index("seq")], 0, row
-        seq = rows[-1][2 + HASHED_FIELDS.index("seq")] + 1
+            yield row[_SEQ], 0, row
+        if len(rows) < batch_size:
+            return
+        seq = rows[-1][_SEQ] + 1
 
 
 def _tombstones(name: str, from_seq: int, batch_size: int, using: str) -> Iterator[tuple[int, int, tuple]]:
@@ -155,55 +187,35 @@ def _tombstones(name: str, from_seq: int, batch_size: int, using: str) -> Iterat
             return
         for row in rows:
             yield row[0], 1, row
+        if len(rows) < batch_size:
+            return
         seq = rows[-1][0] + 1
 
 
 def _verify_chain(name: str, head: AuditChainHead | None, checkpoint: AuditCheckpoint | None, batch_size: int,
-                  using: str) -> ChainResult:
-    prev_hash, expected_seq, last_id, count = GENESIS, 1, 0, 0
-
-    def result(broken: Break | None) -> ChainResult:
-        return ChainResult(name, count, expected_seq - 1, prev_hash, broken)
-
+                  using: str, anchor: Anchor | None = None, expected: str = "") -> ChainResult:
+    walk = ChainWalk(name, anchor, using)
     if checkpoint is not None:
         if not _signed_by_us(checkpoint_message(name, checkpoint.seq, checkpoint.hash), checkpoint.signature):
-            return result(Break(name, checkpoint.seq, None,
-                                "the pruning checkpoint is not signed by this installation (forged or altered)"))
-        prev_hash, expected_seq = checkpoint.hash, checkpoint.seq + 1
-    merged = heapq.merge(_events(name, expected_seq, batch_size, using),
-                         _tombstones(name, expected_seq, batch_size, using), key=lambda item: (item[0], item[1]))
-    sha256 = hashlib.sha256
+            walk.present = True
+            return walk.result(Break(name, checkpoint.seq, None, "the pruning checkpoint is not signed by this "
+                                                                 "installation (forged or altered)", "edited"))
+        broken = walk.start_after(checkpoint.seq, checkpoint.hash)
+        if broken is not None:
+            return walk.result(broken)
+    merged = heapq.merge(_events(name, walk.expected_seq, batch_size, using),
+                         _tombstones(name, walk.expected_seq, batch_size, using), key=lambda item: (item[0], item[1]))
     for seq, kind, row in merged:
-        if seq < expected_seq:
-            return result(Break(name, seq, None, f"seq {seq} is both an event and a removed event"))
-        if seq != expected_seq:
-            return result(Break(name, expected_seq, None,
-                                f"event {expected_seq} is missing (deleted); the next event is seq {seq}"))
+        if seq < walk.expected_seq:
+            return walk.result(Break(name, seq, None, f"seq {seq} is both an event and a removed event", "edited"))
+        if seq != walk.expected_seq:
+            return walk.result(walk.missing(seq))
         if kind == 1:
             _seq, t_prev, t_hash, signature = row
-            if t_prev != prev_hash:
-                return result(Break(name, seq, None, "the removed event's link to the previous event does not "
-                                                     "match"))
-            if not _signed_by_us(tombstone_message(name, seq, t_prev, t_hash), signature):
-                return result(Break(name, seq, None, "the removed event's record is not signed by this "
-                                                     "installation (forged or altered)"))
-            prev_hash = t_hash
-            expected_seq += 1
-            continue
-        pk, stored_hash = row[0], row[1]
-        values = dict(zip((*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS), row[2:], strict=True))
-        if values["prev_hash"] != prev_hash:
-            return result(Break(name, seq, pk, audit._link_problem(name, values["prev_hash"])))
-        if sha256((prev_hash + audit._canonical_values(values)).encode()).hexdigest() != stored_hash:
-            return result(Break(name, seq, pk, "content does not match its hash (the event was edited)"))
-        if pk < last_id:
-            return result(Break(name, seq, pk, "events are out of order (stored before the previous event)"))
-        prev_hash, last_id = stored_hash, pk
-        expected_seq += 1
-        count += 1
-    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        if head.seq > expected_seq - 1:
-            return result(Break(name, expected_seq, None,
-                                f"the last events of the chain are missing (the head is at seq {head.seq})"))
-        return result(Break(name, expected_seq - 1, last_id or None, "the chain does not end where its head says"))
-    return result(None)
+            broken = walk.removed(seq, t_prev, t_hash,
+                                  _signed_by_us(tombstone_message(name, seq, t_prev, t_hash), signature))
+        else:
+            broken = walk.event(row[0], row[1], dict(zip(_NAMES, row[2:], strict=True)))
+        if broken is not None:
+            return walk.result(broken)
+    return walk.finish(head, expected)

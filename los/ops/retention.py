@@ -50,6 +50,7 @@ from django.db.models.deletion import (
 )
 from django.utils import timezone
 
+from los.access import audit
 from los.access.models import AuditEvent
 from los.families.models import Child, Family, FamilyMember, FamilyStatus
 from los.ops import chain
@@ -416,7 +417,8 @@ def _delete_files(names: list[str]) -> None:
 def _unlinked_audit(today: dt.date, dry_run: bool, run: RetentionRun | None) -> int:
     cutoff_day = add_years(today, -settings.LOS_RETENTION_UNLINKED_AUDIT_YEARS)
     cutoff = timezone.make_aware(dt.datetime.combine(cutoff_day, dt.time.min))
-    old = AuditEvent.objects.filter(family__isnull=True, at__lt=cutoff)
+    # the announcements of chains in ``global`` stay: they tell the verifier which chains must exist
+    old = AuditEvent.objects.filter(family__isnull=True, at__lt=cutoff).exclude(object_type=audit.CHAIN_OPENED)
     if dry_run:
         return old.count()
     ids = list(old.values_list("pk", flat=True).iterator(chunk_size=5000))

@@ -50,7 +50,9 @@ class MessageForm(forms.Form):
 
 
 class NeedsForm(forms.Form):
-    """One text field per sibling or carer."""
+    """One text field per sibling or carer, each with the version of the text it was opened with (optimistic
+    locking: ``services.save_needs`` refuses a stale version). A text that is not in the POST at all is left as it
+    is; a POST without the versions changes nothing."""
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +62,24 @@ class NeedsForm(forms.Form):
                 label=f"{m.given_name} ({m.get_relation_display()})", required=False, max_length=3000,
                 initial=m.needs, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}),
             )
+            self.fields[f"version_{m.pk}"] = forms.IntegerField(widget=forms.HiddenInput, initial=m.version,
+                                                               required=False, min_value=0)
 
-    def needs(self) -> dict[int, str]:
-        return {m.pk: self.cleaned_data.get(f"needs_{m.pk}", "") for m in self.members}
+    def clean(self):
+        data = super().clean()
+        if self.members and any(data.get(f"version_{m.pk}") is None for m in self.members):
+            raise ValidationError(_("The page was sent without the version of what is saved, so nothing was changed. "
+                                    "Open the page again and write your changes there."), code="no_version")
+        return data
+
+    def needs(self) -> dict[int, tuple[str, int]]:
+        """(text, version opened) per member whose text was sent."""
+        return {m.pk: (self.cleaned_data.get(f"needs_{m.pk}") or "", self.cleaned_data[f"version_{m.pk}"])
+                for m in self.members if self.add_prefix(f"needs_{m.pk}") in self.data}
+
+    def set_versions(self, members) -> None:
+        """After a conflict: keep what the user typed, but move the form to the saved versions, so that saving
+        again is a choice made after seeing what the other person saved."""
+        self.data = self.data.copy()
+        for m in members:
+            self.data[self.add_prefix(f"version_{m.pk}")] = str(m.version)

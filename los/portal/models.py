@@ -88,6 +88,18 @@ class Message(models.Model):
     def access_owner_ids(self) -> list[int]:
         return [self.sender_id]
 
+    @property
+    def attachment_label(self) -> str:
+        """The attachment's name as the thread shows it: a safe base name and the extension of the type found in
+        the content when it was sent (the download checks the content again)."""
+        from los.servicemap import uploads
+
+        base = uploads.safe_base_name(self.attachment_name, "vedlegg")
+        kind = self.attachment_type.split(";", 1)[0].strip()
+        extension = next((uploads.EXTENSIONS[k] for k, t in uploads.CONTENT_TYPES.items() if t == kind),
+                         uploads.UNKNOWN_EXTENSION)
+        return f"{base}.{extension}"
+
 
 class MessageRead(models.Model):
     """A recipient of a message and when they read it (``read_at`` empty: not read yet)."""

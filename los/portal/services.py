@@ -14,6 +14,7 @@ from los.core.forms import ConflictError
 from los.families.models import Family, FamilyMember
 from los.portal import selectors
 from los.portal.models import STORY_FIELDS, FamilyStory, Message, MessageRead
+from los.servicemap import uploads
 from los.servicemap.uploads import CheckedFile
 
 
@@ -25,7 +26,9 @@ def _conflict(current: FamilyStory) -> ConflictError:
 
 @transaction.atomic
 def save_story(family: Family, user: User, data: dict[str, Any], version: int) -> FamilyStory:
-    """Save the family's story; reject a stale ``version`` with :class:`los.core.forms.ConflictError`."""
+    """Save the family's story; reject a stale ``version`` with :class:`los.core.forms.ConflictError`. Only the
+    parts in ``data`` are written: a part that was not sent at all is left as it is (an empty text that was sent
+    clears it)."""
     story = FamilyStory.objects.select_for_update().filter(family=family).first()
     if story is None:
         if version not in (0, 1):
@@ -34,7 +37,8 @@ def save_story(family: Family, user: User, data: dict[str, Any], version: int) -
     elif story.version != version:
         raise _conflict(story)
     for name in STORY_FIELDS:
-        setattr(story, name, (data.get(name) or "").strip())
+        if name in data:
+            setattr(story, name, (data.get(name) or "").strip())
     story.version += 1
     story.updated_at = timezone.now()
     story.updated_by = user
@@ -50,7 +54,9 @@ def send_message(family: Family, sender: User, body: str, attachment: UploadedFi
     the e-mail carries no content)."""
     message = Message(family=family, municipality=family.municipality, sender=sender, body=body.strip())
     if attachment is not None and checked is not None:
-        message.attachment_name = (attachment.name or "")[:200]
+        # never the sender's extension: a safe base name and the extension of the type found in the content
+        message.attachment_name = uploads.download_name(uploads.safe_base_name(attachment.name or "", "vedlegg"),
+                                                        checked)
         message.attachment_type = checked.content_type
         message.attachment.save(f"vedlegg.{checked.extension}", attachment, save=False)
     message.save()
@@ -72,14 +78,38 @@ def mark_read(family: Family, user: User) -> int:
         read_at=timezone.now())
 
 
+class NeedsConflictError(ConflictError):
+    """Someone else saved a sibling's or carer's needs after this person opened the page (``current``: those
+    members as saved now)."""
+
+    def __init__(self, current: list[FamilyMember]) -> None:
+        super().__init__(_("Someone else saved the needs while you were writing. Nothing was saved; your text is "
+                           "kept below. Compare it with what was saved and save again."), current=current)
+
+
 @transaction.atomic
-def save_needs(members: list[FamilyMember], needs: dict[int, str]) -> int:
-    """Record the own needs of siblings and carers. Returns how many members changed."""
-    changed = 0
-    for member in members:
-        text = (needs.get(member.pk) or "").strip()
-        if text != member.needs:
-            member.needs = text
-            member.save(update_fields=["needs"])
-            changed += 1
-    return changed
+def save_needs(members: list[FamilyMember], needs: dict[int, tuple[str, int]]) -> int:
+    """Record the own needs of siblings and carers: ``needs`` holds (text, version opened) per member whose
+    text was sent; members left out are not touched. A stale version whose text differs from what is saved
+    raises :class:`NeedsConflictError` and nothing is saved. Returns how many members changed."""
+    locked = {m.pk: m for m in FamilyMember.objects.select_for_update().filter(pk__in=[m.pk for m in members])}
+    changes: list[tuple[FamilyMember, str]] = []
+    stale: list[FamilyMember] = []
+    for pk, (text, version) in needs.items():
+        member = locked.get(pk)
+        if member is None:
+            continue
+        text = (text or "").strip()
+        if text == member.needs:
+            continue
+        if member.version != version:
+            stale.append(member)
+        else:
+            changes.append((member, text))
+    if stale:
+        raise NeedsConflictError(stale)
+    for member, text in changes:
+        member.needs = text
+        member.version += 1
+        member.save(update_fields=["needs", "version"])
+    return len(changes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -71,9 +71,13 @@ def story(request: HttpRequest, family_pk: int) -> HttpResponse:
     if form is None:
         return page(200)
     return form_action(
-        request, form, lambda: services.save_story(family, request.user, form.cleaned_data,
-                                                   form.cleaned_data["version"]),
+        request, form, lambda: services.save_story(family, request.user, _sent(form), form.cleaned_data["version"]),
         success=reverse("portal:story", args=[family.pk]), message=_("Our story is saved."), page=page)
+
+
+def _sent(form: StoryForm) -> dict:
+    """The parts of the story that the page sent: a part not sent at all is left as it is."""
+    return {name: value for name, value in form.cleaned_data.items() if form.add_prefix(name) in form.data}
 
 
 @access("family")
@@ -114,12 +118,19 @@ def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
     if request.method == "POST":
         authorize(request, Action.CHANGE, family, Category.STORY)
         form = NeedsForm(request.POST, members=members)
+
+    def page(status: int) -> HttpResponse:
+        conflict = getattr(form, "conflict", None)
+        if conflict is not None:  # keep what was typed, but on the saved versions: saving again is a choice
+            form.set_versions(conflict.current)
+        return render(request, "portal/needs.html", {
+            "family": family, "form": form, "members": members, "may_change": may_change,
+            "conflicts": conflict.current if conflict is not None else [],
+            "offers": selectors.sibling_offers(_lang())}, status=status)
+
     return form_action(
         request, form, lambda: services.save_needs(members, form.needs()),
-        success=reverse("portal:needs", args=[family.pk]), message=_("The needs are saved."),
-        page=lambda status: render(request, "portal/needs.html", {
-            "family": family, "form": form, "members": members, "may_change": may_change,
-            "offers": selectors.sibling_offers(_lang())}, status=status))
+        success=reverse("portal:needs", args=[family.pk]), message=_("The needs are saved."), page=page)
 
 
 @access("family")
@@ -139,15 +150,5 @@ def attachment(request: HttpRequest, message_pk: int) -> HttpResponse:
     """Serve a message's attachment as a download, only through the access policy (EXPORT)."""
     message = get_object_or_404(Message.objects.select_related("family"), pk=message_pk)
     authorize(request, Action.EXPORT, message)
-    if not message.attachment:
-        raise Http404
-    try:
-        handle = message.attachment.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=message.attachment_name or "vedlegg",
-                            content_type=message.attachment_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    # the sender's name is kept only as a base name; the extension is that of the type found in the content
+    return uploads.download_response(message.attachment, uploads.safe_base_name(message.attachment_name, "vedlegg"))

@@ -113,12 +113,16 @@ class PublicRequest(models.Model):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("confirmed or declined by"))
     handled_at = models.DateTimeField(_("confirmed or declined"), null=True, blank=True)
+    #: A keyed digest of the sender's network (the address; for IPv6 its /64), only to limit how many requests
+    #: one network can send (``services.check_public_throttle``). Not the address itself.
+    sender_network = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("request from the public form")
         verbose_name_plural = _("requests from the public form")
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [models.Index(fields=["status", "submitted_at"]), models.Index(fields=["submitted_at"]),
+                   models.Index(fields=["sender_network", "submitted_at"])]
 
     def __str__(self) -> str:
         return self.reference

@@ -312,17 +312,61 @@ def _public_reference() -> str:
 
 
 @transaction.atomic
+def sender_network(http_request: HttpRequest | None) -> str:
+    """A keyed digest of the network a request comes from: the IPv4 address, or the /64 of an IPv6 address
+    (one household or phone gets a whole /64). Empty when the address is unknown."""
+    import ipaddress
+
+    from django.utils.crypto import salted_hmac
+
+    address = audit.client_ip(http_request)
+    if not address:
+        return ""
+    ip = ipaddress.ip_address(address)
+    network = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+    return salted_hmac("los.referrals.public_request.network", network, algorithm="sha256").hexdigest()
+
+
+def public_request_limits() -> tuple[int, int]:
+    """(requests per network per hour, requests in all per hour) the open form takes."""
+    from django.conf import settings
+
+    return (int(getattr(settings, "LOS_PUBLIC_REQUESTS_PER_NETWORK", 3)),
+            int(getattr(settings, "LOS_PUBLIC_REQUESTS_PER_HOUR", 60)))
+
+
+def check_public_throttle(network: str, now: datetime | None = None) -> None:
+    """Refuse a request from the open form when this network, or everyone together, has sent many in the last
+    hour (``ValidationError`` with code ``throttled``). Nobody is logged in on the open form, so the form is a
+    way to fill a parent's start page, or the database, from a script; a parent who is stopped can try again
+    later or call the coordinating unit."""
+    now = now or timezone.now()
+    per_network, per_hour = public_request_limits()
+    recent = PublicRequest.objects.filter(submitted_at__gte=now - timedelta(hours=1))
+    if network and recent.filter(sender_network=network).count() >= per_network:
+        raise ValidationError(_("Several requests have been sent from your network in the last hour. Wait an hour "
+                                "and send it again, or call the coordinating unit in your municipality."),
+                              code="throttled")
+    if recent.count() >= per_hour:
+        raise ValidationError(_("Los is receiving unusually many requests right now, so the form is closed for a "
+                                "while. Try again in an hour, or call the coordinating unit in your municipality."),
+                              code="throttled")
+
+
 def submit_public_request(*, municipality: Municipality, sender_name: str, sender_fodselsnummer: str,
                           sender_relation: str, child_name: str, description: str,
                           child_birth_date: date | None = None, phone: str = "", email: str = "",
                           http_request: HttpRequest | None = None) -> PublicRequest:
     """Store a request from the public form. It stays unconfirmed and invisible to the municipality until
-    the person with ``sender_fodselsnummer`` logs in and confirms it."""
+    the person with ``sender_fodselsnummer`` logs in and confirms it. Throttled per network and in all
+    (:func:`check_public_throttle`)."""
+    network = sender_network(http_request)
+    check_public_throttle(network)
     public = PublicRequest.objects.create(
         municipality=municipality, reference=_public_reference(), sender_name=sender_name.strip(),
         sender_fodselsnummer=sender_fodselsnummer.strip(), sender_relation=sender_relation,
         child_name=child_name.strip(), child_birth_date=child_birth_date, description=description.strip(),
-        phone=phone.strip(), email=email.strip(),
+        phone=phone.strip(), email=email.strip(), sender_network=network,
     )
     audit.record(actor=None, action=AuditAction.CHANGE, object_type="PublicRequest", object_id=public.pk,
                  municipality_id=municipality.pk, category=str(REFERRAL_CATEGORY),
@@ -413,7 +457,7 @@ def expire_public_requests(today: date | None = None, days: int = PUBLIC_REQUEST
     cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min))
     return PublicRequest.objects.filter(status=PublicRequestStatus.UNCONFIRMED, submitted_at__lt=cutoff).update(
         status=PublicRequestStatus.EXPIRED, sender_name="", sender_fodselsnummer="", child_name="",
-        child_birth_date=None, description="", phone="", email="")
+        child_birth_date=None, description="", phone="", email="", sender_network="")
 
 
 @task

@@ -77,17 +77,25 @@ def public_request(request: HttpRequest) -> HttpResponse:
     """The public form: anyone can send a request; it is stored unconfirmed and shown to nobody until the
     person named logs in and confirms it. Nothing about any family is shown here."""
     form = forms.PublicRequestForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        public = services.submit_public_request(
-            municipality=data["municipality"], sender_name=data["sender_name"],
-            sender_fodselsnummer=data["sender_fodselsnummer"], sender_relation=data["sender_relation"],
-            child_name=data["child_name"], child_birth_date=data["child_birth_date"],
-            description=data["description"], phone=data["phone"], email=data["email"], http_request=request)
-        request.session[PUBLIC_RECEIPT_KEY] = {"reference": public.reference, "municipality": public.municipality_id}
-        return redirect("referrals:public_receipt")
+        try:
+            public = services.submit_public_request(
+                municipality=data["municipality"], sender_name=data["sender_name"],
+                sender_fodselsnummer=data["sender_fodselsnummer"], sender_relation=data["sender_relation"],
+                child_name=data["child_name"], child_birth_date=data["child_birth_date"],
+                description=data["description"], phone=data["phone"], email=data["email"], http_request=request)
+        except ValidationError as error:  # throttled: what was typed is kept
+            form.add_error(None, error)
+            status = 429
+        else:
+            request.session[PUBLIC_RECEIPT_KEY] = {"reference": public.reference,
+                                                   "municipality": public.municipality_id}
+            return redirect("referrals:public_receipt")
     guardian_families = (services.guardian_families(request.user) if request.user.is_authenticated else [])
-    return render(request, "referrals/public_request.html", {"form": form, "guardian_families": guardian_families})
+    return render(request, "referrals/public_request.html", {"form": form, "guardian_families": guardian_families},
+                  status=status)
 
 
 @access("public")

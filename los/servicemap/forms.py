@@ -265,7 +265,7 @@ class AskServiceForm(StyledForm):
         self.order_fields(["provider", "provider_name", "asked_on"])
 
 
-class AnswerForm(StyledForm):
+class AnswerForm(VersionMixin, StyledForm):
     response = forms.ChoiceField(label=_("The service’s answer"), choices=NeedResponse.choices)
     response_note = forms.CharField(label=_("What the service said"), max_length=500, required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))

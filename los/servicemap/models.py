@@ -367,9 +367,11 @@ class Document(models.Model):
         return self.title
 
     @property
-    def download_name(self) -> str:
-        safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in self.title).strip() or "dokument"
-        return f"{safe[:80]}.{self.extension}"
+    def base_name(self) -> str:
+        """The name the document downloads under, before the extension of its detected type."""
+        from los.servicemap.uploads import safe_base_name
+
+        return safe_base_name(self.title, "dokument", file_name=False)
 
     def access_owner_ids(self) -> list[int]:
         return [self.uploaded_by_id] if self.uploaded_by_id else []
@@ -446,6 +448,8 @@ class NeedRequest(models.Model):
                                      related_name="+", editable=False)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", editable=False)
+    #: Optimistic locking of the answer, which the coordinator and the service's contacts may all record.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["asked_on", "id"]

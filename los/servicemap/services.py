@@ -432,7 +432,8 @@ def attach_document(entry: ServiceEntry, actor: User | None, uploaded: UploadedF
         raise ValidationError({"file": exc.messages}) from exc
     document = Document(family_id=entry.family_id, municipality_id=entry.municipality_id, entry=entry,
                         application=application, appeal=appeal if appeal else None, kind=kind,
-                        title=(title or "").strip() or uploaded.name[:200], original_name=uploaded.name[:255],
+                        title=(title or "").strip() or uploads.safe_base_name(uploaded.name, str(_("Document")))[:200],
+                        original_name=uploaded.name[:255],
                         content_type=checked.content_type, extension=checked.extension, size=checked.size,
                         sha256=checked.sha256, uploaded_by=actor)
     uploaded.seek(0)
@@ -504,14 +505,16 @@ def ask_service(need: Need, actor: User | None, *, provider: ServiceProvider | N
 
 
 @transaction.atomic
-def answer_need_request(request_row: NeedRequest, actor: User | None, *, response: str, note: str = "",
-                        responded_on: date | None = None) -> NeedRequest:
-    """Record a service's answer: it accepts the need (then it has an owner) or declines it."""
+def answer_need_request(request_row: NeedRequest, actor: User | None, version: int | None, *, response: str,
+                        note: str = "", responded_on: date | None = None) -> NeedRequest:
+    """Record a service's answer: it accepts the need (then it has an owner) or declines it. ``version`` is the
+    answer's version when the form was opened (a stale one raises :class:`ConflictError`)."""
     if response not in NeedResponse.values:
         raise ValidationError({"response": _("Choose an answer.")})
     if response == NeedResponse.DECLINED and not (note or "").strip():
         raise ValidationError({"response_note": _("Write what the service said, so that the next one knows.")})
-    row = NeedRequest.objects.select_for_update().get(pk=request_row.pk)
+    row = _locked(NeedRequest, request_row.pk, version)
+    _touch(row)
     row.response = response
     row.response_note = (note or "").strip()
     row.responded_on = None if response == NeedResponse.WAITING else (responded_on or timezone.localdate())

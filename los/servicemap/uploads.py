@@ -13,17 +13,33 @@ A file is accepted only when its *content* is one of the allowed types, whatever
 
 Empty files and files larger than ``settings.LOS_MAX_UPLOAD_BYTES`` are refused. Every refusal is a
 :class:`django.core.exceptions.ValidationError` with a message for the person who uploaded.
+
+Every upload in Los goes through :func:`check_upload` (service-map documents, message attachments, the files
+in a family package from another municipality), and every download of an uploaded file through
+:func:`download_response`: the type is detected from the stored content again, and the file is served under a
+name Los makes — a safe base name and the extension of the detected type, never the extension the sender
+gave (a ``.hta``, ``.js`` or ``.bat`` that is plain text downloads as ``.txt``) — as an attachment, with the
+detected content type, ``X-Content-Type-Options: nosniff``, a sandboxing CSP and ``no-store``. A stored file
+that is not one of the allowed types (from before these checks) is served as ``application/octet-stream``
+with the extension ``.bin``.
+
+Why not a magic-number library (python-magic, puremagic, filetype)? They name a type from the first bytes;
+the allow-list here needs more than that (a Word file must not carry macros, a ZIP must not be a bomb, text
+must not be HTML or SVG), and every type a library would add is one Los refuses.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -172,9 +188,12 @@ def check_upload(fileobj: IO[bytes], size: int | None = None) -> CheckedFile:
         fileobj.seek(0, 2)
         size = fileobj.tell()
         fileobj.seek(0)
+    return _check(fileobj, size, max_upload_bytes())
+
+
+def _check(fileobj: IO[bytes], size: int, limit: int) -> CheckedFile:
     if size == 0:
         raise ValidationError(empty_message(), code="empty")
-    limit = max_upload_bytes()
     if size > limit:
         raise ValidationError(
             _("The file is too large (%(size)s). The largest file Los can store is %(limit)s.")
@@ -203,3 +222,58 @@ def check_upload(fileobj: IO[bytes], size: int | None = None) -> CheckedFile:
     content_type = f"text/plain; charset={charset}" if kind == TEXT else CONTENT_TYPES[kind]
     return CheckedFile(kind=kind, content_type=content_type, extension=EXTENSIONS[kind], size=size,
                        sha256=digest.hexdigest())
+
+
+# --------------------------------------------------------------------------------------------------
+# Names and downloads
+# --------------------------------------------------------------------------------------------------
+
+UNKNOWN_TYPE = "application/octet-stream"
+UNKNOWN_EXTENSION = "bin"
+MAX_BASE_NAME = 80
+
+
+def safe_base_name(name: str, fallback: str, *, file_name: bool = True) -> str:
+    """A base name that is safe in a ``Content-Disposition`` and on every file system: the last part of
+    ``name`` without its extension (``file_name=False``: a title, which has none), letters, digits, spaces, ``-`` and ``_`` only (every other character
+    becomes ``_``, other dots included, so that no second extension survives), at most 80 characters."""
+    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    stem = name.rsplit(".", 1)[0] if file_name and "." in name.lstrip(".") else name
+    safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in stem)
+    safe = " ".join(safe.split()).strip(" _-")[:MAX_BASE_NAME].strip(" _-")
+    return safe or fallback
+
+
+def download_name(base: str, checked: CheckedFile | None) -> str:
+    """The name a file is stored and served under: the safe base name and the detected type's extension."""
+    return f"{base}.{checked.extension if checked is not None else UNKNOWN_EXTENSION}"
+
+
+def detect_stored(fileobj: IO[bytes]) -> CheckedFile | None:
+    """What a stored file is, from its content (the checks of :func:`check_upload` without the size limit,
+    which may have changed since it was stored); None when it is not one of the allowed types."""
+    fileobj.seek(0, 2)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    try:
+        return _check(fileobj, size, max(size, 1))
+    except ValidationError:
+        return None
+
+
+def download_response(field: FieldFile, base_name: str) -> FileResponse:
+    """Serve an uploaded file as a download, under a name built from its detected type (see the module doc)."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    checked = detect_stored(handle)
+    handle.seek(0)
+    response = FileResponse(handle, as_attachment=True, filename=download_name(base_name, checked),
+                            content_type=checked.content_type if checked is not None else UNKNOWN_TYPE)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

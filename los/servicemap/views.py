@@ -6,7 +6,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -70,7 +70,8 @@ def _render_family_map(request: HttpRequest, family: Family, bound: dict | None 
         for row in need.requests.all():
             row.can_answer = can_change or can(request.user, Action.CHANGE, row)
             row.answer_form = bound.get(("answer", row.pk)) or forms.AnswerForm(
-                prefix=f"answer-{row.pk}", initial={"response": row.response, "response_note": row.response_note})
+                prefix=f"answer-{row.pk}", initial={"response": row.response, "response_note": row.response_note,
+                                                    "version": row.version})
     notifications = list(selectors.notifications_for(request.user, family, unread_only=True)[:20])
     context = {
         "family": family,
@@ -304,16 +305,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a document as a download, only through the access policy (EXPORT)."""
     document = get_object_or_404(Document.objects.select_related("family"), pk=pk)
     authorize(request, Action.EXPORT, document)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = document.content_type or uploads.CONTENT_TYPES.get(document.extension, "application/octet-stream")
-    response = FileResponse(handle, as_attachment=True, filename=document.download_name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploads.download_response(document.file, document.base_name)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -389,7 +381,7 @@ def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save():
         data = form.cleaned_data
-        return services.answer_need_request(row, request.user, response=data["response"],
+        return services.answer_need_request(row, request.user, _version(form), response=data["response"],
                                             note=data["response_note"], responded_on=data["responded_on"])
 
     return _need_action(request, row.need, form, ("answer", row.pk), save, _("The answer is recorded."))

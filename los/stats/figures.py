@@ -68,6 +68,7 @@ class Page:
     key: Table
     sections: list[Section]
     protected: bool = False
+    now_on: date | None = None  # the day the figures "now" are from, when not today (a snapshot)
 
     @property
     def tables(self) -> list[Table]:
@@ -482,29 +483,37 @@ def municipal_summary(key: Table, compare: Table, cover: Table) -> list[str]:
 
 
 def municipal_page(municipality_ids: Sequence[int], period: selectors.Period, today: date, lang: str, *,
-                   protect: bool, protect_staff: bool = False) -> Page:
+                   protect: bool, protect_staff: bool = False, now: selectors.NowFigures | None = None) -> Page:
     """The municipality's statistics: never a single family, no link to one. ``protect`` hides small
-    numbers in figures about families; ``protect_staff`` also in figures about coordinators (the export)."""
+    numbers in figures about families; ``protect_staff`` also in figures about coordinators (the export).
+    ``now``: the figures about how things stand (the month's snapshot for a protected viewer); live when None."""
     ids = list(municipality_ids)
     requests = selectors.request_figures(ids, period)
-    families = selectors.municipality_families(ids)
     decisions = decisions_table(requests, protect)
     by_condition = condition_table(requests, protect)
     by_criterion = criterion_table(selectors.criterion_figures(ids, period), protect)
-    bands, compare = caseload_tables(selectors.caseloads(ids, today), protect_staff)
     attendance, actions = services_tables(selectors.attendance_by_service(ids, period),
                                           selectors.actions_by_service(ids, period, today), protect)
-    gaps = navigator_table(selectors.navigator_gaps(ids, today, lang), protect)
-    transitions = transitions_table(selectors.transitions(ids, today), protect)
-    cover = coverage_table(selectors.coverage(families, today), protect)
-    changes = changes_table(selectors.coordinator_changes(families, today), protect)
+    if now is None:
+        families = selectors.municipality_families(ids)
+        loads, gap_counts = selectors.caseloads(ids, today), selectors.navigator_gaps(ids, today, lang)
+        coming, cover_now = selectors.transitions(ids, today), selectors.coverage(families, today)
+        changes_now, open_now = selectors.coordinator_changes(families, today), requests.open_now
+    else:
+        loads, gap_counts, coming, cover_now = now.caseloads, now.counts(lang), now.transitions, now.coverage
+        changes_now, open_now = now.changes, now.open_now
+    bands, compare = caseload_tables(loads, protect_staff)
+    gaps = navigator_table(gap_counts, protect)
+    transitions = transitions_table(coming, protect)
+    cover = coverage_table(cover_now, protect)
+    changes = changes_table(changes_now, protect)
 
     decided = decisions.row("decisions")
     key = figures_table(
         id="key", title=_("Key figures"), caption=_("Key figures for the period"), row_header=_("Figure"),
         value_header=_("Value"), protected=protect, figures=[
             ("received", _("Requests received"), small(requests.received, protect)),
-            ("open_now", _("Requests waiting for a decision now"), small(requests.open_now, protect)),
+            ("open_now", _("Requests waiting for a decision now"), small(open_now, protect)),
             ("decisions", _("Decisions"), decided.cells[2]),
             ("share_granted", _("Share granted"), decided.cells[3]),
             ("median_decision", _("Median days from request to decision"),
@@ -517,6 +526,7 @@ def municipal_page(municipality_ids: Sequence[int], period: selectors.Period, to
         summary=municipal_summary(key, compare, cover),
         key=key,
         protected=protect,
+        now_on=now.taken_on if now is not None else None,
         sections=[
             Section(id="decisions", title=_("Requests and decisions"),
                     intro=_("Are alike requests decided alike? Decisions by the child's condition and by criterion. "

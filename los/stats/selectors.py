@@ -660,3 +660,114 @@ def transitions(municipality_ids: Iterable[int], today: date) -> Transitions:
 def municipality_families(municipality_ids: Iterable[int]) -> QuerySet[Family]:
     """Every family of the municipalities, for aggregate figures only (never listed)."""
     return Family.objects.filter(municipality_id__in=list(municipality_ids))
+
+
+# --------------------------------------------------------------------------------------------------
+# The figures "now", live or as the month's snapshot (for protected viewers)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScreeningCounts:
+    """The navigator's screening of a municipality's open cases, counted: no family in it."""
+
+    counts: list[tuple[str, int]]  # (catalogue id, families), every entry found likely and missing
+    families: int  # open cases screened
+    families_with_missing: int  # … with something likely to apply for that nobody has applied for
+
+
+def screening_counts(municipality_ids: Iterable[int], today: date) -> ScreeningCounts | None:
+    """Counts of the navigator's screening of the open cases. None when the navigator is not installed."""
+    try:
+        from los.navigator import selectors as navigator
+    except ImportError:  # pragma: no cover - the navigator app is part of Los
+        return None
+    families = Family.objects.filter(municipality_id__in=list(municipality_ids), status__in=navigator.OPEN_STATUSES)
+    screening = navigator.screen_families(families, today, "nb")
+    return ScreeningCounts(counts=[(entry_id, n) for entry_id, _name, n in screening.counts],
+                           families=screening.families, families_with_missing=screening.families_with_missing)
+
+
+@dataclass
+class NowFigures:
+    """Everything on the municipal statistics that is about how things stand on one day."""
+
+    taken_on: date
+    open_now: int
+    coverage: Coverage
+    changes: dict[int, int]
+    caseloads: Caseloads
+    transitions: Transitions
+    screening: ScreeningCounts | None
+
+    def counts(self, lang: str, *, tell: bool = False) -> list[tuple[str, str, int]] | None:
+        """(catalogue id, name, families) for what one applies for (``tell``: what one tells families about)."""
+        if self.screening is None:
+            return None
+        from los.navigator import selectors as navigator
+
+        names = navigator.catalogue_names(lang)
+        return [(entry_id, names.get(entry_id, entry_id), n) for entry_id, n in self.screening.counts
+                if (entry_id in navigator.TO_TELL_ABOUT) == tell]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "taken_on": self.taken_on.isoformat(), "open_now": self.open_now,
+            "coverage": {k: getattr(self.coverage, k) for k in (
+                "with_coordinator", "granted_waiting", "refused_appealed", "request_pending", "longest_wait_days")},
+            "changes": {str(k): v for k, v in self.changes.items()},
+            "caseloads": [list(load) for load in self.caseloads.loads],
+            "transitions": {k: list(getattr(self.transitions, k)) for k in (
+                "turning_18", "school_start", "lower_secondary", "upper_secondary")},
+            "screening": None if self.screening is None else {
+                "counts": [list(c) for c in self.screening.counts], "families": self.screening.families,
+                "families_with_missing": self.screening.families_with_missing},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NowFigures:
+        screening = data.get("screening")
+        return cls(
+            taken_on=date.fromisoformat(data["taken_on"]), open_now=int(data["open_now"]),
+            coverage=Coverage(**data["coverage"]),
+            changes={int(k): int(v) for k, v in data["changes"].items()},
+            caseloads=Caseloads(loads=[(str(t), int(n)) for t, n in data["caseloads"]]),
+            transitions=Transitions(**{k: (int(v[0]), int(v[1])) for k, v in data["transitions"].items()}),
+            screening=None if screening is None else ScreeningCounts(
+                counts=[(str(i), int(n)) for i, n in screening["counts"]], families=int(screening["families"]),
+                families_with_missing=int(screening["families_with_missing"])),
+        )
+
+
+def now_figures(municipality_ids: Iterable[int], today: date) -> NowFigures:
+    """The figures "now", live."""
+    ids = list(municipality_ids)
+    families = municipality_families(ids)
+    return NowFigures(
+        taken_on=today,
+        open_now=Request.objects.filter(municipality_id__in=ids, status__in=OPEN_REQUEST_STATUSES).count(),
+        coverage=coverage(families, today), changes=coordinator_changes(families, today),
+        caseloads=caseloads(ids, today), transitions=transitions(ids, today), screening=screening_counts(ids, today))
+
+
+def protected_now_figures(municipality: Municipality, today: date) -> NowFigures:
+    """The figures "now" for a viewer who gets small numbers hidden: as they were when first asked for in this
+    calendar month (:class:`los.stats.models.NowSnapshot`), so that two looks in a month show the same and
+    cannot be subtracted from each other."""
+    from django.db import IntegrityError, transaction
+
+    from los.stats.models import NowSnapshot
+
+    month = today.replace(day=1)
+    found = NowSnapshot.objects.filter(municipality=municipality, month=month).values_list("figures", flat=True).first()
+    if found is not None:
+        return NowFigures.from_json(found)
+    figures = now_figures([municipality.pk], today)
+    try:
+        with transaction.atomic():
+            NowSnapshot.objects.create(municipality=municipality, month=month, taken_on=today,
+                                       figures=figures.to_json())
+    except IntegrityError:  # taken at the same moment by another request: use that one
+        found = NowSnapshot.objects.filter(municipality=municipality, month=month).values_list("figures", flat=True).get()
+        return NowFigures.from_json(found)
+    return figures

@@ -28,7 +28,7 @@ from los.access.guard import access, record_list_view
 from los.access.models import AuditAction, Category
 from los.core.models import Municipality
 from los.referrals.models import REFERRAL_CATEGORY
-from los.stats import exports, figures, selectors
+from los.stats import exports, figures, periods, selectors
 from los.stats.forms import FilterForm, Filters, read_filters
 
 PAGE_SIZE = 50
@@ -57,14 +57,30 @@ def _leader_municipalities(request: HttpRequest) -> list[Municipality]:
 
 
 def _filters(request: HttpRequest, municipalities: list[Municipality], *, period: bool, weeks: bool,
-             ) -> tuple[FilterForm, Filters]:
+             export: bool = False) -> tuple[FilterForm, Filters]:
+    """The filter form and the filters in use. Figures with small numbers hidden (the export, and a viewer who
+    may not open the families behind them) are for one whole calendar period that has ended and one
+    municipality at a time, so that two views cannot be subtracted from each other (docs/statistics.md)."""
     today = timezone.localdate()
     data = request.GET.copy()
+    fixed = None
+    combine = True
+    if period:
+        every = [m.pk for m in municipalities]
+        combine = not export and not selectors.must_protect(request.user, every)
+        if not combine:
+            data.setdefault("kommune", str(every[0]))
+        chosen = [pk for pk in every if str(pk) == data.get("kommune")] or (every if combine else every[:1])
+        if export or selectors.must_protect(request.user, chosen):
+            fixed = periods.completed(periods.protected_kind(), today)
+            data.setdefault("periode", fixed[0].key)
     default = selectors.Period.default(today)  # a field left out shows the value in use
-    data.setdefault("fra", default.start.isoformat())
-    data.setdefault("til", default.end.isoformat())
+    if fixed is None:
+        data.setdefault("fra", default.start.isoformat())
+        data.setdefault("til", default.end.isoformat())
     data.setdefault("uker", str(selectors.DEFAULT_WEEKS))
-    form = FilterForm(data, municipalities=municipalities, today=today, period=period, weeks=weeks)
+    form = FilterForm(data, municipalities=municipalities, today=today, period=period, weeks=weeks, fixed=fixed,
+                      combine=combine)
     return form, read_filters(form)
 
 
@@ -76,6 +92,8 @@ def _query(filters: Filters, form: FilterForm, **extra: str) -> str:
     if "fra" in form.fields:
         params["fra"] = filters.period.start.isoformat()
         params["til"] = filters.period.end.isoformat()
+    if "periode" in form.fields and filters.reporting is not None:
+        params["periode"] = filters.reporting.key
     if "uker" in form.fields:
         params["uker"] = str(filters.weeks)
     params.update(extra)
@@ -180,13 +198,17 @@ def without_contact(request: HttpRequest) -> HttpResponse:
 
 def _municipal_page(request: HttpRequest, filters: Filters, *, export: bool = False) -> figures.Page:
     """The municipality's figures. Protected (small numbers hidden) in the export and for a viewer who may
-    not open the families behind them; protected figures use whole months (``filters.period`` is widened)."""
+    not open the families behind them: then for the fixed period chosen (``filters.reporting``), and with the
+    figures "now" as in the month's snapshot."""
     today = timezone.localdate()
     protect = export or selectors.must_protect(request.user, filters.ids)
+    now = None
     if protect:
-        filters.period = filters.period.whole_months(today)
+        if filters.reporting is None or len(filters.municipalities) != 1:  # never free periods or sums
+            raise PermissionDenied(_("Protected figures are for one municipality and one whole period at a time."))
+        now = selectors.protected_now_figures(filters.municipalities[0], today)
     return figures.municipal_page(filters.ids, filters.period, today, _page_language(),
-                                  protect=protect, protect_staff=export)
+                                  protect=protect, protect_staff=export, now=now)
 
 
 @access("aggregate")
@@ -214,7 +236,7 @@ def municipal_download(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """The anonymised export: what it holds and how small numbers are hidden, with the download buttons."""
     municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False)
+    form, filters = _filters(request, municipalities, period=True, weeks=False, export=True)
     page = _municipal_page(request, filters, export=True)
     return render(request, "stats/export.html", {
         "page": page, "form": form, "filters": filters, "query": _query(filters, form), **_subnav(request)})
@@ -224,7 +246,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest) -> HttpResponse:
     municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False)
+    form, filters = _filters(request, municipalities, period=True, weeks=False, export=True)
     page = _municipal_page(request, filters, export=True)
     _record_export(request, filters, "stats_anonymised_export", "anonymised aggregate export for research")
     return _download(request, page, filters, "anonymisert", _("Anonymised statistics for evaluation and research"),

@@ -666,25 +666,24 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
 
-    def save():
+    def save() -> transfer.VerifiedPackage:
         upload = form.cleaned_data["package"]
         municipality = form.cleaned_data["municipality"]
-        try:
-            if upload.size > transfer.MAX_PACKAGE_BYTES:
-                raise transfer.TransferError(_("The file is too large to be a family package."))
-            raw = upload.read()
-            verified = transfer.open_package(raw)
-            transfer.plan_import(verified, by=request.user, municipality=municipality)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            _forget_pending(request)
-            token = transfer.stage(raw)
-            request.session[PENDING_PACKAGE] = {"token": token, "sha256": verified.sha256,
-                                                "municipality": municipality.pk}
-            _audit_package(request, verified, municipality.pk, "uploaded for preview")
-            return redirect("transitions:import_preview")
-    return render(request, "transitions/import.html", {"form": form}, status=400 if form.errors else 200)
+        if upload.size > transfer.MAX_PACKAGE_BYTES:
+            raise transfer.TransferError(_("The file is too large to be a family package."))
+        raw = upload.read()
+        verified = transfer.open_package(raw)
+        transfer.plan_import(verified, by=request.user, municipality=municipality)
+        _forget_pending(request)
+        token = transfer.stage(raw)
+        request.session[PENDING_PACKAGE] = {"token": token, "sha256": verified.sha256,
+                                            "municipality": municipality.pk}
+        _audit_package(request, verified, municipality.pk, "uploaded for preview")
+        return verified
+
+    return form_action(
+        request, form, save, success="transitions:import_preview",
+        page=lambda status: render(request, "transitions/import.html", {"form": form}, status=status))
 
 
 @access("staff")

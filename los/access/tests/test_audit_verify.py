@@ -48,7 +48,7 @@ class TestAuditVerifyCommand:
     def test_intact_log_exits_zero_with_a_summary(self, capsys, chain):
         code, out, err = run_verify(capsys)
         assert code == 0, err
-        assert "Audit log intact: 2 chains, 7 events" in out
+        assert "Audit log intact: 3 chains, 9 events" in out
 
     def test_verbose_lists_each_chain_with_its_head_hash(self, capsys, chain):
         code, out, _err = run_verify(capsys, "-v", "2")
@@ -112,13 +112,13 @@ class TestAuditVerifyCommand:
         code, _out, err = run_verify(capsys)
         assert code == 1
         assert f"BROKEN chain {chain}, seq 1" in err and f"BROKEN chain {other}, seq 2" in err
-        assert "broken in 2 of 2 chains" in err
+        assert "broken in 2 of 3 chains" in err
         code, _out, err = run_verify(capsys, "--chain", other)
         assert code == 1 and f"chain {other}, seq 2" in err and f"chain {chain}," not in err
 
     def test_small_batches_give_the_same_answer(self, capsys, chain):
         code, out, _err = run_verify(capsys, "--batch-size", "2")
-        assert code == 0 and "7 events" in out
+        assert code == 0 and "9 events" in out
         AuditEvent.objects.filter(chain=chain, seq=5).update(reason="x")
         code, _out, err = run_verify(capsys, "--batch-size", "2")
         assert code == 1 and f"chain {chain}, seq 5" in err
@@ -128,7 +128,7 @@ class TestAuditVerifyCommand:
             assert list(audit.verify(batch_size=1000)) == []
 
 
-def fake_verifier(batch_size, chains):
+def fake_verifier(batch_size, chains, **kwargs):
     yield audit.ChainResult("global", 42, 42, "f" * 64, None)
 
 
@@ -145,7 +145,7 @@ def test_another_verifier_can_be_configured(capsys, settings, chain):
 def test_jobs_on_sqlite_check_the_chains_one_after_the_other_with_the_same_answer(capsys, chain):
     code, out, err = run_verify(capsys, "--jobs", "2")
     assert code == 0, err
-    assert "Audit log intact: 2 chains, 7 events" in out
+    assert "Audit log intact: 3 chains, 9 events" in out
 
 
 @pytest.mark.postgresql
@@ -154,7 +154,7 @@ def test_chains_checked_in_parallel_processes_give_the_same_answer(capsys, chain
     """On PostgreSQL ``--jobs 2`` forks two workers, each with its own connection; a break is named as before."""
     code, out, err = run_verify(capsys, "--jobs", "2", "-v", "2", keep_connection=False)
     assert code == 0, err
-    assert "Audit log intact: 2 chains, 7 events" in out
+    assert "Audit log intact: 3 chains, 9 events" in out
     assert out.index(f"chain {chain}:") < out.index("Audit log intact")
     edited = event(chain, 3)
     AuditEvent.objects.filter(pk=edited.pk).update(actor_name="Someone Else")

@@ -159,6 +159,13 @@ def demo(db, settings):
     people["narrow_contact"] = t.staff(Role.SERVICE_CONTACT, family.municipality, "kontakt.smal",
                                        service_provider=provider)
     t.consent(family, provider, categories=[Category.CASE, Category.MEETINGS])
+    # minutes still being written: the family and the service contacts see them only once approved
+    from los.meetings.models import MeetingKind, Minutes, MinutesStatus
+
+    latest = (Minutes.objects.filter(family=family).exclude(meeting__kind=MeetingKind.PROFESSIONAL)
+              .order_by("-meeting__starts_at").first())
+    assert latest is not None, "the demo family has minutes"
+    Minutes.objects.filter(pk=latest.pk).update(status=MinutesStatus.DRAFT, approved_at=None, approved_by=None)
     marks = _mark_family(family)
     return family, people, marks
 

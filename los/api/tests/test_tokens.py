@@ -55,12 +55,11 @@ def test_wrong_scope_is_403(rich, token_for):
 
 
 def test_other_municipality_is_404(rich, token_for):
-    from los.accounts.models import Role, StaffRole
+    from los.accounts.models import Role
+    from los.core import testing as t
 
     # the coordinator also works in the other municipality, but the token is for Testvik
-    StaffRole.objects.create(user=rich.coordinator, municipality=rich.other_municipality,
-                             role=Role.BARNEKOORDINATOR)
-    from los.core import testing as t
+    t.grant(rich.coordinator, rich.other_municipality, Role.BARNEKOORDINATOR)
     t.assign(rich.foreign_family, rich.coordinator)
     client = bearer(token_for())
     body = assert_problem(client.get(f"/api/families/{rich.foreign_family.pk}"), 404)
@@ -158,3 +157,25 @@ def test_management_command_creates_lists_and_revokes(world, capsys):
     assert "Arkiv" in capsys.readouterr().out
     call_command("api_token", "revoke", token.key_id)
     assert bearer(text).get("/api/families").status_code == 401
+
+
+def test_making_and_revoking_a_token_are_in_the_municipalitys_audit_chain(world, capsys):
+    from los.access import audit
+    from los.access.models import AuditEvent
+
+    call_command("api_token", "create", "--name", "Arkiv", "--user", "bk", "--municipality", "Testvik",
+                 "--scope", "archive:export")
+    token = ApiToken.objects.get()
+    call_command("api_token", "revoke", token.key_id)
+    capsys.readouterr()
+    events = list(AuditEvent.objects.filter(object_type="ApiToken", object_id=str(token.pk)).order_by("seq"))
+    assert [e.chain for e in events] == [str(world.municipality.pk)] * 2
+    assert events[0].reason.startswith(f"API token 'Arkiv' ({token.key_id}) created for bk, scopes archive:export")
+    assert events[1].reason.startswith(f"API token 'Arkiv' ({token.key_id}) revoked")
+    assert all("[manage.py api_token, OS user " in e.reason for e in events)
+    made, _text = create_token(name="Fagsystem", user=world.coordinator, municipality=world.municipality,
+                               scopes=["families:read"], created_by=world.admin)
+    revoke_token(made, by=world.admin)
+    assert list(AuditEvent.objects.filter(object_type="ApiToken", object_id=str(made.pk))
+                .values_list("actor__username", flat=True)) == ["admin", "admin"]
+    assert list(audit.verify()) == []

@@ -23,8 +23,10 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from los.access import audit
 from los.access.models import CONSENTABLE_CATEGORIES, Category, Consent, ConsentMethod
-from los.accounts.models import PositionType, Profession, Role, StaffRole, User
+from los.accounts import services as account_services
+from los.accounts.models import PositionType, Profession, Role, RoleStatus, StaffRole, User
 from los.core import fnr
 from los.core.demo import names
 from los.core.demo.bulk import bulk_insert, foreign_keys_checked_once
@@ -312,7 +314,7 @@ def _build(scale: str, seed: int, today: date | None, log) -> DemoContext:
     demo_people = _demo_staff(ctx, users, role_rows, demo_m)
     capacity[demo_m.id][:0] = [(demo_people["koordinator"], 14.0), (demo_people["koordinator2"], 3.0)]
     bulk_insert(User, users.rows, batch_size=2000)
-    bulk_insert(StaffRole, [StaffRole(user=u, **kw) for u, kw in role_rows], batch_size=2000)
+    _approved_roles(ctx, role_rows, demo_people["admin"])
 
     # --- families ------------------------------------------------------------------------------
     _build_families(ctx, family_targets, capacity, demo_people)
@@ -326,6 +328,19 @@ def _build(scale: str, seed: int, today: date | None, log) -> DemoContext:
         if log:
             log(*ctx.timings[-1])
     return ctx
+
+
+def _approved_roles(ctx: DemoContext, role_rows, admin: User) -> None:
+    """The demo's roles, in force as if requested and then approved by the demo's system administrator (four
+    eyes: ``los.accounts.services``), each approval in the audit chain of the role's municipality (one bulk
+    append per municipality, before the access history). The administrator's own role is the installation's
+    first, which nobody approved."""
+    at = ctx.aware(ctx.today - timedelta(days=1600))
+    roles = [StaffRole(user=u, **kw, active=True, status=RoleStatus.APPROVED, requested_at=at, decided_at=at,
+                       decided_by=admin if u is not admin else None) for u, kw in role_rows]
+    bulk_insert(StaffRole, roles, batch_size=2000)
+    for chain, events in account_services.demo_role_events(roles, admin, at).items():
+        audit.append_many(chain, events)
 
 
 def _demo_staff(ctx: DemoContext, users: _UserFactory, role_rows, m: Municipality) -> dict[str, User]:

@@ -1,5 +1,7 @@
 """Production settings pass Django's deployment checklist."""
 
+import base64
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,8 +15,12 @@ def _production_env(var_dir: Path) -> dict[str, str]:
         **os.environ,
         "LOS_ENVIRONMENT": "production",
         "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-only-1234567890",
+        "LOS_AUDIT_KEY": "check-only:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY",
         "ALLOWED_HOSTS": "los.kommune.example",
         "LOS_VAR_DIR": str(var_dir),
+        # a key made for this check only, as `manage.py transfer_keys --generate` makes one
+        "LOS_TRANSFER_SIGNING_KEY": base64.urlsafe_b64encode(hashlib.sha256(b"deploy check").digest())
+        .decode("ascii").rstrip("="),
     }
     env.pop("DATABASE_URL", None)
     return env
@@ -37,6 +43,17 @@ def test_production_refuses_to_start_without_secret_key(tmp_path: Path):
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_own_audit_key(tmp_path: Path):
+    from los.access.audit_keys import DEVELOPMENT_KEY
+
+    for key in ("", DEVELOPMENT_KEY):
+        env = {**_production_env(tmp_path), "LOS_AUDIT_KEY": key}
+        result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode != 0
+        assert "LOS_AUDIT_KEY" in result.stderr
 
 
 def test_static_files_collect_for_production(tmp_path: Path):

@@ -183,6 +183,7 @@ class TestIdleTimeout:
 def production_settings(tmp_path: Path) -> dict:
     """The security settings as production computes them (in a fresh process)."""
     env = {**os.environ, "LOS_ENVIRONMENT": "production", "SECRET_KEY": "x" * 60,
+           "LOS_AUDIT_KEY": "check-only:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY",
            "ALLOWED_HOSTS": "los.kommune.example", "LOS_VAR_DIR": str(tmp_path)}
     for name in ("DEBUG", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "LOS_REQUIRE_STAFF_OTP", "BEHIND_PROXY"):
         env.pop(name, None)

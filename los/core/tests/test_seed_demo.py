@@ -79,3 +79,20 @@ def test_seed_demo_refuses_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_the_demos_roles_are_approved_by_a_second_person_and_the_log_verifies():
+    from los.access import audit
+    from los.access.models import AuditEvent
+    from los.accounts.models import RoleStatus
+
+    build("demo", seed=7, today=date(2026, 11, 23))
+    roles = StaffRole.objects.select_related("user", "decided_by")
+    assert not roles.exclude(status=RoleStatus.APPROVED, active=True).exists()
+    admin = roles.get(user__username="admin")
+    assert admin.decided_by is None  # the installation's first administrator: nobody to approve it
+    assert {r.decided_by.username for r in roles.exclude(pk=admin.pk)} == {"admin"}
+    approvals = AuditEvent.objects.filter(object_type="StaffRole", reason__startswith="role approved (demo data)")
+    assert approvals.count() == roles.count() - 1
+    assert list(audit.verify()) == []

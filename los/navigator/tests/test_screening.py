@@ -1,5 +1,6 @@
 """Screening: the coordinator's caseload and the coordinating unit's counts."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -147,13 +148,57 @@ def test_leader_sees_only_counts(client, world):
     response = client.get(reverse("navigator:unit"), {"tilbud": "hjelpestonad"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     page = response.content.decode()
-    counts = {entry_id: n for entry_id, _name, n in response.context["screening"].counts}
-    assert counts["hjelpestonad"] >= 1
+    apply = {row.key: row.cells[0] for row in response.context["sections"][0][2].body_rows}
+    assert "hjelpestonad" in apply
     assert "You see figures only." in page
     for name in ("Familien Hånd", "Familien Berg", "Familien Dal", "Barn "):
         assert name not in page
     assert response.context["rows"] is None
     assert reverse("navigator:family", args=[family.pk]) not in page
+
+
+def _counts(page: str, table: str) -> dict[str, str]:
+    body = page.split(f'data-table="{table}"', 1)[1].split("</table>", 1)[0]
+    return {key: re.sub(r"<[^>]+>", "", cell).replace("hidden", "").strip()
+            for key, cell in re.findall(r'<tr data-row="([^"]+)">.*?<td class="nav-num">(.*?)</td></tr>', body, re.S)}
+
+
+def test_a_leader_gets_the_counts_with_small_numbers_hidden_as_on_the_statistics(client, world):
+    """Before, a municipal leader saw counts of 1–4 here that the statistics hid."""
+    for n in range(6):
+        family, child = _hand_built(world, f"Familien Hånd {n}")
+        if n < 4:  # four have applied for an interpreter: two are left
+            ServiceEntry.objects.create(family=family, municipality=family.municipality, catalog_id="tolk",
+                                        child=child, state=EntryState.APPLIED)
+    client.force_login(world.caseworker)  # the unit sees exact counts
+    exact = _counts(client.get(reverse("navigator:unit"), HTTP_ACCEPT_LANGUAGE="en").content.decode(), "apply")
+    assert exact["tolk"] == "2" and any(int(v) >= 5 for v in exact.values())
+    client.force_login(world.leader)
+    page = client.get(reverse("navigator:unit"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    shown = _counts(page, "apply")
+    assert shown.keys() == exact.keys()
+    for key, value in exact.items():
+        assert shown[key] == (":" if int(value) < 5 else value)
+    assert "Numbers under 5 are hidden" in page
+    # in a fixed order (by name), never by numbers that may be hidden
+    names = [name for name in re.findall(r'<tr data-row="[^"]+"><th scope="row">([^<]+)</th>',
+                                         page.split('data-table="apply"', 1)[1].split("</table>", 1)[0])]
+    assert names == sorted(names)
+
+
+def test_the_leaders_counts_are_the_months_snapshot(client, world):
+    from los.stats.models import NowSnapshot
+
+    for n in range(5):
+        _hand_built(world, f"Familien Hånd {n}")
+    client.force_login(world.leader)
+    before = _counts(client.get(reverse("navigator:unit"), HTTP_ACCEPT_LANGUAGE="en").content.decode(), "apply")
+    _hand_built(world, "Familien Senere")
+    after = _counts(client.get(reverse("navigator:unit"), HTTP_ACCEPT_LANGUAGE="en").content.decode(), "apply")
+    assert before == after and NowSnapshot.objects.filter(municipality=world.municipality).count() == 1
+    client.force_login(world.caseworker)
+    live = _counts(client.get(reverse("navigator:unit"), HTTP_ACCEPT_LANGUAGE="en").content.decode(), "apply")
+    assert live["hjelpestonad"] == "6"
 
 
 def test_unit_caseworker_sees_counts_and_may_click_through(client, world):

@@ -164,8 +164,9 @@ def test_guardian_records_needs_for_sibling_and_self(client, world):
     url = reverse("portal:needs", args=[world.family.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Support for siblings" in page  # the navigator's offer text
-    response = client.post(url, {f"needs_{sibling.pk}": "Trenger tid alene med mamma",
-                                 f"needs_{mother.pk}": "Avlastning i helgene"})
+    assert f'name="version_{sibling.pk}"' in page and f'name="version_{mother.pk}"' in page
+    response = client.post(url, {f"needs_{sibling.pk}": "Trenger tid alene med mamma", f"version_{sibling.pk}": 1,
+                                 f"needs_{mother.pk}": "Avlastning i helgene", f"version_{mother.pk}": 1})
     assert response.status_code == 302
     sibling.refresh_from_db()
     mother.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from los.accounts.models import PositionType, Role, StaffRole
+from los.accounts.models import PositionType, Role
 from los.core import testing as t
 from los.families.models import CoordinatorAssignment, FamilyStatus
 from los.referrals import selectors, services
@@ -30,7 +30,7 @@ def test_candidates_are_ranked_by_who_knows_the_family_role_share_and_caseload(w
     # a physiotherapist with the role as an extra function, who already works with the family's school
     teacher = t.staff(Role.BARNEKOORDINATOR, m, "laerer.bk", position_type=PositionType.EXTRA_FUNCTION,
                       position_share=10)
-    StaffRole.objects.create(user=teacher, municipality=m, role=Role.SERVICE_CONTACT, service_provider=world.school)
+    t.grant(teacher, m, Role.SERVICE_CONTACT, service_provider=world.school)
     t.consent(granted, world.school)
     # a dedicated coordinator with a full caseload
     busy = t.staff(Role.BARNEKOORDINATOR, m, "travel.bk", position_type=PositionType.DEDICATED, position_share=20)

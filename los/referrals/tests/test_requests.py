@@ -75,7 +75,7 @@ def test_public_request_is_unconfirmed_and_invisible_until_the_guardian_confirms
     PublicRequest.objects.filter(pk=public.pk).update(submitted_at=timezone.now() - timedelta(days=3))
     client.post(reverse("accounts:login"), {"username": "forelder", "password": t.PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
     start = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "waiting for you to confirm it" in start
+    assert "sent in your name on the open form" in start and "Los does not know who sent it" in start
     page = client.get(reverse("referrals:confirm_public"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ola Nordmann" in page
     client.post(reverse("referrals:confirm_public"), {"public_request": public.pk, "action": "confirm",

@@ -13,11 +13,11 @@ def _needs(sm):
                                        source="meeting")
     declined = services.record_need(sm.family, sm.coordinator, description="Transport til avlastning",
                                     source="family", providers=[sm.school])
-    services.answer_need_request(declined.requests.get(), sm.coordinator, response=NeedResponse.DECLINED,
+    services.answer_need_request(declined.requests.get(), sm.coordinator, 1, response=NeedResponse.DECLINED,
                                  note="Ikke vårt ansvar")
     accepted = services.record_need(sm.family, sm.coordinator, description="Epilepsiopplæring for assistenter",
                                     source="plan", providers=[sm.habu, sm.school])
-    services.answer_need_request(accepted.requests.get(provider=sm.habu), sm.coordinator,
+    services.answer_need_request(accepted.requests.get(provider=sm.habu), sm.coordinator, 1,
                                  response=NeedResponse.ACCEPTED)
     return never_asked, declined, accepted
 
@@ -83,14 +83,15 @@ def test_service_contact_can_accept_a_need_asked_of_its_own_service_under_consen
     habu_row = need.requests.get(provider=sm.habu)
     client.force_login(sm.contact)
     url = reverse("servicemap:need_answer", args=[school_row.pk])
-    data = {f"answer-{school_row.pk}-response": "accepted", f"answer-{school_row.pk}-responded_on": ""}
+    data = {f"answer-{school_row.pk}-response": "accepted", f"answer-{school_row.pk}-responded_on": "",
+            f"answer-{school_row.pk}-version": 1}
     assert client.post(url, data).status_code == 404  # no consent: the family is not revealed
     t.consent(sm.family, sm.school, categories=[Category.CASE, Category.SERVICES])
     assert client.post(url, data).status_code == 302
     school_row.refresh_from_db()
     assert school_row.response == NeedResponse.ACCEPTED and school_row.responded_by == sm.contact
     other = client.post(reverse("servicemap:need_answer", args=[habu_row.pk]),
-                        {f"answer-{habu_row.pk}-response": "declined"})
+                        {f"answer-{habu_row.pk}-response": "declined", f"answer-{habu_row.pk}-version": 1})
     assert other.status_code == 403  # not their service
     assert NeedRequest.objects.get(pk=habu_row.pk).response == NeedResponse.WAITING
 
@@ -101,7 +102,8 @@ def test_declining_needs_a_reason(client, sm):
     row = need.requests.get()
     client.force_login(sm.coordinator)
     response = client.post(reverse("servicemap:need_answer", args=[row.pk]),
-                           {f"answer-{row.pk}-response": "declined"}, HTTP_ACCEPT_LANGUAGE="en")
+                           {f"answer-{row.pk}-response": "declined", f"answer-{row.pk}-version": 1},
+                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Write what the service said" in response.content.decode()
 
@@ -118,3 +120,28 @@ def test_recording_a_need_from_the_page(client, sm):
     empty = client.post(reverse("servicemap:need_create", args=[sm.family.pk]), {
         "new-need-description": "", "new-need-source": "family"}, HTTP_ACCEPT_LANGUAGE="en")
     assert empty.status_code == 400 and "This field is required." in empty.content.decode()
+
+
+def test_two_people_answering_for_a_service_see_a_conflict(client, sm):
+    """The answer is shared text: the coordinator records what the school said on the phone while the school's
+    contact answers in Los. Before, the last one saved overwrote the other without a word."""
+    need = services.record_need(sm.family, sm.coordinator, description="Tøyning i skoletiden", source="plan",
+                                providers=[sm.school])
+    row = need.requests.get()
+    t.consent(sm.family, sm.school, categories=[Category.CASE, Category.SERVICES])
+    url = reverse("servicemap:need_answer", args=[row.pk])
+    client.force_login(sm.contact)
+    assert client.post(url, {f"answer-{row.pk}-response": "accepted", f"answer-{row.pk}-response_note":
+                             "Fysioterapeuten tar det", f"answer-{row.pk}-version": 1}).status_code == 302
+    client.force_login(sm.coordinator)  # opened the page before the school answered
+    response = client.post(url, {f"answer-{row.pk}-response": "declined", f"answer-{row.pk}-response_note":
+                                 "Skolen sa nei på telefon", f"answer-{row.pk}-version": 1}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 400 and "Someone else changed this while you were working on it" in page
+    assert "Skolen sa nei på telefon" in page  # what the coordinator typed is kept
+    row.refresh_from_db()
+    assert (row.response, row.response_note, row.version) == ("accepted", "Fysioterapeuten tar det", 2)
+    assert f'name="answer-{row.pk}-version" value="2"' in page
+    # an empty POST changes nothing either
+    assert client.post(url, {}).status_code == 400
+    assert NeedRequest.objects.get(pk=row.pk).response_note == "Fysioterapeuten tar det"

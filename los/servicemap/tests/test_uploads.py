@@ -182,3 +182,29 @@ def test_text_is_served_with_its_own_charset():
     assert check_upload(io.BytesIO("Vedtak for Mia Sæther".encode())).content_type == "text/plain; charset=utf-8"
     assert check_upload(io.BytesIO("Vedtak for Mia Sæther".encode("cp1252"))).content_type == \
         "text/plain; charset=windows-1252"
+
+
+def test_a_document_downloads_under_its_title_and_the_type_found_in_its_content(client, sm):
+    """The title is the base name; the extension is the detected type's, whatever the stored row says (rows
+    from before, or brought in a family package, are not trusted)."""
+    from django.core.files.base import ContentFile
+
+    script = b'var shell = new ActiveXObject("WScript.Shell");\n'
+    doc = Document(family=sm.family, municipality=sm.municipality, entry=sm.entry, title="Innkalling.hta",
+                   content_type="application/hta", extension="hta", size=len(script), sha256="", uploaded_by=sm.coordinator)
+    doc.file.save("upload", ContentFile(script))
+    client.force_login(sm.parent)
+    response = client.get(reverse("servicemap:document_download", args=[doc.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="Innkalling_hta.txt"'
+    assert response["Content-Type"] == "text/plain; charset=utf-8" and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_file_without_a_title_is_named_after_its_base_name_only(client, sm):
+    response = _upload(client, sm.coordinator, sm.entry, "start.bat", b"@echo off\r\necho hei\r\n", title="")
+    assert response.status_code == 302
+    doc = Document.objects.get()
+    assert doc.title == "start" and doc.extension == "txt"
+    client.force_login(sm.parent)
+    download = client.get(reverse("servicemap:document_download", args=[doc.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="start.txt"'

@@ -285,3 +285,21 @@ def stats_world(world):
     decide(request(other, 30), Outcome.REFUSED, 5, w.foreign_caseworker)
     request(t.family(w.other_municipality, "Familien Borte", FamilyStatus.REQUESTED), 90, RequestStatus.RECEIVED)
     return w
+
+
+#: A day on which the last whole calendar year is exactly the 365 days before it, so that figures for the
+#: protected viewer's fixed period (the year before) hold the same events as the last 12 months.
+NEW_YEAR = datetime(2027, 1, 1, 12, 0, tzinfo=OSLO)
+
+
+@pytest.fixture
+def new_year(settings, time_machine):
+    """Protected figures by calendar year, on 1 January 2027: the last whole year is 2026."""
+    settings.LOS_STATS_PROTECTED_PERIOD = "year"
+    time_machine.move_to(NEW_YEAR)
+
+
+@pytest.fixture
+def protected_world(new_year, stats_world):
+    """:func:`stats_world` built on 1 January 2027, with protected figures for whole calendar years."""
+    return stats_world

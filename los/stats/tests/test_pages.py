@@ -6,7 +6,6 @@ import html
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from los.access.models import AuditAction, AuditEvent
 from los.accounts.models import Role, StaffRole
@@ -83,21 +82,39 @@ def test_another_municipality_sees_only_its_own(client, stats_world):
     assert "Testvik" not in page and values(page, "queue_age")["total"] == ["1"]
 
 
-def test_a_leader_of_two_municipalities_chooses_one_or_both(client, stats_world):
+def test_a_unit_leader_of_two_municipalities_chooses_one_or_both(client, stats_world):
     w = stats_world
-    StaffRole.objects.create(user=t.user("tosidig"), municipality=w.municipality, role=Role.MUNICIPAL_LEADER)
+    t.grant(t.user("tosidig"), w.municipality, Role.UNIT_LEADER)
     leader = StaffRole.objects.get(user__username="tosidig").user
-    StaffRole.objects.create(user=leader, municipality=w.other_municipality, role=Role.MUNICIPAL_LEADER)
+    t.grant(leader, w.other_municipality, Role.UNIT_LEADER)
     client.force_login(leader)
     both = client.get(reverse("stats:municipal"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "All my municipalities" in both and "Annenby" in both and "Testvik" in both
     assert values(both, "key")["received"] == ["11"]  # 9 in Testvik, 2 in Annenby
     one = client.get(reverse("stats:municipal"), {"kommune": w.municipality.pk}).content.decode()
     assert values(one, "key")["received"] == ["9"]
-    other = client.get(reverse("stats:municipal"), {"kommune": w.other_municipality.pk}).content.decode()
-    assert values(other, "key")["received"] == [":"]
     wrong = client.get(reverse("stats:municipal"), {"kommune": "999999"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Select a valid choice" in wrong and values(wrong, "key")["received"] == ["11"]
+
+
+def test_a_municipal_leader_of_two_municipalities_sees_one_at_a_time(client, protected_world):
+    """Protected figures are never added up over municipalities: Testvik and Annenby together minus Testvik
+    would be Annenby's hidden count."""
+    w = protected_world
+    leader = t.user("tosidig")
+    for municipality in (w.municipality, w.other_municipality):
+        StaffRole.objects.create(user=leader, municipality=municipality, role=Role.MUNICIPAL_LEADER)
+    client.force_login(leader)
+    first = client.get(reverse("stats:municipal"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "All my municipalities" not in first and "Annenby" in first and "Testvik" in first
+    assert values(first, "key")["received"] == [":"]  # Annenby, the first by name: 2 requests
+    one = client.get(reverse("stats:municipal"), {"kommune": w.municipality.pk}).content.decode()
+    assert values(one, "key")["received"] == ["9"]
+    every = client.get(reverse("stats:municipal"), {"kommune": ""}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert values(every, "key")["received"] == [":"]  # never 11
+    for name in ("stats:municipal_download", "stats:export_download"):
+        csv = client.get(reverse(name), {"kommune": ""}).content.decode("utf-8-sig")
+        assert ",11\r\n" not in csv and "Annenby" in csv and "Testvik" not in csv
 
 
 @pytest.mark.parametrize(("params", "message"), [
@@ -167,20 +184,14 @@ def test_charts_have_a_title_and_a_table_beside_them(client, stats_world):
     assert 'style="' not in page.split("<main")[1]  # the CSP forbids inline styles
 
 
-def test_protected_figures_use_whole_months(client, stats_world):
-    from django.utils.formats import date_format
-
-    from .conftest import days_ago
-
-    w = stats_world
-    start = days_ago(35)
-    params = {"fra": start.isoformat(), "til": w.today.isoformat()}
+def test_protected_figures_are_for_a_whole_period_and_the_unit_chooses_freely(client, protected_world):
+    w = protected_world
     client.force_login(w.leader)
-    page = client.get(reverse("stats:municipal"), params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    with translation.override("en"):
-        first = date_format(start.replace(day=1), "DATE_FORMAT")
-        exact = date_format(start, "DATE_FORMAT")
-    assert f"{first} to" in page and "whole months" in page
+    page = client.get(reverse("stats:municipal"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="periode"' in page and 'name="fra"' not in page and 'name="til"' not in page
+    assert "2026: Jan. 1, 2026 to Dec. 31, 2026" in page and "whole calendar years that have ended" in page
+    assert '<option value="2026" selected>' in page and '<option value="2027"' not in page  # not ended yet
     client.force_login(w.unit_leader)  # the unit sees exactly the period it asked for
+    params = {"fra": "2026-11-20", "til": "2026-12-31"}
     page = client.get(reverse("stats:municipal"), params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert f"{exact} to" in page and "whole months" not in page
+    assert "Nov. 20, 2026 to Dec. 31, 2026" in page and 'name="periode"' not in page

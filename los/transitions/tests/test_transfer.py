@@ -39,6 +39,13 @@ def confirm(proposal, user, name="Mor Berg"):
     return services.confirm_move(proposal, by=user, text_shown=services.move_text(proposal, giver_name=name))
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English, whatever language a test before left active."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def moving(rich):
     """The Berg family moves from Testvik to Annenby: the unit proposed it, the mother confirmed it in the portal. The
@@ -287,3 +294,17 @@ def test_the_management_commands(moving, tmp_path):
     call_command("transfer_keys", stdout=stdout, stderr=StringIO())
     own = signing.this_installation()
     assert f"{own.name}={own.public_key}" in stdout.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_file_of_a_type_los_does_not_take_is_left_out_of_the_import(moving):
+    """The files in a package are checked as uploads are: a package made elsewhere could carry anything."""
+    w = moving
+    w.document.file.save("vedtak.pdf", ContentFile(b"MZ\x90\x00" + b"\x00" * 64))
+    data, _export = transfer.export_package(w.family, by=w.coordinator)
+    result = transfer.import_package(transfer.open_package(data), by=w.foreign_caseworker, municipality=w.receiver)
+    from los.servicemap.models import Document
+
+    new = Document.objects.get(family=result.family)
+    assert not new.file and new.title == "Vedtak om avlastning"  # the row and its other fields are kept
+    assert any(a["what"] == "file_refused" and a["table"] == "servicemap.document" for a in result.record.adjustments)

@@ -5,11 +5,13 @@
     manage.py api_token list [--municipality 4601]
     manage.py api_token revoke KEY_ID
 
-The token text is printed once by ``create``; only a digest is stored.
+The token text is printed once by ``create``; only a digest is stored. Making and revoking a token are written
+to the audit log of the token's municipality, naming the command line and the operating system's user.
 """
 
 from __future__ import annotations
 
+import getpass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -42,6 +44,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
 
+    @property
+    def via(self) -> str:
+        """Where the change was made, for the audit log (the command line, and the operating system's user)."""
+        return f"manage.py api_token, OS user {getpass.getuser()}"
+
     def _municipality(self, text: str) -> Municipality:
         found = Municipality.objects.filter(number=text).first() or Municipality.objects.filter(name=text).first()
         if found is None:
@@ -62,7 +69,7 @@ class Command(BaseCommand):
         try:
             token, text = create_token(name=options["name"], user=user,
                                        municipality=self._municipality(options["municipality"]),
-                                       scopes=options["scopes"], expires_at=expires)
+                                       scopes=options["scopes"], expires_at=expires, via=self.via)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"Token {token.key_id} ({token.name}) for {user.username} in {token.municipality.name}, "
@@ -83,5 +90,5 @@ class Command(BaseCommand):
         token = ApiToken.objects.filter(key_id=options["key_id"]).first()
         if token is None:
             raise CommandError(f"no token {options['key_id']!r}")
-        revoke_token(token)
+        revoke_token(token, via=self.via)
         self.stdout.write(f"Token {token.key_id} ({token.name}) revoked.")
