@@ -94,7 +94,7 @@ class EntryForm(StyledForm):
 
     def __init__(self, *args, family: Family, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["catalog_id"].choices = _blank(catalog.choices(), _("Not in the catalogue"))
+        self.fields["catalog_id"].choices = _blank(catalog.choices(family.municipality_id), _("Not in the catalogue"))
         self.fields["child"] = _child_field(family)
         self.fields["provider"] = _provider_field(family, _("Service provider"))
         self.fields["child"].widget.attrs["class"] = "ds-input"
@@ -166,7 +166,7 @@ class DecisionForm(VersionMixin, StyledForm):
         return {"decision": "" if app.decision == Decision.PENDING else app.decision,
                 "decision_received_on": app.decision_received_on or timezone.localdate(),
                 "decision_on": app.decision_on,
-                "legal_basis": app.legal_basis or catalog.usual_legal_basis(entry.catalog_id),
+                "legal_basis": app.legal_basis or catalog.usual_legal_basis(entry.catalog_id, entry.municipality_id),
                 "period_from": entry.period_from, "period_to": entry.period_to,
                 "extent_amount": entry.extent_amount, "extent_unit": entry.extent_unit,
                 "extent_per": entry.extent_per, "version": app.version}

@@ -151,7 +151,7 @@ def _clean_entry(family: Family, data: dict) -> dict:
             data[key] = ""
     if data.get("catalog_id"):
         try:
-            catalog.validate_catalog_id(data["catalog_id"])
+            catalog.validate_catalog_id_for(data["catalog_id"], family.municipality_id)
         except ValidationError as exc:
             errors["catalog_id"] = exc.messages[0]
     if not data.get("catalog_id") and not (data.get("title") or "").strip():
@@ -303,7 +303,8 @@ def record_decision(application: Application, actor: User | None, version: int |
         errors["period_to"] = _("The end of the period must be after its start.")
     if extent_amount is not None and not extent_unit:
         errors["extent_unit"] = _("Choose a unit for the extent, for example hours.")
-    legal_basis = (legal_basis or "").strip() or catalog.usual_legal_basis(application.entry.catalog_id)
+    legal_basis = (legal_basis or "").strip() or catalog.usual_legal_basis(application.entry.catalog_id,
+                                                                             application.entry.municipality_id)
     basis = None
     if legal_basis:
         try:
