@@ -55,7 +55,7 @@ SIZE_CLASSES = [
     (0.123, 10000, 19999), (0.131, 20000, 49999), (0.059, 50000, 700000),
 ]
 APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "navigator", "portal", "access", "transitions",
-               "archive", "workday"]
+               "archive", "workday", "survey"]
 
 CONDITION_WEIGHTS = {
     ConditionCategory.PHYSICAL: 18, ConditionCategory.NEUROLOGICAL: 18, ConditionCategory.INTELLECTUAL: 14,
