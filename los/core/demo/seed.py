@@ -60,7 +60,7 @@ SIZE_CLASSES = [
     (0.123, 10000, 19999), (0.131, 20000, 49999), (0.059, 50000, 700000),
 ]
 APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "navigator", "portal", "access", "transitions",
-               "archive"]
+               "archive", "workday", "survey"]
 
 CONDITION_WEIGHTS = {
     ConditionCategory.PHYSICAL: 18, ConditionCategory.NEUROLOGICAL: 18, ConditionCategory.INTELLECTUAL: 14,
@@ -389,7 +389,8 @@ def _demo_staff(ctx: DemoContext, users: _UserFactory, role_rows, m: Municipalit
                 role=Role.BARNEKOORDINATOR, position_type=PositionType.DEDICATED, position_share=80,
                 profession=Profession.NURSE_SOCIAL_EDUCATOR, title="Barnekoordinator",
                 started=ctx.today - timedelta(days=900))
-    bk2 = person("koordinator2", "Sigrid", "Aalvik", "Barnekoordinator as an extra function (4 %), physiotherapist",
+    bk2 = person("koordinator2", "Sigrid", "Aalvik", "Barnekoordinator as an extra function (4 %), physiotherapist; "
+                 "co-coordinator on the Sæther family",
                  role=Role.BARNEKOORDINATOR, position_type=PositionType.EXTRA_FUNCTION, position_share=4,
                  profession=Profession.THERAPIST, title="Fysioterapeut", started=ctx.today - timedelta(days=400))
     ctx.coordinators[m.id][:0] = [bk, bk2]
