@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "los.ops",
     "los.transitions",
     "los.workday",
+    "los.survey",
     "los.archive",
 ]
 

@@ -264,6 +264,9 @@ FAMILY_DATA: dict[str, Rows] = {
     "portal.Message": rows(
         C.MESSAGES, messages="sender body sent_at attachment attachment_name attachment_type"),
     "portal.MessageRead": rows(C.MESSAGES, messages="message recipient read_at"),
+    # --- survey: the family's invitations to the questionnaire (the answers are kept apart, below) ----------
+    "survey.Invitation": rows(
+        C.SURVEY, survey="moment due_on expires_on child by_own_login secret created_at closed_on"),
     # --- ops, transitions --------------------------------------------------------------------------------
     "ops.RetentionHold": rows(C.CASE, case="reason until created_at created_by"),
     "transitions.TransitionPlan": rows(
@@ -341,6 +344,10 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "archive.Deposit": "a deposit package's bookkeeping (period, counts, checksum); the package is made and "
                        "downloaded only by the coordinating unit, asking the policy for each case in it",
     "workday.StartGuide": "the coordinating unit's start guide for new barnekoordinators (the municipality's routines)",
+    # the families' answers to the questionnaire, kept apart from the family (docs/statistics.md)
+    "survey.Answer": "answers to the questionnaire without a family, a person or a time of day (municipality, year, "
+                     "moment, who answered, the answers); only the family's own pages can find its own, through a "
+                     "keyed receipt of its invitation; figures of them are always suppressed",
     # the audit chain's bookkeeping: hashes and counts, no content
     "access.AuditChainHead": "the head of an audit chain: a sequence number and a hash",
     "ops.AuditTombstone": "a signed mark where retention removed audit events: hashes only",

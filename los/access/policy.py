@@ -32,6 +32,11 @@ The rules, in order (the first rule that answers wins; otherwise access is refus
    of a young person aged 16 or more is covered only by a consent the young person gave. They can
    contribute (comment, add agenda items) in those categories and change only what they own.
 6. Municipal leaders and system administrators never see a single family: statistics only.
+
+The family's answers to the questionnaire about the scheme (category ``survey``, ``los.survey``) are the family's
+alone: guardians see and change them (answer, delete), except a young person's (16+ with an own log-in), who sees
+and changes only their own, and no staff rule opens them, not the coordinator's either: what the family says about
+its coordinator and its services must not be readable by those it talks about.
 7. Nobody sees another municipality's families unless a recorded inter-municipal agreement lets the
    staff member's municipality serve the family's municipality, or the family's recorded move
    (:class:`~los.access.models.FamilyTransfer`) hands the family over to the staff member's
@@ -100,8 +105,9 @@ class Decision:
         return self.allowed
 
 
-FAMILY_EDITABLE = {Category.STORY, Category.SERVICES, Category.DOCUMENTS, Category.MESSAGES, Category.CONTACT}
-UNIT_HIDDEN = {Category.WORKING_NOTES, Category.MESSAGES, Category.ACCESS_LOG}
+FAMILY_EDITABLE = {Category.STORY, Category.SERVICES, Category.DOCUMENTS, Category.MESSAGES, Category.CONTACT,
+                   Category.SURVEY}
+UNIT_HIDDEN = {Category.WORKING_NOTES, Category.MESSAGES, Category.ACCESS_LOG, Category.SURVEY}
 UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
 #: What a minute-taker (rule 3b) may see, and the part of it they may change.
 MINUTE_TAKER_VIEW = frozenset({Category.CASE, Category.MEETINGS, Category.PROFESSIONAL, Category.DRAFT, Category.PLAN})
@@ -259,6 +265,12 @@ def _sixteenth_birthday_cutoff(today: date) -> date:
 def is_young_person(child: Child | None) -> bool:
     """True for a child aged 16 or more: they decide over their own health information."""
     return child is not None and (child.age or 0) >= YOUNG_PERSON_AGE
+
+
+def _young_persons_own(child: Child | None) -> bool:
+    """A questionnaire (category ``survey``) about a young person aged 16 or more with an own log-in is theirs alone:
+    they answer it there, and the guardians do not see it."""
+    return is_young_person(child) and child.user_id is not None
 
 
 def serving_municipality_ids(role: StaffRole, today: date | None = None) -> set[int]:
@@ -484,6 +496,9 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
         if category == Category.HEALTH and is_young_person(child) and not child.shares_health_with_guardians:
             return Decision(False, "young_person_health",
                             "the young person (16+) has not shared their health information", "guardian")
+        if category == Category.SURVEY and _young_persons_own(child):
+            return Decision(False, "young_persons_answers",
+                            "a young person's own answers to the questionnaire", "guardian")
         if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
             return Decision(True, "guardian", f"guardian of the family ({member.get_relation_display()})", "guardian")
         if action == Action.SHARE:
@@ -507,6 +522,13 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
                             "young_person")
         if category == Category.HEALTH and child is not None and child.pk != own_child.pk:
             return Decision(False, "sibling_health", "another child's health information", "young_person")
+        if category == Category.SURVEY:
+            if child is None or child.pk != own_child.pk:
+                return Decision(False, "guardians_answers", "the guardians' answers to the questionnaire",
+                                "young_person")
+            if action == Action.CHANGE:
+                return Decision(True, "young_person", "the young person's own answers to the questionnaire",
+                                "young_person")
         if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
             return Decision(True, "young_person", "the young person's own case", "young_person")
         if action == Action.SHARE:
@@ -526,6 +548,9 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
     co_refusal: Decision | None = None
     if any(r.role == Role.BARNEKOORDINATOR for r in roles):
         if is_assigned_coordinator(user, family) and _reaches(family, _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))):
+            if category == Category.SURVEY:
+                return Decision(False, "family_only", "the family's answers to the questionnaire are the family's own",
+                                Role.BARNEKOORDINATOR)
             if action == Action.SHARE:
                 return Decision(False, "family_shares", "only the family gives consent", Role.BARNEKOORDINATOR)
             return Decision(True, "coordinator", "the family's barnekoordinator", Role.BARNEKOORDINATOR)
@@ -544,6 +569,9 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
         role_name = unit_roles[0].role
         if category == Category.ACCESS_LOG:
             return Decision(False, "family_only", "only the family and its coordinator see the access log", role_name)
+        if category == Category.SURVEY:
+            return Decision(False, "family_only", "the family's answers to the questionnaire are the family's own",
+                            role_name)
         if category in UNIT_HIDDEN:
             return Decision(False, "coordinator_side", "not visible to the coordinating unit", role_name)
         if action == Action.SHARE:
@@ -598,10 +626,11 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
         sources.append(FamilyMember.objects.filter(user=user).filter(
             Q(parental_responsibility=True) | Q(daily_care=True), relation__in=list(GUARDIAN_RELATIONS)
         ).values("family_id"))
-        sources.append(Child.objects.filter(
-            user=user, birth_date__lte=_sixteenth_birthday_cutoff(today)).values("family_id"))
+        if category != Category.SURVEY:  # the young person sees only their own answers, never the family's
+            sources.append(Child.objects.filter(
+                user=user, birth_date__lte=_sixteenth_birthday_cutoff(today)).values("family_id"))
     roles = user.active_roles()
-    if any(r.role == Role.BARNEKOORDINATOR for r in roles):
+    if any(r.role == Role.BARNEKOORDINATOR for r in roles) and category != Category.SURVEY:
         ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
         sources.append(
             CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)

@@ -133,6 +133,7 @@ class Overview:
     story: FamilyStory | None = None
     unread: int = 0
     family_side: bool = False
+    survey: list[Any] = field(default_factory=list)  # questionnaires the user can answer now (los.survey)
     move: Any = None  # a proposed or confirmed move of the family's record (los.transitions.models.MoveProposal)
     now: list[NowItem] = field(default_factory=list)
 
@@ -220,6 +221,9 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
     if allowed["messages"]:
         data.unread = unread_count(family, user)
     data.now = now_items(data, today)
+    survey = _optional("los.survey.selectors")
+    if survey is not None and data.family_side:
+        data.survey = survey.open_invitations(family, user, today)
     transitions = _optional("los.transitions.services")
     if data.family_side and transitions is not None and decide(user, Action.VIEW, family, Category.CONSENTS):
         data.move = transitions.open_move(family)

@@ -61,24 +61,27 @@ def seed(ctx: DemoContext) -> None:
     if coordinator is None:
         return
     m = family.municipality_id
+    story = ctx.story()  # the family's names, from its records
+    if story is None:
+        return
     if colleague is not None:
         CoAssignment.objects.create(family=family, municipality_id=m, user=colleague, role=CoRole.CO_COORDINATOR,
                                     started=today - timedelta(days=60), added_by=coordinator)
 
     entries = [
         ContactEntry(family=family, municipality_id=m, happened_on=today - timedelta(days=20), kind=ContactKind.PHONE,
-                     with_whom="Linnea (mor)",
+                     with_whom=story.fill("{mother} (mor)"),
                      agreed="Snakket om søvnen og skolen. Mor ønsker at HABU kommer på neste møte.",
                      follow_up="Invitere HABU til neste møte", follow_up_due=today - timedelta(days=14),
                      follow_up_done_at=_aware(today - timedelta(days=15), 11), shared_with_family=True,
                      created_by=coordinator),
         ContactEntry(family=family, municipality_id=m, happened_on=today - timedelta(days=9),
-                     kind=ContactKind.CONVERSATION, with_whom="Tuva Brenden, kontaktlærer",
+                     kind=ContactKind.CONVERSATION, with_whom=story.fill("{teacher_full}, kontaktlærer"),
                      agreed="Skolen mangler assistent i friminuttene. Rektor tar det opp med PPT denne uken.",
                      follow_up="Ringe rektor og høre om assistenten", follow_up_due=today - timedelta(days=2),
                      shared_with_family=False, created_by=coordinator),
         ContactEntry(family=family, municipality_id=m, happened_on=today - timedelta(days=3), kind=ContactKind.PHONE,
-                     with_whom="Jonas (far)",
+                     with_whom=story.fill("{father} (far)"),
                      agreed="Far vil ha innkallinger og referater på e-post, og møter etter klokken 14.",
                      follow_up="Sende møteinnkallingen til far", follow_up_due=today + timedelta(days=2),
                      shared_with_family=True, created_by=coordinator),
