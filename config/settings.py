@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "los.plans",
     "los.meetings",
     "los.servicemap",
+    "los.carediary",
     "los.navigator",
     "los.portal",
     "los.stats",

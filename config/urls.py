@@ -18,6 +18,7 @@ urlpatterns = [
     path("plan/", include("los.plans.urls")),
     path("moter/", include("los.meetings.urls")),
     path("tjenester/", include("los.servicemap.urls")),
+    path("dagbok/", include("los.carediary.urls")),
     path("los/", include("los.navigator.urls")),
     path("familie/", include("los.portal.urls")),
     path("statistikk/", include("los.stats.urls")),

@@ -216,13 +216,14 @@ FAMILY_DATA: dict[str, Rows] = {
     "servicemap.ServiceEntry": rows(
         C.SERVICES, services="child catalog_id title provider provider_name sector state extent_amount extent_unit "
                              "extent_per extent_note period_from period_to renewal_notice_months contact_name "
-                             "contact_phone contact_email contact_user notes renewal_reminded_for created_by "
-                             "created_at updated_at version"),
+                             "contact_phone contact_email contact_user notes follow_delivery declined_on "
+                             "declined_reason declined_note renewal_reminded_for created_by created_at updated_at "
+                             "version"),
     "servicemap.Application": rows(
         C.SERVICES, services="entry sent_on reference expected_processing_days preliminary_reply_on decision "
                              "decision_on decision_received_on legal_basis legal_basis_key appeal_rule "
-                             "appeal_deadline no_appeal appeal_reminder_sent_at notes created_by created_at "
-                             "updated_at version"),
+                             "appeal_deadline no_appeal appeal_reminder_sent_at appeal_final_reminder_sent_at "
+                             "decision_reasons notes created_by created_at updated_at version"),
     "servicemap.Appeal": rows(
         C.SERVICES, services="application status sent_on sent_to outcome outcome_on notes created_by created_at "
                              "updated_at version"),
@@ -236,6 +237,25 @@ FAMILY_DATA: dict[str, Rows] = {
                              "asked_by version"),
     "servicemap.Notification": rows(
         C.SERVICES, services="recipient kind entry application actor due_on created_at read_at"),
+    # What a granted service delivered: the family's services, like the grant it is held against.
+    "servicemap.Delivery": rows(
+        C.SERVICES, services="entry delivered_on amount note side recorded_by created_at"),
+    # The barnekoordinator's own draft of an appeal is advocacy for the family: a working note. The policy refuses
+    # working notes to the coordinating unit (who may decide the application), to the services and to the family
+    # side; the family reads Los's outline of the appeal instead, built from what it may see.
+    "servicemap.AppealDraft": rows(
+        C.WORKING_NOTES, working_notes="application text created_by created_at updated_by updated_at version"),
+    # A plan measure that needs a decision belongs to the plan; the service it points to is the family's services.
+    "servicemap.MeasureDecision": rows(C.PLAN, plan="measure created_by created_at", services="entry"),
+    # An agreement that became an application is the meeting's content (a fagmøte's stays professional); the
+    # service it became is the family's services.
+    "servicemap.AgreementApplication": rows(
+        C.MEETINGS, refine=_fagmote_content, meetings="agreement meeting created_by created_at", services="entry"),
+    # --- care diary: the day-by-day supervision, care and nights (see los/carediary/models.py for why health) --
+    "carediary.CareDiary": rows(C.HEALTH, health="child usual_for_age created_by created_at version"),
+    "carediary.DiaryDay": rows(
+        C.HEALTH, health="diary child day supervision_minutes care_minutes night_wakings night_minutes note "
+                         "recorded_by recorded_at version"),
     # --- navigator, portal -------------------------------------------------------------------------------
     "navigator.NavigatorAnswers": rows(C.HEALTH, health="child answers updated_at updated_by version"),
     "portal.FamilyStory": rows(
@@ -316,6 +336,7 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "navigator.LocalRoutine": "how a municipality handles a right or service (how to apply here, whom to call, local "
                               "forms, processing time): no family's data",
     "meetings.MeetingPolicy": "the municipality's rules for meetings",
+    "servicemap.DeliverySettings": "a municipality's thresholds for flagging a granted service that is not delivered",
     "meetings.CalendarToken": "a user's own calendar feed key (stored as a digest)",
     "transitions.TransitionSettings": "the municipality's notice periods for transitions",
     "api.ApiToken": "an API token (stored as a digest)",

@@ -15,6 +15,7 @@ from los.accounts.models import Role
 from los.families import selectors as family_selectors
 from los.referrals import selectors as referral_selectors
 from los.referrals import services as referral_services
+from los.servicemap import selectors as servicemap_selectors
 
 
 @access("authenticated")
@@ -31,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.BARNEKOORDINATOR in roles:
         context["my_families"] = family_selectors.families_coordinated_by(user)
         context["turning_18"] = referral_selectors.turning_18(context["my_families"])
+        context["delivery_shortfalls"] = servicemap_selectors.delivery_shortfalls(user)
+        context["measures_without_decision"] = servicemap_selectors.measures_without_decision(user)
     if roles & {Role.CASEWORKER, Role.UNIT_LEADER}:
         context["unit_families"] = family_selectors.families_of_unit(user)[:50]
         context["unit_counts"] = family_selectors.unit_status_counts(user)

@@ -462,8 +462,68 @@ def seed(ctx: DemoContext) -> None:
     for doc, text in docs:
         doc.file.save("letter", ContentFile(text.encode("utf-8")), save=False)
     bulk_insert(Document, [doc for doc, _text in docs])
+    if ctx.demo_family is not None:
+        _access_demo(ctx, users)
     if ctx.demo_family is not None and users.get("koordinator") and users.get("forelder"):
         Notification.objects.create(family=ctx.demo_family, municipality_id=ctx.demo_family.municipality_id,
                                     recipient=users["koordinator"], kind=NotificationKind.FAMILY_UPDATE,
                                     entry=omsorg, actor=users["forelder"],
                                     created_at=ctx.aware(today - timedelta(days=9), 15))
+
+
+def _access_demo(ctx: DemoContext, users: dict) -> None:
+    """The demo family's road from "granted" to "delivered" and from "refused" to an appeal: the refused
+    omsorgsstønad carries the decision's own reasons (the appeal outline starts from them) and the barnekoordinator's
+    working draft; the respite care granted 48 hours a month is delivered about half (every other weekend is
+    cancelled); a plan measure needs the omsorgsstønad decision and another has no application yet; an agreement in
+    the coordination group's meeting became the støttekontakt application."""
+    from los.meetings.models import Decision as Agreement
+    from los.plans.models import Measure
+    from los.servicemap.models import (
+        AgreementApplication,
+        AppealDraft,
+        Delivery,
+        DeliverySide,
+        MeasureDecision,
+    )
+
+    family, today = ctx.demo_family, ctx.today
+    entries = {e.catalog_id: e for e in ServiceEntry.objects.filter(family=family)}
+    coordinator = users.get("koordinator")
+    omsorg = entries.get("omsorgsstonad")
+    if omsorg is not None:
+        app = omsorg.applications.order_by("-sent_on").first()
+        if app is not None:
+            app.decision_reasons = ("Kommunen mener at avlastningen Mia har, dekker familiens behov for hjelp. "
+                                    "Omsorgsarbeidet er ikke vurdert som særlig tyngende.")
+            app.save(update_fields=["decision_reasons"])
+            AppealDraft.objects.create(
+                family=family, municipality_id=family.municipality_id, application=app, created_by=coordinator,
+                updated_by=coordinator,
+                text="Utkast (barnekoordinator): vise til pleiedagboka for september–november, nattevåk 4–5 netter "
+                     "i uka. Be HABU om ny uttalelse før klagen sendes.")
+    respite = entries.get("avlastning")
+    if respite is not None and respite.period_from:
+        rows, day = [], respite.period_from
+        weekend = 0
+        while day <= today:
+            if day.weekday() == 4:  # granted every other Friday–Saturday; every second of those is cancelled
+                weekend += 1
+                if weekend % 4 == 1 and day + timedelta(days=1) <= today:
+                    rows.append(Delivery(family=family, municipality_id=family.municipality_id, entry=respite,
+                                         delivered_on=day, amount=Decimal(20), side=DeliverySide.FAMILY,
+                                         recorded_by=users.get("forelder"), note="Fredag kl. 16 til lørdag kl. 12"))
+            day += timedelta(days=1)
+        bulk_insert(Delivery, rows)
+    measures = list(Measure.objects.filter(family=family).order_by("pk")[:2])
+    if measures and omsorg is not None:
+        MeasureDecision.objects.create(family=family, municipality_id=family.municipality_id, measure=measures[0],
+                                       entry=omsorg, created_by=coordinator)
+    if len(measures) > 1:
+        MeasureDecision.objects.create(family=family, municipality_id=family.municipality_id, measure=measures[1],
+                                       entry=None, created_by=coordinator)
+    agreement = Agreement.objects.filter(family=family).order_by("pk").first()
+    if agreement is not None and entries.get("stottekontakt") is not None:
+        AgreementApplication.objects.create(family=family, municipality_id=family.municipality_id,
+                                            agreement=agreement, meeting_id=agreement.meeting_id,
+                                            entry=entries["stottekontakt"], created_by=coordinator)

@@ -21,7 +21,7 @@ from los.core.models import ProviderKind
 from los.families.models import ConditionCategory
 from los.referrals.criteria import LEGAL_LABELS
 from los.referrals.models import REFERRAL_CATEGORY
-from los.stats import national, selectors
+from los.stats import national, selectors, services_access
 from los.stats.charts import Series, bar_chart
 from los.stats.formatting import number
 from los.stats.tables import (
@@ -578,6 +578,8 @@ def municipal_page(municipality_ids: Sequence[int], period: selectors.Period, to
             ("median_appointment", _("Median days from request to appointment"),
              statistic(requests.median_days_to_appointment, requests.appointments_timed, protect)),
         ])
+    refusals, appeals, outcomes, not_delivered, delivered_share, processing = services_access.tables(
+        ids, period, today, protect)
     share_chart_names = [_("Here"), _("National survey 2025")]
     return Page(
         summary=municipal_summary(key, compare, cover),
@@ -605,6 +607,19 @@ def municipal_page(municipality_ids: Sequence[int], period: selectors.Period, to
                             "its actions are done."),
                     figures=[Figure(attendance, chart_for(attendance, [3], percent=True)),
                              Figure(actions, chart_for(actions, [3], percent=True))]),
+            Section(id="access", title=_("Access to services: refused, appealed, delivered"),
+                    intro=_("Applications for services and benefits recorded on the families' service maps: how "
+                            "often they are refused and appealed, how appeals end, how long a decision takes, and "
+                            "whether what is granted is delivered, beside the national family survey 2023."),
+                    figures=[Figure(refusals, chart_for(refusals, [4, 5], names=[_("Here"), _("National survey")],
+                                                        percent=True,
+                                                        title=_("Share refused, here and in the national survey"))),
+                             Figure(appeals), Figure(outcomes),
+                             Figure(not_delivered, chart_for(not_delivered, [4, 5],
+                                                             names=[_("Here"), _("National survey")], percent=True,
+                                                             title=_("Share not delivered, here and in the national "
+                                                                     "survey"))),
+                             Figure(delivered_share), Figure(processing)]),
             Section(id="navigator", title=_("Rights and services likely missing"),
                     intro=_("Families in open cases who are likely entitled to something they have not applied for, "
                             "according to the navigator."),

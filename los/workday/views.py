@@ -69,6 +69,11 @@ def today(request: HttpRequest) -> HttpResponse:
     if not works_today(request):
         return redirect("core:home")
     context = today_context(request)
+    if Role.BARNEKOORDINATOR in request.user.role_names():  # the service map's flags (los.servicemap.selectors)
+        from los.servicemap import selectors as servicemap_selectors
+
+        context["delivery_shortfalls"] = servicemap_selectors.delivery_shortfalls(request.user)
+        context["measures_without_decision"] = servicemap_selectors.measures_without_decision(request.user)
     record_list_view(request, "today_page")
     return render(request, "workday/today.html", context)
 

@@ -59,8 +59,8 @@ SIZE_CLASSES = [
     (0.213, 600, 1999), (0.272, 2000, 4999), (0.199, 5000, 9999),
     (0.123, 10000, 19999), (0.131, 20000, 49999), (0.059, 50000, 700000),
 ]
-APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "navigator", "portal", "access", "transitions",
-               "archive", "workday", "survey"]
+APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "carediary", "navigator", "portal", "access",
+               "transitions", "archive", "workday", "survey"]
 
 CONDITION_WEIGHTS = {
     ConditionCategory.PHYSICAL: 18, ConditionCategory.NEUROLOGICAL: 18, ConditionCategory.INTELLECTUAL: 14,
