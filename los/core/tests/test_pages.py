@@ -29,9 +29,11 @@ class TestStartPage:
         assert "Familien Utenbys" not in page
 
     def test_family_sees_our_family_with_coordinator(self, client, world):
+        """A parent of one family lands in the family's own home, with the barnekoordinator's name on it."""
         client.force_login(world.parent)
-        page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert "Our family" in page
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        page = response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("portal:overview", args=[world.family.pk])
         assert world.coordinator.get_full_name() in page
         assert "Familien Dal" not in page
 
