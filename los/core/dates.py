@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as django_format
 from django.utils.translation import get_language
 
@@ -46,4 +46,7 @@ def format_day(value: date | datetime | None, style: str = "long", language: str
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return django_format(value, pattern(style, language))
+    if language is None:
+        return django_format(value, pattern(style))
+    with translation.override(language):  # month and weekday names in that language, not the active one
+        return django_format(value, pattern(style, language))

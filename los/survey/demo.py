@@ -42,7 +42,7 @@ YEARLY_GAIN = 0.03  # every municipality gets a little better each year
 
 #: The demo family's municipality: better than the nation on the barnekoordinator, worse on getting services.
 DEMO_PROFILE = {
-    "road_heavy": 0.97, "not_coordinated": 0.42, "depends_on_people": 0.86, "rights_overview": 0.32,
+    "road_heavy": 0.97, "not_coordinated": 0.95, "depends_on_people": 0.86, "rights_overview": 0.32,
     "application_help": 0.48, "coordinator_satisfied": 0.42, "coordinator_little_use": 0.26, "plan_satisfied": 0.1,
     "plan_little_use": 0.5, "child_together": 0.6, "child_listened": 0.52, "child_knows_whom": 0.7,
 }

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from los.access.guard import access, record_list_view
 from los.access.policy import prime_families
+from los.accounts import services as account_services
 from los.accounts.models import Role
 from los.core.models import CoordinatingUnit
 from los.referrals.selectors import families_per_10_percent
@@ -74,6 +75,8 @@ def today(request: HttpRequest) -> HttpResponse:
 
         context["delivery_shortfalls"] = servicemap_selectors.delivery_shortfalls(request.user)
         context["measures_without_decision"] = servicemap_selectors.measures_without_decision(request.user)
+    if account_services.may_approve_any(request.user):  # a unit leader learns of staff roles waiting for approval
+        context["roles_to_approve"] = len(account_services.pending_for(request.user))
     record_list_view(request, "today_page")
     return render(request, "workday/today.html", context)
 

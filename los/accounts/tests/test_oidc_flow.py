@@ -46,7 +46,9 @@ def idporten(live_server, pid: str, acr: str = SUBSTANTIAL, next_url: str = "",
 
 
 def logged_in(http: requests.Session, live_server) -> bool:
-    return http.get(f"{live_server.url}/", allow_redirects=False).status_code == 200
+    """The start page answers, or sends on to the family's page, rather than to the log-in page."""
+    start = http.get(f"{live_server.url}/", allow_redirects=False)
+    return start.status_code == 200 or (start.status_code == 302 and "/konto/" not in start.headers["Location"])
 
 
 def path_of(response: requests.Response) -> str:

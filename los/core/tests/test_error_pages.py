@@ -72,7 +72,7 @@ def test_a_family_that_does_not_exist_and_one_that_is_not_yours_look_the_same(cl
 def test_a_server_error_is_the_products_page_in_the_users_language(world):
     client = Client(raise_request_exception=False)
     client.force_login(world.coordinator)
-    with mock.patch("los.core.views.family_selectors.families_coordinated_by",
+    with mock.patch("los.workday.views.selectors.coordinator_today",
                     side_effect=ValueError("secret detail from the code")):
         response = client.get("/", HTTP_ACCEPT_LANGUAGE="nn")
     page = _assert_product_page(response, 500, "Noko gjekk gale hos oss")
