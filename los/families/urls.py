@@ -6,4 +6,5 @@ app_name = "families"
 
 urlpatterns = [
     path("<int:family_id>/", views.family_detail, name="detail"),
+    path("<int:family_id>/din-tilgang/", views.my_access, name="my_access"),
 ]
