@@ -78,6 +78,16 @@ OPEN_APPEAL_STATUSES = (AppealStatus.RECEIVED, AppealStatus.SENT)
 
 def _municipality_ids(user: User, roles: Iterable[str]) -> set[int]:
     roles = set(roles)
+    # asked three or four times per page (the page, its menu, whether to protect): read once per user object,
+    # which lives as long as the request, and read again when the user's roles are read again
+    known = user.__dict__.setdefault("_stats_municipality_ids", {})
+    key = (id(user.active_roles()), frozenset(roles))
+    if key not in known:
+        known[key] = _read_municipality_ids(user, roles)
+    return set(known[key])
+
+
+def _read_municipality_ids(user: User, roles: set[str]) -> set[int]:
     ids: set[int] = set()
     for role in user.active_roles():
         if role.role not in roles:
