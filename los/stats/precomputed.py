@@ -124,13 +124,13 @@ def max_age() -> int:
     return int(getattr(settings, "LOS_STATS_FIGURES_MAX_AGE", 0))
 
 
-def _store(spec: Spec, done: Figures, at: datetime) -> None:
+def _store(spec: Spec, done: Figures, at: datetime, asked_at: datetime) -> None:
     values = {"page": spec.page, "spec": spec.to_json(), "day": spec.day, "language": spec.language,
-              "html": str(done.html), "now_on": done.now_on, "computed_at": at}
+              "html": str(done.html), "now_on": done.now_on, "computed_at": at, "asked_at": asked_at}
     try:
         with transaction.atomic():
-            if not PrecomputedFigures.objects.filter(key=spec.key).update(**values, asked_at=at):
-                PrecomputedFigures.objects.create(key=spec.key, asked_at=at, **values)
+            if not PrecomputedFigures.objects.filter(key=spec.key).update(**values):
+                PrecomputedFigures.objects.create(key=spec.key, **values)
     except IntegrityError:  # stored at the same moment by another view or the task: theirs is as fresh
         pass
 
@@ -149,7 +149,7 @@ def get(spec: Spec) -> Figures:
             PrecomputedFigures.objects.filter(key=spec.key).update(asked_at=now)
         return Figures(html=mark_safe(html), now_on=now_on, computed_at=computed_at, protected=spec.protect)  # noqa: S308
     done = render(spec)
-    _store(spec, done, now)
+    _store(spec, done, now, asked_at=now)
     done.computed_at = now
     return done
 
@@ -161,23 +161,25 @@ class Refreshed:
 
 
 def refresh(today: date | None = None, *, older_than: int | None = None) -> Refreshed:
-    """Work out again every choice asked for in the last day whose figures are older than ``older_than`` seconds
-    (half of ``LOS_STATS_FIGURES_MAX_AGE`` by default, so that a timer every few minutes keeps them all younger than
-    the maximum), for today; delete those of earlier days and those nobody asked for in a day."""
+    """Work out again, for today, every choice asked for in the last day whose figures are older than
+    ``older_than`` seconds (half of ``LOS_STATS_FIGURES_MAX_AGE`` by default, so that a timer every few minutes
+    keeps them all younger than the maximum). Figures of an earlier day are carried over to today; those nobody
+    asked for in a day are deleted."""
     today = today or timezone.localdate()
     now = timezone.now()
-    stale_after = timedelta(seconds=max_age() // 2 if older_than is None else older_than)
-    old = PrecomputedFigures.objects.filter(asked_at__lt=now - KEEP_ASKED) | PrecomputedFigures.objects.exclude(
-        day=today)
-    carried = [Spec.from_json(s) for s in old.filter(asked_at__gte=now - KEEP_ASKED).values_list("spec", flat=True)]
-    result = Refreshed(deleted=old.delete()[0])
-    wanted = {Spec.from_json(s) for s in PrecomputedFigures.objects.filter(
-        computed_at__lte=now - stale_after).values_list("spec", flat=True)}
-    # a choice asked for yesterday is asked for again today: carried over to today's date
-    wanted |= {Spec(**{**asdict(s), "day": today}) for s in carried}
-    for spec in sorted(wanted, key=lambda s: s.key):
-        if spec.protect and spec.end is not None and spec.end >= today:  # never a period that has not ended
+    stale_before = now - timedelta(seconds=max_age() // 2 if older_than is None else older_than)
+    result = Refreshed()
+    rows = PrecomputedFigures.objects.values_list("pk", "spec", "day", "computed_at", "asked_at").order_by("pk")
+    for pk, data, day, computed_at, asked_at in list(rows):
+        if asked_at < now - KEEP_ASKED:
+            result.deleted += PrecomputedFigures.objects.filter(pk=pk).delete()[0]
             continue
-        _store(spec, render(spec), timezone.now())
+        spec = Spec.from_json(data)
+        if day != today:
+            result.deleted += PrecomputedFigures.objects.filter(pk=pk).delete()[0]
+            spec = Spec(**{**asdict(spec), "day": today})
+        elif computed_at > stale_before:
+            continue
+        _store(spec, render(spec), timezone.now(), asked_at=asked_at)
         result.refreshed += 1
     return result

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from los.access.models import AuditAction, AuditEvent
-from los.accounts.models import Role, StaffRole
+from los.accounts.models import Role, RoleStatus, StaffRole
 from los.core import testing as t
 
 from .helpers import values
@@ -103,7 +103,8 @@ def test_a_municipal_leader_of_two_municipalities_sees_one_at_a_time(client, pro
     w = protected_world
     leader = t.user("tosidig")
     for municipality in (w.municipality, w.other_municipality):
-        StaffRole.objects.create(user=leader, municipality=municipality, role=Role.MUNICIPAL_LEADER)
+        StaffRole.objects.create(user=leader, municipality=municipality, role=Role.MUNICIPAL_LEADER,
+                                 active=True, status=RoleStatus.APPROVED)  # in force (as approved by another)
     client.force_login(leader)
     first = client.get(reverse("stats:municipal"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "All my municipalities" not in first and "Annenby" in first and "Testvik" in first
