@@ -226,6 +226,41 @@ def settled_audit_events(timeout: float = 60.0) -> int:
     return last
 
 
+class LockWaits(threading.Thread):
+    """Samples PostgreSQL every 50 ms while a concurrency run lasts: how many of Los's connections wait for a lock
+    (``pg_stat_activity.wait_event_type = 'Lock'``; the audit append's lock on the chain head is the one lock the
+    pages take). If the appends serialised the pages, requests would be found waiting in most samples."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stopped, self.samples = threading.Event(), []
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            with connection.cursor() as cursor:
+                while not self.stopped.wait(0.05):
+                    cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                   "AND wait_event_type = 'Lock'")
+                    self.samples.append(cursor.fetchone()[0])
+        finally:
+            connection.close()
+
+    def __enter__(self) -> LockWaits:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.join()
+
+    def summary(self) -> dict:
+        n = len(self.samples) or 1
+        return {"samples": len(self.samples), "share_with_waiter": round(sum(1 for x in self.samples if x) / n, 3),
+                "mean_waiting": round(sum(self.samples) / n, 2), "max_waiting": max(self.samples, default=0)}
+
+
 class StatisticsRefresher(threading.Thread):
     """The statistics' background task as in production (``manage.py refresh_statistics`` from a timer): every
     half of ``LOS_STATS_FIGURES_MAX_AGE`` while the pages are measured, on the same cores, so its cost is in the
@@ -244,7 +279,7 @@ class StatisticsRefresher(threading.Thread):
             done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py",  # noqa: S603
                                    "refresh_statistics"], cwd=ROOT, env=self.env, capture_output=True, text=True)
             self.runs.append({"seconds": round(time.perf_counter() - began, 1), "exit": done.returncode,
-                              "output": (done.stdout + done.stderr).strip()[-200:]})
+                              "output": done.stdout.strip()[-200:] or done.stderr.strip()[-200:]})
 
     def stop(self) -> None:
         self.stopped.set()
@@ -391,12 +426,15 @@ def main() -> int:
                 rows[label]["concurrency"] = {}
                 for clients in [int(c) for c in args.concurrency.split(",") if c.strip()]:
                     before = settled_audit_events()
-                    result = run_wrk(args.port, path, sessions[username].cookies, args.duration, clients,
-                                     min(clients, args.threads))
+                    with LockWaits() as waits:
+                        result = run_wrk(args.port, path, sessions[username].cookies, args.duration, clients,
+                                         min(clients, args.threads))
                     result["audit_events"] = settled_audit_events() - before
+                    result["lock_waits"] = waits.summary()
                     rows[label]["concurrency"][clients] = result
                     print(f"{label:40} {clients:3} clients {result['rps']:8.1f} req/s  {result['requests']} answered "
-                          f"within the time, {result['audit_events']} audit events (all answered)", flush=True)
+                          f"within the time, {result['audit_events']} audit events (all answered); lock waits "
+                          f"{result['lock_waits']}", flush=True)
         rss = worker_rss_mb(server.pid)
     finally:
         refresher.stop()
@@ -451,7 +489,9 @@ def main() -> int:
             one = row["concurrency"].get(1, {}).get("rps") or None
             print(f"- {label}, concurrent clients in one municipality (one audit chain): " + "; ".join(
                 f"{c}: {r['rps']} req/s" + (f" ({r['rps'] / one:.1f}×)" if one else "")
-                + f", {r['requests']} answered in time, {r['audit_events']} audit events" + (
+                + f", {r['requests']} answered in time, {r['audit_events']} audit events, a request waiting for a "
+                  f"lock in {r['lock_waits']['share_with_waiter'] * 100:.0f} % of "
+                  f"{r['lock_waits']['samples']} samples" + (
                     f", non-2xx {r['non_2xx']}" if r["non_2xx"] else "")
                 for c, r in row["concurrency"].items()))
     if rss:
