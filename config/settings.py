@@ -8,8 +8,9 @@ Everything that differs between machines is read from the environment (twelve-fa
 - ``LOS_AUDIT_KEY`` (and ``LOS_AUDIT_OLD_KEYS``): the audit chain's key, required in production;
   ``LOS_AUDIT_ANCHOR_FILE``: where ``manage.py audit_anchor`` appends the heads of the audit chains.
 - ``ALLOWED_HOSTS``: comma separated, required in production.
-- ``OIDC_RP_CLIENT_ID`` and friends: enable log-in through an OpenID Connect provider
-  (ID-porten / HelseID style). Without them the local log-in is the only one.
+- ``IDPORTEN_*`` and ``STAFF_OIDC_*``: log-in through OpenID Connect, families through ID-porten and staff
+  through the municipality's identity provider (see ``oidc_provider`` below). Without them the local
+  user-name-and-password log-in is the only one.
 - ``EMAIL_URL``-style settings: ``EMAIL_HOST``, ``EMAIL_PORT``, ``DEFAULT_FROM_EMAIL``.
 """
 
@@ -134,6 +135,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "los.core.context_processors.los",
             ],
+            # dates for people, with the year, in the page's language: {{ value|los_date }} (los.core.dates)
+            "builtins": ["los.core.templatetags.los_dates"],
         },
     },
 ]
@@ -181,20 +184,51 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# OpenID Connect (ID-porten for families, HelseID / the municipality's IdP for staff).
-OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
-if OIDC_ENABLED:
-    INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.insert(1, "los.accounts.oidc.LosOIDCBackend")
-    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
-    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
-    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
-    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
-    OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "pid")
+# Log-in through OpenID Connect (los.accounts.oidc, docs/login.md): families through ID-porten, staff
+# through the municipality's identity provider. Each provider is configured when its client id is set; the
+# local provider of the demo and tests (idp/server.mjs) is configured the same way.
+def oidc_provider(prefix: str, *, scopes: str, identity_claim: str, acr_values: str = "",
+                  second_factor_amr: str = "") -> dict | None:
+    if not os.environ.get(f"{prefix}_CLIENT_ID"):
+        return None
+    required = ("ISSUER", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "JWKS_ENDPOINT")
+    missing = [f"{prefix}_{name}" for name in required if not os.environ.get(f"{prefix}_{name}")]
+    if missing:
+        raise ImproperlyConfigured(f"{prefix}_CLIENT_ID is set, so set {', '.join(missing)} too.")
+    return {
+        "OIDC_RP_CLIENT_ID": os.environ[f"{prefix}_CLIENT_ID"],
+        "OIDC_RP_CLIENT_SECRET": os.environ.get(f"{prefix}_CLIENT_SECRET", ""),
+        "OIDC_OP_ISSUER": os.environ[f"{prefix}_ISSUER"],
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": os.environ[f"{prefix}_AUTHORIZATION_ENDPOINT"],
+        "OIDC_OP_TOKEN_ENDPOINT": os.environ[f"{prefix}_TOKEN_ENDPOINT"],
+        "OIDC_OP_USER_ENDPOINT": os.environ.get(f"{prefix}_USERINFO_ENDPOINT", ""),
+        "OIDC_OP_JWKS_ENDPOINT": os.environ[f"{prefix}_JWKS_ENDPOINT"],
+        "OIDC_RP_SCOPES": os.environ.get(f"{prefix}_SCOPES", scopes),
+        "LOS_IDENTITY_CLAIM": os.environ.get(f"{prefix}_IDENTITY_CLAIM", identity_claim),
+        # the level of assurance asked for; a log-in whose `acr` is not this or a higher one is refused
+        "LOS_ACR_VALUES": os.environ.get(f"{prefix}_ACR_VALUES", acr_values),
+        # an `amr` value that shows the provider checked a second factor (staff then need no TOTP in Los)
+        "LOS_SECOND_FACTOR_AMR": os.environ.get(f"{prefix}_SECOND_FACTOR_AMR", second_factor_amr),
+    }
+
+
+LOS_OIDC_PROVIDERS = {
+    "family": oidc_provider("IDPORTEN", scopes="openid profile", identity_claim="pid",
+                            acr_values="idporten-loa-substantial"),
+    "staff": oidc_provider("STAFF_OIDC", scopes="openid profile", identity_claim="preferred_username",
+                           second_factor_amr="mfa"),
+}
+#: The levels of assurance in ascending order; a configured level accepts itself and those after it.
+LOS_ACR_ORDER = env_list("LOS_ACR_ORDER", "idporten-loa-low,idporten-loa-substantial,idporten-loa-high")
+#: The user-name-and-password form. On unless the staff provider is configured (then off in production unless
+#: turned on); the demo turns it on beside both providers. Families never log in with a password while
+#: ID-porten is configured (los.accounts.forms.LoginForm).
+LOS_PASSWORD_LOGIN = env_bool("LOS_PASSWORD_LOGIN", LOS_OIDC_PROVIDERS["staff"] is None or not PRODUCTION)
+OIDC_RP_SIGN_ALGO = "RS256"  # ID-porten signs with RS256 only
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+AUTHENTICATION_BACKENDS += ["los.accounts.oidc.FamilyOIDCBackend", "los.accounts.oidc.StaffOIDCBackend"]
 
 # Failed log-ins (docs/security.md, "Log-in throttling"): lock the pair of user name and address after 5 failures
 # for 30 minutes (django-axes). Never the user name alone: anyone could lock a person out by typing her user name.

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -32,8 +31,3 @@ handler400 = "los.core.views.bad_request"
 handler403 = "los.core.views.permission_denied"
 handler404 = "los.core.views.page_not_found"
 handler500 = "los.core.views.server_error"
-
-if settings.OIDC_ENABLED:
-    from los.accounts.oidc import oidc_urlpatterns
-
-    urlpatterns.insert(0, path("oidc/", include(oidc_urlpatterns())))

@@ -22,8 +22,17 @@ SHOTS = [
     ("koordinator", "nb", 1280, "/", "coordinator-start-nb"),
     ("koordinator", "nb", 1280, "family:Familien Sæther", "family-overview-nb"),
     ("saksbehandler", "nn", 1280, "/", "unit-start-nn"),
-    ("forelder", "en", 390, "/", "family-phone-en"),
+    # the family's own home and the navigator on a 360 × 740 phone, in all three languages (a parent with one
+    # family lands in its home straight from the log-in)
+    ("forelder", "nb", 360, "/", "family-home-phone-nb"),
+    ("forelder", "nn", 360, "/", "family-home-phone-nn"),
+    ("forelder", "en", 360, "/", "family-home-phone-en"),
+    ("forelder", "nb", 360, "navigator", "navigator-phone-nb"),
+    ("forelder", "nn", 360, "navigator", "navigator-phone-nn"),
+    ("forelder", "en", 360, "navigator", "navigator-phone-en"),
 ]
+NAVIGATOR_LINK = {"nb": "Rettigheter og stønader", "nn": "Rettar og stønader", "en": "Rights and benefits"}
+PHONE = 360  # a phone shot is one screen of 360 × 740
 
 
 def main() -> None:
@@ -36,7 +45,8 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         for user, language, width, target, name in shots:
-            context = browser.new_context(viewport={"width": int(width), "height": 900}, locale=language)
+            height = 740 if int(width) <= PHONE else 900
+            context = browser.new_context(viewport={"width": int(width), "height": height}, locale=language)
             context.add_cookies([{"name": "los_language", "value": language, "url": args.base}])
             page = context.new_page()
             page.goto(f"{args.base}/konto/logg-inn/")
@@ -44,7 +54,10 @@ def main() -> None:
             page.fill("input[name=password]", PASSWORD)
             page.click("main button[type=submit]")
             page.wait_for_load_state("networkidle")
-            if target.startswith("family:"):
+            if target == "navigator":  # the family's rights and benefits, from the family's own navigation
+                page.click("nav.los-famnav summary")
+                page.click("nav.los-famnav >> text=" + NAVIGATOR_LINK[language])
+            elif target.startswith("family:"):
                 page.click(f"text={target.split(':', 1)[1]}")
             elif target != "/":
                 page.goto(args.base + target)

@@ -53,5 +53,14 @@ if [ "$(cat node_modules/.los-lock 2>/dev/null)" != "$npm_sum" ] || [ ! -d stati
   echo "$npm_sum" > node_modules/.los-lock
 fi
 
+# The local OpenID Connect provider of the demo and the tests (idp/: ID-porten's TestID and a municipality's
+# staff log-in), from its own lock file into idp/node_modules.
+idp_sum=$(sha256sum idp/package-lock.json | cut -c1-16)
+if [ "$(cat idp/node_modules/.los-lock 2>/dev/null)" != "$idp_sum" ]; then
+  say "Installing the local OpenID Connect provider from idp/package-lock.json"
+  npm ci --prefix idp --no-audit --no-fund --loglevel=error
+  echo "$idp_sum" > idp/node_modules/.los-lock
+fi
+
 say "Compiling translations"
 .venv/bin/python manage.py compile_translations

@@ -62,14 +62,42 @@ def health_hidden_from_guardians(family: Family) -> bool:
     return any(is_young_person(c) and not c.shares_health_with_guardians for c in family.children.all())
 
 
-def access_log_for_family(family: Family, *, hide_health: bool = False) -> QuerySet[AuditEvent]:
+def access_log_for_family(family: Family, *, hide_health: bool = False, leave_out_actor: int | None = None,
+                          person: str = "", service: str = "") -> QuerySet[AuditEvent]:
     """Every access event for the family, newest first. ``hide_health`` leaves out health information events
-    (for guardians when a young person keeps their health information to themselves)."""
+    (for guardians when a young person keeps their health information to themselves); ``leave_out_actor`` the
+    viewer's own look-ups; ``person`` keeps one person's events (a user id, or ``LOS_ITSELF`` for what Los did on
+    its own), ``service`` one service's."""
     qs = AuditEvent.objects.filter(family=family).order_by("-at", "-pk").only(
         "at", "actor_name", "actor_role", "actor_service", "action", "category", "object_type", "allowed")
     if hide_health:
         qs = qs.exclude(category=Category.HEALTH)
+    if leave_out_actor is not None:
+        qs = qs.exclude(actor_id=leave_out_actor)
+    if person == LOS_ITSELF:
+        qs = qs.filter(actor__isnull=True)
+    elif person.isdigit():
+        qs = qs.filter(actor_id=int(person))
+    if service:
+        qs = qs.filter(actor_service=service)
     return qs
+
+
+#: The person filter's value for events without a person (Los itself: reminders, scheduled tasks).
+LOS_ITSELF = "los"
+
+
+def access_log_choices(family: Family, *, hide_health: bool = False,
+                       leave_out_actor: int | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The people and the services in the family's log, for its filters: ``([(value, name)], [service])``, each
+    sorted by name. A person whose name changed is listed under the name of their newest event."""
+    qs = access_log_for_family(family, hide_health=hide_health, leave_out_actor=leave_out_actor)
+    people: dict[str, str] = {}
+    for actor_id, name in qs.values_list("actor_id", "actor_name"):
+        key = LOS_ITSELF if actor_id is None else str(actor_id)
+        people.setdefault(key, name or (_("Los (automatic)") if actor_id is None else ""))
+    services = sorted({name for name in qs.values_list("actor_service", flat=True) if name}, key=str.lower)
+    return sorted(people.items(), key=lambda pair: pair[1].lower()), services
 
 
 _ROLE_LABELS = {

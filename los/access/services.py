@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from los.access import audit
@@ -27,6 +27,7 @@ from los.access.models import (
 )
 from los.access.policy import is_young_person
 from los.accounts.models import User
+from los.core.dates import format_day
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, Family, FamilyMember
 
@@ -92,7 +93,7 @@ def consent_text(*, family: Family, giver_name: str, recipient_name: str, catego
                  young_person: bool = False) -> str:
     """The consent text shown to the person before they consent (in the active language); stored as shown."""
     labels = [str(Category(c).label) for c in categories if c != Category.CASE]
-    until = formats.date_format(last_day, "j. F Y")
+    until = format_day(last_day)
     if young_person:
         first = _("%(giver)s is 16 or older and consents to %(recipient)s getting their own health information "
                   "in Los, together with the basic case information about %(family)s.") % {
@@ -223,7 +224,7 @@ def withdraw_consent(*, consent: Consent, actor: User, request: HttpRequest | No
     consent = Consent.objects.select_for_update(of=("self",)).select_related("family", "service_provider").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ConsentError(_("This consent was already withdrawn on %(date)s.") % {
-            "date": formats.date_format(timezone.localtime(consent.withdrawn_at), "j. F Y")}, code="withdrawn")
+            "date": format_day(consent.withdrawn_at)}, code="withdrawn")
     if consent.valid_to <= timezone.now():
         raise ConsentError(_("This consent has already ended."), code="expired")
     consent.withdrawn_at = timezone.now()

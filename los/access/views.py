@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -192,12 +193,27 @@ def family_access_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = _family(family_pk)
     decision = authorize(request, Action.VIEW, family, Category.ACCESS_LOG, defer=False)
     hide_health = decision.basis == "guardian" and selectors.health_hidden_from_guardians(family)
-    page = Paginator(selectors.access_log_for_family(family, hide_health=hide_health), LOG_PAGE_SIZE).get_page(
-        request.GET.get("side"))
+    # others' access first: the viewer's own look-ups are left out unless asked for
+    show_own = request.GET.get("egne") == "1"
+    own = None if show_own else request.user.pk
+    people, services_ = selectors.access_log_choices(family, hide_health=hide_health, leave_out_actor=own)
+    person = request.GET.get("hvem", "")
+    person = person if person in dict(people) else ""
+    service = request.GET.get("tjeneste", "")
+    service = service if service in services_ else ""
+    events = selectors.access_log_for_family(family, hide_health=hide_health, leave_out_actor=own, person=person,
+                                             service=service)
+    page = Paginator(events, LOG_PAGE_SIZE).get_page(request.GET.get("side"))
     rows = [{
         "event": event,
         "what": selectors.describe_event(event),
         "role": selectors.role_label(event.actor_role),
     } for event in page.object_list]
+    query = {key: value for key, value in (("hvem", person), ("tjeneste", service), ("egne", "1" if show_own else ""))
+             if value}
     return render(request, "access/access_log.html", {"family": family, "page": page, "rows": rows,
+                                                      "people": people, "services": services_, "person": person,
+                                                      "service": service, "show_own": show_own,
+                                                      "filtered": bool(person or service),
+                                                      "query": urlencode(query),
                                                       "hide_health": hide_health})

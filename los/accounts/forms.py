@@ -1,6 +1,7 @@
 import math
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -9,12 +10,19 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from los.accounts import throttle
+from los.accounts.oidc import FAMILY, is_configured
 
 
 class LoginForm(AuthenticationForm):
+    """User name and password: for staff where it is turned on (``LOS_PASSWORD_LOGIN``). A family member logs in
+    with ID-porten whenever it is configured, and is refused here."""
+
     error_messages = {
         "invalid_login": _("The user name or password is wrong. Check them and try again."),
         "inactive": _("This account is not active. Contact your coordinating unit."),
+        "password_login_off": _("Log-in with a user name and password is turned off. Use one of the log-ins above."),
+        "use_idporten": _("Families log in with ID-porten (BankID, MinID and others). Use the button "
+                          "“Log in with ID-porten” above."),
     }
 
     def __init__(self, *args, **kwargs):
@@ -24,6 +32,8 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].max_length = 150
 
     def clean(self):
+        if not settings.LOS_PASSWORD_LOGIN:
+            raise forms.ValidationError(self.error_messages["password_login_off"], code="password_login_off")
         # the slow-down per user name (los.accounts.throttle): too early, the password is not even checked
         username = self.cleaned_data.get("username")
         if username and self.request is not None and not self.errors:
@@ -35,6 +45,11 @@ class LoginForm(AuthenticationForm):
                              "There have been many failed attempts to log in with this user name. Wait %(seconds)s "
                              "seconds and try again.", wait) % {"seconds": wait}, code="slowed_down")
         return super().clean()
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if is_configured(FAMILY) and not (user.is_staff_member or user.is_staff or user.is_superuser):
+            raise forms.ValidationError(self.error_messages["use_idporten"], code="use_idporten")
 
 
 class OTPForm(forms.Form):

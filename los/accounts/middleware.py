@@ -1,7 +1,8 @@
 """Second factor for staff: staff roles must verify a TOTP device when ``LOS_REQUIRE_STAFF_OTP`` is on.
 
-Until they have, every page except log-in, log-out, the second-factor page itself, the language switch
-and static files redirects to the second-factor page. Only these exact pages are exempt: a new page under
+Until they have, every page except log-in (with the OpenID Connect pages), log-out, the second-factor page
+itself, the language switch and static files redirects to the second-factor page. A staff member who logged in
+through the municipality's identity provider with a second factor there (its ``amr`` claim) needs none here. Only these exact pages are exempt: a new page under
 ``/konto/`` is protected like any other.
 """
 
@@ -17,8 +18,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 
+from los.accounts.oidc import SECOND_FACTOR_KEY
+
 EXEMPT_PREFIXES = ("/static/", "/i18n/")
-EXEMPT_URL_NAMES = ("accounts:login", "accounts:logout", "accounts:otp")
+EXEMPT_URL_NAMES = ("accounts:login", "accounts:logout", "accounts:otp", "accounts:idporten", "accounts:idporten_callback",
+                    "accounts:staff_login", "accounts:staff_callback", "accounts:login_refused")
 
 
 @cache
@@ -38,6 +42,8 @@ class StaffSecondFactorMiddleware:
             and user.is_authenticated
             and user.is_staff_member
             and not user.is_verified()
+            # the municipality's identity provider vouched for a second factor (its `amr`, los.accounts.oidc)
+            and not request.session.get(SECOND_FACTOR_KEY)
             and not request.path.startswith(EXEMPT_PREFIXES)
             and request.path not in _exempt_paths()
         ):

@@ -44,7 +44,14 @@ def record_login_event(*, user, action: str, allowed: bool, reason: str, request
 
 @receiver(user_logged_in, dispatch_uid="los_audit_logged_in")
 def _logged_in(sender, request, user, **kwargs) -> None:
-    record_login_event(user=user, action=AuditAction.LOGIN, allowed=True, reason="logged in", request=request)
+    method = getattr(request, "los_login_method", "")
+    if method == "family":
+        reason = f"logged in through ID-porten ({getattr(request, 'los_login_acr', '') or 'no level given'})"
+    elif method == "staff":
+        reason = "logged in through the municipality's identity provider"
+    else:
+        reason = "logged in"
+    record_login_event(user=user, action=AuditAction.LOGIN, allowed=True, reason=reason, request=request)
 
 
 @receiver(user_logged_out, dispatch_uid="los_audit_logged_out")

@@ -8,6 +8,5 @@ def los(request: HttpRequest) -> dict:
     return {
         "LOS_SITE_NAME": settings.LOS_SITE_NAME,
         "LOS_DEMO": not settings.PRODUCTION,
-        "oidc_enabled": settings.OIDC_ENABLED,
         "user_roles": roles,
     }

@@ -250,6 +250,17 @@ _BASES: tuple[DecisionBasis, ...] = (
         source=_PBRL_SOURCE,
     ),
     DecisionBasis(
+        key="pbrl-2-1-d",
+        law_reference="pasient- og brukerrettighetsloven § 2-1 d, jf. helse- og omsorgstjenesteloven § 3-8",
+        subject="user-controlled personal assistance (BPA)",
+        rule=AppealRule.PBRL,
+        appeal_body=AppealBody.STATSFORVALTEREN,
+        source=_PBRL_SOURCE
+        + "; the right to BPA is pbrl § 2-1 d, in force 1 January 2015 (Helsedirektoratet's commentary: "
+        "https://helsedirektoratet.no/rundskriv/pasient-og-brukerrettighetsloven-med-kommentarer/"
+        "rett-til-helse-og-omsorgstjenester-og-transport-/rett-til-brukerstyrt-personlig-assistanse)",
+    ),
+    DecisionBasis(
         key="pbrl-2-8",
         law_reference="pasient- og brukerrettighetsloven § 2-8, jf. helse- og omsorgstjenesteloven § 3-6",
         subject="respite care (avlastning) and care allowance (omsorgsstønad) for heavy care work",
@@ -367,6 +378,11 @@ _ALIASES: dict[str, str] = {
     "pasrl-2-5-c": "pbrl-2-5-c",
     "pasientrettighetsloven-2-5-c": "pbrl-2-5-c",
     "individuell-plan": "pbrl-2-5",
+    "bpa": "pbrl-2-1-d",
+    "brukerstyrt-personlig-assistanse": "pbrl-2-1-d",
+    "hol-3-8": "pbrl-2-1-d",
+    "pasient-og-brukerrettighetsloven-2-1-d": "pbrl-2-1-d",
+    "helse-og-omsorgstjenesteloven-3-8": "pbrl-2-1-d",
     "avlastning": "hol-3-6",
     "omsorgsstonad": "hol-3-6",
     "hol-3-6-1": "hol-3-6",

@@ -5,7 +5,7 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if account_services.may_approve_any(user):
         context["roles_to_approve"] = len(account_services.pending_for(user))
     context["is_staff_member"] = bool(roles)
+    if not roles and not context["pending_public_requests"]:
+        # a parent with one family goes straight to the family's own home: nothing to choose here
+        families = list(context["our_families"][:2])
+        if len(families) == 1:
+            return redirect("portal:overview", family_pk=families[0].pk)
     if any(key in context for key in ("my_families", "unit_families", "contact_families")):
         record_list_view(request, "start_page_family_list")
     return render(request, "core/home.html", context)

@@ -58,8 +58,10 @@ def families_for_service_contact(user: User) -> QuerySet[Family]:
 
 
 def families_of_guardian(user: User) -> QuerySet[Family]:
+    """The families the user belongs to and may see: as a guardian, or as the young person (from 16)."""
     return _with_list_data(
-        visible_families(user).filter(pk__in=FamilyMember.objects.filter(user=user).values("family_id"))
+        visible_families(user).filter(Q(pk__in=FamilyMember.objects.filter(user=user).values("family_id"))
+                                      | Q(pk__in=Child.objects.filter(user=user).values("family_id")))
     )
 
 

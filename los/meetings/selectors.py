@@ -15,6 +15,7 @@ from los.access.policy import Action as AccessAction
 from los.access.policy import Decision as AccessDecision
 from los.access.policy import decide, visible_families
 from los.accounts.models import Role, User
+from los.core.dates import format_day
 from los.families.models import CoordinatorAssignment, Family
 from los.meetings import plans_link
 from los.meetings.models import (
@@ -169,9 +170,9 @@ def _action_entry(action: Action, source: str, day: date) -> AgendaEntry:
     if action.is_done:
         state = _("done")
     elif action.due_date < day:
-        state = _("overdue since %(date)s") % {"date": action.due_date.strftime("%d.%m.%Y")}
+        state = _("overdue since %(date)s") % {"date": format_day(action.due_date)}
     else:
-        state = _("open, due %(date)s") % {"date": action.due_date.strftime("%d.%m.%Y")}
+        state = _("open, due %(date)s") % {"date": format_day(action.due_date)}
     owner = action.owner_member.name if action.owner_member_id else ""
     details = f"{owner} · {state}" if owner else state
     return AgendaEntry(title=action.title, source=source, details=details, action=action,
@@ -228,7 +229,7 @@ def draft_agenda(meeting: Meeting, today: date | None = None) -> list[AgendaEntr
 
     for ref in plans_link.measures_due_for_evaluation(meeting.family, meeting_day + timedelta(
             days=MEASURE_LOOKAHEAD_DAYS)):
-        details = (_("evaluation due %(date)s") % {"date": ref.evaluation_date.strftime("%d.%m.%Y")}
+        details = (_("evaluation due %(date)s") % {"date": format_day(ref.evaluation_date)}
                    if ref.evaluation_date else "")
         entries.append(AgendaEntry(title=ref.title, source=AgendaSource.MEASURE_EVALUATION, details=details,
                                    measure_pk=ref.pk))

@@ -25,6 +25,7 @@ from los.access.policy import Action as AccessAction
 from los.access.policy import decide
 from los.accounts.models import Role, User
 from los.archive import hooks as archive
+from los.core.dates import format_day
 from los.core.forms import ConflictError
 from los.families.models import Child, Family, FamilyMember, FamilyStatus
 from los.meetings import plans_link
@@ -469,9 +470,9 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
     provider = owner.service_provider if owner else None
     if responsible is None and provider is None:
         responsible = by.pk
-    day = timezone.localtime(decision.meeting.starts_at).strftime("%d.%m.%Y")
     with translation.override(decision.family.preferred_language or None):
-        description = _("Decided in the coordination group's meeting on %(date)s.") % {"date": day}
+        description = _("Decided in the coordination group's meeting on %(date)s.") % {
+            "date": format_day(decision.meeting.starts_at)}
     measure = plans_link.create_measure(
         family=decision.family, title=decision.text[:300], by=by, responsible_user=responsible,
         service_provider=provider, due_date=action.due_date if action else None, description=description)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from los.core.models import ProviderKind
+from los.core.models import Municipality, ProviderKind
 from los.families.models import ConditionCategory, Setting
 from los.navigator.catalog import LOCAL_PREFIX
 from los.navigator.engine import load_catalog
@@ -137,12 +137,66 @@ class QuestionnaireForm(forms.Form):
         return items
 
 
+#: The family's questionnaire in short steps of three to five questions: (key, legend, the questions it asks). Each
+#: step is a form of its own that saves only its questions.
+FAMILY_STEPS: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("condition", _("The condition and care"),
+     ("expected_duration_months", "extra_supervision_and_care", "night_care")),
+    ("treatment", _("Treatment and training"),
+     ("medical_treatment_at_home", "continuous_care_due_to_illness_period", "parent_training_at_institution")),
+    ("moving", _("Moving about"), ("mobility_impairment", "uses_wheelchair", "needs_assistive_devices")),
+    ("getting_around", _("Getting around"),
+     ("needs_escort_for_activities", "needs_transport_to_school", "cannot_use_public_transport")),
+    ("learning", _("Learning, communication and well-being"),
+     ("communication_support", "learning_support", "behaviour_support", "mental_health_support")),
+    ("family", _("Work, money and the family"),
+     ("extra_expenses", "guardian_in_work", "reduced_work_because_of_care", "care_burden_heavy", "siblings")),
+]
+
+
+def family_step_of(question_key: str) -> int:
+    """The step (1, 2 …) that asks ``question_key``; 0 when no step does."""
+    return next((n for n, (_key, _legend, keys) in enumerate(FAMILY_STEPS, 1) if question_key in keys), 0)
+
+
+def step_questions(questions: list[Question], step: int | None) -> list[Question]:
+    """The questions of ``step`` (1 …) in the step's order, or all of them for no step."""
+    if not step:
+        return list(questions)
+    by_key = {q.key: q for q in questions}
+    return [by_key[key] for key in FAMILY_STEPS[step - 1][2] if key in by_key]
+
+
 class FamilyQuestionnaireForm(QuestionnaireForm):
-    """The questionnaire on the family's page; the versions are those of the stored rows (0: none yet)."""
+    """The questionnaire on the family's page, one step at a time (``step``; none: every question); the versions are
+    those of the stored rows (0: none yet). Saving a step changes only that step's answers."""
 
     child = forms.IntegerField(widget=forms.HiddenInput)
     child_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     family_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    step = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=len(FAMILY_STEPS))
+
+    def __init__(self, *args: Any, questions: list[Question] | tuple[Question, ...] = QUESTIONS,
+                 step: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, questions=step_questions(list(questions), step), **kwargs)
+        self.step_number = step
+        if step:
+            self.initial["step"] = step
+
+    def sections(self) -> list[dict[str, Any]]:
+        if not self.step_number:
+            return super().sections()
+        key, legend, _keys = FAMILY_STEPS[self.step_number - 1]
+        return [{"id": key, "legend": legend, "fields": [self[q.key] for q in self.questions]}]
+
+
+def parse_step(value: Any, steps: int = len(FAMILY_STEPS)) -> int | None:
+    """A step number from a request (1 … ``steps``), or None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= steps else None
 
 
 def _age_choices() -> list[tuple[str, Any]]:
@@ -205,10 +259,18 @@ class AnonymousForm(QuestionnaireForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "ds-input"}),
         error_messages={"invalid_choice": CHOOSE_LISTED},
     )
+    municipality = forms.ChoiceField(
+        label=_("Which municipality do you live in?"), required=False,
+        help_text=_("The list then shows the municipality’s own services and how to apply there."),
+        widget=forms.Select(attrs={"class": "ds-input"}), error_messages={"invalid_choice": CHOOSE_LISTED},
+    )
 
     def __init__(self, *args: Any, lang: str = "nb", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lang = lang
+        self.fields["municipality"].choices = [("", _("Choose the municipality")),
+                                               *((str(pk), name) for pk, name in
+                                                 Municipality.objects.order_by("name").values_list("pk", "name"))]
         vocabulary = load_catalog().vocabulary.get("languages", {})
         languages = sorted(((code, names.get(lang, code)) for code, names in vocabulary.items()
                             if isinstance(names, dict) and code not in ("no",)), key=lambda pair: pair[1].lower())
@@ -225,6 +287,71 @@ class AnonymousForm(QuestionnaireForm):
     def trailing_sections(self) -> list[tuple[str, Any, list[str]]]:
         return [("language", _("Language"), ["needs_interpreter", "language"]),
                 ("has", _("What you already have"), ["has"])]
+
+    # -- steps and the refining questions -------------------------------------------------------------------
+
+    def municipality_id(self) -> int | None:
+        value = self.cleaned_data.get("municipality") if hasattr(self, "cleaned_data") else None
+        return int(value) if value else None
+
+    def step_of_first_error(self) -> int:
+        """The step (1 …) holding the first field with an error; 0 when the errors are all in the refining
+        questions."""
+        for number, (_key, _legend, names) in enumerate(ANONYMOUS_STEPS, 1):
+            if any(name in self.errors for name in names):
+                return number
+        return 0
+
+    def step_sections(self, step: int) -> list[dict[str, Any]]:
+        """The fieldsets of one step, and any other field whose answer came back with an error (so that every error
+        in the summary has its field on the page)."""
+        key, legend, names = ANONYMOUS_STEPS[step - 1]
+        out = [{"id": key, "legend": legend, "fields": [self[name] for name in names], "closed": False, "plain": True}]
+        others = [name for name in self.fields if name in self.errors and name not in names]
+        if others:
+            out.append({"id": "check", "legend": _("Also check these answers"), "fields": [self[n] for n in others],
+                        "closed": False})
+        return out
+
+    def shown_on_step(self, step: int) -> set[str]:
+        return {f.name for section in self.step_sections(step) for f in section["fields"]}
+
+    def refine_sections(self, settle_facts: list[str]) -> list[dict[str, Any]]:
+        """The questions beside the list: first those whose answers would settle the possible entries (open), then
+        the rest by group and what the family already has, each closed until opened (open when it holds an
+        error)."""
+        refine = [q for q in self.questions if q.key not in STEP_FIELDS]
+        by_path = {".".join(q.path): q.key for q in refine}
+        settle = list(dict.fromkeys(by_path[f] for f in settle_facts if f in by_path))[:SETTLE_SHOWN]
+        out = []
+        if settle:
+            out.append({"id": "settle", "legend": _("Answer these first: they settle the most"),
+                        "fields": [self[name] for name in settle], "closed": False})
+        for key, legend in GROUPS:
+            names = [q.key for q in refine if q.group == key and q.key not in settle]
+            if names:
+                out.append({"id": key, "legend": legend, "fields": [self[name] for name in names],
+                            "closed": not any(name in self.errors for name in names)})
+        out.append({"id": "has", "legend": _("What you already have"), "fields": [self["has"]],
+                    "closed": "has" not in self.errors, "uncounted": True})
+        return out
+
+    def refine_names(self) -> set[str]:
+        return {q.key for q in self.questions if q.key not in STEP_FIELDS} | {"has"}
+
+    def hidden_values(self, shown: set[str]) -> list[tuple[str, str]]:
+        """(name, value) of every answer given that is not shown as a field, so that it is sent on with the next
+        step (the anonymous navigator keeps nothing between requests)."""
+        if not self.is_bound:
+            return []
+        out = []
+        for name in self.fields:
+            if name in shown:
+                continue
+            for value in self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]:
+                if value not in (None, ""):
+                    out.append((name, str(value)))
+        return out
 
     def profile(self) -> dict[str, Any]:
         """The family situation profile the answers describe (schema-valid)."""
@@ -247,6 +374,19 @@ class AnonymousForm(QuestionnaireForm):
         child_answers, family_answers = self.question_changes()
         return apply_answers(profile, {k: v for k, v in child_answers.items() if v is not None},
                              {k: v for k, v in family_answers.items() if v is not None})
+
+
+#: The anonymous navigator's first questions, in short steps: (key, legend, fields). The list comes after the last
+#: step; the other questions refine it, beside the list.
+ANONYMOUS_STEPS: list[tuple[str, Any, list[str]]] = [
+    ("child", _("About the child"), ["age", "conditions", "expected_duration_months"]),
+    ("day", _("Daily life and services"), ["setting", "services", "municipality"]),
+    ("family", _("The family and language"), ["guardians", "needs_interpreter", "language"]),
+]
+STEP_FIELDS = frozenset(name for _key, _legend, names in ANONYMOUS_STEPS for name in names)
+#: How many of the questions that would settle the possible entries are shown open beside the list (those that
+#: settle the most first); the rest are in their groups.
+SETTLE_SHOWN = 3
 
 
 def applied_prefix(catalog_id: str) -> str:

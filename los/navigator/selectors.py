@@ -25,13 +25,13 @@ from typing import Any, NamedTuple
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category, Consent
 from los.access.policy import visible_families
 from los.accounts.models import Role, User
+from los.core.dates import format_day
 from los.core.models import Municipality, ProviderKind
 from los.families.models import (
     GUARDIAN_RELATIONS,
@@ -420,28 +420,67 @@ class Card:
     form: Any = None  # the "we have applied" form (forms.AppliedFields), set by the view
     routine: RoutineView | None = None  # how the family's municipality handles it (its local routine)
     local: str = ""  # the municipality's name when this is one of the municipality's own services
+    why: str = ""  # the one line shown on the closed card: its most telling reason (see :func:`listing`)
+    ask: AskAction | None = None  # where to ask for a barnekoordinator from this card, set by the view
+    answer_href: str = ""  # where the questions that would settle it are, set by the view
+    unit: Any = None  # the coordinating unit (name and contact) on the cards one asks the unit about
 
     @property
     def id(self) -> str:
         return self.suggestion.id
 
     @property
+    def open(self) -> bool:
+        """Shown open: only when its "we have applied" form came back with something to correct."""
+        form = self.form
+        return bool(form is not None and (form.sent_on_errors or form.catalog_errors or form.other_errors))
+
+    @property
     def refused(self) -> bool:
         return self.map_entry is not None and self.map_entry.state == EntryState.REFUSED
 
 
+@dataclass(frozen=True)
+class AskAction:
+    """Asking for a barnekoordinator from a card: a link in Los (``url``), or, on the anonymous page, a button that
+    carries the answers to the open request form (``token``, see :mod:`los.navigator.carry`)."""
+
+    label: str
+    url: str
+    token: str = ""
+
+
 GROUPS = ("likely", "possible", "applied", "in_place")
 GROUP_TEXTS = {
-    "likely": (_("Likely: worth applying for now"),
-               _("What we know matches the conditions. The service decides, but this is worth applying for.")),
-    "possible": (_("Possible: needs an answer"),
-                 _("These may apply. The question under each one would settle it – answer it below, or ask the "
-                   "service to assess it.")),
-    "applied": (_("Applied for: waiting for an answer"),
-                _("On the service map as applied for. The service map follows up the waiting time.")),
+    "likely": (_("Likely: worth applying for now"), ""),
+    "possible": (_("Possible: needs an answer"), ""),
+    "applied": (_("Applied for: waiting for an answer"), ""),
     "in_place": (_("Already in place"),
                  _("You already have these, or the child is already in contact with the service.")),
+    "tell": (_("Good to know about"),
+             _("These are likely to apply too, and there is nothing to apply for: offers, rules and people worth "
+               "knowing about.")),
 }
+#: The page's sections in order: (key, the listing's group, only the entries to tell about?, shown closed?, how
+#: many cards are shown before "show more"). What to act on is open, the first few cards of it shown; what needs no
+#: action (already in place, worth knowing) opens on request.
+SECTIONS = (("likely", "likely", False, False, 5), ("possible", "possible", None, False, 3),
+            ("applied", "applied", None, False, 3), ("tell", "likely", True, True, None),
+            ("in_place", "in_place", None, True, None))
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: Any
+    intro: Any
+    cards: list[Card]  # shown
+    closed: bool  # the whole section opens on request
+    more: list[Card] = field(default_factory=list)  # the rest of an open section, behind "show more"
+
+    @property
+    def count(self) -> int:
+        return len(self.cards) + len(self.more)
 
 
 @dataclass
@@ -463,9 +502,41 @@ class Listing:
         return sum(len(c.questions) for c in self.groups["possible"])
 
     @property
-    def sections(self) -> list[tuple[str, Any, Any, list[Card]]]:
-        """(key, heading, introduction, cards) for each group that has cards, in order."""
-        return [(key, *GROUP_TEXTS[key], self.groups[key]) for key in GROUPS if self.groups[key]]
+    def sections(self) -> list[Section]:
+        """The sections that have cards, in order (see :data:`SECTIONS`): the likely entries to apply for, the
+        possible, those applied for, then closed until opened the likely ones only to know about and what is
+        already in place."""
+        out = []
+        for key, group, tell, closed, shown in SECTIONS:
+            cards = [c for c in self.groups[group] if tell is None or (c.id in TO_TELL_ABOUT) == tell]
+            if not cards:
+                continue
+            # a card that must be seen (its "we have applied" form came back with an error) is never behind "more"
+            if shown is not None and len(cards) > shown + 1 and not any(c.open for c in cards[shown:]):
+                out.append(Section(key, *GROUP_TEXTS[key], cards[:shown], closed, cards[shown:]))
+            else:
+                out.append(Section(key, *GROUP_TEXTS[key], cards, closed))
+        return out
+
+    @property
+    def open_sections(self) -> list[Section]:
+        return [section for section in self.sections if not section.closed]
+
+    @property
+    def closed_sections(self) -> list[Section]:
+        return [section for section in self.sections if section.closed]
+
+    def card(self, entry_id: str) -> Card | None:
+        return next((c for cards in self.groups.values() for c in cards if c.id == entry_id), None)
+
+    @property
+    def settle_facts(self) -> list[str]:
+        """The profile facts whose answers would settle the possible entries, most asked first."""
+        counts: dict[str, int] = defaultdict(int)
+        for card in self.groups["possible"]:
+            for fact in card.suggestion.question_facts:
+                counts[fact] += 1
+        return sorted(counts, key=lambda fact: -counts[fact])
 
 
 def _attach_label(lang: str) -> str:
@@ -507,7 +578,31 @@ def listing(profile: dict[str, Any], today: date, lang: str,
                                   questions=[question_part(q) for q in questions],
                                   how_to_apply=how_to_apply, map_entry=entry, routine=routines.get(s.id),
                                   local=municipality_name if s.id.startswith(LOCAL_PREFIX) else ""))
+    _choose_why(groups)
     return Listing(profile=profile, result=result, groups=groups, not_applicable=list(result.not_applicable))
+
+
+def _choose_why(groups: dict[str, list[Card]]) -> None:
+    """Give each card its one line: the reason it shares with the fewest other cards ("The child is 9 years old"
+    is true of most of them and tells nothing), the later one on a tie (the rules name the general conditions
+    first). When even that reason is true of many cards, a possible entry shows the question that would settle it,
+    and any other the first sentence of what it is."""
+    cards = [c for group in groups.values() for c in group]
+    seen: dict[str, int] = defaultdict(int)
+    for card in cards:
+        for reason in set(card.reasons):
+            seen[reason] += 1
+    generic = max(3, len(cards) // 4)
+    for card in cards:
+        best = min(range(len(card.reasons)), key=lambda i: (seen[card.reasons[i]], -i)) if card.reasons else None
+        if best is not None and seen[card.reasons[best]] < generic:
+            card.why = card.reasons[best]
+        elif card.questions:
+            card.why = card.questions[0]
+        elif card.suggestion.summary:
+            card.why = card.suggestion.summary.split(". ", 1)[0].rstrip(".") + "."
+        else:
+            card.why = card.reasons[best] if best is not None else ""
 
 
 def known_facts(profile: dict[str, Any]) -> list[tuple[str, str]]:
@@ -651,7 +746,7 @@ class RoutineView:
 
     @property
     def checked_on_text(self) -> str:
-        return date_format(self.checked_on, "SHORT_DATE_FORMAT")
+        return format_day(self.checked_on)
 
 
 def _in_language(texts: dict, part: str, lang: str) -> str:

@@ -13,10 +13,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,8 +30,9 @@ from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, can, decide_municipal_content
 from los.core.forms import form_action, set_version
+from los.core.models import CoordinatingUnit, Municipality
 from los.families.models import Child, Family
-from los.navigator import forms, selectors, services
+from los.navigator import carry, forms, selectors, services
 from los.navigator.catalog import LOCAL_PREFIX
 from los.navigator.models import LocalEntry, LocalRoutine
 from los.servicemap.models import ServiceEntry
@@ -52,20 +54,91 @@ def _child_from(data: selectors.FamilyData, value: Any) -> Child | None:
     return next((c for c in data.children if c.pk == pk), None)
 
 
-def _questionnaire(data: selectors.FamilyData, child: Child) -> forms.FamilyQuestionnaireForm:
+def _questionnaire(data: selectors.FamilyData, child: Child, step: int | None) -> forms.FamilyQuestionnaireForm:
     child_row = selectors.answers_row(data, child)
     family_row = selectors.answers_row(data, None)
     answers = {**(family_row.answers or {}), **(child_row.answers or {})}
     initial = {"child": child.pk, "child_version": child_row.version, "family_version": family_row.version}
     return forms.FamilyQuestionnaireForm(questions=selectors.questions_for(data, child), answers=answers,
-                                         initial=initial)
+                                         initial=initial, step=step)
 
 
-def _family_url(family: Family, child: Child | None, anchor: str = "") -> str:
+def _family_url(family: Family, child: Child | None, anchor: str = "", **params: Any) -> str:
     url = reverse("navigator:family", args=[family.pk])
-    if child is not None:
-        url += f"?barn={child.pk}"
+    query = {**({"barn": child.pk} if child is not None else {}), **params}
+    if query:
+        url += "?" + urlencode(query)
     return url + (f"#{anchor}" if anchor else "")
+
+
+#: The cards from which one asks for a barnekoordinator: the coordinating unit decides on a barnekoordinator, and
+#: the barnekoordinator makes the individual plan with the family and is its coordinator until 18.
+ASK_CARDS = ("barnekoordinator", "individuell_plan", "koordinator")
+#: The cards on which the coordinating unit's contact details are shown (each says "contact the coordinating unit").
+UNIT_CARDS = ASK_CARDS
+
+
+def _may_ask(listing: selectors.Listing) -> bool:
+    """A barnekoordinator is likely or possible (not in place, not applied for, not ruled out)."""
+    card = listing.card("barnekoordinator")
+    return card is not None and card.group in ("likely", "possible")
+
+
+def _attach_ask(listing: selectors.Listing, ask: selectors.AskAction | None, unit: Any) -> None:
+    for entry_id in UNIT_CARDS:
+        card = listing.card(entry_id)
+        if card is None:
+            continue
+        card.unit = unit
+        if ask is not None and card.group in ("likely", "possible") and _may_ask(listing):
+            card.ask = ask
+
+
+def _family_ask(request: HttpRequest, family: Family) -> selectors.AskAction | None:
+    """Where this viewer asks for (or follows) a barnekoordinator for the family in Los: a guardian asks from the
+    family's own request page, or follows the request already made; the coordinating unit and the coordinator open
+    the request and decision page. Nobody else gets a link (it would end in a refusal)."""
+    from los.referrals import services as referral_services
+
+    if referral_services.guardian_member(request.user, family) is not None:
+        try:
+            referral_services.check_can_request(family)
+        except ValidationError:
+            return selectors.AskAction(_("See your request for a barnekoordinator"),
+                                       reverse("referrals:family_case", args=[family.pk]))
+        return selectors.AskAction(_("Ask for a barnekoordinator"), reverse("referrals:family_ask", args=[family.pk]))
+    if can(request.user, Action.VIEW, family, Category.REFERRAL):
+        return selectors.AskAction(_("See the request and decision page"),
+                                   reverse("referrals:family_case", args=[family.pk]))
+    return None
+
+
+def _unit_of(municipality_id: int | None) -> CoordinatingUnit | None:
+    if municipality_id is None:
+        return None
+    return CoordinatingUnit.objects.filter(municipality_id=municipality_id).order_by("pk").first()
+
+
+def _first_useful_step(listing: selectors.Listing | None, data: selectors.FamilyData, child: Child | None) -> int:
+    """The step to show first: the first that asks something that would settle a possible entry, else the first with
+    a question nobody has answered yet, else the first."""
+    if listing is not None and not listing.error:
+        asked = [forms.family_step_of(fact.rsplit(".", 1)[-1]) for fact in listing.settle_facts]
+        asked = sorted(n for n in asked if n)
+        if asked:
+            return asked[0]
+    if child is not None:
+        answered = {**(selectors.answers_row(data, None).answers or {}), **(selectors.answers_row(data, child).answers or {})}
+        for number, (_key, _legend, keys) in enumerate(forms.FAMILY_STEPS, 1):
+            if any(key not in answered for key in keys):
+                return number
+    return 1
+
+
+def _family_steps(family: Family, child: Child, current: int) -> list[dict[str, Any]]:
+    return [{"number": n, "legend": legend, "current": n == current,
+             "url": _family_url(family, child, "nav-questions", steg=n)}
+            for n, (_key, legend, _keys) in enumerate(forms.FAMILY_STEPS, 1)]
 
 
 def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyData, child: Child | None,
@@ -85,18 +158,29 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
         request.user, Action.CHANGE, selectors.answers_row(data, None))
     can_apply = can(request.user, Action.CHANGE, family, Category.SERVICES)
     applied_shown = False
-    if nav.listing is not None and can_apply:
-        for group in ("likely", "possible"):
-            for card in nav.listing.groups[group]:
-                if card.local:  # the service map names national entries only; a local service is applied for locally
-                    continue
-                if applied is not None and applied.prefix == forms.applied_prefix(card.id):
-                    card.form = forms.AppliedFields.from_form(applied)
-                    applied_shown = True
-                else:
-                    card.form = forms.AppliedFields.blank(card.id, child.pk if child else None, today)
+    step = form.step_number if form is not None else forms.parse_step(request.GET.get("steg"))
+    if form is None and step is None:
+        step = _first_useful_step(nav.listing, data, child)
+    if nav.listing is not None:
+        if can_apply:
+            for group in ("likely", "possible"):
+                for card in nav.listing.groups[group]:
+                    if applied is not None and applied.prefix == forms.applied_prefix(card.id):
+                        card.form = forms.AppliedFields.from_form(applied)
+                        applied_shown = True
+                    else:
+                        card.form = forms.AppliedFields.blank(card.id, child.pk if child else None, today)
+        _attach_ask(nav.listing, _family_ask(request, family) if _may_ask(nav.listing) else None,
+                    _unit_of(family.municipality_id))
+        if can_answer:
+            for card in nav.listing.groups["possible"]:
+                asked = [forms.family_step_of(fact.rsplit(".", 1)[-1]) for fact in card.suggestion.question_facts]
+                asked = [n for n in asked if n]
+                if asked:
+                    card.answer_href = _family_url(family, child, "nav-questions", steg=asked[0])
     if form is None and child is not None and can_answer:
-        form = _questionnaire(data, child)
+        form = _questionnaire(data, child, step)
+    saved = forms.parse_step(request.GET.get("lagret")) if request.method == "GET" else None
     context = {
         "family": family,
         "nav": nav,
@@ -106,6 +190,11 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
         "hidden_count": hidden_count,
         "form": form if can_answer else None,
         "can_answer": can_answer,
+        "steps": _family_steps(family, child, step or 0) if can_answer and child is not None and step else [],
+        "step": step,
+        "step_count": len(forms.FAMILY_STEPS),
+        "next_step": step + 1 if step and step < len(forms.FAMILY_STEPS) else None,
+        "saved": saved,
         # "we have applied" for an entry that has no card with a form here: say what went wrong at the top
         "applied_errors": ([str(e) for errors in applied.errors.values() for e in errors]
                            if applied is not None and not applied_shown else []),
@@ -142,7 +231,8 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
     if child is None:
         raise Http404
     authorize(request, Action.CHANGE, selectors.answers_row(data, child))
-    form = forms.FamilyQuestionnaireForm(request.POST, questions=selectors.questions_for(data, child))
+    step = forms.parse_step(request.POST.get("step"))
+    form = forms.FamilyQuestionnaireForm(request.POST, questions=selectors.questions_for(data, child), step=step)
 
     def save():
         child_changes, family_changes = form.question_changes()
@@ -159,6 +249,10 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
         set_version(form, selectors.answers_row(fresh, None).version, "family_version")
         return _render_family(request, family, fresh, child, form=form, status=status)
 
+    if step:  # one step of the questionnaire: on to the next, and say there that the list is updated
+        following = min(step + 1, len(forms.FAMILY_STEPS))
+        return form_action(request, form, save, page=page,
+                           success=_family_url(family, child, "nav-questions", steg=following, lagret=step))
     return form_action(request, form, save, success=_family_url(family, child, "nav-results"), page=page,
                        message=_("Your answers are saved. The list is updated."))
 
@@ -198,25 +292,75 @@ def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
+RESULTS = "results"
+
+
+def _anonymous_listing(form: forms.AnonymousForm, today: Any, lang: str) -> selectors.Listing:
+    """The list for the answers, with the chosen municipality's own services and routines, and the way on to the
+    open request form (with the answers carried, signed) from the cards that ask for a barnekoordinator."""
+    municipality_id = form.municipality_id()
+    municipality = Municipality.objects.filter(pk=municipality_id).first() if municipality_id else None
+    profile = form.profile()
+    result = selectors.listing(profile, today, lang, catalog=selectors.catalog_for(municipality_id),
+                               routines=selectors.routines_for(municipality_id, lang,
+                                                               municipality.name if municipality else ""),
+                               municipality_name=municipality.name if municipality else "")
+    if not result.error:
+        ask = selectors.AskAction(_("Ask for a barnekoordinator"), reverse("referrals:public_request"),
+                                  carry.pack(profile, municipality_id))
+        _attach_ask(result, ask, _unit_of(municipality_id))
+        for card in result.groups["possible"]:
+            card.answer_href = "#nav-questions"
+    return result
+
+
 @access("public")
 @require_http_methods(["GET", "POST"])
 def anonymous(request: HttpRequest) -> HttpResponse:
-    """The questionnaire without logging in. Nothing is stored: no database rows, no cookies beyond the
-    CSRF token; a POST answers with the list directly."""
+    """The questionnaire without logging in: a few questions in short steps, then the list with the questions that
+    refine it beside it. Nothing is stored: no database rows, no cookies beyond the CSRF token. Each step sends the
+    earlier answers on as hidden fields; the list's "ask for a barnekoordinator" carries them, signed, to the open
+    request form."""
     lang = selectors.page_language()
     today = timezone.localdate()
-    result = None
-    status = 200
-    if request.method == "POST":
-        form = forms.AnonymousForm(request.POST, lang=lang)
-        if form.is_valid():
-            result = selectors.listing(form.profile(), today, lang)
-        else:
-            status = 400
-    else:
+    steps = len(forms.ANONYMOUS_STEPS)
+    if request.method == "GET":
         form = forms.AnonymousForm(lang=lang)
-    return render(request, "navigator/anonymous.html",
-                  {"form": form, "listing": result, "lang": lang, "today": today}, status=status)
+        return _render_anonymous(request, form, step=1)
+    form = forms.AnonymousForm(request.POST, lang=lang)
+    shown = request.POST.get("shown", "")
+    go = request.POST.get("go", "")
+    if not form.is_valid():
+        first = form.step_of_first_error()
+        if first == 0 and shown == RESULTS:  # only a refining answer came back wrong: the list, with the error
+            return _render_anonymous(request, form, listing=_anonymous_listing(form, today, lang), status=400)
+        return _render_anonymous(request, form, step=first or 1, status=400)
+    target = forms.parse_step(go, steps)
+    if target is None and go != RESULTS and shown != RESULTS:
+        current = forms.parse_step(shown, steps)
+        target = current + 1 if current is not None and current < steps else None
+    if target is not None:
+        return _render_anonymous(request, form, step=target)
+    return _render_anonymous(request, form, listing=_anonymous_listing(form, today, lang))
+
+
+def _render_anonymous(request: HttpRequest, form: forms.AnonymousForm, *, step: int | None = None,
+                      listing: selectors.Listing | None = None, status: int = 200) -> HttpResponse:
+    steps = len(forms.ANONYMOUS_STEPS)
+    context: dict[str, Any] = {"form": form, "listing": listing, "lang": selectors.page_language(),
+                               "step_count": steps}
+    if listing is not None:
+        context["sections"] = form.refine_sections(listing.settle_facts if not listing.error else [])
+        context["hidden"] = form.hidden_values(form.refine_names())
+        context["ask"] = next((c.ask for c in listing.groups["likely"] + listing.groups["possible"]
+                               if c.id == "barnekoordinator" and c.ask), None)
+    else:
+        context.update({"step": step, "step_legend": forms.ANONYMOUS_STEPS[step - 1][1],
+                        "sections": form.step_sections(step), "hidden": form.hidden_values(form.shown_on_step(step)),
+                        "steps": [legend for _key, legend, _names in forms.ANONYMOUS_STEPS],
+                        "previous": step - 1 if step > 1 else None,
+                        "next": step + 1 if step < steps else None})
+    return render(request, "navigator/anonymous.html", context, status=status)
 
 
 # --------------------------------------------------------------------------------------------------

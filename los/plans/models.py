@@ -27,10 +27,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import ConsentMethod
+from los.core.dates import format_day
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, Family, FamilyMember
 
@@ -541,7 +542,7 @@ class PlanVersion(PlanPart):
     def subject_display(self) -> str:
         """The subject for a reader: a date (evaluations) in the reader's format, otherwise the text."""
         try:
-            return formats.date_format(date.fromisoformat(self.subject), "DATE_FORMAT")
+            return format_day(date.fromisoformat(self.subject))
         except ValueError:
             return self.subject
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from los.access.models import ConsentMethod
+from los.core.dates import format_day
 from los.families.models import Relation
 from los.plans.models import (
     ContactChannel,
@@ -206,9 +206,9 @@ def show(name: str, value: Any, goals: dict[int, str] | None = None) -> str:
     if name in _CHOICES:
         return str(_CHOICES[name].get(value, value))
     if name in _DATES:
-        return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+        return format_day(date.fromisoformat(value))
     if name in _TIMES:
-        return formats.date_format(datetime.fromisoformat(value), "DATETIME_FORMAT")
+        return format_day(datetime.fromisoformat(value), "datetime")
     if name == "contact_channels":
         labels = dict(ContactChannel.choices)
         return ", ".join(str(labels.get(v, v)) for v in value)

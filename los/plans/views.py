@@ -14,13 +14,14 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, Decision, can, prime_facts
+from los.core.dates import format_day
 from los.core.forms import ConflictError, form_action
 from los.families.models import Family
 from los.plans import pdf, selectors, services, versioning
@@ -111,7 +112,7 @@ def _display(field: djforms.Field, value: Any) -> str:
     if isinstance(field, djforms.ChoiceField):
         return _flat_choices(field).get(str(value), str(value))
     if isinstance(value, date):
-        return formats.date_format(value, "DATE_FORMAT")
+        return format_day(value)
     return str(value)
 
 

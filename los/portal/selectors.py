@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Model, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from los.access.models import Category
@@ -120,6 +121,40 @@ class Overview:
     unread: int = 0
     family_side: bool = False
     move: Any = None  # a proposed or confirmed move of the family's record (los.transitions.models.MoveProposal)
+    now: list[NowItem] = field(default_factory=list)
+
+
+@dataclass
+class NowItem:
+    """One thing that needs the family now, for the top of the family's home.
+
+    ``kind``: ``messages`` (``count`` new), ``meeting`` (the next one), ``decision`` (a decision not fully granted,
+    with its appeal deadline when known), ``task`` (a meeting action the family owns), ``renewal`` (a granted
+    service whose period ends). ``days`` is the days left until ``on`` (negative when late)."""
+
+    kind: str
+    title: str = ""
+    url: str = ""
+    on: Any = None
+    days: int | None = None
+    count: int = 0
+    decision: str = ""
+
+    @property
+    def late_days(self) -> int:
+        return -self.days if self.days is not None and self.days < 0 else 0
+
+    @property
+    def tone(self) -> str:
+        if self.kind == "messages":
+            return "info"
+        if self.days is not None and self.days < 0:
+            return "danger"
+        if self.kind == "decision" and (self.days is None or self.days <= 7):
+            return "danger" if self.days is not None else "warning"
+        if self.days is not None and self.days <= 7:
+            return "warning"
+        return "neutral"
 
 
 CARD_CATEGORIES = {
@@ -170,10 +205,48 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
         data.story = story_for(family)
     if allowed["messages"]:
         data.unread = unread_count(family, user)
+    data.now = now_items(data, today)
     transitions = _optional("los.transitions.services")
     if data.family_side and transitions is not None and decide(user, Action.VIEW, family, Category.CONSENTS):
         data.move = transitions.open_move(family)
     return data
+
+
+NOW_LIMIT = 4
+
+
+def now_items(data: Overview, today: date) -> list[NowItem]:
+    """What needs the family now, most pressing first: new messages, decisions to react to (an appeal deadline
+    running), the family’s own tasks, renewals and the next meeting by days left. Built from what the
+    overview has already loaded under the policy, so nothing here is shown that its card would not show."""
+    items: list[NowItem] = []
+    if data.allowed["messages"] and data.unread:
+        items.append(NowItem("messages", url=reverse("portal:messages", args=[data.family.pk]), count=data.unread))
+    dated: list[NowItem] = []
+    for attention in (data.services or {}).get("attention", []):
+        entry, app = attention.entry, attention.application
+        url = reverse("servicemap:entry_detail", args=[entry.pk])
+        if attention.kind in ("appeal_deadline", "deadline_unknown") and app is not None:
+            dated.append(NowItem("decision", title=entry.name, url=url, on=attention.date, days=attention.days,
+                                 decision=app.get_decision_display()))
+        elif attention.kind == "renewal" and attention.date:
+            dated.append(NowItem("renewal", title=entry.name, url=url, on=attention.date,
+                                 days=(attention.date - today).days))
+    if data.family_side:
+        for action in data.actions:
+            owner = getattr(action, "owner_member", None)
+            if owner is not None and owner.kind == "family" and action.due_date:
+                dated.append(NowItem("task", title=action.title,
+                                     url=reverse("meetings:family_meetings", args=[data.family.pk]),
+                                     on=action.due_date, days=(action.due_date - today).days))
+    if data.next_meeting is not None:
+        starts = timezone.localdate(data.next_meeting.starts_at)
+        dated.append(NowItem("meeting", title=data.next_meeting.place or "", on=data.next_meeting.starts_at,
+                             url=reverse("meetings:detail", args=[data.next_meeting.pk]), days=(starts - today).days))
+    # the most pressing first (fewest days left); a decision without a known deadline counts as a week
+    dated.sort(key=lambda item: (item.days if item.days is not None else 7, item.kind != "decision"))
+    items.extend(dated)
+    return items[:NOW_LIMIT]
 
 
 def _navigator(family: Family, today: date, lang: str) -> list[Any]:

@@ -3,6 +3,8 @@ field, its help text and its error message (see ``templates/referrals/_field.htm
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -88,14 +90,23 @@ class PublicRequestForm(DsForm):
     description = forms.CharField(
         label=_("What would you like help with?"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
         error_messages={"required": _("Tell us briefly what you need help with.")})
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False,
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel"}))
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False,
+    email = forms.EmailField(label=_("E-mail"), required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     confirm = forms.BooleanField(
         label=_("I have parental responsibility for, or daily care of, the child"),
         error_messages={"required": _("Only a parent or someone with daily care of the child can send this "
                                       "request. Tick the box to confirm.")})
+    #: The fields filled in from the anonymous navigator's answers (names only), so that the form keeps saying so.
+    carried = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    CARRIABLE = ("municipality", "description")
+
+    def carried_fields(self) -> list[Any]:
+        """The bound fields that were filled in from the navigator, for the note above the form."""
+        raw = self["carried"].value() or ""
+        return [self[name] for name in self.CARRIABLE if name in str(raw).split(",")]
 
 
 class OnBehalfForm(DsForm):

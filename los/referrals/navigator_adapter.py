@@ -116,3 +116,19 @@ def parse_snapshot(text: str) -> dict[str, Any]:
     except ValueError:
         return {"note": text}
     return data if isinstance(data, dict) else {"note": text}
+
+
+#: The POST field in which the anonymous navigator hands its answers to the open request form
+#: (``los.navigator.carry.FIELD``).
+CARRY_FIELD = "navigator_answers"
+
+
+def carried_answers(token: str) -> Any | None:
+    """What the open request form can fill in from the anonymous navigator's signed, short-lived token
+    (:mod:`los.navigator.carry`): ``initial`` values and the ``fields`` filled; None when the token is bad or old,
+    or the navigator is not installed."""
+    try:
+        carry = importlib.import_module("los.navigator.carry")
+    except ImportError:
+        return None
+    return carry.unpack(token)

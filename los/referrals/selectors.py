@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from los.access.models import Consent
 from los.access.policy import UNIT_ROLES, visible_families
 from los.accounts.models import PositionType, Role, StaffRole, User
+from los.core.dates import format_day
 from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
 from los.core.models import MunicipalityAgreement
 from los.families.models import Child, ConditionCategory, CoordinatorAssignment, Family, FamilyStatus
@@ -227,7 +228,7 @@ def rank_candidates(family: Family, today: date | None = None) -> list[Candidate
             knows = True
             score += 40
             reasons.append(_("Was the family's barnekoordinator before (%(start)s–%(end)s).") % {
-                "start": a.started.strftime("%d.%m.%Y"), "end": a.ended.strftime("%d.%m.%Y")})
+                "start": format_day(a.started, "short"), "end": format_day(a.ended, "short")})
         for service in contact_roles.get(uid, []):
             knows = True
             score += 30

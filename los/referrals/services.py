@@ -31,6 +31,7 @@ from los.access.models import AuditAction, Consent, ConsentMethod
 from los.access.policy import Action, decide
 from los.accounts.models import Role, StaffRole, User
 from los.archive import hooks as archive
+from los.core.dates import format_day
 from los.core.deadlines import UnknownLegalBasis, appeal_deadline, resolve_legal_basis
 from los.core.forms import ConflictError
 from los.core.models import Municipality, ServiceProvider
@@ -883,7 +884,7 @@ def case_summary(family: Family, today: date | None = None) -> str:
     today = today or timezone.localdate()
     lines: list[str] = [
         _("Case summary for %(family)s (case %(reference)s), %(date)s")
-        % {"family": family.display_name, "reference": family.reference, "date": today.strftime("%d.%m.%Y")},
+        % {"family": family.display_name, "reference": family.reference, "date": format_day(today, "short")},
         "",
     ]
     language = dict(Family._meta.get_field("preferred_language").choices).get(family.preferred_language, "")
@@ -914,7 +915,7 @@ def case_summary(family: Family, today: date | None = None) -> str:
     request = Request.objects.filter(family=family).order_by("-received").first()
     if request is not None:
         lines += ["", _("Request"),
-                  _("Received %(date)s. From: %(source)s.") % {"date": request.received.strftime("%d.%m.%Y"),
+                  _("Received %(date)s. From: %(source)s.") % {"date": format_day(request.received, "short"),
                                                                "source": request.get_source_display()}]
         if request.description:
             lines.append(request.description)
@@ -926,7 +927,7 @@ def case_summary(family: Family, today: date | None = None) -> str:
     vedtak = Vedtak.objects.filter(family=family).order_by("-decision_date", "-pk").first()
     if vedtak is not None:
         lines += ["", _("Decision"), _("%(outcome)s on %(date)s.") % {
-            "outcome": vedtak.get_outcome_display(), "date": vedtak.decision_date.strftime("%d.%m.%Y")},
+            "outcome": vedtak.get_outcome_display(), "date": format_day(vedtak.decision_date, "short")},
             vedtak.facts, vedtak.considerations]
     now = timezone.now()
     consents = (Consent.objects.filter(family=family, withdrawn_at__isnull=True, valid_from__lte=now, valid_to__gt=now)
@@ -935,7 +936,7 @@ def case_summary(family: Family, today: date | None = None) -> str:
     lines += [f"- {c.service_provider or c.person}" for c in consents] or ["- " + _("none")]
     lines += ["", _("Coordinator history")]
     for a in CoordinatorAssignment.objects.filter(family=family).select_related("coordinator").order_by("started"):
-        period = f"{a.started:%d.%m.%Y} – {a.ended.strftime('%d.%m.%Y') if a.ended else _('now')}"
+        period = f"{format_day(a.started, 'short')} – {format_day(a.ended, 'short') if a.ended else _('now')}"
         lines.append(f"- {a.coordinator.get_full_name() or a.coordinator.username}: {period}"
                      + (f" ({a.end_reason})" if a.end_reason else ""))
     wishes = (Appointment.objects.filter(family=family).exclude(family_wishes="").order_by("-appointed_at")

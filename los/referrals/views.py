@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize, record_list_view
 from los.access.policy import Action, can
+from los.core.dates import format_day
 from los.core.deadlines import AppealDeadline, appeal_deadline, needs_preliminary_reply, preliminary_reply_due
 from los.core.forms import form_action
 from los.core.models import Municipality
@@ -25,6 +26,7 @@ from los.families.models import CoordinatorAssignment, Family, FamilyMember, Fam
 from los.referrals import forms, letters, navigator_adapter, selectors, services
 from los.referrals.criteria import CriterionRow, checklist
 from los.referrals.models import (
+    PUBLIC_REQUEST_RETENTION_DAYS,
     REFERRAL_CATEGORY,
     Appeal,
     AppealStatus,
@@ -76,9 +78,17 @@ def _case_action(request: HttpRequest, family: Family, form, save, message: str,
 def public_request(request: HttpRequest) -> HttpResponse:
     """The public form: anyone can send a request; it is stored unconfirmed and shown to nobody until the
     person named logs in and confirms it. Nothing about any family is shown here."""
-    form = forms.PublicRequestForm(request.POST or None)
+    carried = None
+    if request.method == "POST" and navigator_adapter.CARRY_FIELD in request.POST and "sender_name" not in request.POST:
+        # From the anonymous navigator's results: fill in what was already answered, send nothing yet.
+        carried = navigator_adapter.carried_answers(request.POST[navigator_adapter.CARRY_FIELD])
+        form = forms.PublicRequestForm(initial=carried.initial if carried is not None else None)
+        if carried is not None:  # room for the summary that was filled in
+            form.fields["description"].widget.attrs["rows"] = min(16, carried.description.count("\n") + 3)
+    else:
+        form = forms.PublicRequestForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             public = services.submit_public_request(
@@ -90,23 +100,33 @@ def public_request(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
             status = 429
         else:
-            request.session[PUBLIC_RECEIPT_KEY] = {"reference": public.reference,
-                                                   "municipality": public.municipality_id}
+            request.session[PUBLIC_RECEIPT_KEY] = {
+                "reference": public.reference, "municipality": public.municipality_id,
+                "sent_on": timezone.localdate(public.submitted_at).isoformat()}
             return redirect("referrals:public_receipt")
     guardian_families = (services.guardian_families(request.user) if request.user.is_authenticated else [])
-    return render(request, "referrals/public_request.html", {"form": form, "guardian_families": guardian_families},
-                  status=status)
+    return render(request, "referrals/public_request.html", {
+        "form": form, "guardian_families": guardian_families,
+        "carry_failed": request.method == "POST" and not form.is_bound and carried is None}, status=status)
 
 
 @access("public")
 def public_receipt(request: HttpRequest) -> HttpResponse:
+    """What happened to a request sent on the public form, in plain words: it is saved but not yet sent to the
+    municipality, which sees it only when the sender has logged in and confirmed it; then the clock for an answer
+    runs from the day it was sent (fvl § 11 a). Nothing about the request itself is shown."""
     receipt = request.session.get(PUBLIC_RECEIPT_KEY)
     if not receipt:
         return redirect("referrals:public_request")
     municipality = Municipality.objects.filter(pk=receipt["municipality"]).first()
     unit = municipality.coordinating_units.order_by("pk").first() if municipality else None
-    return render(request, "referrals/public_receipt.html",
-                  {"reference": receipt["reference"], "municipality": municipality, "unit": unit})
+    try:
+        sent_on = date.fromisoformat(receipt.get("sent_on") or "")
+    except ValueError:
+        sent_on = timezone.localdate()
+    return render(request, "referrals/public_receipt.html", {
+        "reference": receipt["reference"], "municipality": municipality, "unit": unit, "sent_on": sent_on,
+        "answer_due": preliminary_reply_due(sent_on), "kept_days": PUBLIC_REQUEST_RETENTION_DAYS})
 
 
 @access("authenticated")
@@ -137,7 +157,7 @@ def confirm_public(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, _("The request is confirmed and added to your family's case, which is "
                                          "already being followed up."))
-            return redirect("referrals:family_case", family.pk)
+            return redirect("portal:overview", family.pk)  # the family's own home, where the request now shows
         messages.error(request, _("Choose the family the request is about."))
     return render(request, "referrals/confirm_public.html", {
         "pending": pending, "families": families,
@@ -369,7 +389,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             form.apply_errors(error)
         else:
             messages.success(request, _("The decision is made and the letter is archived with the case. Appeal "
-                                        "deadline: %(date)s.") % {"date": vedtak.appeal_deadline.strftime("%d.%m.%Y")})
+                                        "deadline: %(date)s.") % {"date": format_day(vedtak.appeal_deadline)})
             return redirect("referrals:family_case", family.pk)
     elif request.method == "POST":
         # missing reasons: say once, at the top, why a decision needs them (the fields say which is missing)

@@ -9,13 +9,22 @@ ids the navigator's ``load_catalog()`` reports once that function exists.
 For each known id the map keeps what it needs itself: a display name in three languages, the sector
 the provider usually belongs to, and the legal basis a decision is usually made under (used to
 pre-fill the decision form; the appeal deadline is always computed by ``los.core.deadlines``).
+
+A municipality's own services in the navigator (its respite house, a local grant) have ids ``lokal_<name>``
+(``los.navigator.models.LocalEntry``). Such an id is accepted only on the map of a family in that municipality
+(:func:`validate_catalog_id_for`): another municipality's local services are never a choice. Their names come from
+the stored entry, in the page's language.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 #: id -> (display name, usual sector, usual legal basis for a decision or "" when none)
@@ -37,17 +46,19 @@ MINIMUM_CATALOG: dict[str, tuple[object, str, str]] = {
     "avlastning": (_("Respite care (avlastning)"), "municipal", "hol § 3-6"),
     "omsorgsstonad": (_("Care allowance (omsorgsstønad)"), "municipal", "hol § 3-6"),
     "pararendeopplaering": (_("Training and guidance for carers"), "municipal", "hol § 3-6"),
-    "bpa": (_("User-controlled personal assistance (BPA)"), "municipal", "pbrl § 2-8"),
+    "bpa": (_("User-controlled personal assistance (BPA)"), "municipal", "pbrl § 2-1 d"),
     "stottekontakt": (_("Support contact (støttekontakt)"), "municipal", "hol § 3-2"),
     "helsestasjon_skolehelse": (_("Health clinic and school health service"), "municipal", "hol § 3-2"),
     "fysio_ergoterapi": (_("Physiotherapy and occupational therapy"), "municipal", "hol § 3-2"),
     "parkeringstillatelse": (_("Parking permit for the mobility impaired"), "municipal", "parkeringstillatelse"),
-    "ledsagerbevis": (_("Companion card (ledsagerbevis)"), "municipal", "fvl § 29"),
+    # a municipal scheme without a section of its own in a law: the decision names no usual basis (fvl § 29 is the
+    # appeal rule, not what the decision is made under)
+    "ledsagerbevis": (_("Companion card (ledsagerbevis)"), "municipal", ""),
     # kindergarten and school
     "barnehage_prioritet": (_("Priority for a kindergarten place"), "school", "barnehageloven § 18"),
     "spesialpedagogisk_hjelp": (_("Special needs support before school age"), "school", "barnehageloven § 31"),
     "tilrettelegging_barnehage": (_("Adapted kindergarten"), "school", "barnehageloven § 37"),
-    "tilrettelagt_opplaering": (_("Individually adapted education"), "school", "opplæringslova § 11-6"),
+    "tilrettelagt_opplaering": (_("Individually adapted education"), "school", "opplæringslova (2023) kapittel 11"),
     "ppt": (_("Educational-psychological service (PPT)"), "school", ""),
     "skoleskyss": (_("School transport"), "school", "opplæringslova"),
     "tt_ordning": (_("Door-to-door transport (TT card)"), "county", "tt"),
@@ -104,14 +115,61 @@ def catalog_ids() -> frozenset[str]:
     return frozenset(MINIMUM_CATALOG) | frozenset(_navigator_ids())
 
 
+#: The navigator's prefix for a municipality's own services (``los.navigator.catalog.LOCAL_PREFIX``).
+LOCAL_PREFIX = "lokal_"
+_LOCAL_ID = re.compile(r"lokal_[a-z0-9_]+")
+
+
+def _unknown(value: str) -> ValidationError:
+    return ValidationError(_("“%(value)s” is not in the navigator’s catalogue."), code="unknown_catalog_id",
+                           params={"value": value})
+
+
+def is_local(catalog_id: str) -> bool:
+    return bool(catalog_id) and catalog_id not in catalog_ids() and _LOCAL_ID.fullmatch(catalog_id) is not None
+
+
 def validate_catalog_id(value: str) -> None:
-    if value and value not in catalog_ids():
-        raise ValidationError(_("“%(value)s” is not in the navigator’s catalogue."), code="unknown_catalog_id",
-                              params={"value": value})
+    """The field's own check: an id of the national catalogue, or the form of a local service's id (whose
+    municipality is checked by :func:`validate_catalog_id_for`, which knows the family)."""
+    if value and value not in catalog_ids() and not is_local(value):
+        raise _unknown(value)
 
 
-def label(catalog_id: str) -> str:
-    """A display name for a catalogue id (the id itself for ids only the navigator knows)."""
+def validate_catalog_id_for(value: str, municipality_id: int | None) -> None:
+    """An id the map of a family in ``municipality_id`` may name: the national catalogue's, or one of that
+    municipality's own services (and no other municipality's)."""
+    validate_catalog_id(value)
+    if is_local(value) and value not in local_entries(municipality_id):
+        raise _unknown(value)
+
+
+def local_entries(municipality_id: int | None) -> dict[str, dict[str, Any]]:
+    """The municipality's own services in the navigator: id -> the stored entry (names, legal basis, appeal rule).
+    Read through the app registry; empty when the navigator is not installed."""
+    if municipality_id is None:
+        return {}
+    try:
+        model = apps.get_model("navigator", "LocalEntry")
+    except LookupError:
+        return {}
+    rows = model.objects.filter(municipality_id=municipality_id).values_list("entry_id", "data")
+    return {entry_id: data if isinstance(data, dict) else {} for entry_id, data in rows}
+
+
+def _local_name(data: dict[str, Any]) -> str:
+    names = data.get("names") or {}
+    lang = (get_language() or "nb").split("-")[0]
+    return str(names.get(lang) or names.get("nb") or "")
+
+
+def label(catalog_id: str, municipality_id: int | None = None) -> str:
+    """A display name for a catalogue id: a local service's own name (from its municipality), else the minimum
+    catalogue's name, else the id made readable (for ids only the navigator knows)."""
+    if is_local(catalog_id):
+        name = _local_name(local_entries(municipality_id).get(catalog_id, {}))
+        if name:
+            return name
     row = MINIMUM_CATALOG.get(catalog_id)
     return str(row[0]) if row else catalog_id.replace("_", " ").capitalize()
 
@@ -121,11 +179,19 @@ def usual_sector(catalog_id: str) -> str:
     return row[1] if row else ""
 
 
-def usual_legal_basis(catalog_id: str) -> str:
+def usual_legal_basis(catalog_id: str, municipality_id: int | None = None) -> str:
+    """The legal basis a decision on ``catalog_id`` is usually made under. For a local service: the appeal rule
+    its municipality gave it (FVL, PBRL or FTRL, which ``los.core.deadlines`` resolves), or nothing."""
+    if is_local(catalog_id):
+        rule = local_entries(municipality_id).get(catalog_id, {}).get("appeal_rule")
+        return rule if rule in ("FVL", "PBRL", "FTRL") else ""
     row = MINIMUM_CATALOG.get(catalog_id)
     return row[2] if row else ""
 
 
-def choices() -> list[tuple[str, str]]:
-    """Choices for a form: the catalogue sorted by display name."""
-    return sorted(((cid, label(cid)) for cid in catalog_ids()), key=lambda pair: pair[1].lower())
+def choices(municipality_id: int | None = None) -> list[tuple[str, str]]:
+    """Choices for a form: the catalogue, with the municipality's own services when one is given, by name."""
+    pairs = [(cid, label(cid)) for cid in catalog_ids()]
+    pairs += [(cid, _local_name(data) or cid) for cid, data in local_entries(municipality_id).items()
+              if cid not in catalog_ids()]
+    return sorted(pairs, key=lambda pair: pair[1].lower())

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.core import deadlines
+from los.core.dates import format_day
 from los.families.models import Family
 from los.servicemap import catalog, uploads
 from los.servicemap.models import (
@@ -94,7 +95,7 @@ class EntryForm(StyledForm):
 
     def __init__(self, *args, family: Family, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["catalog_id"].choices = _blank(catalog.choices(), _("Not in the catalogue"))
+        self.fields["catalog_id"].choices = _blank(catalog.choices(family.municipality_id), _("Not in the catalogue"))
         self.fields["child"] = _child_field(family)
         self.fields["provider"] = _provider_field(family, _("Service provider"))
         self.fields["child"].widget.attrs["class"] = "ds-input"
@@ -166,7 +167,7 @@ class DecisionForm(VersionMixin, StyledForm):
         return {"decision": "" if app.decision == Decision.PENDING else app.decision,
                 "decision_received_on": app.decision_received_on or timezone.localdate(),
                 "decision_on": app.decision_on,
-                "legal_basis": app.legal_basis or catalog.usual_legal_basis(entry.catalog_id),
+                "legal_basis": app.legal_basis or catalog.usual_legal_basis(entry.catalog_id, entry.municipality_id),
                 "period_from": entry.period_from, "period_to": entry.period_to,
                 "extent_amount": entry.extent_amount, "extent_unit": entry.extent_unit,
                 "extent_per": entry.extent_per, "version": app.version}
@@ -212,7 +213,7 @@ class DocumentForm(StyledForm):
     def __init__(self, *args, entry: ServiceEntry, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = entry.applications.all()
-        self.fields["application"].label_from_instance = lambda app: app.sent_on.strftime("%d.%m.%Y")
+        self.fields["application"].label_from_instance = lambda app: format_day(app.sent_on)
         self.fields["application"].widget.attrs["class"] = "ds-input"
         self.fields["file"].help_text = _("%(types)s, at most %(size)s.") % {
             "types": uploads.allowed_types_text(), "size": _filesize(uploads.max_upload_bytes())}

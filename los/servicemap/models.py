@@ -23,6 +23,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -152,7 +153,8 @@ class ServiceEntry(models.Model):
 
     @property
     def name(self) -> str:
-        return self.title or (catalog.label(self.catalog_id) if self.catalog_id else str(_("Service")))
+        return self.title or (catalog.label(self.catalog_id, self.municipality_id) if self.catalog_id
+                              else str(_("Service")))
 
     @property
     def provider_display(self) -> str:
@@ -181,6 +183,13 @@ class ServiceEntry(models.Model):
 
     def access_owner_ids(self) -> list[int]:
         return [self.contact_user_id] if self.contact_user_id else []
+
+    def clean(self) -> None:
+        super().clean()
+        # A municipality's own service in the navigator may be named only on the map of a family there.
+        if catalog.is_local(self.catalog_id) and self.catalog_id not in catalog.local_entries(self.municipality_id):
+            raise ValidationError({"catalog_id": _("“%(value)s” is not in the navigator’s catalogue.")
+                                   % {"value": self.catalog_id}})
 
 
 class Decision(models.TextChoices):

@@ -136,6 +136,20 @@ class Waiting:
         return self.status == WaitStatus.LONG
 
     @property
+    def long_after(self) -> float:
+        """Days after which the wait is unreasonably long (the status becomes ``LONG``)."""
+        return self.expected_days * long_wait_factor()
+
+    @property
+    def meter(self) -> dict[str, float]:
+        """The bounds of a ``<meter>`` whose colour says what the text says: within the expected time in the
+        good region, longer than expected in the middle one, unreasonably long in the bad one (optimum 0, low =
+        the expected days, high = the days after which the wait is unreasonably long)."""
+        high = self.long_after
+        return {"min": 0, "low": self.expected_days, "high": high,
+                "max": max(float(self.days_waited), high * 1.25, 1.0), "value": self.days_waited}
+
+    @property
     def percent(self) -> int:
         """Share of the expected time used, for a progress bar (capped at 100)."""
         return min(100, round(100 * self.days_waited / self.expected_days)) if self.expected_days else 100

@@ -151,7 +151,7 @@ def _clean_entry(family: Family, data: dict) -> dict:
             data[key] = ""
     if data.get("catalog_id"):
         try:
-            catalog.validate_catalog_id(data["catalog_id"])
+            catalog.validate_catalog_id_for(data["catalog_id"], family.municipality_id)
         except ValidationError as exc:
             errors["catalog_id"] = exc.messages[0]
     if not data.get("catalog_id") and not (data.get("title") or "").strip():
@@ -285,8 +285,8 @@ def record_decision(application: Application, actor: User | None, version: int |
     """Record the decision (vedtak) on an application, e.g. "we got the decision today".
 
     The appeal deadline is computed by :func:`los.core.deadlines.appeal_deadline` from the day the
-    decision reached the family and the decision's legal basis (pre-filled from the catalogue entry
-    when left empty). A granted decision may carry the granted extent and period onto the entry.
+    decision reached the family and the decision's legal basis as the letter states it. A basis left empty stays
+    empty: the decision shows it as missing and no deadline is guessed. A granted decision may carry the granted extent and period onto the entry.
     """
     application = _locked(Application, application.pk, version)
     today = timezone.localdate()
@@ -303,7 +303,9 @@ def record_decision(application: Application, actor: User | None, version: int |
         errors["period_to"] = _("The end of the period must be after its start.")
     if extent_amount is not None and not extent_unit:
         errors["extent_unit"] = _("Choose a unit for the extent, for example hours.")
-    legal_basis = (legal_basis or "").strip() or catalog.usual_legal_basis(application.entry.catalog_id)
+    # what the letter says, or nothing: a blank basis stays blank (shown as missing, no deadline guessed); the
+    # form offers the catalogue's usual basis for the family to accept or correct
+    legal_basis = (legal_basis or "").strip()
     basis = None
     if legal_basis:
         try:

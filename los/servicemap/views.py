@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, can
+from los.core.dates import format_day
 from los.core.forms import form_action, submit
 from los.families.models import Family
 from los.servicemap import forms, selectors, services, uploads
@@ -237,7 +237,7 @@ def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
     def message(saved: Application) -> str:
         if saved.appeal_deadline:
             return _("The decision is recorded. The appeal deadline is %(date)s.") % {
-                "date": date_format(saved.appeal_deadline, "DATE_FORMAT")}
+                "date": format_day(saved.appeal_deadline)}
         return _("The decision is recorded.")
 
     return _entry_action(request, app.entry, form, ("decision", app.pk),

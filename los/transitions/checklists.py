@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from los.core import deadlines
+from los.core.dates import format_day
 from los.transitions.models import ChecklistGroup, TransitionKind
 
 G = ChecklistGroup
@@ -264,7 +264,7 @@ def _format(text: Any, params: dict) -> str:
     until = values.get("until")
     if until:
         try:
-            values["until"] = formats.date_format(date.fromisoformat(until), "SHORT_DATE_FORMAT")
+            values["until"] = format_day(date.fromisoformat(until), "short")
         except (TypeError, ValueError):
             pass
     values.setdefault("service", "")

@@ -33,10 +33,10 @@ from datetime import date, timedelta
 
 from django.apps import apps
 from django.db.models import Q
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from los.core import deadlines
+from los.core.dates import format_day
 from los.families.models import Child, CoordinatorAssignment, Family, Setting
 from los.transitions.models import AGE_KINDS, TransitionKind, TransitionSettings
 
@@ -151,7 +151,7 @@ class Transition:
 
 
 def _day(value: date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return format_day(value, "short")
 
 
 def label_for(kind: str, child: Child | None, on: date, extra: str = "") -> str:

@@ -16,13 +16,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from los.access import audit
 from los.access.models import AuditAction, Category, Consent
 from los.access.policy import Action, decide
 from los.accounts.models import Role, User
+from los.core.dates import format_day
 from los.core.forms import ConflictError
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
@@ -488,7 +489,7 @@ def move_text(proposal: MoveProposal, *, giver_name: str) -> str:
         _("%(giver)s confirms on behalf of %(family)s that the family's record in Los is sent to the coordinating "
           "unit in %(place)s, for the move on %(date)s.") % {
             "giver": giver_name, "family": proposal.family.display_name, "place": place,
-            "date": formats.date_format(proposal.handover_date, "j. F Y")},
+            "date": format_day(proposal.handover_date)},
         _("What is sent (only what the coordinating unit here has access to):"),
         "\n".join(f"– {category.label}: {text}" for category, text in transfer.what_is_sent()),
         _("What stays here:"),

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category
+from los.core.dates import format_day
 from los.families.models import Family
 
 #: Names of the built-in kinds, in the order the filter shows them.
@@ -248,7 +249,7 @@ def timeline_sources() -> list[Any]:
         ModelSource(
             kind="transition", category=Category.PLAN, model=TransitionPlan, when="created_at",
             title=lambda p: _("Transition plan opened: %(title)s") % {"title": p.title},
-            detail=lambda p: _("The transition is on %(date)s.") % {"date": p.transition_date.strftime("%d.%m.%Y")},
+            detail=lambda p: _("The transition is on %(date)s.") % {"date": format_day(p.transition_date)},
             url=plan_url, actor=lambda p: person_name(p.opened_by) if p.opened_by_id else str(_("Los, on time")),
             select_related=("child", "opened_by")),
         ModelSource(

@@ -49,7 +49,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from los.access import audit, disclosure
 from los.access.classification import FAMILY_DATA, classification, row_category
 from los.access.models import AuditAction, Category
-from los.access.policy import Action, decide, remembered_facts
+from los.access.policy import Action, decide, is_young_person, remembered_facts
 from los.accounts.models import Role, User
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyStatus
@@ -64,7 +64,8 @@ FORMAT_VERSION = 2
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 
 #: Information that never leaves with the family's record, whoever exports it and whatever they may see.
-NEVER_PACKAGED = frozenset({Category.MESSAGES, Category.WORKING_NOTES, Category.ACCESS_LOG, Category.CONSENTS})
+NEVER_PACKAGED = frozenset({Category.MESSAGES, Category.WORKING_NOTES, Category.ACCESS_LOG, Category.CONSENTS,
+                            Category.PROFESSIONAL, Category.DRAFT})
 #: What stays, in plain language for the family (and the documentation), one line per category.
 STAYS: dict[Category, Any] = {
     Category.MESSAGES: gettext_lazy("The messages between you and your barnekoordinator, with their attachments."),
@@ -72,7 +73,14 @@ STAYS: dict[Category, Any] = {
     Category.ACCESS_LOG: gettext_lazy("The log of who has looked at your data."),
     Category.CONSENTS: gettext_lazy("Your consents to services, and the records of what was shared with whom. "
                                     "You give new consents in the new municipality."),
+    Category.PROFESSIONAL: gettext_lazy("What was said and agreed in meetings between professionals held without "
+                                        "you (you are not shown it, so it is not sent in your name)."),
+    Category.DRAFT: gettext_lazy("Minutes that were not yet approved."),
 }
+#: Said to the family beside :data:`STAYS`: the health information of a young person who keeps it to themselves.
+YOUNG_PERSONS_HEALTH_STAYS = gettext_lazy(
+    "The health information of a young person of 16 or more who keeps it to themselves: the young person can share "
+    "it again in the new municipality.")
 #: Family tables in a category that could travel, but that stay with the sending municipality, and why.
 EXCLUDED: dict[str, Any] = {
     "access.familytransfer": gettext_lazy("The recorded move is the sending municipality's record; the package "
@@ -174,7 +182,19 @@ def what_is_sent() -> list[tuple[Category, str]]:
 
 
 def what_stays() -> list[tuple[Category, str]]:
-    return [(c, str(STAYS[c])) for c in Category if c in STAYS]
+    return [(c, str(STAYS[c])) for c in Category if c in STAYS] + [(Category.HEALTH, str(YOUNG_PERSONS_HEALTH_STAYS))]
+
+
+def _kept_by_a_young_person(obj: models.Model, cache: dict[int, bool]) -> bool:
+    """Whether ``obj``'s health information is a young person's (16 or more) who keeps it from the guardians: the
+    guardians who confirm the move cannot know it, so it is never sent on their word."""
+    child_id = obj.pk if isinstance(obj, Child) else obj.__dict__.get("child_id")
+    if child_id is None:
+        return False
+    if child_id not in cache:
+        child = Child.objects.filter(pk=child_id).first()
+        cache[child_id] = bool(child is not None and is_young_person(child) and not child.shares_health_with_guardians)
+    return cache[child_id]
 
 
 def excluded_in_english() -> dict[str, str]:
@@ -194,6 +214,9 @@ def _disclosed_row(user: User | disclosure.Viewer, obj: models.Model) -> dict[st
     rows_ = classification(obj)
     if rows_ is None or row_category(obj) in NEVER_PACKAGED:
         return None
+    private: dict[int, bool] = {}
+    if row_category(obj) == Category.HEALTH and _kept_by_a_young_person(obj, private):
+        return None
     if isinstance(user, disclosure.Viewer):
         values = disclosure.visible_values(obj, user)
     else:
@@ -202,7 +225,7 @@ def _disclosed_row(user: User | disclosure.Viewer, obj: models.Model) -> dict[st
     if values is None:
         return None
     for name, category in rows_.narrower_fields().items():
-        if category in NEVER_PACKAGED:
+        if category in NEVER_PACKAGED or (category == Category.HEALTH and _kept_by_a_young_person(obj, private)):
             values.pop(obj._meta.get_field(name).attname, None)
     return values
 

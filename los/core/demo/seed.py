@@ -43,6 +43,10 @@ from los.families.models import (
 
 OSLO = ZoneInfo("Europe/Oslo")
 DEMO_PASSWORD = "los-demo-2026"  # noqa: S105 - demo only, printed on start, refused in production
+#: The Sæther parents' synthetic fødselsnummer, fixed so that the README can say what to type in the demo's
+#: ID-porten (TestID); and one that nobody in the demo has (a new parent, for the open request form).
+DEMO_FODSELSNUMMER = {"forelder": "14058608204", "forelder2": "03098408303"}
+DEMO_NEW_PARENT_FODSELSNUMMER = "20029008281"
 NATIONAL_POPULATION = 5_594_340
 FAMILIES_PER_INHABITANT = 60_600 / NATIONAL_POPULATION
 # Share of municipalities by size class (DOMAIN.md §5) with population ranges.
@@ -545,6 +549,8 @@ def _members_for(ctx, family, m, surname, age, is_demo, demo_people) -> list[Fam
             user = demo_people[key]
             member.user, member.given_name, member.family_name = user, user.first_name, user.last_name
             member.email = user.email
+            member.fodselsnummer = DEMO_FODSELSNUMMER[key]
+            member.birth_date = fnr.birth_date_of(member.fodselsnummer)
     n_sib = _weighted(rng, [(0, 25), (1, 40), (2, 25), (3, 10)])
     if is_demo:
         n_sib = 1

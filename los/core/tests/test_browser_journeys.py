@@ -630,7 +630,7 @@ def test_journey_4_navigator_application_refusal_and_appeal_deadline_keyboard_on
     application.refresh_from_db()
     assert application.decision == "refused"
     deadline = appeal_deadline(received, application.legal_basis).deadline
-    shown = parent.locator("main dd", has_text=f"{deadline.day}. {deadline.strftime('%B')} {deadline.year}").first
+    shown = parent.locator("main dd", has_text=f"{deadline.day} {deadline.strftime('%B')} {deadline.year}").first
     assert shown.is_visible(), parent.inner_text("main")[:2000]
     assert parent.locator("main dd", has_text="days left").first.is_visible()
     checked(parent, "4-service-entry-refused", "en")
@@ -702,7 +702,7 @@ def rich_family(world):
     entry = servicemap.create_entry(family, bk, catalog_id="omsorgsstonad")
     application = servicemap.create_application(entry, bk, sent_on=today - timedelta(days=40))
     servicemap.record_decision(application, bk, application.version, decision=Decision.REFUSED,
-                               decision_received_on=today - timedelta(days=3))
+                               decision_received_on=today - timedelta(days=3), legal_basis="hol § 3-6")
     return world
 
 

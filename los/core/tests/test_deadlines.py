@@ -94,6 +94,8 @@ def test_the_three_rules_have_their_statutory_lengths() -> None:
         ("FTRL", AppealRule.FTRL, 6, AppealBody.NAV_KLAGEINSTANS),
         ("pbrl-2-5-c", AppealRule.PBRL, 4, AppealBody.STATSFORVALTEREN),
         ("hol-3-6", AppealRule.PBRL, 4, AppealBody.STATSFORVALTEREN),
+        ("pbrl § 2-1 d", AppealRule.PBRL, 4, AppealBody.STATSFORVALTEREN),
+        ("BPA", AppealRule.PBRL, 4, AppealBody.STATSFORVALTEREN),
         ("ftrl-6-3", AppealRule.FTRL, 6, AppealBody.NAV_KLAGEINSTANS),
         ("ftrl-6-4", AppealRule.FTRL, 6, AppealBody.NAV_KLAGEINSTANS),
         ("ftrl § 9-10", AppealRule.FTRL, 6, AppealBody.NAV_KLAGEINSTANS),
@@ -154,6 +156,13 @@ def test_aliases_and_norwegian_letters() -> None:
     assert resolve_legal_basis("fvl § 29").rule == AppealRule.FVL
     assert resolve_legal_basis("pasient- og brukerrettighetsloven § 7-5").rule == AppealRule.PBRL
     assert resolve_legal_basis("ftrl § 21-12").rule == AppealRule.FTRL
+
+
+def test_bpa_is_its_own_basis_and_not_respite_care() -> None:
+    assert resolve_legal_basis("pbrl § 2-1 d").key == "pbrl-2-1-d"
+    assert resolve_legal_basis("pasient- og brukerrettighetsloven § 2-1 d").key == "pbrl-2-1-d"
+    assert resolve_legal_basis("helse- og omsorgstjenesteloven § 3-8").key == "pbrl-2-1-d"
+    assert resolve_legal_basis("pbrl § 2-8").key == "pbrl-2-8"  # respite care and care allowance
 
 
 def test_a_specific_key_wins_over_a_chapter_key() -> None:

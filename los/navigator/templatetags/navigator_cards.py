@@ -32,6 +32,10 @@ def _labels() -> dict[str, Any]:
         "why": gettext("Why we think so"),
         "settle": gettext("What would settle it"),
         "answer": gettext("Answer the questions"),
+        "more": gettext("More and how to apply"),
+        "carried": gettext("what you have answered is filled in for you"),
+        "unit": gettext("The coordinating unit"),
+        "phone": gettext("phone"),
         "how": gettext("How to apply"),
         "apply": gettext("Apply"),
         "attach": gettext("Attach"),
@@ -59,14 +63,13 @@ def _labels() -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def navigator_cards(context: template.Context, cards: list) -> SafeString:
-    """The ``<li>`` of each card. Uses ``family`` (the "we have applied" forms post to it), ``questions_anchor``
-    and ``request`` (the CSRF token) from the page's context."""
+    """The ``<li>`` of each card. Uses ``family`` (the "we have applied" forms post to it) and ``request`` (the CSRF
+    token) from the page's context."""
     family = context.get("family")
     html = _JINJA2.get_template("navigator/cards.html").render({
         "cards": [(card, reverse("servicemap:entry_detail", args=[card.map_entry.pk]) if card.map_entry else "")
                   for card in cards],
         "t": _labels(),
-        "questions_anchor": context.get("questions_anchor"),
         "apply_url": reverse("navigator:mark_applied", args=[family.pk]) if family is not None else "",
     }, context.get("request"))
     return mark_safe(html)  # noqa: S308 - rendered by Jinja2 with autoescaping on

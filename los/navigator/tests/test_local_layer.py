@@ -6,7 +6,7 @@ import html
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,12 +193,49 @@ def test_a_service_not_shown_to_families_is_left_out(client, unit):
     assert "lokal_solsikken" not in cards and "lokal_solsikken" not in selectors.catalog_for(unit.municipality.pk).ids
 
 
-def test_a_local_service_has_no_service_map_form(client, unit):
+def test_we_have_applied_for_a_local_service_puts_it_on_the_service_map(client, unit):
+    from los.servicemap.models import Application, EntryState, ServiceEntry
+
     _post(client, unit.caseworker, entry_post())
     response = _family_page(client, unit.parent, unit.family)
     card = next(c for group in response.context["listing"].groups.values() for c in group if c.id == "lokal_solsikken")
-    assert card.form is None
-    assert 'name="entry" value="lokal_solsikken"' not in response.content.decode()
+    assert card.form is not None
+    assert 'name="entry" value="lokal_solsikken"' in response.content.decode()
+    child = unit.family.children.get()
+    prefix = "applied-lokal_solsikken"
+    sent = client.post(reverse("navigator:mark_applied", args=[unit.family.pk]), {
+        "entry": "lokal_solsikken", f"{prefix}-catalog_id": "lokal_solsikken", f"{prefix}-child": child.pk,
+        f"{prefix}-sent_on": timezone.localdate().isoformat()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert sent.status_code == 302
+    entry = ServiceEntry.objects.get(family=unit.family, catalog_id="lokal_solsikken")
+    assert entry.state == EntryState.APPLIED and Application.objects.filter(entry=entry).exists()
+    # the service map names it by the municipality's own name for it
+    client.force_login(unit.parent)
+    page = html.unescape(client.get(reverse("servicemap:family_map", args=[unit.family.pk]),
+                                    HTTP_ACCEPT_LANGUAGE="nb").content.decode())
+    assert "Solsikken avlastningshus" in page
+
+
+def test_another_municipalitys_local_service_cannot_be_put_on_a_familys_map(client, unit):
+    from los.servicemap import services as servicemap_services
+    from los.servicemap.models import ServiceEntry
+
+    _post(client, unit.caseworker, entry_post())  # Testvik's own service
+    with pytest.raises(ValidationError) as error:
+        servicemap_services.create_entry(unit.foreign_family, unit.foreign_caseworker, catalog_id="lokal_solsikken")
+    assert "catalog_id" in error.value.message_dict
+    row = ServiceEntry(family=unit.foreign_family, municipality_id=unit.foreign_family.municipality_id,
+                       catalog_id="lokal_solsikken")
+    with pytest.raises(ValidationError):
+        row.full_clean()
+    # the foreign family's navigator page does not offer it, and a forged "we have applied" is refused
+    client.force_login(unit.foreign_caseworker)
+    prefix = "applied-lokal_solsikken"
+    forged = client.post(reverse("navigator:mark_applied", args=[unit.foreign_family.pk]), {
+        "entry": "lokal_solsikken", f"{prefix}-catalog_id": "lokal_solsikken",
+        f"{prefix}-sent_on": timezone.localdate().isoformat()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert forged.status_code == 400
+    assert not ServiceEntry.objects.filter(catalog_id="lokal_solsikken").exists()
 
 
 # --- routines ------------------------------------------------------------------------------------------------

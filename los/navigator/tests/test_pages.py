@@ -108,10 +108,25 @@ def test_what_los_knows_is_shown(client, nav):
 
 
 def test_questionnaire_is_grouped_in_fieldsets_with_legends(client, nav):
-    page = _page(client, nav.parent, nav.family, "en").content.decode()
-    assert page.count("<fieldset") >= 20
-    assert "<legend" in page and "Care and supervision" in page
-    assert 'type="radio"' in page and "Don’t know" in page
+    """The questions come in short steps; every question is asked on one of them, each in its own fieldset with
+    the question as legend, inside the step's fieldset."""
+    from los.navigator.forms import FAMILY_STEPS
+
+    fieldsets = 0
+    asked = set()
+    for number, (_key, legend, keys) in enumerate(FAMILY_STEPS, 1):
+        response = _page(client, nav.parent, nav.family, "en", steg=number)
+        page = html.unescape(response.content.decode())
+        form = response.context["form"]
+        questions = page.split('id="nav-questions"', 1)[1]
+        assert f"Step {number} of {len(FAMILY_STEPS)}" in questions
+        assert f">{legend}</legend>" in questions
+        assert 'type="radio"' in questions and "Don’t know" in questions
+        fieldsets += questions.count("<fieldset")
+        asked |= {q.key for q in form.questions}
+        assert {q.key for q in form.questions} <= set(keys)
+    assert fieldsets >= 20
+    assert asked == {q.key for q in selectors.questions_for(selectors.family_data(nav.family), nav.child)}
 
 
 def test_saving_answers_changes_the_result(client, nav):
@@ -131,9 +146,9 @@ def test_saving_answers_changes_the_result(client, nav):
     after = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
     assert "Your answers are saved" in after.content.decode()
     assert "omsorgsstonad" in _group_ids(after, "likely")
-    # the saved answers are shown again, and "don't know" answers are kept open
-    assert after.context["form"].initial["night_care"] == "yes"
-    assert after.context["form"].initial["mental_health_support"] == "unknown"
+    # the saved answers are shown again on their steps, and "don't know" answers are kept open
+    assert _page(client, nav.parent, nav.family, steg=1).context["form"].initial["night_care"] == "yes"
+    assert _page(client, nav.parent, nav.family, steg=5).context["form"].initial["mental_health_support"] == "unknown"
     assert AuditEvent.objects.filter(actor=nav.parent, family_id=nav.family.pk, action="change",
                                      object_type="NavigatorAnswers").exists()
 
@@ -186,10 +201,11 @@ def test_a_stale_version_is_a_conflict_and_saves_nothing(client, nav):
 
 
 def test_the_number_of_siblings_is_asked_only_when_los_does_not_know_it(client, nav, world):
-    assert "siblings" not in _page(client, nav.parent, nav.family).context["form"].fields
+    family_step = 6  # work, money and the family
+    assert "siblings" not in _page(client, nav.parent, nav.family, steg=family_step).context["form"].fields
     lonely = t.family(world.municipality, "Familien Alene", guardian_user=t.user("alene"))
     t.assign(lonely, world.coordinator)
-    response = _page(client, world.coordinator, lonely)
+    response = _page(client, world.coordinator, lonely, steg=family_step)
     assert "siblings" in response.context["form"].fields
     bad = client.post(reverse("navigator:save_answers", args=[lonely.pk]),
                       _answers(lonely.children.get(), siblings="-2"), HTTP_ACCEPT_LANGUAGE="en")

@@ -28,14 +28,31 @@ def _post(**overrides):
     return data
 
 
-def test_the_questionnaire_is_public_and_grouped(client):
+def test_the_questionnaire_is_public_and_grouped(client, world):
+    """A few questions first, in short steps; the rest beside the list. Every question is asked somewhere, a
+    choice in its own fieldset with the question as legend."""
     response = client.get(URL, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     page = response.content.decode()
     assert "What may we be entitled to?" in page
     assert "nothing you answer is saved" in page
-    assert page.count("<fieldset") >= 20 and "<legend" in page
+    assert "Step 1 of 3" in page
     assert '<label class="ds-label" for="id_age">How old is the child?' in page
+    fieldsets = page.count("<fieldset")
+    data = {"age": "7"}
+    for step in (2, 3):
+        response = client.post(URL, {**data, "shown": step - 1, "go": step}, HTTP_ACCEPT_LANGUAGE="en")
+        page = response.content.decode()
+        assert f"Step {step} of 3" in page and "<legend" in page
+        fieldsets += page.count("<fieldset")
+    results = client.post(URL, {**data, "shown": 3, "go": "results"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = results.content.decode()
+    refine = page.split('id="nav-questions"', 1)[1]
+    fieldsets += refine.count("<fieldset")
+    assert fieldsets >= 20 and "<legend" in refine
+    form = results.context["form"]
+    shown = {name for n in (1, 2, 3) for name in form.shown_on_step(n)} | form.refine_names()
+    assert shown == set(form.fields)  # every question is asked on a step or beside the list
 
 
 def test_results_are_shown_and_nothing_is_written(client, world):

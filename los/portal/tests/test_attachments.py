@@ -71,7 +71,7 @@ def test_a_pdf_keeps_the_senders_name_with_the_detected_extension(client, world)
 def test_a_file_of_another_type_is_refused_and_the_message_is_kept(client, world, name, content):
     response = _send(client, world, name, content, body="Her er brevet fra NAV")
     page = response.content.decode()
-    assert response.status_code == 200 and not Message.objects.exists()
+    assert response.status_code == 400 and not Message.objects.exists()
     assert "This kind of file cannot be stored in Los." in page
     assert "Her er brevet fra NAV" in page  # nothing the user typed is lost
 

@@ -31,7 +31,7 @@ def test_parent_sends_a_message_on_a_phone(live_server, page_factory, world):
     login(page, live_server, "forelder", t.PASSWORD)
     page.goto(f"{live_server.url}/familie/{world.family.pk}/")
     with page.expect_navigation():
-        page.click("nav.portal-nav >> text=Messages")
+        page.click("nav.los-famnav >> text=Messages")
     page.fill("textarea[name=body]", "Can we move the meeting?")
     with page.expect_navigation():
         page.click("main button[type=submit]")

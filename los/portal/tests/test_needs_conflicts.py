@@ -89,7 +89,7 @@ def test_a_story_post_without_some_parts_leaves_them_as_they_are(client, world):
                                what_helps="Faste rutiner", version=1)
     client.force_login(world.parent)
     url = reverse("portal:story", args=[world.family.pk])
-    assert client.post(url, {}).status_code == 200  # no version: refused, nothing changes
+    assert client.post(url, {}).status_code == 400  # no version: refused, nothing changes
     assert client.post(url, {"version": 1, "what_helps": "Faste rutiner og ro"}).status_code == 302
     story = FamilyStory.objects.get(family=world.family)
     assert (story.about_child, story.what_helps) == ("Ola elsker musikk", "Faste rutiner og ro")

@@ -44,7 +44,10 @@ def test_service_contact_with_consent_sees_only_consented_cards(client, world):
     FamilyStory.objects.create(family=world.family, municipality=world.municipality, about_child="Liker tog")
     client.force_login(world.contact)
     page = client.get(reverse("portal:overview", args=[world.family.pk])).content.decode()
-    assert "Next meeting" in page or "Neste møte" in page
+    assert 'id="card-actions"' in page  # the meetings card (its actions) under the MEETINGS consent
+    # no link to a page the contact may not open
+    assert reverse("portal:story", args=[world.family.pk]) not in page
+    assert reverse("portal:messages", args=[world.family.pk]) not in page
     assert "Liker tog" not in page
     assert client.get(reverse("portal:story", args=[world.family.pk])).status_code == 403
     assert client.get(reverse("portal:messages", args=[world.family.pk])).status_code == 403

@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone
 
 from los.access.models import AuditEvent
 from los.core import testing as t
+from los.core.dates import format_day
 from los.families.models import FamilyStatus
 from los.referrals import services
 from los.referrals.models import (
@@ -24,8 +25,7 @@ from .helpers import REASONS, content, pdf_text, request_for
 
 
 def _date(day: date, language: str) -> str:
-    with translation.override(language):
-        return dateformat.format(day, "j. F Y")
+    return format_day(day, language=language)
 
 
 @pytest.fixture

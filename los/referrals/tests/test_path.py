@@ -2,11 +2,12 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone
 
 from los.access.models import AuditEvent
 from los.accounts.models import PositionType, Role
 from los.core import testing as t
+from los.core.dates import format_day
 from los.families.models import CoordinatorAssignment, FamilyStatus
 from los.referrals.models import (
     Appointment,
@@ -22,8 +23,7 @@ from .helpers import REASONS, content, pdf_text
 
 
 def _nb_date(day) -> str:
-    with translation.override("nb"):
-        return dateformat.format(day, "j. F Y")
+    return format_day(day, language="nb")
 
 
 @pytest.mark.django_db

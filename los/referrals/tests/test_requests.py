@@ -215,3 +215,34 @@ def test_public_form_is_rejected_for_family_data_when_person_has_no_family(clien
         "public_request": PublicRequest.objects.get().pk, "action": "confirm", "family": world.family.pk})
     assert response.status_code == 200
     assert not Request.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "words", "not_said"), [
+    ("en", ["Saved – confirm the request to send it", "cannot see your request yet", "Keep it"],
+     "Request received"),
+    ("nb", ["Lagret – bekreft henvendelsen for å sende den", "kan ikke se henvendelsen deres ennå",
+            "Ta vare på den"], "Henvendelsen er mottatt"),
+    ("nn", ["Lagra – stadfest førespurnaden for å sende han", "kan ikkje sjå førespurnaden dykkar enno",
+            "Ta vare på han"], "Førespurnaden er motteken"),
+])
+def test_the_receipt_says_what_actually_happened(client, world, lang, words, not_said):
+    """The request is saved, not sent: the municipality sees it only when it is confirmed. The receipt says so,
+    names the municipality, the day it counts from, when an answer is due and how long it is kept."""
+    from html import unescape
+
+    from los.core.deadlines import preliminary_reply_due
+    from los.referrals.models import PUBLIC_REQUEST_RETENTION_DAYS
+
+    response = client.post(reverse("referrals:public_request"), _public_data(world, _number()),
+                           HTTP_ACCEPT_LANGUAGE=lang, follow=True)
+    page = unescape(response.content.decode())
+    public = PublicRequest.objects.get()
+    for text in words:
+        assert text in page, text
+    assert not_said not in page
+    assert public.reference in page and world.municipality.name in page
+    assert response.context["sent_on"] == timezone.localdate()
+    assert response.context["answer_due"] == preliminary_reply_due(timezone.localdate())
+    assert str(PUBLIC_REQUEST_RETENTION_DAYS) in page
+    assert reverse("referrals:confirm_public") in page

@@ -6,9 +6,8 @@ import io
 import zipfile
 from datetime import date
 
-from django.utils import dateformat, translation
-
-from los.servicemap import services
+from los.core.dates import format_day
+from los.servicemap import catalog, services
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -37,16 +36,20 @@ def odt() -> bytes:
     return buffer.getvalue()
 
 
-def formatted(day: date, fmt: str = "l j. F Y", language: str = "en") -> str:
-    with translation.override(language):
-        return dateformat.format(day, fmt)
+def formatted(day: date, style: str = "weekday", language: str = "en") -> str:
+    """A date as the pages write it (los.core.dates)."""
+    return format_day(day, style, language)
 
 
 def application(entry, actor, sent_on: date, **fields):
     return services.create_application(entry, actor, sent_on=sent_on, **fields)
 
 
-def decide(app, actor, decision: str, received: date | None, legal_basis: str = "", **fields):
+def decide(app, actor, decision: str, received: date | None, legal_basis: str | None = None, **fields):
+    """Record a decision as the form sends it: with the catalogue's usual legal basis (which the form offers)
+    unless ``legal_basis`` is given ("" for a decision recorded without its basis)."""
     app.refresh_from_db()
+    if legal_basis is None:
+        legal_basis = catalog.usual_legal_basis(app.entry.catalog_id)
     return services.record_decision(app, actor, app.version, decision=decision, decision_received_on=received,
                                     legal_basis=legal_basis, **fields)

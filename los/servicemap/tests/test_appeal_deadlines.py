@@ -51,11 +51,31 @@ def test_deadline_moves_past_weekends_and_holidays(client, sm, basis, received, 
     assert f"The deadline would have been {formatted(nominal)}" in page
 
 
-def test_legal_basis_defaults_from_the_catalogue(sm):
-    app = decide(application(sm.entry, sm.coordinator, SENT), sm.coordinator, Decision.REFUSED, date(2025, 3, 4))
-    assert app.legal_basis == "ftrl § 6-4"
-    assert app.appeal_rule == "FTRL"
-    assert app.appeal_deadline == date(2025, 4, 15)
+def test_the_form_offers_the_catalogues_usual_legal_basis(client, sm):
+    app = application(sm.entry, sm.coordinator, SENT)
+    client.force_login(sm.coordinator)
+    page = client.get(reverse("servicemap:entry_detail", args=[sm.entry.pk])).content.decode()
+    assert f'name="decision-{app.pk}-legal_basis" value="ftrl § 6-4"' in page
+    app = decide(app, sm.coordinator, Decision.REFUSED, date(2025, 3, 4), "ftrl § 6-4")
+    assert app.appeal_rule == "FTRL" and app.appeal_deadline == date(2025, 4, 15)
+
+
+@pytest.mark.parametrize("catalog_id", ["hjelpestonad", "ledsagerbevis"])
+def test_a_blank_legal_basis_stays_blank_and_is_shown_as_missing(client, sm, catalog_id):
+    """A decision recorded without its legal basis is stored without one (never as the appeal rule "fvl § 29" or a
+    guess from the catalogue), no deadline is computed, and the pages say that the basis is missing."""
+    entry = services.create_entry(sm.family, sm.coordinator, catalog_id=catalog_id)
+    app = decide(application(entry, sm.coordinator, SENT), sm.coordinator, Decision.REFUSED, date(2025, 3, 4), "")
+    app.refresh_from_db()
+    assert app.legal_basis == "" and app.legal_basis_key == "" and app.appeal_rule == ""
+    assert app.appeal_deadline is None
+    client.force_login(sm.coordinator)
+    page = client.get(reverse("servicemap:entry_detail", args=[entry.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Missing: see the decision letter" in page
+    assert "fvl § 29" not in re.sub(r'<input[^>]*>|<datalist.*?</datalist>|<p[^>]*_helptext.*?</p>', "", page,
+                                     flags=re.S)
+    page = client.get(reverse("servicemap:family_map", args=[sm.family.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Appeal deadline unknown" in page
 
 
 def test_unknown_legal_basis_is_refused_with_a_clear_message_and_nothing_changes(client, sm):

@@ -27,7 +27,7 @@ def _rich_map(world):
     omsorg = services.create_entry(f, bk, catalog_id="omsorgsstonad")
     app = services.create_application(omsorg, bk, sent_on=today - timedelta(days=40))
     services.record_decision(app, bk, app.version, decision=Decision.REFUSED,
-                             decision_received_on=today - timedelta(days=3))
+                             decision_received_on=today - timedelta(days=3), legal_basis="hol § 3-6")
     services.create_entry(f, bk, catalog_id="avlastning", state=EntryState.GRANTED, extent_amount=48,
                           extent_unit="hours", extent_per="month", period_to=today + timedelta(days=300))
     services.create_entry(f, bk, catalog_id="tt_ordning", state=EntryState.APPEALED)

@@ -536,3 +536,30 @@ def test_a_confirmation_imports_exactly_the_package_that_was_previewed(client, c
     # a confirmation without an uploaded package imports nothing either
     response = client.post(reverse("transitions:import_confirm"), {"sha256": previewed})
     assert response.url == reverse("transitions:import") and not FamilyImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_what_the_confirming_family_cannot_see_is_never_sent(young_sibling):
+    """The family confirms a move knowing what is sent: a fagmøte's content, minutes not yet approved and a young
+    person's health information kept from the guardians stay, even when the exporting coordinator may see them."""
+    from los.meetings.models import Minutes, MinutesStatus
+
+    w = young_sibling
+    w.teen.shares_health_with_guardians = False
+    w.teen.save()
+    Minutes.objects.create(family=w.family, municipality=w.municipality, meeting=w.meeting,
+                           text="Utkast: Ida trenger mer støtte i friminuttene", status=MinutesStatus.DRAFT)
+    proposal = services.propose_move(w.family, by=w.caseworker, to_municipality=w.other_municipality,
+                                     handover_date=timezone.localdate() + timedelta(days=7))
+    services.confirm_move(proposal, by=w.parent, text_shown=services.move_text(proposal, giver_name="Mor Berg"))
+    package = exported(w)
+    text = json.dumps(package, ensure_ascii=False)
+    labels = {t["model"] for t in package["tables"]}
+    assert "Drøfte bekymring med barnevernet" not in text  # the fagmøte's action
+    assert "Utkast: Ida trenger" not in text and "meetings.minutes" not in labels
+    assert "Angst, følges av BUP." not in text  # the 17-year-old's own health information
+    children = next(t for t in package["tables"] if t["model"] == "families.child")["rows"]
+    assert {c["given_name"] for c in children} == {"Ida", "Jon"}  # the young person still moves with the family
+    assert "Bestille ny rullestolrampe" in text  # the coordination group's agreements do travel
+    stays = " ".join(text for _category, text in transfer.what_stays())
+    assert "meetings between professionals" in stays and "not yet approved" in stays and "16 or more" in stays

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from los.core.demo.seed import DEMO_PASSWORD, build
+from los.core.demo.seed import DEMO_FODSELSNUMMER, DEMO_NEW_PARENT_FODSELSNUMMER, DEMO_PASSWORD, build
 from los.core.models import Municipality
 
 
@@ -80,3 +80,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for role, username, description in users:
             self.stdout.write(f"  {username:<15} {description or role}")
+        self.stdout.write("With the demo's ID-porten (TestID), type a synthetic fødselsnummer: "
+                          + ", ".join(f"{number} ({name})" for name, number in DEMO_FODSELSNUMMER.items())
+                          + f", or {DEMO_NEW_PARENT_FODSELSNUMMER} (a parent Los does not know).")

@@ -1,0 +1,139 @@
+"""The family's own home and navigation: what needs the family now at the top, the barnekoordinator to call or
+write to, one light navigation with no staff tabs, and no link anybody cannot open."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from los.access.models import Category
+from los.core import testing as t
+from los.core.dates import format_day
+from los.core.deadlines import appeal_deadline
+from los.meetings import services as meetings
+from los.meetings.models import Action, MemberKind
+from los.portal import services as portal
+from los.servicemap import services as servicemap
+from los.servicemap.models import Decision
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, name, pk, language="en") -> str:
+    return client.get(reverse(name, args=[pk]), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def _links(page: str) -> list[str]:
+    nav = re.findall(r'<nav class="[^"]*(?:los-famnav|los-tabs)[^"]*".*?</nav>', page, flags=re.S)
+    return re.findall(r'href="([^"]+)"', "".join(nav))
+
+
+@pytest.fixture
+def busy(world):
+    """The family with a new message, a decision with an appeal deadline running, a task of the mother's and the
+    next meeting (made with the apps' own services)."""
+    today = timezone.localdate()
+    family, bk = world.family, world.coordinator
+    bk.first_name, bk.last_name, bk.phone = "Hanne", "Vestby", "99 88 77 66"
+    bk.save()
+    mother = family.members.get()
+    portal.send_message(family, bk, "Hei! Husk legeerklæringen.")
+    entry = servicemap.create_entry(family, bk, catalog_id="omsorgsstonad")
+    app = servicemap.create_application(entry, bk, sent_on=today - timedelta(days=40))
+    servicemap.record_decision(app, bk, app.version, decision=Decision.REFUSED,
+                               decision_received_on=today - timedelta(days=3), legal_basis="hol § 3-6")
+    member = meetings.add_group_member(family, by=bk, kind=MemberKind.FAMILY, family_member=mother)
+    coordinator = meetings.add_group_member(family, by=bk, kind=MemberKind.COORDINATOR, user=bk)
+    Action.objects.create(family=family, municipality=family.municipality, title="Ta med legeerklæring",
+                          owner_member=member, due_date=today + timedelta(days=5))
+    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=9)
+    meetings.schedule_meeting(family, by=bk, kind="coordination", starts_at=start, ends_at=start + timedelta(hours=1),
+                              participants=[member, coordinator], place="Testvik skole")
+    return world
+
+
+def test_the_home_starts_with_what_needs_the_family_now_and_the_coordinator(client, busy):
+    client.force_login(busy.parent)
+    page = _page(client, "portal:overview", busy.family.pk)
+    now = page[page.index('id="card-now"'):page.index('id="card-coordinator"')]
+    items = re.findall(r'<li class="portal-now__item"[^>]*>(.*?)</li>', now, flags=re.S)
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item)).strip() for item in items]
+    assert text[0] == "1 new message"
+    # today is Wednesday 18 November 2026; most pressing first
+    assert text[1] == "5 days left Ta med legeerklæring by 23 Nov 2026"
+    assert text[2] == "in 9 days Meeting 27 Nov 2026, 10:00"
+    deadline = appeal_deadline(timezone.localdate() - timedelta(days=3), "hol § 3-6").deadline
+    days = (deadline - timezone.localdate()).days
+    assert text[3] == (f"{days} days left Care allowance (omsorgsstønad): Refused. "
+                       f"Appeal by {format_day(deadline, 'short', 'en')}.")
+    coordinator = page[page.index('id="card-coordinator"'):]
+    assert "Barnekoordinator: Hanne Vestby" in coordinator
+    assert 'href="tel:99887766"' in coordinator
+    assert reverse("portal:messages", args=[busy.family.pk]) in coordinator[:600]
+
+
+def test_nothing_pressing_says_so(client, world):
+    client.force_login(world.parent)
+    page = _page(client, "portal:overview", world.family.pk)
+    assert "Nothing needs you right now." in page
+
+
+def test_a_one_family_parent_lands_in_the_familys_home(client, world):
+    client.force_login(world.parent)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url == reverse("portal:overview", args=[world.family.pk])
+    # the staff's overview of the case sends the family to its own home as well
+    response = client.get(reverse("families:detail", args=[world.family.pk]))
+    assert response.url == reverse("portal:overview", args=[world.family.pk])
+
+
+def test_a_parent_with_two_families_chooses(client, world):
+    t.family(world.municipality, "Familien Berg 2", guardian_user=world.parent)
+    client.force_login(world.parent)
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["portal:overview", "portal:messages", "plans:family_plan",
+                                  "meetings:family_meetings", "servicemap:family_map", "access:family_access_log"])
+def test_family_pages_have_one_light_navigation_and_no_staff_tabs(client, world, name):
+    client.force_login(world.parent)
+    page = _page(client, name, world.family.pk)
+    assert page.count('class="los-nav los-famnav"') == 1
+    assert 'class="los-tabs"' not in page and "Main menu" not in page and "portal-nav" not in page
+    assert "Request queue" not in page and "My measures" not in page
+    for url in _links(page):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_service_contact_sees_only_the_tabs_it_may_open(client, world):
+    t.consent(world.family, world.school, categories=[Category.CASE, Category.MEETINGS])
+    client.force_login(world.contact)
+    page = client.get(reverse("meetings:family_meetings", args=[world.family.pk])).content.decode()
+    links = _links(page)
+    assert reverse("meetings:family_meetings", args=[world.family.pk]) in links
+    assert reverse("plans:family_plan", args=[world.family.pk]) not in links
+    assert reverse("access:family_access_log", args=[world.family.pk]) not in links
+    for url in links:
+        assert client.get(url).status_code == 200, url
+
+
+def test_staff_keep_the_case_tabs(client, world):
+    client.force_login(world.coordinator)
+    page = _page(client, "families:detail", world.family.pk)
+    assert 'class="los-tabs"' in page and "los-famnav" not in page
+    links = _links(page)
+    assert reverse("plans:family_plan", args=[world.family.pk]) in links
+    for url in links:
+        assert client.get(url).status_code == 200, url
+
+
+def test_days_left_read_the_same_in_norwegian(client, busy):
+    client.force_login(busy.parent)
+    page = _page(client, "portal:overview", busy.family.pk, "nb")
+    assert "5 dager igjen" in page
+    assert date(2026, 11, 18) == timezone.localdate()
