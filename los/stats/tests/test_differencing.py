@@ -67,7 +67,7 @@ def test_a_period_that_has_not_ended_or_of_another_kind_is_explained(client, jan
     for key in ("2026-Q2", "2026", "2026-01", "nonsense"):
         page = client.get(reverse("stats:municipal"), {"periode": key}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "Choose a period from the list." in page
-        assert "Q1 2026: Jan. 1, 2026 to March 31, 2026" in page  # the newest whole quarter is used
+        assert "Q1 2026: 1 January 2026 to 31 March 2026" in page  # the newest whole quarter is used
 
 
 def test_the_export_gives_whole_periods_for_the_unit_too(client, january):
@@ -103,7 +103,7 @@ def test_figures_now_are_the_months_snapshot_for_a_protected_viewer(client, janu
         return values(page, "key")["open_now"][0], page
 
     before, page = open_now(w.leader)
-    assert "as they were on May 10, 2026" in page
+    assert "as they were on 10 May 2026" in page
     assert NowSnapshot.objects.filter(municipality=w.municipality, month=date(2026, 5, 1)).count() == 1
     for n in range(5):  # five new requests the next day
         family = t.family(w.municipality, f"Familien Ny{n}", status=FamilyStatus.REQUESTED)

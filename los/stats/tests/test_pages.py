@@ -190,9 +190,9 @@ def test_protected_figures_are_for_a_whole_period_and_the_unit_chooses_freely(cl
     client.force_login(w.leader)
     page = client.get(reverse("stats:municipal"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'name="periode"' in page and 'name="fra"' not in page and 'name="til"' not in page
-    assert "2026: Jan. 1, 2026 to Dec. 31, 2026" in page and "whole calendar years that have ended" in page
+    assert "2026: 1 January 2026 to 31 December 2026" in page and "whole calendar years that have ended" in page
     assert '<option value="2026" selected>' in page and '<option value="2027"' not in page  # not ended yet
     client.force_login(w.unit_leader)  # the unit sees exactly the period it asked for
     params = {"fra": "2026-11-20", "til": "2026-12-31"}
     page = client.get(reverse("stats:municipal"), params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Nov. 20, 2026 to Dec. 31, 2026" in page and 'name="periode"' not in page
+    assert "20 November 2026 to 31 December 2026" in page and 'name="periode"' not in page
