@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "los.api",
     "los.ops",
     "los.transitions",
+    "los.workday",
+    "los.survey",
     "los.archive",
 ]
 

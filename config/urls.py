@@ -23,6 +23,8 @@ urlpatterns = [
     path("statistikk/", include("los.stats.urls")),
     path("api/", include("los.api.urls")),
     path("overganger/", include("los.transitions.urls")),
+    path("i-dag/", include("los.workday.urls")),
+    path("sporreskjema/", include("los.survey.urls")),
     path("arkiv/", include("los.archive.urls")),
     path("", include("los.core.urls")),
 ]

@@ -90,6 +90,12 @@ def _minutes(obj: Any) -> C | None:
     return None if _raw(obj, "status") == "approved" else C.DRAFT
 
 
+def _contact_entry(obj: Any) -> C | None:
+    """A contact between meetings shared with the family is between the family and its coordinator (``messages``);
+    one not shared stays the coordinator's working notes (the row's own category)."""
+    return C.MESSAGES if _raw(obj, "shared_with_family") else None
+
+
 def _handover_summary(obj: Any) -> C | None:
     """A handover summary is a record of sharing (``consents``), except to the person or service it was made for,
     who reads it as the family's basic case (each section of it is then asked about again)."""
@@ -116,6 +122,7 @@ FAMILY_DATA: dict[str, Rows] = {
         contact="fodselsnummer address phone email",
         story="needs version"),
     "families.CoordinatorAssignment": rows(C.CASE, case="coordinator started ended end_reason"),
+    "families.CoAssignment": rows(C.CASE, case="user role sees_working_notes started ended added_by created_at"),
     # --- access: consent register and the access log ------------------------------------------------------
     "access.Consent": rows(
         C.CONSENTS, consents="given_by_member given_by_child service_provider person categories purpose valid_from "
@@ -201,6 +208,10 @@ FAMILY_DATA: dict[str, Rows] = {
     "meetings.Action": rows(
         C.MEETINGS, refine=_fagmote_content, meetings="meeting decision title owner_member owner service_provider due_date measure status "
                              "done_at done_by reminded_at overdue_reminded_at created_by created_at"),
+    "meetings.ContactEntry": rows(
+        C.WORKING_NOTES, refine=_contact_entry,
+        working_notes="happened_on kind with_whom agreed follow_up follow_up_due follow_up_done_at shared_with_family "
+                      "created_by created_at version"),
     # --- servicemap: services, applications, decisions, appeals, documents, needs ------------------------
     "servicemap.ServiceEntry": rows(
         C.SERVICES, services="child catalog_id title provider provider_name sector state extent_amount extent_unit "
@@ -233,6 +244,9 @@ FAMILY_DATA: dict[str, Rows] = {
     "portal.Message": rows(
         C.MESSAGES, messages="sender body sent_at attachment attachment_name attachment_type"),
     "portal.MessageRead": rows(C.MESSAGES, messages="message recipient read_at"),
+    # --- survey: the family's invitations to the questionnaire (the answers are kept apart, below) ----------
+    "survey.Invitation": rows(
+        C.SURVEY, survey="moment due_on expires_on child by_own_login secret created_at closed_on"),
     # --- ops, transitions --------------------------------------------------------------------------------
     "ops.RetentionHold": rows(C.CASE, case="reason until created_at created_by"),
     "transitions.TransitionPlan": rows(
@@ -308,6 +322,11 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "archive.ArchiveSettings": "the municipality's archive set-up: classification, screening code, archive address",
     "archive.Deposit": "a deposit package's bookkeeping (period, counts, checksum); the package is made and "
                        "downloaded only by the coordinating unit, asking the policy for each case in it",
+    "workday.StartGuide": "the coordinating unit's start guide for new barnekoordinators (the municipality's routines)",
+    # the families' answers to the questionnaire, kept apart from the family (docs/statistics.md)
+    "survey.Answer": "answers to the questionnaire without a family, a person or a time of day (municipality, year, "
+                     "moment, who answered, the answers); only the family's own pages can find its own, through a "
+                     "keyed receipt of its invitation; figures of them are always suppressed",
     # the audit chain's bookkeeping: hashes and counts, no content
     "access.AuditChainHead": "the head of an audit chain: a sequence number and a hash",
     "ops.AuditTombstone": "a signed mark where retention removed audit events: hashes only",

@@ -21,6 +21,10 @@ from los.referrals import services as referral_services
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The role-aware start page: one section for each role the user holds."""
+    from los.workday import views as workday
+
+    if workday.works_today(request):  # a barnekoordinator, a caseworker or the unit leader starts the day here
+        return workday.today(request)
     user = request.user
     roles = user.role_names()
     context: dict = {"roles": roles, "sections": []}
@@ -31,7 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["unit_families"] = family_selectors.families_of_unit(user)[:50]
         context["unit_counts"] = family_selectors.unit_status_counts(user)
     if Role.SERVICE_CONTACT in roles:
+        from los.workday.selectors import contact_today
+
         context["contact_families"] = family_selectors.families_for_service_contact(user)
+        context["contact_today"] = contact_today(user).sections[0]
     if Role.MUNICIPAL_LEADER in roles:
         context["is_leader"] = True
     if Role.SYSTEM_ADMIN in roles:

@@ -46,6 +46,8 @@ def _labels() -> dict[str, Any]:
         "time_limits": gettext("Time limits"),
         "rates": gettext("Rates"),
         "legal_basis": gettext("Legal basis"),
+        "sources": gettext("Sources"),
+        "last_checked": gettext("Last checked"),
         "date_sent": gettext("Date you sent the application"),
         "we_applied": gettext("We have applied"),
         "local_offer": gettext("The municipality’s own service"),
