@@ -354,6 +354,10 @@ LOS_SERVER_TIMING = env_bool("LOS_SERVER_TIMING", False)
 # open family of the municipalities; it is kept this many seconds per worker (los.stats.selectors.navigator_gaps).
 LOS_STATS_SCREENING_CACHE_SECONDS = int(os.environ.get("LOS_STATS_SCREENING_CACHE_SECONDS",
                                                        "0" if ENVIRONMENT == "test" else "600"))
+# The statistics pages' figures are rendered ahead and shown while younger than this many seconds; the background
+# task los.stats.tasks.refresh_statistics (`manage.py refresh_statistics --enqueue` from a timer every few minutes)
+# keeps those asked for current (los.stats.precomputed; docs/statistics.md). 0: worked out on every view (the tests).
+LOS_STATS_FIGURES_MAX_AGE = int(os.environ.get("LOS_STATS_FIGURES_MAX_AGE", "0" if ENVIRONMENT == "test" else "300"))
 # The open request form (nobody logs in): requests taken per network (an IPv4 address or an IPv6 /64) and in all,
 # per hour (los.referrals.services.check_public_throttle; docs/security.md).
 LOS_PUBLIC_REQUESTS_PER_NETWORK = int(os.environ.get("LOS_PUBLIC_REQUESTS_PER_NETWORK", "3"))

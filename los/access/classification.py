@@ -356,6 +356,8 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "ops.RetentionRecord": "what retention deleted: the case reference and counts, no content",
     # aggregates
     "stats.NowSnapshot": "a municipality's figures now, counted once a month: counts only, no row per family",
+    "stats.PrecomputedFigures": "a statistics page's figures rendered ahead: counts (hidden where protected) and "
+                                "coordinators' names, no row per family",
 }
 
 

@@ -6,6 +6,7 @@ app_name = "families"
 
 urlpatterns = [
     path("<int:family_id>/", views.family_detail, name="detail"),
+    path("<int:family_id>/din-tilgang/", views.my_access, name="my_access"),
     path("<int:family_id>/kolleger/", views.colleagues, name="colleagues"),
     path("kolleger/<int:pk>/avslutt/", views.colleague_end, name="colleague_end"),
 ]

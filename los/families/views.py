@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize
@@ -30,6 +31,31 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     return render(request, "families/detail.html", {
         "family": family, "decision": decision, **family_overview(family),
         "may_arrange_colleagues": services.may_arrange_colleagues(request.user, family)})
+
+
+#: Why the access policy lets the viewer open a family, in the viewer's words (``Decision.basis``).
+ACCESS_BASES = {
+    "guardian": gettext_lazy("You are a guardian in the family."),
+    "young_person": gettext_lazy("It is your own case: you are the young person (16 or older) in the family."),
+    "coordinator": gettext_lazy("You are the family's barnekoordinator."),
+    "co_coordinator": gettext_lazy("You share the work on the family with its barnekoordinator."),
+    "minute_taker": gettext_lazy("You take the minutes of the family's meetings."),
+    "unit": gettext_lazy("You work in the coordinating unit of the family's municipality."),
+    "transfer": gettext_lazy("You work in the coordinating unit of the municipality the family is moving to."),
+    "consent": gettext_lazy("The family has consented to your service seeing its case."),
+}
+
+
+@access("family")
+@login_required
+def my_access(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Why the viewer may open this family: the access policy's answer for the family, and nothing of the family's
+    own rows. Opening it is recorded in the family's access log like every family page, so it is also the
+    smallest audited family page (bench/pages.py measures the other pages against it)."""
+    family = get_object_or_404(Family.objects.select_related("municipality"), pk=family_id)
+    decision = authorize(request, Action.VIEW, family)
+    return render(request, "families/my_access.html", {
+        "family": family, "basis": ACCESS_BASES.get(decision.basis, "")})
 
 
 @access("family")

@@ -287,10 +287,16 @@ def unit_summary(queue: selectors.QueueFigures, cover: selectors.Coverage, total
     return out
 
 
-def unit_page(user: User, municipality_ids: Sequence[int], today: date, weeks: int) -> Page:
-    """The coordinating unit's dashboard. Counts start from the families the user may open."""
-    families = selectors.unit_families(user, municipality_ids)
-    queue = selectors.queue_figures(selectors.unit_families(user, municipality_ids, REFERRAL_CATEGORY), today)
+def unit_page(user: User | None, municipality_ids: Sequence[int], today: date, weeks: int) -> Page:
+    """The coordinating unit's dashboard. Counts start from the families the user may open; with no user, from
+    every family of the municipalities, which is what the coordinating unit serving them all may open
+    (``los.stats.precomputed`` works the figures out once for everyone in the unit)."""
+    if user is None:
+        families = referral_families = selectors.municipality_families(municipality_ids)
+    else:
+        families = selectors.unit_families(user, municipality_ids)
+        referral_families = selectors.unit_families(user, municipality_ids, REFERRAL_CATEGORY)
+    queue = selectors.queue_figures(referral_families, today)
     cover = selectors.coverage(families, today)
     changes = selectors.coordinator_changes(families, today)
     people = selectors.coordinator_figures(municipality_ids, today, weeks)

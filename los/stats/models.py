@@ -33,3 +33,35 @@ class NowSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.month:%Y-%m}"
+
+
+class PrecomputedFigures(models.Model):
+    """A statistics page's figures for one choice of municipalities, filter and language, rendered ahead of time
+    (``los.stats.precomputed``).
+
+    Working the figures out over a municipality's families costs far more than showing them, and every viewer
+    with the same choice sees the same figures (the unit's dashboard counts every family of the municipalities
+    chosen; protected figures are hidden before they are rendered). The page shows the stored figures while they
+    are younger than ``LOS_STATS_FIGURES_MAX_AGE`` and works them out again otherwise; the background task
+    ``los.stats.tasks.refresh_statistics`` keeps the figures asked for in the last day current. Counts and
+    coordinators' names only, never a row per family.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True,
+                           help_text=_("A digest of the page, the municipalities, the filter, the day and the language."))
+    page = models.CharField(_("page"), max_length=20)
+    spec = models.JSONField(_("choice"), help_text=_("The municipalities and the filter the figures are for."))
+    day = models.DateField(_("day"))
+    language = models.CharField(_("language"), max_length=8)
+    html = models.TextField(_("figures"))
+    now_on = models.DateField(_("figures now as of"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    asked_at = models.DateTimeField(_("last asked for"))
+
+    class Meta:
+        verbose_name = _("precomputed figures")
+        verbose_name_plural = _("precomputed figures")
+        indexes = [models.Index(fields=["asked_at"], name="stats_precomputed_asked")]
+
+    def __str__(self) -> str:
+        return f"{self.page} {self.day} {self.language}"

@@ -85,29 +85,55 @@ OPEN_APPEAL_STATUSES = (AppealStatus.RECEIVED, AppealStatus.SENT)
 # --------------------------------------------------------------------------------------------------
 
 
+def _known(user: User) -> dict:
+    """What the statistics read about the user's roles, kept on the user object (which lives as long as the request:
+    a page asks three or four times, for itself, its menu and whether to protect), and read again when the user's
+    roles are read again."""
+    known = user.__dict__.setdefault("_stats_known", {})
+    roles_read = id(user.active_roles())
+    if known.get("roles_read") != roles_read:
+        known.clear()
+        known["roles_read"] = roles_read
+    return known
+
+
 def _municipality_ids(user: User, roles: Iterable[str]) -> set[int]:
     roles = set(roles)
+    known = _known(user)
     ids: set[int] = set()
     for role in user.active_roles():
         if role.role not in roles:
             continue
         # the coordinating unit also serves the municipalities of an inter-municipal agreement it hosts
-        ids |= serving_municipality_ids(role) if role.role in UNIT_ROLES else {role.municipality_id}
+        if role.role in UNIT_ROLES:
+            if ("serving", role.pk) not in known:
+                known["serving", role.pk] = serving_municipality_ids(role)
+            ids |= known["serving", role.pk]
+        else:
+            ids.add(role.municipality_id)
     return ids
+
+
+def _municipalities(user: User, roles: Iterable[str]) -> list[Municipality]:
+    ids = frozenset(_municipality_ids(user, roles))
+    known = _known(user)
+    if ("municipalities", ids) not in known:
+        known["municipalities", ids] = list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+    return list(known["municipalities", ids])
 
 
 def unit_municipalities(user: User) -> list[Municipality]:
     """Municipalities whose coordinating-unit dashboard the user sees (caseworker or unit leader)."""
     if user is None or not user.is_authenticated:
         return []
-    return list(Municipality.objects.filter(pk__in=_municipality_ids(user, UNIT_ROLES)).order_by("name"))
+    return _municipalities(user, UNIT_ROLES)
 
 
 def leader_municipalities(user: User) -> list[Municipality]:
     """Municipalities whose statistics the user reads (municipal leader or unit leader)."""
     if user is None or not user.is_authenticated:
         return []
-    return list(Municipality.objects.filter(pk__in=_municipality_ids(user, LEADER_ROLES)).order_by("name"))
+    return _municipalities(user, LEADER_ROLES)
 
 
 def must_protect(user: User, municipality_ids: Iterable[int]) -> bool:

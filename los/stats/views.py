@@ -29,7 +29,7 @@ from los.access.models import AuditAction, Category
 from los.access.policy import prime_families
 from los.core.models import Municipality
 from los.referrals.models import REFERRAL_CATEGORY
-from los.stats import exports, figures, periods, selectors
+from los.stats import exports, figures, periods, precomputed, selectors
 from los.stats.forms import FilterForm, Filters, read_filters
 
 PAGE_SIZE = 50
@@ -145,9 +145,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             return redirect("stats:municipal")
         raise PermissionDenied(_("The statistics are for the coordinating unit and the municipality's leaders."))
     form, filters = _filters(request, municipalities, period=False, weeks=True)
-    page = figures.unit_page(request.user, filters.ids, timezone.localdate(), filters.weeks)
+    # the same figures for everyone in the unit (the municipalities chosen are ones the user's unit serves)
+    shown = precomputed.get(precomputed.unit_spec(filters.ids, timezone.localdate(), filters.weeks, _page_language()))
     return render(request, "stats/unit.html", {
-        "page": page, "form": form, "filters": filters, "query": _query(filters, form), **_subnav(request)})
+        "page": shown, "figures": shown, "form": form, "filters": filters, "query": _query(filters, form),
+        **_subnav(request)})
 
 
 @access("aggregate")
@@ -199,16 +201,23 @@ def without_contact(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
-def _municipal_page(request: HttpRequest, filters: Filters, *, export: bool = False) -> figures.Page:
-    """The municipality's figures. Protected (small numbers hidden) in the export and for a viewer who may
-    not open the families behind them: then for the fixed period chosen (``filters.reporting``), and with the
-    figures "now" as in the month's snapshot."""
-    today = timezone.localdate()
+def _protects(request: HttpRequest, filters: Filters, *, export: bool = False) -> bool:
+    """Whether the figures are protected (small numbers hidden): in the export and for a viewer who may not open
+    the families behind them; then only for one municipality and one fixed period (``filters.reporting``)."""
     protect = export or selectors.must_protect(request.user, filters.ids)
+    if protect and (filters.reporting is None or len(filters.municipalities) != 1):  # never free periods or sums
+        raise PermissionDenied(_("Protected figures are for one municipality and one whole period at a time."))
+    return protect
+
+
+def _municipal_page(request: HttpRequest, filters: Filters, *, export: bool = False) -> figures.Page:
+    """The municipality's figures, worked out now. Protected (small numbers hidden) in the export and for a viewer
+    who may not open the families behind them: then for the fixed period chosen (``filters.reporting``), and with
+    the figures "now" as in the month's snapshot."""
+    today = timezone.localdate()
+    protect = _protects(request, filters, export=export)
     now = None
     if protect:
-        if filters.reporting is None or len(filters.municipalities) != 1:  # never free periods or sums
-            raise PermissionDenied(_("Protected figures are for one municipality and one whole period at a time."))
         now = selectors.protected_now_figures(filters.municipalities[0], today)
     return figures.municipal_page(filters.ids, filters.period, today, _page_language(),
                                   protect=protect, protect_staff=export, now=now)
@@ -219,9 +228,12 @@ def _municipal_page(request: HttpRequest, filters: Filters, *, export: bool = Fa
 def municipal(request: HttpRequest) -> HttpResponse:
     municipalities = _leader_municipalities(request)
     form, filters = _filters(request, municipalities, period=True, weeks=False)
-    page = _municipal_page(request, filters)
+    # the same figures for everyone with the same choice (``_municipal_page``, stored by ``los.stats.precomputed``)
+    shown = precomputed.get(precomputed.municipal_spec(filters.ids, filters.period, timezone.localdate(),
+                                                       _page_language(), protect=_protects(request, filters)))
     return render(request, "stats/municipal.html", {
-        "page": page, "form": form, "filters": filters, "query": _query(filters, form), **_subnav(request)})
+        "page": shown, "figures": shown, "form": form, "filters": filters, "query": _query(filters, form),
+        **_subnav(request)})
 
 
 @access("aggregate")
