@@ -78,5 +78,7 @@ def test_a_form_sent_back_with_messages_puts_the_focus_on_its_error_summary(live
     focused = page.evaluate("document.activeElement.className")
     assert "ds-error-summary" in focused
     assert page.locator(".ds-error-summary").inner_text().startswith("Check what you wrote")
+    assert page.title().startswith("Error: ")
+    assert page.locator(".ds-error-summary a[href='#id_end_time']").count() == 1  # the message leads to its field
     assert page.input_value("input[name=place]") == "Rådhuset"
     assert axe_violations(page) == []
