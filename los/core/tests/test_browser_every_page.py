@@ -14,6 +14,8 @@ every page, at 320 px wide:
 
 from __future__ import annotations
 
+from time import perf_counter
+
 import pytest
 from django.utils import timezone
 
@@ -58,14 +60,16 @@ def test_every_page_each_role_reaches_fits_320_px_opens_and_passes_axe_in_three_
     from los.core.demo.seed import build
 
     settings.LOS_REQUIRE_STAFF_OTP = False
+    started = perf_counter()
     build("demo", seed=7, today=timezone.localdate())
+    report = [f"demo built in {perf_counter() - started:.0f} s"]
     base = live_server.url
     failures: list[str] = []
     checked_patterns: set[str] = set()
-    report: list[str] = []
     patterns_in_all: set[str] = set()
 
     for role, username in ROLES.items():
+        started = perf_counter()
         contexts = {language: _context(browser, language) for language in LANGUAGES}
         try:
             page = contexts["nb"].new_page()
@@ -110,7 +114,7 @@ def test_every_page_each_role_reaches_fits_320_px_opens_and_passes_axe_in_three_
         patterns_in_all |= patterns
         report.extend(f"  {v.status} {v.pattern} {v.url}" for v in result.visits)
         report.append(f"{role}: {len(result.visits)} pages, {len(patterns)} URL patterns, "
-                      f"{result.left_out} links not followed")
+                      f"{result.left_out} links not followed, {perf_counter() - started:.0f} s")
         failures.extend(f"{role}: {failure}" for failure in result.failures())
         if result.unvisited_patterns:
             failures.append(f"{role}: patterns linked but not visited (raise MAX_PAGES): {result.unvisited_patterns}")
