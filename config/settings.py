@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "los.plans",
     "los.meetings",
     "los.servicemap",
+    "los.carediary",
     "los.navigator",
     "los.portal",
     "los.stats",
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
     "los.api",
     "los.ops",
     "los.transitions",
+    "los.workday",
+    "los.survey",
     "los.archive",
 ]
 

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 #: The models the access policy's facts are read from (``policy.remembered_facts``).
 FACT_MODELS = (
-    "families.FamilyMember", "families.Child", "families.CoordinatorAssignment", "access.Consent",
+    "families.FamilyMember", "families.Child", "families.CoordinatorAssignment", "families.CoAssignment",
+    "access.Consent",
     "access.FamilyTransfer", "accounts.StaffRole", "core.MunicipalityAgreement", "meetings.Meeting",
 )
 

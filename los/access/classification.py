@@ -90,6 +90,12 @@ def _minutes(obj: Any) -> C | None:
     return None if _raw(obj, "status") == "approved" else C.DRAFT
 
 
+def _contact_entry(obj: Any) -> C | None:
+    """A contact between meetings shared with the family is between the family and its coordinator (``messages``);
+    one not shared stays the coordinator's working notes (the row's own category)."""
+    return C.MESSAGES if _raw(obj, "shared_with_family") else None
+
+
 def _handover_summary(obj: Any) -> C | None:
     """A handover summary is a record of sharing (``consents``), except to the person or service it was made for,
     who reads it as the family's basic case (each section of it is then asked about again)."""
@@ -116,6 +122,7 @@ FAMILY_DATA: dict[str, Rows] = {
         contact="fodselsnummer address phone email",
         story="needs version"),
     "families.CoordinatorAssignment": rows(C.CASE, case="coordinator started ended end_reason"),
+    "families.CoAssignment": rows(C.CASE, case="user role sees_working_notes started ended added_by created_at"),
     # --- access: consent register and the access log ------------------------------------------------------
     "access.Consent": rows(
         C.CONSENTS, consents="given_by_member given_by_child service_provider person categories purpose valid_from "
@@ -201,17 +208,22 @@ FAMILY_DATA: dict[str, Rows] = {
     "meetings.Action": rows(
         C.MEETINGS, refine=_fagmote_content, meetings="meeting decision title owner_member owner service_provider due_date measure status "
                              "done_at done_by reminded_at overdue_reminded_at created_by created_at"),
+    "meetings.ContactEntry": rows(
+        C.WORKING_NOTES, refine=_contact_entry,
+        working_notes="happened_on kind with_whom agreed follow_up follow_up_due follow_up_done_at shared_with_family "
+                      "created_by created_at version"),
     # --- servicemap: services, applications, decisions, appeals, documents, needs ------------------------
     "servicemap.ServiceEntry": rows(
         C.SERVICES, services="child catalog_id title provider provider_name sector state extent_amount extent_unit "
                              "extent_per extent_note period_from period_to renewal_notice_months contact_name "
-                             "contact_phone contact_email contact_user notes renewal_reminded_for created_by "
-                             "created_at updated_at version"),
+                             "contact_phone contact_email contact_user notes follow_delivery declined_on "
+                             "declined_reason declined_note renewal_reminded_for created_by created_at updated_at "
+                             "version"),
     "servicemap.Application": rows(
         C.SERVICES, services="entry sent_on reference expected_processing_days preliminary_reply_on decision "
                              "decision_on decision_received_on legal_basis legal_basis_key appeal_rule "
-                             "appeal_deadline no_appeal appeal_reminder_sent_at notes created_by created_at "
-                             "updated_at version"),
+                             "appeal_deadline no_appeal appeal_reminder_sent_at appeal_final_reminder_sent_at "
+                             "decision_reasons notes created_by created_at updated_at version"),
     "servicemap.Appeal": rows(
         C.SERVICES, services="application status sent_on sent_to outcome outcome_on notes created_by created_at "
                              "updated_at version"),
@@ -225,6 +237,25 @@ FAMILY_DATA: dict[str, Rows] = {
                              "asked_by version"),
     "servicemap.Notification": rows(
         C.SERVICES, services="recipient kind entry application actor due_on created_at read_at"),
+    # What a granted service delivered: the family's services, like the grant it is held against.
+    "servicemap.Delivery": rows(
+        C.SERVICES, services="entry delivered_on amount note side recorded_by created_at"),
+    # The barnekoordinator's own draft of an appeal is advocacy for the family: a working note. The policy refuses
+    # working notes to the coordinating unit (who may decide the application), to the services and to the family
+    # side; the family reads Los's outline of the appeal instead, built from what it may see.
+    "servicemap.AppealDraft": rows(
+        C.WORKING_NOTES, working_notes="application text created_by created_at updated_by updated_at version"),
+    # A plan measure that needs a decision belongs to the plan; the service it points to is the family's services.
+    "servicemap.MeasureDecision": rows(C.PLAN, plan="measure created_by created_at", services="entry"),
+    # An agreement that became an application is the meeting's content (a fagmøte's stays professional); the
+    # service it became is the family's services.
+    "servicemap.AgreementApplication": rows(
+        C.MEETINGS, refine=_fagmote_content, meetings="agreement meeting created_by created_at", services="entry"),
+    # --- care diary: the day-by-day supervision, care and nights (see los/carediary/models.py for why health) --
+    "carediary.CareDiary": rows(C.HEALTH, health="child usual_for_age created_by created_at version"),
+    "carediary.DiaryDay": rows(
+        C.HEALTH, health="diary child day supervision_minutes care_minutes night_wakings night_minutes note "
+                         "recorded_by recorded_at version"),
     # --- navigator, portal -------------------------------------------------------------------------------
     "navigator.NavigatorAnswers": rows(C.HEALTH, health="child answers updated_at updated_by version"),
     "portal.FamilyStory": rows(
@@ -233,6 +264,9 @@ FAMILY_DATA: dict[str, Rows] = {
     "portal.Message": rows(
         C.MESSAGES, messages="sender body sent_at attachment attachment_name attachment_type"),
     "portal.MessageRead": rows(C.MESSAGES, messages="message recipient read_at"),
+    # --- survey: the family's invitations to the questionnaire (the answers are kept apart, below) ----------
+    "survey.Invitation": rows(
+        C.SURVEY, survey="moment due_on expires_on child by_own_login secret created_at closed_on"),
     # --- ops, transitions --------------------------------------------------------------------------------
     "ops.RetentionHold": rows(C.CASE, case="reason until created_at created_by"),
     "transitions.TransitionPlan": rows(
@@ -302,12 +336,18 @@ NOT_FAMILY_DATA: dict[str, str] = {
     "navigator.LocalRoutine": "how a municipality handles a right or service (how to apply here, whom to call, local "
                               "forms, processing time): no family's data",
     "meetings.MeetingPolicy": "the municipality's rules for meetings",
+    "servicemap.DeliverySettings": "a municipality's thresholds for flagging a granted service that is not delivered",
     "meetings.CalendarToken": "a user's own calendar feed key (stored as a digest)",
     "transitions.TransitionSettings": "the municipality's notice periods for transitions",
     "api.ApiToken": "an API token (stored as a digest)",
     "archive.ArchiveSettings": "the municipality's archive set-up: classification, screening code, archive address",
     "archive.Deposit": "a deposit package's bookkeeping (period, counts, checksum); the package is made and "
                        "downloaded only by the coordinating unit, asking the policy for each case in it",
+    "workday.StartGuide": "the coordinating unit's start guide for new barnekoordinators (the municipality's routines)",
+    # the families' answers to the questionnaire, kept apart from the family (docs/statistics.md)
+    "survey.Answer": "answers to the questionnaire without a family, a person or a time of day (municipality, year, "
+                     "moment, who answered, the answers); only the family's own pages can find its own, through a "
+                     "keyed receipt of its invitation; figures of them are always suppressed",
     # the audit chain's bookkeeping: hashes and counts, no content
     "access.AuditChainHead": "the head of an audit chain: a sequence number and a hash",
     "ops.AuditTombstone": "a signed mark where retention removed audit events: hashes only",

@@ -59,6 +59,9 @@ class _Withheld(str):
 
 
 WITHHELD = _Withheld()
+#: Categories whose answer depends on the child a row is about (a young person's own health information and
+#: questionnaire), not on the family alone.
+BY_CHILD = frozenset({Category.HEALTH, Category.SURVEY})
 
 
 @dataclass
@@ -106,8 +109,8 @@ class Viewer:
         family_id, child_id = _owner_ids(obj)
         if family_id is None:
             return True  # a row not yet saved for a family: nothing of a family's to show
-        if category != Category.HEALTH:
-            child_id = None  # only health information depends on whose it is (a young person's own)
+        if category not in BY_CHILD:
+            child_id = None  # only health information and questionnaires depend on whose they are
         key = (family_id, category, child_id)
         answer = self.answers.get(key)
         if answer is None:
@@ -146,12 +149,12 @@ class Viewer:
         if family_id is None:
             return value
         answers = self.answers
-        row_allowed = answers.get((family_id, row, child_id if row == Category.HEALTH else None))
+        row_allowed = answers.get((family_id, row, child_id if row in BY_CHILD else None))
         if row_allowed is None:
             row_allowed = self.allows(obj, row)
         narrower = category != rows.category
         if row_allowed and narrower:
-            field_allowed = answers.get((family_id, category, child_id if category == Category.HEALTH else None))
+            field_allowed = answers.get((family_id, category, child_id if category in BY_CHILD else None))
             if field_allowed is None:
                 field_allowed = self.allows(obj, category)
         else:

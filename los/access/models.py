@@ -42,13 +42,15 @@ class Category(models.TextChoices):
     REFERRAL = "referral", _("Request, assessment and decision")
     PROFESSIONAL = "professional", _("Content of professionals-only meetings")
     DRAFT = "draft", _("Minutes not yet approved")
+    SURVEY = "survey", _("Our answers to the questionnaire")
 
 
 #: Categories a family can never give a service access to: the coordinator's own notes, the messages
-#: between the family and the coordinator, the consent register, the access log, and the case about the
-#: request for a barnekoordinator (assessment and vedtak are between the family and the municipality).
+#: between the family and the coordinator, the consent register, the access log, the case about the
+#: request for a barnekoordinator (assessment and vedtak are between the family and the municipality), and the
+#: family's answers to the questionnaire about the scheme (``los.survey``: the family's own, never staff's).
 NEVER_CONSENTABLE = frozenset({Category.WORKING_NOTES, Category.MESSAGES, Category.CONSENTS, Category.ACCESS_LOG,
-                               Category.REFERRAL, Category.DRAFT})
+                               Category.REFERRAL, Category.DRAFT, Category.SURVEY})
 #: Categories that are part of another for consent: a consent that covers meetings covers the content of a
 #: professionals-only meeting (fagmøte) too, for the services that take part.
 COVERED_BY = {Category.PROFESSIONAL: Category.MEETINGS}

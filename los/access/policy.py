@@ -16,6 +16,13 @@ The rules, in order (the first rule that answers wins; otherwise access is refus
    consent for their own health information. A child under 16 with a log-in gets nothing here.
 3. The family's barnekoordinator (an active assignment) sees and changes the whole case, including
    their own working notes, and may record a consent the family gave on paper or orally.
+3b. A colleague named on the family (:class:`~los.families.models.CoAssignment`, holding an active
+   barnekoordinator role that serves the family) shares the work, and no more than their part of it:
+   a *co-coordinator* sees, changes and exports the case as the coordinator does, except the family's access
+   log, giving or withdrawing consent, and the working notes unless the coordinator has let them
+   (``sees_working_notes``); a *minute-taker* sees the basic case information, the meetings (a fagmøte's content
+   and minutes not yet approved included) and the individual plan, and changes only the meetings. What rule 3b
+   does not allow may still be allowed by a later rule (a minute-taker who also works in the unit).
 4. Caseworkers and the leader of the coordinating unit in the family's municipality see and change
    the case, but not the coordinator's working notes, the messages between the family and the
    coordinator, nor the access log: the coordinator must be able to stand on the family's side.
@@ -25,6 +32,11 @@ The rules, in order (the first rule that answers wins; otherwise access is refus
    of a young person aged 16 or more is covered only by a consent the young person gave. They can
    contribute (comment, add agenda items) in those categories and change only what they own.
 6. Municipal leaders and system administrators never see a single family: statistics only.
+
+The family's answers to the questionnaire about the scheme (category ``survey``, ``los.survey``) are the family's
+alone: guardians see and change them (answer, delete), except a young person's (16+ with an own log-in), who sees
+and changes only their own, and no staff rule opens them, not the coordinator's either: what the family says about
+its coordinator and its services must not be readable by those it talks about.
 7. Nobody sees another municipality's families unless a recorded inter-municipal agreement lets the
    staff member's municipality serve the family's municipality, or the family's recorded move
    (:class:`~los.access.models.FamilyTransfer`) hands the family over to the staff member's
@@ -60,7 +72,15 @@ from los.access.models import (
 )
 from los.accounts.models import Role, StaffRole, User
 from los.core.models import MunicipalityAgreement
-from los.families.models import GUARDIAN_RELATIONS, Child, CoordinatorAssignment, Family, FamilyMember
+from los.families.models import (
+    GUARDIAN_RELATIONS,
+    Child,
+    CoAssignment,
+    CoordinatorAssignment,
+    CoRole,
+    Family,
+    FamilyMember,
+)
 
 YOUNG_PERSON_AGE = 16
 
@@ -85,9 +105,13 @@ class Decision:
         return self.allowed
 
 
-FAMILY_EDITABLE = {Category.STORY, Category.SERVICES, Category.DOCUMENTS, Category.MESSAGES, Category.CONTACT}
-UNIT_HIDDEN = {Category.WORKING_NOTES, Category.MESSAGES, Category.ACCESS_LOG}
+FAMILY_EDITABLE = {Category.STORY, Category.SERVICES, Category.DOCUMENTS, Category.MESSAGES, Category.CONTACT,
+                   Category.SURVEY}
+UNIT_HIDDEN = {Category.WORKING_NOTES, Category.MESSAGES, Category.ACCESS_LOG, Category.SURVEY}
 UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
+#: What a minute-taker (rule 3b) may see, and the part of it they may change.
+MINUTE_TAKER_VIEW = frozenset({Category.CASE, Category.MEETINGS, Category.PROFESSIONAL, Category.DRAFT, Category.PLAN})
+MINUTE_TAKER_CHANGE = frozenset({Category.MEETINGS, Category.PROFESSIONAL, Category.DRAFT})
 #: Refusals that answer 404 in :func:`los.access.guard.authorize`: the user has no relation to the family,
 #: so not even its existence is revealed.
 NO_RELATION_BASES = frozenset({"no_relation", "no_consent", "anonymous"})
@@ -148,7 +172,7 @@ def _fact[T](key: tuple, compute: Callable[[], T]) -> T:
 
 @_system_read
 def prime_facts(users: Iterable[User | None], family: Family) -> None:
-    """Read the facts about many users and one family in four queries (a plan's or a meeting's participants),
+    """Read the facts about many users and one family in four or five queries (a plan's or a meeting's participants),
     so that asking the policy about each of them costs none. Does nothing outside :func:`remembered_facts`."""
     memo = _facts.get()
     users = [u for u in users if u is not None and u.pk is not None]
@@ -164,13 +188,55 @@ def prime_facts(users: Iterable[User | None], family: Family) -> None:
         children.setdefault(child.user_id, child)
     assigned = set(_current_assignments(family).filter(coordinator_id__in=ids).values_list("coordinator_id", flat=True))
     consents = list(_active_consent_query().filter(family=family))
+    colleagues: dict[int, CoAssignment] = {}
+    if any(r.role == Role.BARNEKOORDINATOR for u in users for r in u.active_roles()):
+        for co in _current_co_assignments(family).filter(user_id__in=ids).order_by("role", "pk"):
+            colleagues.setdefault(co.user_id, co)
     for user in users:
+        memo.setdefault(("co_assignment", user.pk, family.pk), colleagues.get(user.pk))
         memo.setdefault(("guardian", user.pk, family.pk), guardians.get(user.pk))
         memo.setdefault(("own_child", user.pk, family.pk), children.get(user.pk))
         memo.setdefault(("assigned", user.pk, family.pk), user.pk in assigned)
         providers = _contact_provider_ids(user)
         memo.setdefault(("consents", user.pk, family.pk), [
             c for c in consents if c.service_provider_id in providers or c.person_id == user.pk] if providers else [])
+
+
+@_system_read
+def prime_families(user: User | None, family_ids: Iterable[int]) -> None:
+    """Read the facts about one user and many families in a few queries (a list or search page that shows 25
+    families), so that asking the policy about each of those families — as the redaction step does for every
+    family a page names — costs no query. The answers are the same as without priming. Does nothing outside
+    :func:`remembered_facts`."""
+    memo = _facts.get()
+    ids = sorted({fid for fid in family_ids if fid is not None})
+    if memo is None or not ids or user is None or not user.is_authenticated or user.pk is None:
+        return
+    guardians: dict[int, FamilyMember] = {}
+    for member in FamilyMember.objects.filter(user=user, family_id__in=ids).order_by("pk"):
+        if member.is_guardian:
+            guardians.setdefault(member.family_id, member)
+    children: dict[int, Child] = {}
+    for child in Child.objects.filter(user=user, family_id__in=ids).order_by("pk"):
+        children.setdefault(child.family_id, child)
+    today = timezone.localdate()
+    current = Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
+    assigned: set[int] = set()
+    colleagues: dict[int, CoAssignment] = {}
+    if any(r.role == Role.BARNEKOORDINATOR for r in user.active_roles()):
+        assigned = set(CoordinatorAssignment.objects.filter(current, coordinator=user, family_id__in=ids)
+                       .values_list("family_id", flat=True))
+        for co in CoAssignment.objects.filter(current, user=user, family_id__in=ids).order_by("role", "pk"):
+            colleagues.setdefault(co.family_id, co)
+    providers = _contact_provider_ids(user)
+    consents = list(_active_consent_query().filter(Q(service_provider_id__in=providers) | Q(person=user),
+                                                   family_id__in=ids)) if providers else []
+    for fid in ids:
+        memo.setdefault(("guardian", user.pk, fid), guardians.get(fid))
+        memo.setdefault(("own_child", user.pk, fid), children.get(fid))
+        memo.setdefault(("assigned", user.pk, fid), fid in assigned)
+        memo.setdefault(("co_assignment", user.pk, fid), colleagues.get(fid))
+        memo.setdefault(("consents", user.pk, fid), [c for c in consents if c.family_id == fid])
 
 
 def resolve(obj: Any) -> tuple[Family, Category, Child | None]:
@@ -199,6 +265,12 @@ def _sixteenth_birthday_cutoff(today: date) -> date:
 def is_young_person(child: Child | None) -> bool:
     """True for a child aged 16 or more: they decide over their own health information."""
     return child is not None and (child.age or 0) >= YOUNG_PERSON_AGE
+
+
+def _young_persons_own(child: Child | None) -> bool:
+    """A questionnaire (category ``survey``) about a young person aged 16 or more with an own log-in is theirs alone:
+    they answer it there, and the guardians do not see it."""
+    return is_young_person(child) and child.user_id is not None
 
 
 def serving_municipality_ids(role: StaffRole, today: date | None = None) -> set[int]:
@@ -309,6 +381,37 @@ def is_assigned_coordinator(user: User, family: Family) -> bool:
                   False)
 
 
+def _current_co_assignments(family: Family, today: date | None = None) -> QuerySet[CoAssignment]:
+    today = today or timezone.localdate()
+    return CoAssignment.objects.filter(family=family, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gt=today))
+
+
+@_system_read
+def co_assignment(user: User, family: Family) -> CoAssignment | None:
+    """The user's active part on the family as a colleague of its barnekoordinator (rule 3b), if any."""
+    return _fact(("co_assignment", user.pk, family.pk),
+                 lambda: _current_co_assignments(family).filter(user=user).order_by("role", "pk").first())
+
+
+def _co_decision(co: CoAssignment, action: Action, category: Category) -> Decision:
+    """Rule 3b: what a co-coordinator or a minute-taker may do (see the module)."""
+    role = Role.BARNEKOORDINATOR
+    if co.role == CoRole.CO_COORDINATOR:
+        if action == Action.SHARE:
+            return Decision(False, "family_shares", "only the family gives consent", role)
+        if category == Category.ACCESS_LOG:
+            return Decision(False, "family_only", "only the family and its coordinator see the access log", role)
+        if category == Category.WORKING_NOTES and not co.sees_working_notes:
+            return Decision(False, "working_notes", "the coordinator has not shared the working notes", role)
+        return Decision(True, "co_coordinator", "co-coordinator of the family", role)
+    if action == Action.VIEW and category in MINUTE_TAKER_VIEW:
+        return Decision(True, "minute_taker", "minute-taker for the family's meetings", role)
+    if action in (Action.CHANGE, Action.CONTRIBUTE) and category in MINUTE_TAKER_CHANGE:
+        return Decision(True, "minute_taker", "minute-taker for the family's meetings", role)
+    return Decision(False, "minute_taker_only", f"a minute-taker does not {action.value} {category.label}", role)
+
+
 def _contact_provider_ids(user: User) -> set[int]:
     return {r.service_provider_id for r in user.active_roles() if r.role == Role.SERVICE_CONTACT}
 
@@ -393,6 +496,9 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
         if category == Category.HEALTH and is_young_person(child) and not child.shares_health_with_guardians:
             return Decision(False, "young_person_health",
                             "the young person (16+) has not shared their health information", "guardian")
+        if category == Category.SURVEY and _young_persons_own(child):
+            return Decision(False, "young_persons_answers",
+                            "a young person's own answers to the questionnaire", "guardian")
         if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
             return Decision(True, "guardian", f"guardian of the family ({member.get_relation_display()})", "guardian")
         if action == Action.SHARE:
@@ -416,6 +522,13 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
                             "young_person")
         if category == Category.HEALTH and child is not None and child.pk != own_child.pk:
             return Decision(False, "sibling_health", "another child's health information", "young_person")
+        if category == Category.SURVEY:
+            if child is None or child.pk != own_child.pk:
+                return Decision(False, "guardians_answers", "the guardians' answers to the questionnaire",
+                                "young_person")
+            if action == Action.CHANGE:
+                return Decision(True, "young_person", "the young person's own answers to the questionnaire",
+                                "young_person")
         if action in (Action.VIEW, Action.CONTRIBUTE, Action.EXPORT):
             return Decision(True, "young_person", "the young person's own case", "young_person")
         if action == Action.SHARE:
@@ -432,11 +545,22 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
         return Decision(False, "no_relation", "no relation to the family")
 
     # 3. The family's barnekoordinator
+    co_refusal: Decision | None = None
     if any(r.role == Role.BARNEKOORDINATOR for r in roles):
         if is_assigned_coordinator(user, family) and _reaches(family, _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))):
+            if category == Category.SURVEY:
+                return Decision(False, "family_only", "the family's answers to the questionnaire are the family's own",
+                                Role.BARNEKOORDINATOR)
             if action == Action.SHARE:
                 return Decision(False, "family_shares", "only the family gives consent", Role.BARNEKOORDINATOR)
             return Decision(True, "coordinator", "the family's barnekoordinator", Role.BARNEKOORDINATOR)
+        # 3b. A colleague sharing the work: a co-coordinator or a minute-taker
+        co = co_assignment(user, family)
+        if co is not None and _reaches(family, _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))):
+            verdict = _co_decision(co, action, category)
+            if verdict.allowed:
+                return verdict
+            co_refusal = verdict  # a relation, but not to this: unless a later rule allows it
 
     # 4. The coordinating unit (of the family's municipality, a host municipality, or the receiving one)
     unit_roles = [r for r in roles if r.role in UNIT_ROLES]
@@ -445,6 +569,9 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
         role_name = unit_roles[0].role
         if category == Category.ACCESS_LOG:
             return Decision(False, "family_only", "only the family and its coordinator see the access log", role_name)
+        if category == Category.SURVEY:
+            return Decision(False, "family_only", "the family's answers to the questionnaire are the family's own",
+                            role_name)
         if category in UNIT_HIDDEN:
             return Decision(False, "coordinator_side", "not visible to the coordinating unit", role_name)
         if action == Action.SHARE:
@@ -457,7 +584,8 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
     if any(r.role == Role.SERVICE_CONTACT for r in roles):
         consents = _active_consents(user, family.id)
         if not consents:
-            return Decision(False, "no_consent", "no active consent names this service", Role.SERVICE_CONTACT)
+            return co_refusal or Decision(False, "no_consent", "no active consent names this service",
+                                          Role.SERVICE_CONTACT)
         for consent in consents:
             if consent_covers(consent, category, child):
                 service = consent.service_provider.name if consent.service_provider else ""
@@ -466,11 +594,13 @@ def _decide(user: User | None, action: Action, obj: Any, family: Family, categor
                                     Role.SERVICE_CONTACT, service)
                 if action == Action.CHANGE and user.id in _owners(obj):
                     return Decision(True, "owner", "owner of this item, under consent", Role.SERVICE_CONTACT, service)
-                return Decision(False, "consent_read_only", "consent allows reading only", Role.SERVICE_CONTACT,
-                                service)
-        return Decision(False, "category_not_covered", f"the consent does not cover {category.label}",
-                        Role.SERVICE_CONTACT)
+                return co_refusal or Decision(False, "consent_read_only", "consent allows reading only",
+                                              Role.SERVICE_CONTACT, service)
+        return co_refusal or Decision(False, "category_not_covered", f"the consent does not cover {category.label}",
+                                      Role.SERVICE_CONTACT)
 
+    if co_refusal is not None:
+        return co_refusal
     # 6. Municipal leaders and administrators: statistics only
     if any(r.role in (Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN) for r in roles):
         return Decision(False, "no_relation", "leaders and administrators see statistics only", roles[0].role)
@@ -496,10 +626,11 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
         sources.append(FamilyMember.objects.filter(user=user).filter(
             Q(parental_responsibility=True) | Q(daily_care=True), relation__in=list(GUARDIAN_RELATIONS)
         ).values("family_id"))
-        sources.append(Child.objects.filter(
-            user=user, birth_date__lte=_sixteenth_birthday_cutoff(today)).values("family_id"))
+        if category != Category.SURVEY:  # the young person sees only their own answers, never the family's
+            sources.append(Child.objects.filter(
+                user=user, birth_date__lte=_sixteenth_birthday_cutoff(today)).values("family_id"))
     roles = user.active_roles()
-    if any(r.role == Role.BARNEKOORDINATOR for r in roles):
+    if any(r.role == Role.BARNEKOORDINATOR for r in roles) and category != Category.SURVEY:
         ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
         sources.append(
             CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
@@ -507,6 +638,18 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
             .filter(Q(family__municipality_id__in=ids)
                     | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id")))
             .values("family_id"))
+    if any(r.role == Role.BARNEKOORDINATOR for r in roles) and category != Category.ACCESS_LOG:
+        ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
+        colleague = (CoAssignment.objects.filter(user=user, started__lte=today)
+                     .filter(Q(ended__isnull=True) | Q(ended__gt=today))
+                     .filter(Q(family__municipality_id__in=ids)
+                             | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids)
+                                 .values("family_id"))))
+        if category == Category.WORKING_NOTES:
+            colleague = colleague.filter(role=CoRole.CO_COORDINATOR, sees_working_notes=True)
+        elif category not in MINUTE_TAKER_VIEW:
+            colleague = colleague.filter(role=CoRole.CO_COORDINATOR)
+        sources.append(colleague.values("family_id"))
     if any(r.role in UNIT_ROLES for r in roles) and category not in UNIT_HIDDEN:
         ids = _municipality_ids_for(user, UNIT_ROLES)
         sources.append(Family.objects.filter(municipality_id__in=ids).values("pk"))

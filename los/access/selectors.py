@@ -62,16 +62,20 @@ def health_hidden_from_guardians(family: Family) -> bool:
     return any(is_young_person(c) and not c.shares_health_with_guardians for c in family.children.all())
 
 
-def access_log_for_family(family: Family, *, hide_health: bool = False, leave_out_actor: int | None = None,
-                          person: str = "", service: str = "") -> QuerySet[AuditEvent]:
+def access_log_for_family(family: Family, *, hide_health: bool = False, hide_survey: bool = False,
+                          leave_out_actor: int | None = None, person: str = "", service: str = "",
+                          ) -> QuerySet[AuditEvent]:
     """Every access event for the family, newest first. ``hide_health`` leaves out health information events
-    (for guardians when a young person keeps their health information to themselves); ``leave_out_actor`` the
-    viewer's own look-ups; ``person`` keeps one person's events (a user id, or ``LOS_ITSELF`` for what Los did on
-    its own), ``service`` one service's."""
+    (for guardians when a young person keeps their health information to themselves); ``hide_survey`` the events
+    about the family's answers to the questionnaire (for the coordinator: when the family dealt with a
+    questionnaire is the family's own business); ``leave_out_actor`` the viewer's own look-ups; ``person`` keeps
+    one person's events (a user id, or ``LOS_ITSELF`` for what Los did on its own), ``service`` one service's."""
     qs = AuditEvent.objects.filter(family=family).order_by("-at", "-pk").only(
         "at", "actor_name", "actor_role", "actor_service", "action", "category", "object_type", "allowed")
     if hide_health:
         qs = qs.exclude(category=Category.HEALTH)
+    if hide_survey:
+        qs = qs.exclude(category=Category.SURVEY)
     if leave_out_actor is not None:
         qs = qs.exclude(actor_id=leave_out_actor)
     if person == LOS_ITSELF:
@@ -87,11 +91,12 @@ def access_log_for_family(family: Family, *, hide_health: bool = False, leave_ou
 LOS_ITSELF = "los"
 
 
-def access_log_choices(family: Family, *, hide_health: bool = False,
+def access_log_choices(family: Family, *, hide_health: bool = False, hide_survey: bool = False,
                        leave_out_actor: int | None = None) -> tuple[list[tuple[str, str]], list[str]]:
     """The people and the services in the family's log, for its filters: ``([(value, name)], [service])``, each
     sorted by name. A person whose name changed is listed under the name of their newest event."""
-    qs = access_log_for_family(family, hide_health=hide_health, leave_out_actor=leave_out_actor)
+    qs = access_log_for_family(family, hide_health=hide_health, hide_survey=hide_survey,
+                               leave_out_actor=leave_out_actor)
     people: dict[str, str] = {}
     for actor_id, name in qs.values_list("actor_id", "actor_name"):
         key = LOS_ITSELF if actor_id is None else str(actor_id)

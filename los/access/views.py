@@ -196,13 +196,15 @@ def family_access_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     # others' access first: the viewer's own look-ups are left out unless asked for
     show_own = request.GET.get("egne") == "1"
     own = None if show_own else request.user.pk
-    people, services_ = selectors.access_log_choices(family, hide_health=hide_health, leave_out_actor=own)
+    hide_survey = decision.basis not in ("guardian", "young_person")
+    people, services_ = selectors.access_log_choices(family, hide_health=hide_health, hide_survey=hide_survey,
+                                                     leave_out_actor=own)
     person = request.GET.get("hvem", "")
     person = person if person in dict(people) else ""
     service = request.GET.get("tjeneste", "")
     service = service if service in services_ else ""
-    events = selectors.access_log_for_family(family, hide_health=hide_health, leave_out_actor=own, person=person,
-                                             service=service)
+    events = selectors.access_log_for_family(family, hide_health=hide_health, hide_survey=hide_survey,
+                                             leave_out_actor=own, person=person, service=service)
     page = Paginator(events, LOG_PAGE_SIZE).get_page(request.GET.get("side"))
     rows = [{
         "event": event,

@@ -14,6 +14,9 @@ Norwegian terms used here:
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +74,11 @@ class CoordinatingUnit(models.Model):
                                  help_text=_("For example the allocation office (tildelingskontor)."))
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    families_per_10_percent = models.DecimalField(
+        _("families a coordinator can follow per 10 % of a position"), max_digits=4, decimal_places=1, null=True,
+        blank=True, validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("50"))],
+        help_text=_("The unit's norm. A coordinator's capacity is this × their share of a position / 10. Empty: "
+                    "the default of Los (the setting LOS_FAMILIES_PER_10_PERCENT, 2.5 unless changed)."))
 
     class Meta:
         ordering = ["municipality__name", "name"]

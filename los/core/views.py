@@ -15,23 +15,33 @@ from los.accounts.models import Role
 from los.families import selectors as family_selectors
 from los.referrals import selectors as referral_selectors
 from los.referrals import services as referral_services
+from los.servicemap import selectors as servicemap_selectors
 
 
 @access("authenticated")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The role-aware start page: one section for each role the user holds."""
+    from los.workday import views as workday
+
+    if workday.works_today(request):  # a barnekoordinator, a caseworker or the unit leader starts the day here
+        return workday.today(request)
     user = request.user
     roles = user.role_names()
     context: dict = {"roles": roles, "sections": []}
     if Role.BARNEKOORDINATOR in roles:
         context["my_families"] = family_selectors.families_coordinated_by(user)
         context["turning_18"] = referral_selectors.turning_18(context["my_families"])
+        context["delivery_shortfalls"] = servicemap_selectors.delivery_shortfalls(user)
+        context["measures_without_decision"] = servicemap_selectors.measures_without_decision(user)
     if roles & {Role.CASEWORKER, Role.UNIT_LEADER}:
         context["unit_families"] = family_selectors.families_of_unit(user)[:50]
         context["unit_counts"] = family_selectors.unit_status_counts(user)
     if Role.SERVICE_CONTACT in roles:
+        from los.workday.selectors import contact_today
+
         context["contact_families"] = family_selectors.families_for_service_contact(user)
+        context["contact_today"] = contact_today(user).sections[0]
     if Role.MUNICIPAL_LEADER in roles:
         context["is_leader"] = True
     if Role.SYSTEM_ADMIN in roles:

@@ -264,3 +264,65 @@ class CoordinatorAssignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended is None or self.ended > timezone.localdate()
+
+
+class CoRole(models.TextChoices):
+    """What a colleague does alongside the family's barnekoordinator."""
+
+    CO_COORDINATOR = "co_coordinator", _("Co-coordinator")
+    MINUTE_TAKER = "minute_taker", _("Minute-taker")
+
+
+class CoAssignment(models.Model):
+    """A colleague who shares the work on one family with its barnekoordinator, so that no one is alone in the
+    role: a *co-coordinator* (medkoordinator) who can stand in, or a *minute-taker* (referent) who writes the
+    minutes while the coordinator leads the meeting.
+
+    What each may see and do is decided by the access policy (``los.access.policy``, rule 3b):
+
+    - a co-coordinator sees and changes the case as the coordinator does, except the consent register's
+      giving and withdrawing (only the family gives consent), the family's access log, and the coordinator's
+      working notes, which they see only when ``sees_working_notes`` is set (the coordinator decides);
+    - a minute-taker sees the basic case information, the meetings (also of a fagmøte, and minutes not yet
+      approved) and the individual plan (to read the agenda), and changes only the meetings: nothing else.
+
+    The colleague must hold an active barnekoordinator role in a municipality that serves the family; a
+    colleague at the same workplace gets nothing from this unless they are named here. History is kept: ending
+    sets ``ended``.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="co_assignments",
+                               verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_assignments",
+                             verbose_name=_("colleague"))
+    role = models.CharField(_("works as"), max_length=20, choices=CoRole.choices)
+    sees_working_notes = models.BooleanField(
+        _("may read and write the working notes"), default=False,
+        help_text=_("Only for a co-coordinator, and only when you want them to: the working notes and the contact "
+                    "log entries not shared with the family."))
+    started = models.DateField(_("from"), default=timezone.localdate)
+    ended = models.DateField(_("until"), null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("added by"))
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-started", "-id"]
+        verbose_name = _("colleague on the family")
+        verbose_name_plural = _("colleagues on the family")
+        indexes = [
+            models.Index(fields=["user", "ended"]),
+            models.Index(fields=["family", "ended"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) → {self.family}"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.started <= day and (self.ended is None or self.ended > day)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())

@@ -8,7 +8,7 @@ from django.utils import timezone
 from los.access.models import Category, Consent
 from los.access.policy import visible_families
 from los.accounts.models import Role, User
-from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
+from los.families.models import Child, CoAssignment, CoordinatorAssignment, Family, FamilyMember
 
 
 def _with_list_data(qs: QuerySet[Family]) -> QuerySet[Family]:
@@ -65,6 +65,13 @@ def families_of_guardian(user: User) -> QuerySet[Family]:
     )
 
 
+def colleagues_of(family: Family) -> tuple[list[CoAssignment], list[CoAssignment]]:
+    """(current, former) colleagues who share the work on the family with its barnekoordinator."""
+    today = timezone.localdate()
+    rows = list(CoAssignment.objects.filter(family=family).select_related("user", "added_by").order_by("-started", "-pk"))
+    return [c for c in rows if c.is_active_on(today)], [c for c in rows if not c.is_active_on(today)]
+
+
 def family_overview(family: Family) -> dict:
     """What the family page shows at the top; the caller has been authorized for the family."""
     today = timezone.localdate()
@@ -74,6 +81,7 @@ def family_overview(family: Family) -> dict:
         "coordinators": list(
             family.coordinator_assignments.select_related("coordinator").order_by("-started")
         ),
+        "colleagues": colleagues_of(family)[0],
         "current_coordinator": family.coordinator_assignments.filter(
             Q(ended__isnull=True) | Q(ended__gt=today), started__lte=today
         ).select_related("coordinator").first(),

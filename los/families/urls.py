@@ -6,4 +6,6 @@ app_name = "families"
 
 urlpatterns = [
     path("<int:family_id>/", views.family_detail, name="detail"),
+    path("<int:family_id>/kolleger/", views.colleagues, name="colleagues"),
+    path("kolleger/<int:pk>/avslutt/", views.colleague_end, name="colleague_end"),
 ]

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize
-from los.access.policy import Action
-from los.families.models import Family
+from los.access.models import Category
+from los.access.policy import Action, is_assigned_coordinator
+from los.accounts.models import User
+from los.families import services
+from los.families.forms import ColleagueForm
+from los.families.models import CoAssignment, Family
 from los.families.navigation import FAMILY_SIDE_BASES
-from los.families.selectors import family_overview
+from los.families.selectors import colleagues_of, family_overview
 
 
 @access("family")
@@ -18,4 +27,56 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     decision = authorize(request, Action.VIEW, family)
     if decision.basis in FAMILY_SIDE_BASES:  # the family has its own home, not the staff's case view
         return redirect("portal:overview", family_pk=family.pk)
-    return render(request, "families/detail.html", {"family": family, "decision": decision, **family_overview(family)})
+    return render(request, "families/detail.html", {
+        "family": family, "decision": decision, **family_overview(family),
+        "may_arrange_colleagues": services.may_arrange_colleagues(request.user, family)})
+
+
+@access("family")
+@login_required
+def colleagues(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Who shares the work on the family with its barnekoordinator: a co-coordinator or a minute-taker, so that no
+    one is alone in the role. The coordinator (or the unit) names them; what each may see is the access policy's."""
+    family = get_object_or_404(Family.objects.select_related("municipality"), pk=family_id)
+    authorize(request, Action.CHANGE if request.method == "POST" else Action.VIEW, family, Category.CASE)
+    may_arrange = services.may_arrange_colleagues(request.user, family)
+    if request.method == "POST" and not may_arrange:
+        raise PermissionDenied(_("Only the family's barnekoordinator or the coordinating unit can do this."))
+    current, former = colleagues_of(family)
+    form = None
+    if may_arrange:
+        candidates = services.colleague_candidates(family, exclude={c.user_id for c in current})
+        form = ColleagueForm(request.POST if request.method == "POST" else None, candidates=candidates,
+                             may_share_notes=is_assigned_coordinator(request.user, family))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                colleague = services.add_colleague(
+                    family, by=request.user, user=get_object_or_404(User, pk=data["user"]), role=data["role"],
+                    sees_working_notes=data.get("sees_working_notes", False))
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("%(name)s now works on the family as %(role)s.") % {
+                    "name": colleague.user.get_full_name(), "role": colleague.get_role_display().lower()})
+                return redirect("families:colleagues", family.pk)
+    return render(request, "families/colleagues.html", {
+        "family": family, "current": current, "former": former, "form": form, "may_arrange": may_arrange},
+        status=400 if form is not None and form.errors else 200)
+
+
+@access("family")
+@login_required
+@require_POST
+def colleague_end(request: HttpRequest, pk: int) -> HttpResponse:
+    colleague = get_object_or_404(CoAssignment.objects.select_related("family", "user"), pk=pk)
+    authorize(request, Action.CHANGE, colleague)
+    try:
+        services.end_colleague(colleague, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s no longer works on the family.") % {
+            "name": colleague.user.get_full_name()})
+    return redirect(reverse("families:colleagues", args=[colleague.family_id]))

@@ -43,6 +43,7 @@ from los.meetings.models import (
 OSLO = ZoneInfo("Europe/Oslo")
 CHUNK = 2500  # families per round of inserts
 BATCH = 5000
+STALE_DAYS = 45  # an action is not left open this long after its due date
 ATTENDANCE_FIELDS = ("family_id", "municipality_id", "meeting_id", "member_id", "service_provider_id", "invited",
                      "present")
 
@@ -185,6 +186,8 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
                 allows) -> None:
     rng, today = ctx.rng, ctx.today
     demo_id = ctx.demo_family.id if ctx.demo_family else None
+    story = ctx.story() if demo_id in family_ids else None
+    child_name = story.child.given_name if story is not None else ""
 
     # --- members ------------------------------------------------------------------------------------
     plans: list[_Plan] = []
@@ -311,7 +314,8 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
             approver = coordinator.user_id if coordinator else None
             minutes.append(Minutes(
                 family_id=plan.family_id, municipality_id=plan.municipality_id, meeting_id=meeting.pk,
-                text=rng.choice(MINUTES_TEXTS), version=rng.randint(2, 6),
+                text=_about(rng.choice(MINUTES_TEXTS), child_name if plan.demo else ""),
+                version=rng.randint(2, 6),
                 status=MinutesStatus.DRAFT if draft or approver is None else MinutesStatus.APPROVED,
                 updated_at=meeting.ends_at + timedelta(hours=rng.randint(1, 30)), updated_by_id=approver,
                 approved_at=None if draft else meeting.ends_at + timedelta(days=rng.randint(1, 5)),
@@ -347,7 +351,9 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
     actions: list[Action] = []
     for decision, meeting, owner, due, title, keep_open in pending_actions:
         meeting_day = meeting.starts_at.astimezone(OSLO).date()
-        done = not keep_open and rng.random() < (0.86 if due < today else 0.3)
+        # long overdue actions are not left lying: they were done (or followed up at the next meeting)
+        roll = rng.random()
+        done = not keep_open and (due < today - timedelta(days=STALE_DAYS) or roll < (0.86 if due < today else 0.3))
         done_day = min(today, max(meeting_day + timedelta(days=1), due + timedelta(days=rng.randint(-20, 10))))
         actions.append(Action(
             family_id=meeting.family_id, municipality_id=meeting.municipality_id, meeting_id=meeting.pk,
@@ -358,6 +364,11 @@ def _seed_chunk(ctx, family_ids, active, assignments, guardians, teens, consents
             created_by_id=meeting.created_by_id, created_at=meeting.ends_at,
         ))
     bulk_insert(Action, actions, batch_size=BATCH)
+
+
+def _about(text: str, child_name: str) -> str:
+    """The minutes of the demo family name its child, as its records do."""
+    return text.replace("Barnet ", f"{child_name} ").replace("barnet", child_name) if child_name else text
 
 
 def _where(rng) -> tuple[str, str, str]:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from los.core.forms import ServiceFormMixin
 from los.families.models import Family
 from los.meetings import plans_link
-from los.meetings.models import GroupMember, Meeting, MeetingKind, MemberKind
-from los.meetings.services import validate_meeting_input
+from los.meetings.models import ContactKind, GroupMember, Meeting, MeetingKind, MemberKind
+from los.meetings.services import validate_contact, validate_meeting_input
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -194,8 +194,8 @@ class ActionForm(_ActionFields):
 
 
 class DecisionForm(_ActionFields):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}),
-                           error_messages={"required": _("Write the decision.")})
+    text = forms.CharField(label=_("Agreement"), widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": _("Write the agreement.")})
     owner = OwnerChoiceField(label=_("Owner, if it is an action"), queryset=GroupMember.objects.none(),
                              required=False, empty_label=_("No action"))
     due_date = forms.DateField(label=_("Due date, if it is an action"), required=False,
@@ -207,3 +207,44 @@ class DecisionForm(_ActionFields):
         super().__init__(*args, meeting=meeting, **kwargs)
         if not plans_link.plans_available(meeting.family):
             del self.fields["as_measure"]
+
+
+class ContactForm(LosForm):
+    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  error_messages={"required": _("Give the date of the contact."),
+                                                  "invalid": _("Write the date as dd.mm.yyyy, for example 14.03.2027.")})
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=ContactKind.choices, initial=ContactKind.PHONE)
+    with_whom = forms.CharField(label=_("With whom"), max_length=200,
+                                help_text=_("For example “the mother” or “the school's special needs teacher”."),
+                                error_messages={"required": _("Write who you talked with.")})
+    agreed = forms.CharField(label=_("What was said and agreed"), widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": _("Write what was said and agreed, in a sentence or two.")})
+    follow_up = forms.CharField(label=_("Follow-up (optional)"), max_length=300, required=False,
+                                help_text=_("What you or someone else will do next."))
+    follow_up_due = forms.DateField(label=_("Follow up by (optional)"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                    error_messages={"invalid": _("Write the date as dd.mm.yyyy, for example "
+                                                                 "14.03.2027.")})
+    shared_with_family = forms.BooleanField(
+        label=_("The family may read this"), required=False,
+        help_text=_("Tick when the entry concerns the family and they should be able to read it."))
+
+    def __init__(self, *args, may_keep_private: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_keep_private = may_keep_private
+        if not may_keep_private:
+            del self.fields["shared_with_family"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.may_keep_private:
+            data["shared_with_family"] = True
+        try:  # every rule at once, not only the missing fields
+            validate_contact(happened_on=data.get("happened_on"), with_whom=data.get("with_whom") or "x",
+                             agreed=data.get("agreed") or "x", follow_up=data.get("follow_up") or "",
+                             follow_up_due=data.get("follow_up_due"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return data

@@ -10,8 +10,9 @@ Norwegian terms used here:
 - *Fagmøte* = a professionals-only meeting, called by the barnekoordinator where the municipality's
   delegation (*delegeringsvedtak*) allows it (:class:`MeetingPolicy`). The family can always see
   that a fagmøte was held, when and who took part, but not its agenda, minutes or actions.
-- *Saksliste* = agenda; *referat* = minutes; *oppmøte* = attendance; *beslutning* = a decision made
-  in the meeting (not a *vedtak*, which is a formal administrative decision); *oppgave* = an action
+- *Saksliste* = agenda; *referat* = minutes; *oppmøte* = attendance; *avtale* / *beslutning* = an
+  agreement made in the meeting (model :class:`Decision`; never a *vedtak*, which is a formal administrative
+  decision with appeal rights, so everything a user reads says "agreement"); *oppgave* = an action
   with an owner and a due date; *tiltak* = a measure in the individual plan (los.plans). The links to
   plan measures are nullable and were added in a later migration (0002), after los.plans existed.
 
@@ -345,13 +346,16 @@ class Attendance(models.Model):
 
 
 class Decision(models.Model):
-    """A decision (beslutning) written in the minutes. It may become an action or a plan measure."""
+    """An agreement (*avtale* / *beslutning*) written in the minutes. It may become an action or a plan measure.
+
+    The model keeps its old name, ``Decision``, so that migrations, the API and exports stay stable; every text a
+    user reads calls it an *agreement*: what a coordination group agrees is never a *vedtak*."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions",
                                 verbose_name=_("meeting"))
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("agreement"))
     measure = models.ForeignKey("plans.Measure", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="meeting_decisions", verbose_name=_("became plan measure"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -360,8 +364,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["meeting", "created_at", "id"]
-        verbose_name = _("decision")
-        verbose_name_plural = _("decisions")
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -383,7 +387,7 @@ class Action(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="actions",
                                 verbose_name=_("agreed in meeting"))
     decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="actions", verbose_name=_("from decision"))
+                                 related_name="actions", verbose_name=_("from agreement"))
     title = models.CharField(_("what is to be done"), max_length=300)
     owner_member = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="actions",
                                      verbose_name=_("owner"))
@@ -463,3 +467,62 @@ class CalendarToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    CONVERSATION = "conversation", _("Conversation")
+    VIDEO = "video", _("Video call")
+    MESSAGE = "message", _("Text message or e-mail")
+    HOME_VISIT = "home_visit", _("Home visit")
+
+
+class ContactEntry(models.Model):
+    """One contact between meetings (*kontaktlogg*): a phone call or a conversation, with whom, what was agreed and
+    what to follow up, so that the coordinator's follow-up by phone leaves a trace.
+
+    ``shared_with_family`` decides who reads it. An entry shared with the family is in the ``messages`` category
+    (the family and its coordinator, never the coordinating unit or a service); one not shared is the
+    coordinator's working notes (``working_notes``: the coordinator, and a co-coordinator only when the
+    coordinator lets them). Either way it counts as contact in the unit's "families without contact" figure,
+    which shows counts, never the content.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="contact_entries",
+                               verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    happened_on = models.DateField(_("date"), default=timezone.localdate)
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices,
+                            default=ContactKind.PHONE)
+    with_whom = models.CharField(_("with whom"), max_length=200,
+                                 help_text=_("For example “the mother” or “the school's special needs teacher”."))
+    agreed = models.TextField(_("what was said and agreed"))
+    follow_up = models.CharField(_("follow-up"), max_length=300, blank=True,
+                                 help_text=_("What you or someone else will do next. Leave empty if nothing."))
+    follow_up_due = models.DateField(_("follow up by"), null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    shared_with_family = models.BooleanField(
+        _("the family may read this"), default=False,
+        help_text=_("Tick when the entry concerns the family and they should be able to read it. Otherwise only "
+                    "you (and a co-coordinator you let read your working notes) see it."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("written by"))
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-happened_on", "-created_at", "-id"]
+        verbose_name = _("contact between meetings")
+        verbose_name_plural = _("contacts between meetings")
+        indexes = [
+            models.Index(fields=["family", "happened_on"]),
+            models.Index(fields=["follow_up_done_at", "follow_up_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_on:%d.%m.%Y}"
+
+    @property
+    def follow_up_open(self) -> bool:
+        return bool(self.follow_up) and self.follow_up_done_at is None

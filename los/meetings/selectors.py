@@ -25,6 +25,7 @@ from los.meetings.models import (
     AgendaSource,
     Attendance,
     CalendarToken,
+    ContactEntry,
     GroupMember,
     Meeting,
     MeetingKind,
@@ -281,6 +282,17 @@ def overdue_in_my_families(user: User, today: date | None = None) -> QuerySet[Ac
     return Action.objects.filter(family__in=families, status=ActionStatus.OPEN, due_date__lt=today).exclude(
         owner=user).select_related("family", "meeting", "owner_member__family_member", "owner_member__child",
                                    "owner_member__user", "service_provider").order_by("due_date", "id")
+
+
+# --- contact between meetings ---------------------------------------------------------------------
+
+def contact_log(family: Family, *, include_private: bool, limit: int = 200) -> list[ContactEntry]:
+    """The family's contacts between meetings, newest first. Without ``include_private`` only the entries shared
+    with the family (for the family itself, and for a co-coordinator who does not read the working notes)."""
+    qs = ContactEntry.objects.filter(family=family).select_related("created_by")
+    if not include_private:
+        qs = qs.filter(shared_with_family=True)
+    return list(qs.order_by("-happened_on", "-created_at", "-id")[:limit])
 
 
 # --- the calendar feed ----------------------------------------------------------------------------

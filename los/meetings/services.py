@@ -36,6 +36,8 @@ from los.meetings.models import (
     AgendaSource,
     Attendance,
     CalendarToken,
+    ContactEntry,
+    ContactKind,
     Decision,
     GroupMember,
     Meeting,
@@ -118,6 +120,34 @@ def remove_group_member(member: GroupMember, *, by: User, left: date | None = No
     if left < member.joined:
         raise ValidationError({"left": _("The date of leaving cannot be before the date of joining.")})
     member.left, member.left_reason = left, reason[:300]
+    member.save(update_fields=["left", "left_reason"])
+    return member
+
+
+def leaving_can_be_undone(member: GroupMember, today: date | None = None) -> bool:
+    """A leaving recorded for today can be undone the same day (a click too many, the wrong person)."""
+    today = today or timezone.localdate()
+    return member.left is not None and member.left == today
+
+
+@transaction.atomic
+def undo_leaving(member: GroupMember, *, by: User) -> GroupMember:
+    """Undo a leaving recorded today: the member is in the group again, as before."""
+    member = GroupMember.objects.select_for_update().get(pk=member.pk)
+    if not leaving_can_be_undone(member):
+        raise ValidationError(_("Only a leaving recorded today can be undone. Add the person to the group again "
+                                "instead."))
+    same_person = GroupMember.objects.filter(family_id=member.family_id).filter(
+        Q(left__isnull=True) | Q(left__gt=timezone.localdate())).exclude(pk=member.pk)
+    if member.family_member_id:
+        same_person = same_person.filter(family_member_id=member.family_member_id)
+    elif member.child_id:
+        same_person = same_person.filter(child_id=member.child_id)
+    else:
+        same_person = same_person.filter(user_id=member.user_id)
+    if same_person.exists():
+        raise ValidationError(_("This person has been added to the group again already."))
+    member.left, member.left_reason = None, ""
     member.save(update_fields=["left", "left_reason"])
     return member
 
@@ -302,6 +332,19 @@ def add_agenda_item(meeting: Meeting, *, by: User, title: str, details: str = ""
 
 # --- minutes --------------------------------------------------------------------------------------
 
+def minutes_can_be_approved(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Minutes are approved only after the meeting has started."""
+    return meeting.starts_at <= (now or timezone.now())
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two versions of a text are the same as a reader sees them (line endings and trailing spaces aside)."""
+    def norm(text: str) -> str:
+        return "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n")
+                         .strip().split("\n"))
+    return norm(a) == norm(b)
+
+
 @transaction.atomic
 def start_minutes(meeting: Meeting, *, by: User) -> Minutes:
     """Open the minutes of a meeting; the first time, the draft agenda is stored as it stands."""
@@ -438,10 +481,10 @@ def add_decision(meeting: Meeting, *, by: User, text: str, owner_member: GroupMe
     _open_minutes(meeting)
     text = text.strip()
     if not text:
-        raise ValidationError({"text": _("Write the decision.")})
+        raise ValidationError({"text": _("Write the agreement.")})
     if (owner_member is None) != (due_date is None):
         field = "due_date" if owner_member is not None else "owner"
-        raise ValidationError({field: _("To make the decision an action, give both an owner and a due date.")})
+        raise ValidationError({field: _("To make the agreement an action, give both an owner and a due date.")})
     decision = Decision.objects.create(family_id=meeting.family_id, municipality_id=meeting.municipality_id,
                                        meeting=meeting, text=text, created_by=by)
     action = None
@@ -462,7 +505,7 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
     """
     decision = Decision.objects.select_for_update(of=("self",)).select_related("family", "meeting").get(pk=decision.pk)
     if decision.measure_id:
-        raise ValidationError(_("This decision is already a measure in the individual plan."))
+        raise ValidationError(_("This agreement is already a measure in the individual plan."))
     if Minutes.objects.filter(meeting_id=decision.meeting_id, status=MinutesStatus.APPROVED).exists():
         raise ValidationError(_("The minutes are approved and can no longer be changed."))
     owner = action.owner_member if action else None
@@ -471,7 +514,7 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
     if responsible is None and provider is None:
         responsible = by.pk
     with translation.override(decision.family.preferred_language or None):
-        description = _("Decided in the coordination group's meeting on %(date)s.") % {
+        description = _("Agreed in the coordination group's meeting on %(date)s.") % {
             "date": format_day(decision.meeting.starts_at)}
     measure = plans_link.create_measure(
         family=decision.family, title=decision.text[:300], by=by, responsible_user=responsible,
@@ -482,14 +525,36 @@ def decision_to_measure(decision: Decision, *, by: User, action: Action | None =
     return measure
 
 
+def may_approve_minutes(user: User, family: Family) -> bool:
+    """The family's barnekoordinator approves the minutes, or a co-coordinator standing in (not a minute-taker)."""
+    from los.access.policy import co_assignment
+    from los.families.models import CoRole
+
+    if is_current_coordinator(user, family):
+        return True
+    co = co_assignment(user, family)
+    return co is not None and co.role == CoRole.CO_COORDINATOR
+
+
+class UnsavedChangesError(ValidationError):
+    """The text sent with an approval differs from the saved notes: something typed is not saved yet."""
+
+
 @transaction.atomic
-def approve_minutes(minutes: Minutes, *, by: User, version: int) -> Minutes:
-    """The family's barnekoordinator approves; the family then sees the minutes."""
+def approve_minutes(minutes: Minutes, *, by: User, version: int, text: str | None = None) -> Minutes:
+    """The family's barnekoordinator (or a co-coordinator) approves; the family then sees the minutes.
+
+    Refused before the meeting has started, and while the notes on the approver's screen (``text``, when given)
+    differ from the saved notes: approving never locks the minutes with something typed left out."""
     locked = Minutes.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=minutes.pk)
-    if not is_current_coordinator(by, locked.family):
+    if not may_approve_minutes(by, locked.family):
         raise ValidationError(_("Only the family's barnekoordinator approves the minutes."))
     if locked.is_approved:
         raise ValidationError(_("The minutes are already approved."))
+    if not minutes_can_be_approved(locked.meeting):
+        raise ValidationError(_("The meeting has not started yet. Minutes can be approved after the meeting."))
+    if text is not None and not same_text(text, locked.text):
+        raise UnsavedChangesError(_("Some of the notes are not saved yet. Save them first, then approve the minutes."))
     if locked.version != version:
         raise ConflictError(_("The minutes were changed after you opened them. Read them again before you approve."),
                             current=locked)
@@ -567,6 +632,60 @@ def enqueue_action_reminders(now: datetime | None = None) -> int:
                 lambda owner_id=owner_id, ids=ids: send_action_reminder.enqueue(owner_id, ids["due"], ids["overdue"])
             )
     return len(per_owner)
+
+
+# --- contact between meetings ---------------------------------------------------------------------
+
+CONTACT_DAYS_BACK = 366
+
+
+def validate_contact(*, happened_on: date | None, with_whom: str, agreed: str, follow_up: str,
+                     follow_up_due: date | None, today: date | None = None) -> None:
+    """Check a contact entry the way the user will understand it. Keys are the form's field names."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = defaultdict(list)
+    if happened_on is None:
+        errors["happened_on"].append(_("Give the date of the contact."))
+    elif happened_on > today:
+        errors["happened_on"].append(_("The contact cannot be in the future. Check the date."))
+    elif happened_on < today - timedelta(days=CONTACT_DAYS_BACK):
+        errors["happened_on"].append(_("The date is more than a year ago. Check the date and the year."))
+    if not with_whom.strip():
+        errors["with_whom"].append(_("Write who you talked with."))
+    if not agreed.strip():
+        errors["agreed"].append(_("Write what was said and agreed, in a sentence or two."))
+    if follow_up_due is not None and not follow_up.strip():
+        errors["follow_up"].append(_("Write what is to be followed up by that date."))
+    if follow_up_due is not None and happened_on is not None and follow_up_due < happened_on:
+        errors["follow_up_due"].append(_("The follow-up date is before the contact. Check the date."))
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+@transaction.atomic
+def log_contact(family: Family, *, by: User, happened_on: date | None, kind: str, with_whom: str, agreed: str,
+                follow_up: str = "", follow_up_due: date | None = None, shared_with_family: bool = False,
+                ) -> ContactEntry:
+    """Write down a call or a conversation between meetings (the view has authorized the change)."""
+    validate_contact(happened_on=happened_on, with_whom=with_whom, agreed=agreed, follow_up=follow_up,
+                     follow_up_due=follow_up_due)
+    if kind not in ContactKind.values:
+        raise ValidationError({"kind": _("Choose what kind of contact it was.")})
+    return ContactEntry.objects.create(
+        family=family, municipality_id=family.municipality_id, happened_on=happened_on, kind=kind,
+        with_whom=with_whom.strip()[:200], agreed=agreed.strip(), follow_up=follow_up.strip()[:300],
+        follow_up_due=follow_up_due, shared_with_family=shared_with_family, created_by=by)
+
+
+@transaction.atomic
+def mark_followed_up(entry: ContactEntry, *, by: User, undo: bool = False) -> ContactEntry:
+    entry = ContactEntry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.follow_up:
+        raise ValidationError(_("This contact has nothing to follow up."))
+    entry.follow_up_done_at = None if undo else (entry.follow_up_done_at or timezone.now())
+    entry.version += 1
+    entry.save(update_fields=["follow_up_done_at", "version"])
+    return entry
 
 
 # --- calendar addresses ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from los.access.models import AuditAction, Category
 from los.access.policy import Action as AccessAction
 from los.access.policy import can
 from los.accounts.models import Role, StaffRole, User
-from los.core.forms import form_action
+from los.core.forms import ConflictError, form_action
 from los.families.models import Child, Family, FamilyMember
 from los.meetings import ical, plans_link, selectors, services
 from los.meetings.forms import (
@@ -31,6 +31,7 @@ from los.meetings.forms import (
     ApproveForm,
     AttendanceForm,
     CancelForm,
+    ContactForm,
     DecisionForm,
     GroupMemberForm,
     LeaveForm,
@@ -41,6 +42,7 @@ from los.meetings.models import (
     Action,
     ActionStatus,
     CalendarToken,
+    ContactEntry,
     Decision,
     GroupMember,
     Meeting,
@@ -87,17 +89,21 @@ def family_meetings(request: HttpRequest, family_pk: int) -> HttpResponse:
         member.consent_ok = member.kind != MemberKind.SERVICE or can(
             member.user, AccessAction.VIEW, family, Category.MEETINGS)
     upcoming, past = selectors.family_meetings(family)
+    former = selectors.former_members(family)
     return render(request, "meetings/family_meetings.html", {
         "family": family,
         "members": members,
-        "former_members": selectors.former_members(family),
+        "former_members": former,
+        "left_today": [m for m in former if services.leaving_can_be_undone(m)] if can_change else [],
+        "may_log_contact": can(request.user, AccessAction.VIEW, family, Category.MESSAGES)
+        and not family_side,
+        "may_read_contact_log": can(request.user, AccessAction.VIEW, family, Category.MESSAGES),
         "upcoming": upcoming,
         "past": past,
         "open_actions": selectors.family_actions(family, family_side=family_side),
         "can_change": can_change,
         "family_side": family_side,
         "today": timezone.localdate(),
-        "leave_form": LeaveForm(),
     })
 
 
@@ -183,20 +189,42 @@ def member_add(request: HttpRequest, family_pk: int) -> HttpResponse:
 
 @access("family")
 @login_required
-@require_POST
 def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(GroupMember.objects.select_related("family"), pk=pk)
+    """Asks first ("Remove … from the coordination group?"), then records the leaving; it can be undone the same
+    day from the group's page."""
+    member = get_object_or_404(GroupMember.objects.select_related(
+        "family__municipality", "family_member", "child", "user", "service_provider"), pk=pk)
     authorize(request, AccessAction.CHANGE, member)
-    form = LeaveForm(request.POST)
-    form.is_valid()
+    if member.left is not None and member.left <= timezone.localdate():
+        messages.info(request, _("%(name)s has already left the coordination group.") % {"name": member.name})
+        return redirect("meetings:family_meetings", member.family_id)
+    form = LeaveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_group_member(member, by=request.user, reason=form.cleaned_data.get("reason", ""))
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("%(name)s has left the coordination group. The history is kept, and you can "
+                                        "undo it today under “Left today”.") % {"name": member.name})
+            return redirect(reverse("meetings:family_meetings", args=[member.family_id]) + "#left-today")
+    return render(request, "meetings/member_leave.html", {"family": member.family, "member": member, "form": form})
+
+
+@access("family")
+@login_required
+@require_POST
+def member_undo_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(GroupMember.objects.select_related(
+        "family", "family_member", "child", "user"), pk=pk)
+    authorize(request, AccessAction.CHANGE, member)
     try:
-        services.remove_group_member(member, by=request.user, reason=form.cleaned_data.get("reason", ""))
+        services.undo_leaving(member, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s has left the coordination group. The history is kept.")
-                         % {"name": member.name})
-    return redirect("meetings:family_meetings", member.family_id)
+        messages.success(request, _("%(name)s is a member of the coordination group again.") % {"name": member.name})
+    return redirect(reverse("meetings:family_meetings", args=[member.family_id]) + "#group-heading")
 
 
 # --- meetings -------------------------------------------------------------------------------------
@@ -366,7 +394,8 @@ def _minutes_context(request: HttpRequest, meeting: Meeting, minutes: Minutes | 
             "owner_member__family_member", "owner_member__child", "owner_member__user", "service_provider",
             "decision")) if minutes else [],
         "plans_available": plans_link.plans_available(meeting.family),
-        "is_coordinator": selectors.is_current_coordinator(request.user, meeting.family),
+        "is_coordinator": services.may_approve_minutes(request.user, meeting.family),
+        "minutes_can_be_approved": services.minutes_can_be_approved(meeting),
         "attendance_recorded": any(a.present is not None for a in participants),
     }
     if minutes is not None:
@@ -376,9 +405,13 @@ def _minutes_context(request: HttpRequest, meeting: Meeting, minutes: Minutes | 
             initial={"text": minutes.text, "version": minutes.version})
         context["decision_form"] = forms.get("decision_form") or DecisionForm(meeting=meeting, prefix="decision")
         context["action_form"] = forms.get("action_form") or ActionForm(meeting=meeting, prefix="action")
-        context["approve_form"] = ApproveForm(initial={"version": minutes.version})
+
     context.update({k: v for k, v in forms.items() if k.endswith("_message")})
     context["conflict_text"] = forms.get("conflict_text")
+    context["save_state"] = forms.get("save_state") or ("conflict" if forms.get("conflict_text") is not None else (
+        "unsaved" if forms.get("minutes_form") is not None else "saved"))
+    if minutes is not None:
+        context["saved_message"] = _saved_message(minutes)
     return context
 
 
@@ -479,9 +512,9 @@ def minutes_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
     def message(result) -> str:
         _decision, action, measure = result
-        text = _("The decision is added.")
+        text = _("The agreement is added.")
         if action:
-            text = _("The decision is added as an action for %(owner)s.") % {"owner": action.owner_member.name}
+            text = _("The agreement is added as an action for %(owner)s.") % {"owner": action.owner_member.name}
         if measure is not None:
             text += " " + _("It is also a measure in the individual plan.")
         return text
@@ -521,24 +554,98 @@ def decision_to_measure(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         message = " ".join(error.messages)
     else:
-        message = _("The decision is now a measure in the individual plan.")
+        message = _("The agreement is now a measure in the individual plan.")
     if not request.htmx:
         messages.info(request, message)
         return redirect("meetings:minutes", meeting.pk)
     return _render_minutes(request, meeting, minutes, "outcomes", outcomes_message=message)
 
 
+def _saved_message(minutes: Minutes) -> str:
+    saved = timezone.localtime(minutes.updated_at)
+    if saved.date() == timezone.localdate():
+        return _("Saved %(time)s") % {"time": saved.strftime("%H:%M")}
+    return _("Saved %(time)s") % {"time": saved.strftime("%d.%m.%Y %H:%M")}
+
+
 @access("family")
 @login_required
 @require_POST
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the notes as they are written (``los.js`` sends them after a pause in the typing). Answers with the
+    save status for the page to show: saved (and the new version), a conflict (someone else saved first: nothing
+    is overwritten, and the notes as they are saved now are shown), or an error."""
     meeting, minutes = _minutes_for_change(request, pk)
+    form = MinutesForm(request.POST)
+    context: dict = {"meeting": meeting, "minutes": minutes}
+    if not form.is_valid():
+        return render(request, "meetings/_minutes_save_status.html", {
+            **context, "state": "error", "version": minutes.version,
+            "message": _("Not saved: reload the page and try again. Your text is kept in this browser.")}, status=400)
+    text, version = form.cleaned_data["text"], form.cleaned_data["version"]
+    if version == minutes.version and services.same_text(text, minutes.text):
+        return render(request, "meetings/_minutes_save_status.html", {
+            **context, "state": "saved", "version": minutes.version, "message": _saved_message(minutes)})
+    try:
+        minutes = services.save_minutes(minutes, by=request.user, text=text, version=version)
+    except ConflictError as error:
+        current = Minutes.objects.select_related("updated_by").get(pk=minutes.pk)
+        return render(request, "meetings/_minutes_save_status.html", {
+            **context, "state": "conflict", "version": current.version, "message": str(error),
+            "conflict_text": current.text}, status=409)
+    except ValidationError as error:
+        return render(request, "meetings/_minutes_save_status.html", {
+            **context, "state": "error", "version": minutes.version, "message": " ".join(error.messages)}, status=400)
+    return render(request, "meetings/_minutes_save_status.html", {
+        **context, "state": "saved", "version": minutes.version, "message": _saved_message(minutes)})
+
+
+def _approve_page(request: HttpRequest, meeting: Meeting, minutes: Minutes) -> HttpResponse:
+    return render(request, "meetings/minutes_approve.html", {
+        "family": meeting.family, "meeting": meeting, "minutes": minutes,
+        "agreements": meeting.decisions.count(), "actions": meeting.actions.count(),
+        "attendance_recorded": meeting.attendance.filter(present__isnull=False).exists(),
+        "form": ApproveForm(initial={"version": minutes.version})})
+
+
+@access("family")
+@login_required
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approving asks first. The first POST comes from the notes form with the notes on the screen: if they are not
+    all saved, approval is refused and the text is kept; otherwise the confirmation page is shown (also on GET, for
+    the minutes as saved). Its "Yes" (with ``confirm``) approves, if nobody has changed the minutes since."""
+    meeting, minutes = _minutes_for_change(request, pk)
+    if request.method != "POST":
+        if not services.may_approve_minutes(request.user, meeting.family) or minutes.is_approved \
+                or not services.minutes_can_be_approved(meeting):
+            return redirect("meetings:minutes", meeting.pk)
+        return _approve_page(request, meeting, minutes)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Something in the request was wrong. Reload the page and try again."))
         return redirect("meetings:minutes", meeting.pk)
+    version = form.cleaned_data["version"]
+    confirmed = request.POST.get("confirm") == "1"
+    text = None if confirmed else request.POST.get("text", "")
+    if not services.may_approve_minutes(request.user, meeting.family):
+        messages.error(request, _("Only the family's barnekoordinator approves the minutes."))
+        return redirect("meetings:minutes", meeting.pk)
+    if not services.minutes_can_be_approved(meeting):
+        messages.error(request, _("The meeting has not started yet. Minutes can be approved after the meeting."))
+        return redirect("meetings:minutes", meeting.pk)
+    if text is not None and (version != minutes.version or not services.same_text(text, minutes.text)):
+        data = request.POST.copy()
+        data["version"] = str(version)
+        notes = MinutesForm(data)
+        notes.is_valid()
+        notes.add_error(None, _("Some of the notes are not saved yet, so the minutes were not approved. Save the "
+                                "notes, then approve."))
+        return _render_minutes(request, meeting, minutes, status=409, minutes_form=notes,
+                               save_state="unsaved")
+    if not confirmed:
+        return _approve_page(request, meeting, minutes)
     try:
-        services.approve_minutes(minutes, by=request.user, version=form.cleaned_data["version"])
+        services.approve_minutes(minutes, by=request.user, version=version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("meetings:minutes", meeting.pk)
@@ -580,6 +687,68 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
         services.mark_action_done(action, by=request.user)
         messages.success(request, _("Well done: “%(title)s” is marked as done.") % {"title": action.title})
     return redirect(_safe_next(request, reverse("meetings:my_actions")))
+
+
+# --- contact between meetings ---------------------------------------------------------------------
+
+def _contact_rights(request: HttpRequest, family: Family) -> tuple[bool, bool, bool]:
+    """(may write entries, may write and read entries kept from the family, is the family side)."""
+    decision = authorize(request, AccessAction.VIEW, family, Category.MESSAGES)
+    family_side = selectors.is_family_side(decision)
+    private = can(request.user, AccessAction.VIEW, family, Category.WORKING_NOTES)
+    may_write = not family_side and can(request.user, AccessAction.CHANGE, family, Category.MESSAGES)
+    return may_write, private and not family_side, family_side
+
+
+@access("family")
+@login_required
+def contact_log(request: HttpRequest, family_pk: int) -> HttpResponse:
+    """Calls and conversations between meetings: date, with whom, what was agreed and the follow-up. The family
+    reads the entries shared with them; the coordinator writes them."""
+    family = _family(family_pk)
+    may_write, private, family_side = _contact_rights(request, family)
+    form = None
+    if may_write:
+        form = ContactForm(request.POST if request.method == "POST" else None, may_keep_private=private,
+                           initial={"happened_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            authorize(request, AccessAction.CHANGE, family,
+                      Category.MESSAGES if data["shared_with_family"] else Category.WORKING_NOTES)
+            try:
+                services.log_contact(family, by=request.user, happened_on=data["happened_on"], kind=data["kind"],
+                                     with_whom=data["with_whom"], agreed=data["agreed"],
+                                     follow_up=data["follow_up"], follow_up_due=data["follow_up_due"],
+                                     shared_with_family=data["shared_with_family"])
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                messages.success(request, _("The contact is written down."))
+                return redirect(reverse("meetings:contact_log", args=[family.pk]) + "#log-heading")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "meetings/contact_log.html", {
+        "family": family, "form": form, "entries": selectors.contact_log(family, include_private=private),
+        "family_side": family_side, "private": private, "today": timezone.localdate(),
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@access("family")
+@login_required
+@require_POST
+def contact_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(ContactEntry.objects.select_related("family"), pk=pk)
+    decision = authorize(request, AccessAction.CHANGE, entry)
+    if selectors.is_family_side(decision):
+        raise PermissionDenied
+    try:
+        services.mark_followed_up(entry, by=request.user, undo=bool(request.POST.get("undo")))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The follow-up is marked as done.") if not request.POST.get("undo")
+                         else _("The follow-up is open again."))
+    return redirect(_safe_next(request, reverse("meetings:contact_log", args=[entry.family_id])))
 
 
 # --- calendar subscription ------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 about a third of the other active families, so that the family page, caseload screening and the unit's
 counts show realistic lists.
 
-Mia Sæther (9, cerebral palsy and epilepsy) needs much supervision day and night, uses a wheelchair and
-needs transport to school; her parents work, and one has cut down to care for her. Some questions are left
+The demo family's child (cerebral palsy and epilepsy) needs much supervision day and night, uses a wheelchair
+and needs transport to school; her parents work, and one has cut down to care for her. Some questions are left
 unanswered ("don't know") so that the page also shows what would settle the possible entries.
 
 Drawn with ``ctx.rng`` only and written with one ``bulk_create``; one query reads the children.

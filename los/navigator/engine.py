@@ -93,6 +93,8 @@ class Suggestion:
     appeal: str = ""
     rates: str = ""
     question_facts: tuple[str, ...] = ()  # the profile facts the questions ask about (all still unanswered)
+    last_checked: date | None = None  # when the catalogue entry was last checked against its sources
+    sources: tuple[dict[str, Any], ...] = ()  # the public pages it was checked against ({url, checked, about})
 
     def to_dict(self) -> dict[str, Any]:
         """The shape the navigator contract fixes."""
@@ -385,6 +387,8 @@ def evaluate(
                 appeal=texts["appeal"],
                 rates=rates,
                 question_facts=question_facts,
+                last_checked=entry.last_checked,
+                sources=tuple(entry.sources),
             )
         )
     suggestions.sort(key=lambda s: (RELEVANCE_ORDER[s.relevance], s.priority, s.id))

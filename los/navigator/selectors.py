@@ -439,6 +439,41 @@ class Card:
     def refused(self) -> bool:
         return self.map_entry is not None and self.map_entry.state == EntryState.REFUSED
 
+    @property
+    def checked_text(self) -> str:
+        """When the entry was last checked against its sources, in the page's language (with the year)."""
+        return format_day(self.suggestion.last_checked)
+
+    @property
+    def source_links(self) -> list[tuple[str, str]]:
+        """(name of the publisher, address) of each public page the entry was checked against. The catalogue's
+        own notes on a source (``about``) are for its editors and are not shown."""
+        links, seen = [], set()
+        for row in self.suggestion.sources:
+            url = str(row.get("url") or "")
+            if url.startswith(("https://", "http://")) and url not in seen:
+                seen.add(url)
+                links.append((source_name(url), url))
+        return links
+
+
+#: Publishers whose pages the catalogue cites most, by their own name; others are shown by their web address.
+PUBLISHERS = {
+    "lovdata.no": "Lovdata", "nav.no": "NAV", "helsedirektoratet.no": "Helsedirektoratet",
+    "regjeringen.no": "Regjeringen", "udir.no": "Utdanningsdirektoratet", "helsenorge.no": "Helsenorge",
+    "bufdir.no": "Bufdir", "stortinget.no": "Stortinget", "pasientreiser.no": "Pasientreiser",
+    "husbanken.no": "Husbanken", "ks.no": "KS", "imdi.no": "IMDi", "frambu.no": "Frambu",
+}
+
+
+def source_name(url: str) -> str:
+    """The publisher of a source page: "Lovdata" for https://lovdata.no/..., else its host without "www."."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower().removeprefix("www.")
+    for domain, name in PUBLISHERS.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return host
+
 
 @dataclass(frozen=True)
 class AskAction:

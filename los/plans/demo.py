@@ -1,5 +1,6 @@
 """Demo data for individual plans: living plans for most active families, and a rich plan for the demo
-family (Familien Sæther: Mia, 9, cerebral palsy and epilepsy; school, HABU, PPT and physiotherapy).
+family (Familien Sæther: a girl with cerebral palsy and epilepsy; school, HABU, PPT and physiotherapy), whose
+texts are filled from the family's own records (``los.core.demo.story``).
 
 Goals are written in the family's own words in bokmål; measures are owned by the municipality's service
 contacts (only services the family's consent lets see the plan) or the barnekoordinator; some are
@@ -20,6 +21,7 @@ from los.access.models import Category, Consent, ConsentMethod
 from los.accounts.models import User
 from los.core.demo.bulk import bulk_insert
 from los.core.demo.seed import DemoContext
+from los.core.demo.story import long_date
 from los.core.models import ProviderKind, ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
 from los.plans import versioning
@@ -45,6 +47,8 @@ from los.plans.models import (
     Whose,
 )
 
+#: The demo child's class trip is about a month ahead of the build's day (a school day).
+TRIP_IN_DAYS = 30
 PLAN_SHARE = 0.85  # share of active families with a coordinator that have a plan
 
 # (text, category) – {n} is the child's name, {s} a sibling's. The family's own words.
@@ -379,12 +383,20 @@ def _clarification(ctx: DemoContext, b: _Built, created: date, consenting: list[
 
 # --- the demo family -----------------------------------------------------------------------------------
 
+def _trip_day(today: date) -> date:
+    day = today + timedelta(days=TRIP_IN_DAYS)
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
 def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[FamilyMember],
                   siblings: list[FamilyMember], plan_providers: list[ServiceProvider],
                   contacts_by_provider: dict[int, list[User]], allocation: ServiceProvider | None,
                   created: date) -> None:
-    """Familien Sæther: Mia, 9, CP and epilepsy; a plan that has lived for almost a year."""
+    """Familien Sæther (CP and epilepsy): a plan that has lived for almost a year. Names come from the family's
+    records through ``ctx.story()``, never from this module."""
     today = ctx.today
+    story = ctx.story()
+    fill = story.fill
     plan = b.plan
     by_kind = {p.kind: p for p in plan_providers}
     mother = next((m for m in guardians if m.relation == "mother"), guardians[0] if guardians else None)
@@ -397,7 +409,7 @@ def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[Famil
         return provider, (named or people or [None])[0]
 
     plan.consent_given_by, plan.consent_method = mother, ConsentMethod.DIGITAL
-    plan.what_matters = ("At Mia skal ha en hverdag med venner og mestring, på skolen og hjemme – og at vi som "
+    plan.what_matters = fill("At {child} skal ha en hverdag med venner og mestring, på skolen og hjemme – og at vi som "
                          "familie får sove, puste og slippe å ha oversikten over alt alene.")
     goals = [
         ("Jeg vil være med på det de andre i klassen gjør, også i gymmen og på turer.", "friends", Whose.CHILD),
@@ -416,18 +428,19 @@ def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[Famil
                                     position=position, created_by=b.coordinator, updated_by=b.coordinator,
                                     created_at=ctx.aware(created + timedelta(days=1)),
                                     updated_at=ctx.aware(created + timedelta(days=1)))))
-    for text, whose in [("Mormor og morfar bor i nærheten og har Mia annenhver helg.", Whose.FAMILY),
-                        ("Mia er nysgjerrig, glad i musikk og gir ikke opp.", Whose.CHILD),
-                        ("God kontakt med kontaktlæreren Tuva.", Whose.FAMILY)]:
-        b.resources.append(Resource(**_part(plan, text=text, whose=whose, created_by=b.coordinator,
+    for text, whose in [("Mormor og morfar bor i nærheten og stiller opp når det trengs.", Whose.FAMILY),
+                        ("{child} er nysgjerrig, glad i musikk og gir ikke opp.", Whose.CHILD),
+                        ("God kontakt med kontaktlæreren {teacher} på {school}.", Whose.FAMILY)]:
+        b.resources.append(Resource(**_part(plan, text=fill(text), whose=whose, created_by=b.coordinator,
                                             updated_by=b.coordinator, created_at=ctx.aware(created + timedelta(days=1)),
                                             updated_at=ctx.aware(created + timedelta(days=1)))))
     for text, whose, member in [("Avlastning, særlig om natta etter anfall.", Whose.FAMILY, None),
                                 ("Én person å forholde seg til i kommunen.", Whose.PARENT, mother),
-                                ("Noen å snakke med om hvordan det er å være storesøsken.", Whose.SIBLING, sibling)]:
+                                ("Noen å snakke med om hvordan det er å være {sibling_word} til {child}.",
+                                 Whose.SIBLING, sibling)]:
         if whose == Whose.SIBLING and sibling is None:
             continue
-        b.needs.append(Need(**_part(plan, text=text, whose=whose, member=member, created_by=b.coordinator,
+        b.needs.append(Need(**_part(plan, text=fill(text), whose=whose, member=member, created_by=b.coordinator,
                                     updated_by=b.coordinator, created_at=ctx.aware(created + timedelta(days=1)),
                                     updated_at=ctx.aware(created + timedelta(days=1)))))
     _participants(ctx, b, [mia], guardians, b.coordinator, created)
@@ -442,8 +455,8 @@ def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[Famil
     rows = [
         (g[0], "Tilrettelagt kroppsøving med fysioterapeut til stede én time i uka", physio, physio_contact,
          start, 420, MeasureStatus.IN_PROGRESS, "Fungerer godt på torsdager."),
-        (g[0], "Assistent med på klassetur til Fjellheim i mai", school, school_contact, today - timedelta(days=20),
-         60, MeasureStatus.PLANNED, ""),
+        (g[0], "Assistent med på klasseturen til Fjellheim", school, school_contact, today - timedelta(days=20),
+         20 + (_trip_day(today) - today).days, MeasureStatus.PLANNED, ""),
         (g[0], "Sakkyndig vurdering av spesialundervisning", ppt, ppt_contact, start, 90, MeasureStatus.DONE,
          "Vedtak om spesialundervisning fattet."),
         (g[1], "Anfallsplan oppdatert og gjennomgått med skole og SFO", habu, habu_contact,
@@ -461,7 +474,7 @@ def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[Famil
          MeasureStatus.IN_PROGRESS, "Søknad sendt, venter på vedtak."),
     ]
     if sibling is not None:
-        rows.append((g[5], "Plass i søskengruppa på helsestasjonen fra høsten", health, health_contact,
+        rows.append((g[5], "Plass i søskengruppa på helsestasjonen", health, health_contact,
                      today + timedelta(days=20), 120, MeasureStatus.PLANNED, ""))
     for goal, title, provider, person, begin, length, status, note in rows:
         if person is None:
@@ -470,7 +483,7 @@ def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[Famil
     b.last_change = today - timedelta(days=2)
     held = created + timedelta(days=200)
     occasion = EvaluationDate(**_part(plan, date=held, held_on=held, held_by=b.coordinator,
-                                      summary="Mia er mer med i klassen. Anfallsplanen må oppdateres.",
+                                      summary=fill("{child} er mer med i klassen. Anfallsplanen må oppdateres."),
                                       family_view="Vi har fått en person å spørre, og det hjelper mye.",
                                       clarification_reviewed=True,
                                       clarification_note="Familien ønsker kontakt annenhver uke i stedet for hver uke.",
@@ -481,11 +494,11 @@ def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[Famil
     outcomes = [
         (EvaluationResult.PARTLY, "Gymmen går fint nå, turene er fortsatt vanskelige.",
          "Fortsette med fysioterapeut i gymmen; assistent med på klasseturen."),
-        (EvaluationResult.NOT_REACHED, "Mia kjenner det ikke alltid selv ennå.",
+        (EvaluationResult.NOT_REACHED, fill("{child} kjenner det ikke alltid selv ennå."),
          "HABU oppdaterer anfallsplanen og går gjennom den med skolen og SFO."),
         (EvaluationResult.PARTLY, "Trenger elektrisk stol for å klare det.",
          "Søke om elektrisk rullestol via NAV Hjelpemiddelsentral."),
-        (EvaluationResult.REACHED, "Hanne har gjort en stor forskjell.", "Fortsette som nå."),
+        (EvaluationResult.REACHED, fill("{coordinator} har gjort en stor forskjell."), "Fortsette som nå."),
         (EvaluationResult.NOT_REACHED, "Vi venter fortsatt på avlastning.", "Søke om avlastning to netter i uka."),
         (EvaluationResult.PARTLY, f"{sibling_name} trenger mer tid med oss.",
          "Plass i søskengruppa på helsestasjonen."),
@@ -501,8 +514,8 @@ def _demo_content(ctx: DemoContext, b: _Built, mia: Child, guardians: list[Famil
         plan, will_do=WILL_DO + " Ringe familien annenhver uke og være til stede på overgangsmøtet før "
         "ungdomsskolen.", will_not_do=WILL_NOT_DO, done_instead_by=INSTEAD,
         contact_channels=[ContactChannel.PHONE.value, ContactChannel.LOS.value, ContactChannel.HOME.value],
-        contact_frequency=ContactFrequency.FORTNIGHTLY.value, contact_note="Ring Linnea etter kl. 15; Jonas vil "
-        "ha referat på e-post.", delegated_authority=AUTHORITY,
+        contact_frequency=ContactFrequency.FORTNIGHTLY.value, contact_note=fill("Ring {mother} etter kl. 15; {father} vil ha "
+                                                                  "referat på e-post."), delegated_authority=AUTHORITY,
         family_signed_at=ctx.aware(created + timedelta(days=8), 14), family_signed_member=mother,
         family_signed_by=mother.user if mother is not None else None,
         coordinator_signed_at=ctx.aware(created + timedelta(days=8), 13), coordinator_signed_by=b.coordinator,
@@ -622,11 +635,13 @@ def _demo_extras(ctx: DemoContext, b: _Built, versions: list[PlanVersion]) -> No
     seizure = by_title.get("Anfallsplan oppdater")
     if parent_user is not None and gym is not None:
         comments.append(MeasureComment(**_part(plan, measure=gym, author=parent_user, author_side="family",
-                                               text="Mia var kjempefornøyd etter gymtimen på torsdag!",
+                                               text=ctx.story().fill("{child} var kjempefornøyd etter gymtimen "
+                                                                     "på torsdag!"),
                                                created_at=ctx.aware(ctx.today - timedelta(days=12), 19))))
     if trip is not None and trip.owner_person_id:
         comments.append(MeasureComment(**_part(plan, measure=trip, author=trip.owner_person, author_side="service",
-                                               text="Klasseturen er 12. mai. Assistent er bestilt.",
+                                               text=f"Klasseturen er {long_date(_trip_day(ctx.today))}. "
+                                                    "Assistent er bestilt.",
                                                created_at=ctx.aware(ctx.today - timedelta(days=6), 10))))
     if parent_user is not None and seizure is not None:
         comments.append(MeasureComment(**_part(plan, measure=seizure, author=parent_user, author_side="family",

@@ -77,7 +77,7 @@ OPEN_MEASURE_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
 
 class MeasureOrigin(models.TextChoices):
     PLAN = "plan", _("Added in the plan")
-    MEETING = "meeting", _("Decided in a meeting")
+    MEETING = "meeting", _("Agreed in a meeting")
     EVALUATION = "evaluation", _("Agreed at an evaluation")
 
 

@@ -80,7 +80,7 @@ def side_of(decision: Decision) -> str:
     """Which side of the plan the user is on, from the policy's answer."""
     if decision.basis in selectors.FAMILY_SIDE:
         return "family"
-    if decision.basis == "coordinator":
+    if decision.basis in ("coordinator", "co_coordinator", "minute_taker"):
         return "coordinator"
     if decision.basis in ("consent", "owner"):
         return "service"

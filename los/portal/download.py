@@ -65,15 +65,19 @@ def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
 
     objects, counts, hidden = collect(family, user)
     now = timezone.now()
+    survey = selectors._optional("los.survey.selectors")
     with translation.override(lang):
         hidden_labels = [(str(Category(c).label), _left_out(records, fields))
                          for c, (records, fields) in sorted(hidden.items())]
+        # the family's answers to the questionnaire are kept apart from the family (no family key): found here
+        # through the family's own invitations, which the policy has just let this user see
+        answers = survey.answers_for_download(family, user) if survey is not None else []
         context = {
             "family": family, "now": now, "story": selectors.story_for(family)
             if decide(user, Action.VIEW, family, Category.STORY).allowed else None,
             "members": list(family.members.all()) if decide(user, Action.VIEW, family).allowed else [],
             "children": list(family.children.all()),
-            "counts": sorted(counts.items()), "hidden": hidden_labels,
+            "counts": sorted(counts.items()), "hidden": hidden_labels, "survey_answers": answers,
         }
         with disclosure.disclosing_to(user):
             html = render_to_string("portal/download_summary.html", context)
@@ -84,8 +88,11 @@ def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
             "",
             _("sammendrag.pdf: a readable summary."),
             _("data.json: every object about the family, machine-readable (Django JSON format)."),
-            "",
         ]
+        if answers:
+            readme_lines.append(_("survey_answers in data.json: your answers to the questionnaire (they are stored "
+                                  "without your family's name, and only your family's pages can find them)."))
+        readme_lines.append("")
         if hidden_labels:
             readme_lines.append(_("Not included, because the rules for access do not let you see it:"))
             readme_lines += [f"- {label}: {what}" for label, what in hidden_labels]
@@ -94,7 +101,7 @@ def build_zip(family: Family, user: User, lang: str = "nb") -> bytes:
         readme = "\n".join(str(line) for line in readme_lines) + "\n"
     payload = {
         "family": family.pk, "exported_at": now, "exported_by": user.username,
-        "hidden_categories": sorted(hidden), "objects": objects,
+        "hidden_categories": sorted(hidden), "objects": objects, "survey_answers": answers,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -45,9 +45,18 @@ def current_coordinators(family: Family, today: date | None = None) -> list[User
     return [r.coordinator for r in rows if r.coordinator.is_active]
 
 
+def current_colleagues(family: Family, today: date | None = None) -> list:
+    """Colleagues who share the work with the family's barnekoordinator now (co-coordinators and minute-takers)."""
+    from los.families.models import CoAssignment
+
+    today = today or timezone.localdate()
+    return [c for c in CoAssignment.objects.filter(family=family, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gt=today)).select_related("user").order_by("role", "pk") if c.user.is_active]
+
+
 def message_participants(family: Family) -> list[User]:
-    """Everybody in the family's message thread: guardians and young people (16+) with a log-in, and the
-    family's current barnekoordinator."""
+    """Everybody in the family's message thread: guardians and young people (16+) with a log-in, the family's
+    current barnekoordinator and a co-coordinator who shares the work."""
     users: dict[int, User] = {}
     for member in FamilyMember.objects.filter(family=family, user__isnull=False,
                                               relation__in=list(GUARDIAN_RELATIONS)).select_related("user"):
@@ -58,6 +67,9 @@ def message_participants(family: Family) -> list[User]:
             users[child.user.pk] = child.user
     for coordinator in current_coordinators(family):
         users[coordinator.pk] = coordinator
+    for colleague in current_colleagues(family):
+        if colleague.role == "co_coordinator":
+            users[colleague.user.pk] = colleague.user
     return list(users.values())
 
 
@@ -110,6 +122,7 @@ class Overview:
     family: Family
     allowed: dict[str, bool]
     coordinators: list[User] = field(default_factory=list)
+    colleagues: list[Any] = field(default_factory=list)
     next_meeting: Any = None
     actions: list[Any] = field(default_factory=list)
     goals: list[Any] = field(default_factory=list)
@@ -120,6 +133,7 @@ class Overview:
     story: FamilyStory | None = None
     unread: int = 0
     family_side: bool = False
+    survey: list[Any] = field(default_factory=list)  # questionnaires the user can answer now (los.survey)
     move: Any = None  # a proposed or confirmed move of the family's record (los.transitions.models.MoveProposal)
     now: list[NowItem] = field(default_factory=list)
 
@@ -177,6 +191,7 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
     data = Overview(family=family, allowed=allowed, family_side=base.basis in ("guardian", "young_person"))
     if allowed["coordinator"]:
         data.coordinators = current_coordinators(family, today)
+        data.colleagues = current_colleagues(family, today)
     meetings = _optional("los.meetings.selectors")
     if allowed["meetings"] and meetings is not None:
         upcoming, _past = meetings.family_meetings(family)
@@ -206,6 +221,9 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
     if allowed["messages"]:
         data.unread = unread_count(family, user)
     data.now = now_items(data, today)
+    survey = _optional("los.survey.selectors")
+    if survey is not None and data.family_side:
+        data.survey = survey.open_invitations(family, user, today)
     transitions = _optional("los.transitions.services")
     if data.family_side and transitions is not None and decide(user, Action.VIEW, family, Category.CONSENTS):
         data.move = transitions.open_move(family)

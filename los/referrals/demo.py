@@ -122,6 +122,7 @@ def seed(ctx: DemoContext) -> None:
 
     caseworkers = {mid: list(users) for mid, users in ctx.caseworkers.items()}
     demo = ctx.demo_family
+    story = ctx.story()  # the demo family's names, from its records
     named = {u.username: u for u in User.objects.filter(username__in=["saksbehandler", "leder", "forelder"])}
     if demo is not None and "saksbehandler" in named:
         caseworkers.setdefault(demo.municipality_id, []).insert(0, named["saksbehandler"])
@@ -155,11 +156,12 @@ def seed(ctx: DemoContext) -> None:
                           consent_by_name=guardian_name, consent_method=ConsentMethod.DIGITAL,
                           consent_given_on=received, description=rng.choice(DESCRIPTIONS),
                           submitter_name=guardian_name)
-        if is_demo and guardian and guardian[4]:
+        if is_demo and guardian and guardian[4] and story is not None:
             request.submitted_by_id = guardian[4]
-            request.description = ("Mia har cerebral parese og epilepsi. Vi har kontakt med skolen, PPT, "
-                                   "fysioterapeut, HABU og helsestasjonen, og bruker mye tid på å samordne alt "
-                                   "selv. Vi ønsker én person som hjelper oss med oversikten.")
+            request.description = story.fill(
+                "{child} har cerebral parese og epilepsi. Vi har kontakt med skolen, PPT, fysioterapeut, HABU og "
+                "helsestasjonen, og bruker mye tid på å samordne alt selv. Vi ønsker én person som hjelper oss med "
+                "oversikten.")
         if source == RequestSource.PROFESSIONAL:
             contacts = ctx.contacts.get(m_id) or []
             if contacts:
@@ -240,7 +242,7 @@ def seed(ctx: DemoContext) -> None:
             recommendation=(Recommendation.GRANT if granted else Recommendation.REFUSE) if "granted" in plan else "",
             conclusion=("Vilkårene er oppfylt." if granted else "Vilkårene er ikke oppfylt.") if "granted" in plan else "")
         if plan["is_demo"]:
-            assessment.navigator_snapshot = ("Familien har grunnstønad. Hjelpestønad og avlastning er sannsynlig "
+            assessment.navigator_snapshot = ("Familien har hjelpestønad. Avlastning og grunnstønad er sannsynlig "
                                              "aktuelt; pleiepenger ved sykehusinnleggelser. Aktuell "
                                              "brukerorganisasjon: Cerebral Parese-foreningen.")
             assessment.navigator_source = "manual"
@@ -303,13 +305,13 @@ def seed(ctx: DemoContext) -> None:
             "Familien har kontakt med flere tjenester og bruker mye tid på å samordne dem." if granted
             else rng.choice(REFUSED_FACTS)))
         considerations = rng.choice(GRANTED_CONSIDERATIONS if granted else REFUSED_CONSIDERATIONS)
-        if plan["is_demo"]:
-            facts = ("Mia (9 år) har cerebral parese og epilepsi. Hun får tjenester fra skolen, PPT, "
-                     "fysioterapitjenesten, HABU og helsestasjonen. Foreldrene bor hver for seg og koordinerer "
-                     "tjenestene selv.")
-            considerations = ("Mia har behov for langvarige og sammensatte tjenester fra flere sektorer. Vi har lagt "
-                              "vekt på hva tilstanden betyr for Mia og familien i hverdagen, og på at foreldrene "
-                              "ønsker én person som holder oversikten.")
+        if plan["is_demo"] and story is not None:
+            facts = story.fill("{child} ({age} år) har cerebral parese og epilepsi. {Pronoun} får tjenester fra "
+                               "{school}, PPT, fysioterapitjenesten, HABU og helsestasjonen. Foreldrene bor hver for "
+                               "seg og koordinerer tjenestene selv.", on=decided)
+            considerations = story.fill("{child} har behov for langvarige og sammensatte tjenester fra flere "
+                                        "sektorer. Vi har lagt vekt på hva tilstanden betyr for {child} og familien "
+                                        "i hverdagen, og på at foreldrene ønsker én person som holder oversikten.")
         decider = plan.get("assessor") or rng.choice(caseworkers.get(family.municipality_id) or [None])
         if decider is None:
             continue

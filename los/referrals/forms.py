@@ -216,6 +216,10 @@ class AssessmentForm(VersionMixin, DsForm):
             self.fields[f"why_{row.key}"] = forms.CharField(
                 label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3, "class": "ds-input"}))
 
+    @property
+    def has_local(self) -> bool:
+        return any(not row.legal for row in self.rows)
+
     def checklist(self):
         for row in self.rows:
             yield row, self[f"result_{row.key}"], self[f"why_{row.key}"]
@@ -282,11 +286,14 @@ class GovernorForm(VersionMixin, DsForm):
 
 
 class AppointForm(DsForm):
-    coordinator = forms.ChoiceField(label=_("Barnekoordinator"), widget=forms.RadioSelect,
-                                    error_messages={"required": _("Choose a barnekoordinator.")})
     family_wishes = forms.CharField(
         label=_("The family's wishes"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-        help_text=_("Whom the family would like, or not like, and how they want to be contacted."))
+        help_text=_("Whom the family would like, or not like, and how they want to be contacted. Ask before you "
+                    "choose."))
+    coordinator = forms.ChoiceField(label=_("Barnekoordinator"), widget=forms.RadioSelect,
+                                    error_messages={"required": _("Choose a barnekoordinator.")})
+    confirm_full = forms.BooleanField(
+        label=_("Appoint anyway: I have talked with the coordinator and their leader about the load"), required=False)
     reasons = forms.CharField(label=_("Why this coordinator"), widget=forms.Textarea(attrs={"rows": 3}),
                               required=False)
     change_reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
@@ -296,11 +303,86 @@ class AppointForm(DsForm):
         self.candidates = {str(c.user.pk): c for c in candidates if not c.is_current}
         self.fields["coordinator"].choices = [(k, c.user.get_full_name() or c.user.username)
                                               for k, c in self.candidates.items()]
+        self.needs_full_confirmation = False
         if change:
             self.fields["change_reason"].required = True
             self.fields["change_reason"].error_messages["required"] = _("Say why the coordinator changes.")
         else:
             del self.fields["change_reason"]
+
+    def clean(self):
+        data = super().clean()
+        chosen = self.candidates.get(data.get("coordinator") or "")
+        if chosen is not None and chosen.is_full and not data.get("confirm_full"):
+            self.needs_full_confirmation = True
+            name = chosen.user.get_full_name() or chosen.user.username
+            self.add_error("coordinator", _(
+                "%(name)s already follows %(load)s families against a capacity of %(capacity)s. Choose another "
+                "coordinator, or tick “Appoint anyway” below if you have talked with them about it.")
+                % {"name": name, "load": chosen.caseload, "capacity": chosen.capacity})
+        return data
+
+
+class BulkHandoverForm(DsForm):
+    """Which families move, and to whom: one coordinator for all, or one per family."""
+
+    to_all = forms.ChoiceField(label=_("New barnekoordinator for the families ticked below"), required=False)
+    change_reason = forms.CharField(
+        label=_("Reason for the change"), max_length=300,
+        help_text=_("For example “The coordinator has left the municipality” or “The unit is reorganised”. "
+                    "It is recorded for every family."),
+        error_messages={"required": _("Say why the coordinator changes.")})
+    confirm_full = forms.BooleanField(
+        label=_("Move them anyway: I have talked with the coordinators and their leader about the load"),
+        required=False)
+
+    def __init__(self, *args, families=(), targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.families = list(families)
+        self.targets = {str(t.user.pk): t for t in targets}
+        choices = [(k, f"{t.name} ({t.load}/{t.capacity})") for k, t in self.targets.items()]
+        self.fields["to_all"].choices = [("", _("Choose per family below"))] + choices
+        self.needs_full_confirmation = False
+        for family in self.families:
+            self.fields[f"move_{family.pk}"] = forms.BooleanField(
+                label=family.display_name, required=False, initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "ds-input"}))
+            self.fields[f"to_{family.pk}"] = forms.ChoiceField(
+                label=_("New barnekoordinator for %(family)s") % {"family": family.display_name}, required=False,
+                choices=[("", _("The one chosen for all"))] + choices, widget=forms.Select(attrs={"class": "ds-input"}))
+
+    def rows(self):
+        for family in self.families:
+            yield family, self[f"move_{family.pk}"], self[f"to_{family.pk}"]
+
+    def clean(self):
+        data = super().clean()
+        added: dict[str, int] = {}
+        self._moves = []
+        for family in self.families:
+            if not data.get(f"move_{family.pk}"):
+                continue
+            target = data.get(f"to_{family.pk}") or data.get("to_all")
+            if not target or target not in self.targets:
+                self.add_error(f"to_{family.pk}", _("Choose who takes over %(family)s, or choose one for all.")
+                               % {"family": family.display_name})
+                continue
+            added[target] = added.get(target, 0) + 1
+            self._moves.append((family, self.targets[target].user))
+        if not self._moves and not self.errors:
+            self.add_error(None, _("Tick at least one family to hand over."))
+        full = [(self.targets[k], n) for k, n in added.items() if self.targets[k].load + n > self.targets[k].capacity]
+        if full and not data.get("confirm_full"):
+            self.needs_full_confirmation = True
+            self.add_error(None, _("After the change %(who)s would follow more families than their capacity. Choose "
+                                   "others, or tick “Move them anyway”.") % {"who": ", ".join(
+                                       _("%(name)s (%(load)s of %(capacity)s)") % {
+                                           "name": t.name, "load": t.load + n, "capacity": t.capacity}
+                                       for t, n in full)})
+        return data
+
+    def moves(self) -> list:
+        return list(self._moves)
 
 
 class HandoverDoneForm(VersionMixin, DsForm):

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from los.core.deadlines import (
     APPEAL_RULES,
@@ -40,6 +41,23 @@ APPEAL_BODY_LABELS: dict[str, str | Promise] = {
 
 def letter_language(family: Family) -> str:
     return family.preferred_language if family.preferred_language in LETTER_LANGUAGES else "nb"
+
+
+def language_name(code: str) -> str:
+    """The name of a letter language in the reader's language: "bokmål", "nynorsk", "English"."""
+    return str({"nb": pgettext_lazy("letter language", "bokmål"), "nn": pgettext_lazy("letter language", "nynorsk"),
+                "en": pgettext_lazy("letter language", "English")}.get(code, code))
+
+
+def default_rules(language: str) -> str:
+    """The standard statement of the rules for a decision on a barnekoordinator, written in ``language`` (the
+    letter's), whatever language the caseworker reads Los in: what is filled in on the form is what the letter
+    says."""
+    with translation.override(language):
+        return str(_("Pasient- og brukerrettighetsloven § 2-5 c: a family that has, or is expecting, a child under 18 "
+                     "with a serious illness, injury or reduced function, where the child needs long-term and "
+                     "composite health and care services and other welfare services, has the right to a "
+                     "barnekoordinator. Helse- og omsorgstjenesteloven § 7-2 a says what the barnekoordinator does."))
 
 
 def unit_of(family: Family) -> CoordinatingUnit | None:

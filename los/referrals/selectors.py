@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ from los.access.policy import UNIT_ROLES, visible_families
 from los.accounts.models import PositionType, Role, StaffRole, User
 from los.core.dates import format_day
 from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
-from los.core.models import MunicipalityAgreement
+from los.core.models import CoordinatingUnit, MunicipalityAgreement
 from los.families.models import Child, ConditionCategory, CoordinatorAssignment, Family, FamilyStatus
 from los.referrals.criteria import LEGAL_LABELS
 from los.referrals.models import (
@@ -171,13 +172,33 @@ def candidate_roles(family: Family) -> list[StaffRole]:
 
 
 def families_per_10_percent() -> float:
+    """Los's default norm: families a coordinator can follow per 10 % of a position (``LOS_FAMILIES_PER_10_PERCENT``)."""
     return float(getattr(settings, "LOS_FAMILIES_PER_10_PERCENT", DEFAULT_FAMILIES_PER_10_PERCENT))
 
 
-def capacity_of(role: StaffRole) -> int:
-    """Families the coordinator can follow: families per 10 % of a position (a setting) × the share."""
+def capacity_norms(municipality_ids: Iterable[int]) -> dict[int, float]:
+    """The coordinating units' own norms (families per 10 % of a position), by municipality, in one query; a
+    municipality without one uses Los's default (:func:`families_per_10_percent`)."""
+    norms: dict[int, float] = {}
+    for municipality_id, norm in (CoordinatingUnit.objects.filter(municipality_id__in=list(municipality_ids),
+                                                                   families_per_10_percent__isnull=False)
+                                  .order_by("pk").values_list("municipality_id", "families_per_10_percent")):
+        norms.setdefault(municipality_id, float(norm))
+    return norms
+
+
+def norm_for(municipality_id: int | None, norms: dict[int, float] | None = None) -> float:
+    if norms is None:
+        norms = capacity_norms([municipality_id]) if municipality_id else {}
+    return norms.get(municipality_id, families_per_10_percent())
+
+
+def capacity_of(role: StaffRole, norms: dict[int, float] | None = None) -> int:
+    """Families the coordinator can follow: their share of a position / 10 × the unit's norm (families per 10 % of
+    a position; see :func:`capacity_norms`). A role without a share counts as 100 % for a dedicated position and
+    5 % for an extra function (half of those with an extra function have 4 % or less: DOMAIN.md § 5)."""
     share = role.position_share or (100 if role.position_type == PositionType.DEDICATED else 5)
-    return max(1, round(share / 10 * families_per_10_percent()))
+    return max(1, round(share / 10 * norm_for(role.municipality_id, norms)))
 
 
 @dataclass
@@ -190,6 +211,11 @@ class Candidate:
     reasons: list[str | Promise]
     knows_family: bool
     is_current: bool = False
+
+    @property
+    def is_full(self) -> bool:
+        """Already follows as many families as their capacity, or more: appointing them needs a second thought."""
+        return self.caseload >= self.capacity
 
 
 def rank_candidates(family: Family, today: date | None = None) -> list[Candidate]:
@@ -217,6 +243,7 @@ def rank_candidates(family: Family, today: date | None = None) -> list[Candidate
     for role in StaffRole.objects.filter(user_id__in=user_ids, role=Role.SERVICE_CONTACT, active=True,
                                          service_provider_id__in=list(consented_providers)):
         contact_roles.setdefault(role.user_id, []).append(consented_providers[role.service_provider_id].name)
+    norms = capacity_norms({r.municipality_id for r in roles})
     out = []
     for role in roles:
         uid = role.user_id
@@ -248,7 +275,7 @@ def rank_candidates(family: Family, today: date | None = None) -> list[Candidate
         if role.position_share:
             score += role.position_share / 10
             reasons.append(_("%(share)s %% of a position for the role.") % {"share": role.position_share})
-        load, capacity = loads.get(uid, 0), capacity_of(role)
+        load, capacity = loads.get(uid, 0), capacity_of(role, norms)
         if load < capacity:
             free = capacity - load
             score += 20 * free / capacity
@@ -264,6 +291,54 @@ def rank_candidates(family: Family, today: date | None = None) -> list[Candidate
                              reasons=reasons, knows_family=knows, is_current=uid == current_id))
     out.sort(key=lambda c: (c.is_current, -c.score, c.caseload, c.user.last_name, c.user.first_name))
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Many families at once: a coordinator leaves, the unit reorganises
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CoordinatorLoad:
+    user: User
+    role: StaffRole
+    load: int
+    capacity: int
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def is_full(self) -> bool:
+        return self.load >= self.capacity
+
+
+def unit_coordinators(user: User, today: date | None = None) -> list[CoordinatorLoad]:
+    """The barnekoordinators of the user's coordinating unit(s), with their families now and their capacity, in
+    three queries."""
+    today = today or timezone.localdate()
+    ids = unit_municipality_ids(user)
+    roles: dict[int, StaffRole] = {}
+    for role in (StaffRole.objects.filter(role=Role.BARNEKOORDINATOR, active=True, user__is_active=True,
+                                          municipality_id__in=ids)
+                 .select_related("user").order_by("user__last_name", "user__first_name", "pk")):
+        roles.setdefault(role.user_id, role)
+    loads = dict(CoordinatorAssignment.objects.filter(coordinator_id__in=list(roles), started__lte=today)
+                 .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values("coordinator_id")
+                 .annotate(n=Count("id")).values_list("coordinator_id", "n"))
+    norms = capacity_norms({r.municipality_id for r in roles.values()})
+    return [CoordinatorLoad(user=r.user, role=r, load=loads.get(uid, 0), capacity=capacity_of(r, norms))
+            for uid, r in roles.items()]
+
+
+def families_of_coordinator(user: User, coordinator_id: int, today: date | None = None) -> QuerySet[Family]:
+    """The families the coordinator follows now that the unit member may work on (for a handover of many)."""
+    today = today or timezone.localdate()
+    current = CoordinatorAssignment.objects.filter(coordinator_id=coordinator_id, started__lte=today).filter(
+        Q(ended__isnull=True) | Q(ended__gt=today)).values("family_id")
+    return (_unit_families(user).filter(pk__in=current).select_related("municipality")
+            .prefetch_related("children").order_by("display_name", "pk"))
 
 
 # --------------------------------------------------------------------------------------------------

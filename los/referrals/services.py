@@ -440,6 +440,59 @@ def confirm_public_request(public: PublicRequest, user: User, family: Family,
     return request
 
 
+def _split_name(name: str) -> tuple[str, str]:
+    parts = (name or "").split()
+    if len(parts) < 2:
+        return (parts[0] if parts else "?"), ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+@transaction.atomic
+def confirm_public_request_as_new_family(public: PublicRequest, user: User,
+                                         http_request: HttpRequest | None = None) -> Request:
+    """A person Los does not know confirms, logged in with ID-porten, the request sent in their name: the family's
+    case is made from what the request says and the request is received on the day it was sent.
+
+    The person is recorded as the family member they said they are, with their log-in, but *without* guardian
+    rights (parental responsibility, daily care, consent) until the coordinating unit has checked them, as when a
+    professional registers a new family: nobody gets access to a family because of what they typed into a form.
+    The unit sees the request in its queue, marked as sent on the open form and confirmed with ID-porten."""
+    public = _own_pending(public, user)
+    if guardian_families(user):
+        raise ValidationError(_("Choose the family the request is about."), code="has_family")
+    municipality = public.municipality
+    today = timezone.localdate()
+    child_given, child_family = _split_name(public.child_name)
+    sender_given, sender_family = _split_name(public.sender_name)
+    if user.first_name or user.last_name:
+        sender_given, sender_family = user.first_name or sender_given, user.last_name or sender_family
+    family = Family.objects.create(
+        municipality=municipality, reference=_new_reference(municipality, today),
+        display_name=f"Familien {child_family or sender_family}".strip(), status=FamilyStatus.REQUESTED,
+        preferred_language=municipality.default_language or "nb")
+    Child.objects.create(family=family, municipality=municipality, given_name=child_given,
+                         family_name=child_family or sender_family, birth_date=public.child_birth_date)
+    member = FamilyMember.objects.create(
+        family=family, municipality=municipality, relation=public.sender_relation, given_name=sender_given,
+        family_name=sender_family, fodselsnummer=public.sender_fodselsnummer, phone=public.phone,
+        email=public.email, parental_responsibility=False, daily_care=False, may_consent=False, user=user)
+    now = timezone.now()
+    public.family, public.status, public.handled_by, public.handled_at = (
+        family, PublicRequestStatus.CONFIRMED, user, now)
+    public.save(update_fields=["family", "status", "handled_by", "handled_at"])
+    request = Request.objects.create(
+        family=family, municipality=municipality, source=RequestSource.PUBLIC_FORM,
+        received=timezone.localtime(public.submitted_at).date(), received_at=public.submitted_at,
+        submitted_by=user, submitter_name=public.sender_name, description=public.description,
+        consent_by_member=member, consent_by_name=public.sender_name, consent_method=ConsentMethod.DIGITAL,
+        consent_given_on=today, public_request=public)
+    _audit(user, family, request, "request from the public form confirmed with ID-porten by a person Los did not "
+                                  "know; the family's case was made from it, guardian rights not yet checked",
+           http_request)
+    archive.request_received(request, user, http_request)
+    return request
+
+
 @transaction.atomic
 def decline_public_request(public: PublicRequest, user: User, http_request: HttpRequest | None = None) -> None:
     """The person named says the request is not theirs: its content is removed, the row is kept."""
@@ -849,6 +902,27 @@ def change_coordinator(family: Family, actor: User, coordinator: User, change_re
     _audit(actor, family, handover, "handover task with case summary created", http_request)
     archive.coordinator_appointed(appointment, actor, http_request)
     return appointment, handover
+
+
+@transaction.atomic
+def change_coordinator_for_many(actor: User, moves: list[tuple[Family, User]], change_reason: str,
+                                http_request: HttpRequest | None = None) -> list[HandoverTask]:
+    """Hand many families over at once, when a coordinator leaves or the unit reorganises: for each family the same
+    change as :func:`change_coordinator` (the assignment ended and a new one started, the appointment recorded, a
+    handover task with the same case summary as a single handover). All or nothing: one family that cannot move
+    stops the whole change, with the family named in the message."""
+    if not moves:
+        raise ValidationError({"__all__": [_("Choose at least one family to hand over.")]})
+    tasks = []
+    for family, coordinator in moves:
+        try:
+            _appointment, task = change_coordinator(family, actor, coordinator, change_reason,
+                                                    http_request=http_request)
+        except ValidationError as error:
+            messages = [f"{family.display_name}: {message}" for message in error.messages]
+            raise ValidationError({"__all__": messages}) from error
+        tasks.append(task)
+    return tasks
 
 
 @transaction.atomic

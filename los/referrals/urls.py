@@ -25,5 +25,6 @@ urlpatterns = [
     path("vedtak/<int:pk>/brev.pdf", views.letter, name="letter"),
     path("vedtak/<int:pk>/klage/", views.appeal_new, name="appeal_new"),
     path("klage/<int:pk>/", views.appeal, name="appeal"),
+    path("overlevering/flere/", views.bulk_handover, name="bulk_handover"),
     path("overlevering/<int:pk>/", views.handover, name="handover"),
 ]

@@ -12,8 +12,9 @@ from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize, record_list_view
@@ -37,6 +38,7 @@ from los.referrals.models import (
     LocalCriterion,
     Outcome,
     PublicRequest,
+    Recommendation,
     Request,
     RequestSource,
     Vedtak,
@@ -143,6 +145,15 @@ def confirm_public(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "decline":
             services.decline_public_request(public, request.user, http_request=request)
             messages.success(request, _("Thank you. The request has been marked as not yours and its content removed."))
+            return redirect("referrals:confirm_public")
+        if request.POST.get("action") == "confirm_new" and not families:
+            try:
+                services.confirm_public_request_as_new_family(public, request.user, http_request=request)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("referrals:confirm_public")
+            messages.success(request, _("The request is confirmed and sent to the coordinating unit. They check that "
+                                        "you have parental responsibility, then you see your family's page in Los."))
             return redirect("referrals:confirm_public")
         form = forms.ConfirmPublicForm(request.POST, families=families)
         if form.is_valid():
@@ -397,22 +408,21 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
                                             request.POST.get("considerations", ""))
         if reasons:
             form.add_error(None, reasons["__all__"])
-    elif not form.is_bound:
-        form = forms.DecisionForm(initial={"rules": _default_rules(family)})
     current = Assessment.objects.filter(request=req).prefetch_related("criteria").first()
+    language = letters.letter_language(family)
+    if not form.is_bound:
+        # what is filled in follows the letter's language; the assessment's recommendation is chosen already
+        recommended = {Recommendation.GRANT: Outcome.GRANTED, Recommendation.REFUSE: Outcome.REFUSED}.get(
+            current.recommendation if current else "")
+        form = forms.DecisionForm(initial={"rules": letters.default_rules(language), "outcome": recommended})
+    lines = list(current.criteria.all()) if current else []
     return render(request, "referrals/decision.html", {
         "req": req, "family": family, "form": form, "assessment": current, "appeal": appeal,
-        "deadline_example": _deadline_preview(form),
+        "deadline_example": _deadline_preview(form), "letter_language": language,
+        "letter_language_name": letters.language_name(language),
+        "legal_lines": [line for line in lines if line.legal_key],
+        "local_lines": [line for line in lines if not line.legal_key],
     })
-
-
-def _default_rules(family: Family) -> str:
-    """The standard statement of the rules, in the family's language (the letter's language)."""
-    with translation.override(letters.letter_language(family)):
-        return _("Pasient- og brukerrettighetsloven § 2-5 c: a family that has, or is expecting, a child under 18 with "
-             "a serious illness, injury or reduced function, where the child needs long-term and composite health "
-             "and care services and other welfare services, has the right to a barnekoordinator. Helse- og "
-             "omsorgstjenesteloven § 7-2 a says what the barnekoordinator does.")
 
 
 def _deadline_preview(form: forms.DecisionForm) -> AppealDeadline | None:
@@ -536,7 +546,50 @@ def appoint(request: HttpRequest, family_pk: int) -> HttpResponse:
     return render(request, "referrals/appoint.html", {
         "family": family, "form": form, "candidates": candidates, "current": current, "change": change,
         "can_appoint": change or family.status == FamilyStatus.WAITING,
-        "per_10": selectors.families_per_10_percent()})
+        "per_10": selectors.norm_for(family.municipality_id)})
+
+
+@access("family_list")
+@login_required
+def bulk_handover(request: HttpRequest) -> HttpResponse:
+    """Hand many families over at once when a coordinator leaves or the unit reorganises. Choose the coordinator,
+    then the families and who takes over each (one for all, or one per family); every family gets the same change
+    and case summary as a single change of coordinator, each written to its own audit event."""
+    if not selectors.is_unit_staff(request.user):
+        raise PermissionDenied(_("This page is for the coordinating unit."))
+    today = timezone.localdate()
+    people = selectors.unit_coordinators(request.user, today)
+    by_id = {str(p.user.pk): p for p in people}
+    leaving = by_id.get(request.GET.get("fra") or request.POST.get("fra") or "")
+    families = list(selectors.families_of_coordinator(request.user, leaving.user.pk, today)) if leaving else []
+    record_list_view(request, "referral_bulk_handover")
+    targets = [p for p in people if leaving is None or p.user.pk != leaving.user.pk]
+    form = forms.BulkHandoverForm(request.POST if request.method == "POST" else None, families=families,
+                                  targets=targets)
+    if request.method == "POST" and leaving is not None and form.is_valid():
+        moves = form.moves()
+        for family, _target in moves:
+            authorize(request, Action.CHANGE, family, REFERRAL_CATEGORY)
+        try:
+            tasks = services.change_coordinator_for_many(request.user, moves, form.cleaned_data["change_reason"],
+                                                          http_request=request)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, ngettext(
+                "%(n)s family is handed over. Each has a handover task with a case summary for the new coordinator.",
+                "%(n)s families are handed over. Each has a handover task with a case summary for the new "
+                "coordinator.", len(tasks)) % {"n": len(tasks)})
+            return redirect(f"{reverse('referrals:bulk_handover')}?fra={leaving.user.pk}&levert=1")
+    done = []
+    if leaving is not None and request.GET.get("levert"):
+        done = list(HandoverTask.objects.filter(
+            from_assignment__coordinator=leaving.user, created_at__date=today,
+            family__in=selectors._unit_families(request.user).values("pk"))
+            .select_related("family", "to_assignment__coordinator").order_by("family__display_name"))
+    return render(request, "referrals/bulk_handover.html", {
+        "people": people, "leaving": leaving, "families": families, "form": form, "done": done,
+    })
 
 
 @access("family")
@@ -615,8 +668,9 @@ def family_case(request: HttpRequest, family_pk: int) -> HttpResponse:
         try:
             req.the_assessment = req.assessment
             req.snapshot = navigator_adapter.parse_snapshot(req.the_assessment.navigator_snapshot)
+            req.local_lines = [line for line in req.the_assessment.criteria.all() if not line.legal_key]
         except Assessment.DoesNotExist:
-            req.the_assessment, req.snapshot = None, {}
+            req.the_assessment, req.snapshot, req.local_lines = None, {}, []
     decisions = list(Vedtak.objects.filter(family=family).select_related("decided_by", "after_appeal")
                      .prefetch_related("appeals").order_by("-decision_date", "-pk"))
     for v in decisions:

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from los.core import deadlines
 from los.core.demo.bulk import bulk_insert
 from los.core.demo.seed import DemoContext
+from los.core.demo.story import MONTHS_NB, long_date
 from los.families.models import Child, FamilyStatus
 from los.servicemap import catalog
 from los.servicemap.models import (
@@ -305,7 +306,8 @@ T = {t.catalog_id: t for t in TEMPLATES}
 
 
 def _demo_family(builder: _Builder, ctx: DemoContext) -> tuple[list[tuple[Document, str]], ServiceEntry, dict]:
-    """The Sæther family: Mia (9, cerebral palsy and epilepsy), parents living apart, little brother."""
+    """The Sæther family (cerebral palsy and epilepsy, parents living apart, a little brother), every name and
+    service read from the family's records (``ctx.story()``)."""
     from los.accounts.models import User
 
     family, today, rng = ctx.demo_family, ctx.today, builder.rng
@@ -314,12 +316,25 @@ def _demo_family(builder: _Builder, ctx: DemoContext) -> tuple[list[tuple[Docume
     users = {u.username: u for u in User.objects.filter(username__in=["forelder", "koordinator", "kontakt.skole",
                                                                       "kontakt.habu"])}
     d = lambda days: today - timedelta(days=days)  # noqa: E731
+    story = ctx.story()
+    fill = story.fill if story is not None else (lambda text, **_kw: text)
+    # the family's own providers (those it has consented to), so that the school is the same one everywhere
+    own = story.providers if story is not None else {}
+    contact_of: dict[int, User] = {}
+    for user, provider in ctx.contacts.get(family.municipality_id, []):
+        contact_of.setdefault(provider.pk, user)
 
     def add(catalog_id, state, *, title="", kind=None, **fields):
         template = T.get(catalog_id) or Template(catalog_id, 0, kind or "", 0)
         if kind is not None:
             template = Template(catalog_id, 0, kind, 0)
         entry = builder.entry(family, cid, template, title=title, state=state, **fields)
+        if template.provider_kind in own:
+            entry.provider = own[template.provider_kind]
+        if entry.provider is not None and "contact_name" not in fields:
+            person = contact_of.get(entry.provider.pk)  # the provider's contact person in Los, not a made-up one
+            entry.contact_name = person.get_full_name() if person is not None else ""
+            entry.contact_phone = person.phone if person is not None else ""
         entry.contact_name = entry.contact_name or ""
         return entry
 
@@ -334,12 +349,12 @@ def _demo_family(builder: _Builder, ctx: DemoContext) -> tuple[list[tuple[Docume
     decided(hjelp, 1840, 1760, 1755, Decision.GRANTED)
     grunn = add("grunnstonad", EntryState.APPLIED, notes="Søkt om sats 3 for ekstra transport til behandling.")
     builder.application(grunn, d(205), reference="NAV 24/118233", preliminary_reply_on=d(170))
-    avl = add("avlastning", EntryState.GRANTED, title="Avlastning i Solsikken avlastningsbolig",
+    avl = add("avlastning", EntryState.GRANTED,
               extent_amount=Decimal(48), extent_unit="hours", extent_per="month",
-              extent_note="Annenhver helg fredag–lørdag", period_from=d(60), period_to=today + timedelta(days=305),
-              contact_name="Randi Solbakken", contact_phone="47 61 22 90")
+              extent_note="Annenhver helg fredag–lørdag", period_from=d(60), period_to=today + timedelta(days=305))
     decided(avl, 110, 70, 66, Decision.GRANTED)
-    omsorg = add("omsorgsstonad", EntryState.REFUSED, contact_name="Tildelingskontoret, saksbehandler Per Moe")
+    avl.title = f"Avlastning i {avl.provider.name}" if avl.provider is not None else ""
+    omsorg = add("omsorgsstonad", EntryState.REFUSED)
     omsorg_app = decided(omsorg, 75, 12, 9, Decision.REFUSED)
     stotte = add("stottekontakt", EntryState.APPEALED, extent_note="Søkt 12 timer per måned")
     stotte_app = decided(stotte, 150, 95, 93, Decision.REFUSED)
@@ -348,21 +363,23 @@ def _demo_family(builder: _Builder, ctx: DemoContext) -> tuple[list[tuple[Docume
                                                status=AppealStatus.FORWARDED,
                                                notes="Kommunen opprettholdt avslaget; klagen er sendt til "
                                                      "statsforvalteren.")))
-    hm = add("hjelpemidler", EntryState.GRANTED, extent_note="Elektrisk rullestol, ståstativ og spesialseng",
-             period_from=d(400), contact_name="NAV Hjelpemiddelsentral, Anne Rud")
+    hm = add("hjelpemidler", EntryState.GRANTED, extent_note="Manuell rullestol, ståstativ og spesialseng",
+             period_from=d(400), contact_name="NAV Hjelpemiddelsentral")
     decided(hm, 470, 410, 405, Decision.GRANTED)
     tt = add("tt_ordning", EntryState.GRANTED, extent_amount=Decimal(120), extent_unit="trips", extent_per="year",
              period_from=d(300), period_to=today + timedelta(days=795))
     decided(tt, 340, 305, 302, Decision.GRANTED)
     park = add("parkeringstillatelse", EntryState.GRANTED, period_from=d(500), period_to=today + timedelta(days=1325))
     decided(park, 530, 505, 503, Decision.GRANTED)
-    school = add("tilrettelagt_opplaering", EntryState.GRANTED, title="Spesialundervisning på Fjordvik skole",
+    school = add("tilrettelagt_opplaering", EntryState.GRANTED, title=fill("Spesialundervisning på {school}"),
                  extent_amount=Decimal(10), extent_unit="hours", extent_per="week", period_from=d(90),
-                 period_to=today + timedelta(days=200), contact_name="Tuva Brenden",
+                 period_to=today + timedelta(days=200),
+                 contact_name=users["kontakt.skole"].get_full_name() if "kontakt.skole" in users else "",
                  contact_user=users.get("kontakt.skole"))
     decided(school, 200, 100, 97, Decision.GRANTED, "opplæringslova § 11-6")
-    habu = add("habu", EntryState.GRANTED, title="Oppfølging i HABU", contact_name="Arne Kvamme",
-               contact_user=users.get("kontakt.habu"), notes="Kontroll hvert halvår. Neste time i mars.")
+    habu = add("habu", EntryState.GRANTED, title="Oppfølging i HABU",
+               contact_name=users["kontakt.habu"].get_full_name() if "kontakt.habu" in users else "",
+               contact_user=users.get("kontakt.habu"), notes=fill("Kontroll hvert halvår. Neste time {next}.", next=long_date(today + timedelta(days=45))))
     decided(habu, 900, 880, 878, Decision.GRANTED)
     fysio = add("fysio_ergoterapi", EntryState.GRANTED, extent_amount=Decimal(1), extent_unit="visits",
                 extent_per="week")
@@ -372,7 +389,7 @@ def _demo_family(builder: _Builder, ctx: DemoContext) -> tuple[list[tuple[Docume
     decided(omsp, 830, 805, 802, Decision.GRANTED)
     add("brukerorganisasjon", EntryState.CONSIDERED, provider_name="Cerebral Parese-foreningen",
         notes="Familien vurderer medlemskap og likepersonstøtte.")
-    add("sosken_tilbud", EntryState.CONSIDERED, title="Søskengruppe for Even", provider_name="Frambu")
+    add("sosken_tilbud", EntryState.CONSIDERED, title=fill("Søskengruppe for {sibling}"), provider_name="Frambu")
     sped = add("spesialpedagogisk_hjelp", EntryState.ENDED, extent_amount=Decimal(6), extent_unit="hours",
                extent_per="week", period_from=d(1500), period_to=d(480))
     decided(sped, 1560, 1510, 1508, Decision.GRANTED)
@@ -393,23 +410,24 @@ def _demo_family(builder: _Builder, ctx: DemoContext) -> tuple[list[tuple[Docume
     need("Transport til og fra avlastningsboligen annenhver helg. Mor har ikke bil.", NeedSource.FAMILY,
          [("avlastning", NeedResponse.DECLINED, "Vi har ikke ansvar for transport."),
           ("allocation", NeedResponse.WAITING, "")])
-    need("Oppfølging av Mias tøyning og ståstativ i skoletiden.", NeedSource.PLAN,
+    need(fill("Oppfølging av {childs} tøyning og ståstativ i skoletiden."), NeedSource.PLAN,
          [("school", NeedResponse.DECLINED, "Dette er fysioterapitjenestens ansvar."),
           ("physiotherapy", NeedResponse.DECLINED, "Vi har ikke kapasitet i skoletiden.")])
-    need("Even (lillebror) trenger noen å snakke med om Mias sykdom.", NeedSource.MEETING, [])
+    need(fill("{sibling} ({sibling_word}) trenger noen å snakke med om {childs} sykdom."), NeedSource.MEETING, [])
     need("Opplæring av nye assistenter i epilepsiberedskap.", NeedSource.MEETING,
-         [("habu", NeedResponse.ACCEPTED, "HABU holder kurs for skolen og avlastningen i januar.")])
+         [("habu", NeedResponse.ACCEPTED, fill("HABU holder kurs for skolen og avlastningen i {month}.",
+                                                  month=MONTHS_NB[(today + timedelta(days=60)).month - 1]))])
 
     # documents: a decision letter and an application, stored like uploads
     docs = []
     letters = [
         (omsorg, omsorg_app, DocumentKind.DECISION, "Vedtak om omsorgsstønad (avslag)",
-         "Fjordvik kommune, Tildelingskontoret\n\nVEDTAK OM OMSORGSSTØNAD\n\nSøknaden om omsorgsstønad er avslått. "
+         fill("{municipality} kommune, Tildelingskontoret\n\n") + "VEDTAK OM OMSORGSSTØNAD\n\nSøknaden om omsorgsstønad er avslått. "
          "Kommunen mener at avlastningen dekker behovet for hjelp.\nHjemmel: helse- og omsorgstjenesteloven § 3-6.\n"
          "Du kan klage innen fire uker. Klagen sendes til Tildelingskontoret.\n"),
         (hjelp, None, DocumentKind.APPLICATION, "Søknad om forlenget hjelpestønad (utkast)",
-         "Søknad om hjelpestønad for Mia Sæther.\n\nMia trenger tilsyn og pleie hele døgnet på grunn av "
-         "cerebral parese og epilepsi.\n"),
+         fill("Søknad om hjelpestønad for {child_full}.\n\n{child} trenger tilsyn og pleie hele døgnet på grunn "
+              "av cerebral parese og epilepsi.\n")),
     ]
     for entry, app, kind, title, text in letters:
         content = ContentFile(text.encode("utf-8"), name="brev.txt")
@@ -444,8 +462,68 @@ def seed(ctx: DemoContext) -> None:
     for doc, text in docs:
         doc.file.save("letter", ContentFile(text.encode("utf-8")), save=False)
     bulk_insert(Document, [doc for doc, _text in docs])
+    if ctx.demo_family is not None:
+        _access_demo(ctx, users)
     if ctx.demo_family is not None and users.get("koordinator") and users.get("forelder"):
         Notification.objects.create(family=ctx.demo_family, municipality_id=ctx.demo_family.municipality_id,
                                     recipient=users["koordinator"], kind=NotificationKind.FAMILY_UPDATE,
                                     entry=omsorg, actor=users["forelder"],
                                     created_at=ctx.aware(today - timedelta(days=9), 15))
+
+
+def _access_demo(ctx: DemoContext, users: dict) -> None:
+    """The demo family's road from "granted" to "delivered" and from "refused" to an appeal: the refused
+    omsorgsstønad carries the decision's own reasons (the appeal outline starts from them) and the barnekoordinator's
+    working draft; the respite care granted 48 hours a month is delivered about half (every other weekend is
+    cancelled); a plan measure needs the omsorgsstønad decision and another has no application yet; an agreement in
+    the coordination group's meeting became the støttekontakt application."""
+    from los.meetings.models import Decision as Agreement
+    from los.plans.models import Measure
+    from los.servicemap.models import (
+        AgreementApplication,
+        AppealDraft,
+        Delivery,
+        DeliverySide,
+        MeasureDecision,
+    )
+
+    family, today = ctx.demo_family, ctx.today
+    entries = {e.catalog_id: e for e in ServiceEntry.objects.filter(family=family)}
+    coordinator = users.get("koordinator")
+    omsorg = entries.get("omsorgsstonad")
+    if omsorg is not None:
+        app = omsorg.applications.order_by("-sent_on").first()
+        if app is not None:
+            app.decision_reasons = ("Kommunen mener at avlastningen Mia har, dekker familiens behov for hjelp. "
+                                    "Omsorgsarbeidet er ikke vurdert som særlig tyngende.")
+            app.save(update_fields=["decision_reasons"])
+            AppealDraft.objects.create(
+                family=family, municipality_id=family.municipality_id, application=app, created_by=coordinator,
+                updated_by=coordinator,
+                text="Utkast (barnekoordinator): vise til pleiedagboka for september–november, nattevåk 4–5 netter "
+                     "i uka. Be HABU om ny uttalelse før klagen sendes.")
+    respite = entries.get("avlastning")
+    if respite is not None and respite.period_from:
+        rows, day = [], respite.period_from
+        weekend = 0
+        while day <= today:
+            if day.weekday() == 4:  # granted every other Friday–Saturday; every second of those is cancelled
+                weekend += 1
+                if weekend % 4 == 1 and day + timedelta(days=1) <= today:
+                    rows.append(Delivery(family=family, municipality_id=family.municipality_id, entry=respite,
+                                         delivered_on=day, amount=Decimal(20), side=DeliverySide.FAMILY,
+                                         recorded_by=users.get("forelder"), note="Fredag kl. 16 til lørdag kl. 12"))
+            day += timedelta(days=1)
+        bulk_insert(Delivery, rows)
+    measures = list(Measure.objects.filter(family=family).order_by("pk")[:2])
+    if measures and omsorg is not None:
+        MeasureDecision.objects.create(family=family, municipality_id=family.municipality_id, measure=measures[0],
+                                       entry=omsorg, created_by=coordinator)
+    if len(measures) > 1:
+        MeasureDecision.objects.create(family=family, municipality_id=family.municipality_id, measure=measures[1],
+                                       entry=None, created_by=coordinator)
+    agreement = Agreement.objects.filter(family=family).order_by("pk").first()
+    if agreement is not None and entries.get("stottekontakt") is not None:
+        AgreementApplication.objects.create(family=family, municipality_id=family.municipality_id,
+                                            agreement=agreement, meeting_id=agreement.meeting_id,
+                                            entry=entries["stottekontakt"], created_by=coordinator)

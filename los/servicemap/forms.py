@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +13,12 @@ from los.core.dates import format_day
 from los.families.models import Family
 from los.servicemap import catalog, uploads
 from los.servicemap.models import (
+    DELIVERY_UNITS,
     AppealOutcome,
     AppealStatus,
     Application,
     Decision,
+    DeclinedReason,
     DocumentKind,
     EntryState,
     ExtentPer,
@@ -155,6 +159,10 @@ class DecisionForm(VersionMixin, StyledForm):
                                        decimal_places=1, min_value=0)
     extent_unit = forms.ChoiceField(label=_("Unit"), required=False, choices=_blank(ExtentUnit.choices))
     extent_per = forms.ChoiceField(label=_("Per"), required=False, choices=_blank(ExtentPer.choices))
+    decision_reasons = forms.CharField(
+        label=_("What the decision says"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Its reasons, in short, as the letter gives them. If it is a refusal, the appeal outline starts "
+                    "from them."))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -170,7 +178,7 @@ class DecisionForm(VersionMixin, StyledForm):
                 "legal_basis": app.legal_basis or catalog.usual_legal_basis(entry.catalog_id, entry.municipality_id),
                 "period_from": entry.period_from, "period_to": entry.period_to,
                 "extent_amount": entry.extent_amount, "extent_unit": entry.extent_unit,
-                "extent_per": entry.extent_per, "version": app.version}
+                "extent_per": entry.extent_per, "decision_reasons": app.decision_reasons, "version": app.version}
 
 
 def legal_basis_suggestions() -> list[str]:
@@ -272,3 +280,112 @@ class AnswerForm(VersionMixin, StyledForm):
                                     widget=forms.Textarea(attrs={"rows": 2}))
     responded_on = forms.DateField(label=_("Answered on"), widget=DateInput, required=False,
                                    initial=timezone.localdate)
+
+
+# --------------------------------------------------------------------------------------------------
+# Delivery, declining, thresholds
+# --------------------------------------------------------------------------------------------------
+
+
+class DeliveryForm(StyledForm):
+    delivered_on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate,
+                                   help_text=_("The day it was delivered, or a day in the week or month you record "
+                                               "at once."))
+    amount = forms.DecimalField(label=_("How much was delivered"), max_digits=7, decimal_places=1, min_value=0,
+                                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("For example “cancelled on Friday: no staff”."))
+
+    def __init__(self, *args, entry: ServiceEntry | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if entry is not None and entry.extent_unit in DELIVERY_UNITS:
+            self.fields["amount"].label = _("How much was delivered (%(unit)s)") % {
+                "unit": entry.get_extent_unit_display()}
+
+
+class DeclineForm(VersionMixin, StyledForm):
+    declined_on = forms.DateField(label=_("We declined it from"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.ChoiceField(label=_("Why"), choices=_blank(DeclinedReason.choices))
+    note = forms.CharField(label=_("What was not good enough"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("In your own words. The barnekoordinator reads it, and the municipality counts "
+                                       "how often services are declined and why."))
+
+
+class FollowForm(VersionMixin, StyledForm):
+    follow = forms.BooleanField(required=False)
+
+
+class DeliverySettingsForm(VersionMixin, StyledForm):
+    weeks = forms.IntegerField(label=_("Flag when nothing is delivered for this many weeks"), min_value=1,
+                               max_value=26)
+    share = forms.IntegerField(label=_("Flag when less than this share is delivered in a quarter (per cent)"),
+                               min_value=1, max_value=100)
+
+
+# --------------------------------------------------------------------------------------------------
+# Appeals, kits, the plan and the meetings
+# --------------------------------------------------------------------------------------------------
+
+
+class ReasonsForm(VersionMixin, StyledForm):
+    decision_reasons = forms.CharField(
+        label=_("What the decision says"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Its reasons, in short, as the letter gives them. The outline below starts from them."))
+
+
+class AppealDraftForm(VersionMixin, StyledForm):
+    text = forms.CharField(label=_("My working draft"), widget=forms.Textarea(attrs={"rows": 18}))
+
+
+class KitUploadForm(StyledForm):
+    kind = forms.ChoiceField(widget=forms.HiddenInput, choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(types)s, at most %(size)s.") % {
+            "types": uploads.allowed_types_text(), "size": _filesize(uploads.max_upload_bytes())}
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.txt,.docx,.odt"
+        self.fields["file"].error_messages.update({
+            "empty": uploads.empty_message(), "required": _("Choose a file to upload."),
+            "invalid": _("No file came through. Choose the file again.")})
+
+
+class MeasureLinkForm(StyledForm):
+    """A plan measure that needs a decision: a service already on the map, or a new one made from the measure."""
+
+    CHOICE_NEW = "new"
+    CHOICE_NONE = "none"
+    entry = forms.ChoiceField(label=_("Which service on the map holds the decision?"))
+    catalog_id = forms.ChoiceField(label=_("For a new service: which right or service"), required=False,
+                                   help_text=_("Leave empty to use the measure’s own words as its name."))
+
+    def __init__(self, *args, family: Family, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        entries = ServiceEntry.objects.filter(family=family).order_by("sector", "title", "catalog_id")
+        self.entries = {str(e.pk): e for e in entries}
+        self.fields["entry"].choices = [
+            (self.CHOICE_NEW, _("A new service on the map, made from this measure")),
+            (self.CHOICE_NONE, _("None yet: flag the measure until there is one")),
+            *[(str(e.pk), f"{e.name} ({e.get_state_display().lower()})") for e in entries]]
+        self.fields["catalog_id"].choices = _blank(catalog.choices(), _("Not in the catalogue"))
+
+    def clean_entry(self) -> Any:
+        value = self.cleaned_data["entry"]
+        if value in (self.CHOICE_NEW, self.CHOICE_NONE):
+            return value
+        if value not in self.entries:
+            raise forms.ValidationError(_("Choose a service on this family’s map."))
+        return self.entries[value]
+
+
+class AgreementApplicationForm(StyledForm):
+    catalog_id = forms.ChoiceField(label=_("Which right or service"), required=False)
+    sent_on = forms.DateField(label=_("Already sent? The date"), widget=DateInput, required=False,
+                              help_text=_("Leave empty if the application is still to be written."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["catalog_id"].choices = _blank(catalog.choices(), _("Use the agreement’s words"))

@@ -15,6 +15,13 @@ Norwegian terms used here:
 - *Ikke mitt bord* ("not my desk"): a need that falls between two chairs because no service accepts
   it. :class:`Need` records the need and :class:`NeedRequest` which services were asked and what
   they answered; a need no service has accepted shows on the "needs without an owner" list.
+- *Levering* = delivery: what a granted service actually gave the family (hours, nights, visits), recorded by the
+  family or the provider (:class:`Delivery`) and held against what the vedtak grants
+  (:mod:`los.servicemap.delivery`). A decision that is granted but not delivered is flagged; a family may also
+  record that it declined a service because it was not good enough.
+- *Klageutkast* = a draft appeal: Los drafts an outline from the decision's own reasons
+  (:mod:`los.servicemap.appeals`); the barnekoordinator's own working draft (:class:`AppealDraft`) is a working
+  note, never shown to the coordinating unit, to those who decide, nor to the services.
 """
 
 from __future__ import annotations
@@ -64,6 +71,22 @@ class ExtentUnit(models.TextChoices):
     TRIPS = "trips", _("trips")
     NOK = "nok", _("kroner")
     ITEMS = "items", _("items")
+
+
+#: Units whose delivery can be counted and held against the grant (money and items are not "delivered").
+DELIVERY_UNITS = ("hours", "days", "nights", "visits", "trips")
+
+
+class DeclinedReason(models.TextChoices):
+    """Why a family declined a granted service (15 % declined respite care because it was not good enough)."""
+
+    NOT_GOOD_ENOUGH = "not_good_enough", _("It was not good enough")
+    NOT_SAFE = "not_safe", _("We did not feel the child was safe there")
+    NOT_SUITED = "not_suited", _("It did not suit the child’s needs")
+    CHANGING_STAFF = "changing_staff", _("New people all the time")
+    TOO_FAR = "too_far", _("Too far away or at the wrong times")
+    NO_LONGER_NEEDED = "no_longer_needed", _("We no longer need it")
+    OTHER = "other", _("Something else")
 
 
 class ExtentPer(models.TextChoices):
@@ -132,6 +155,13 @@ class ServiceEntry(models.Model):
     contact_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("contact person with a Los log-in"))
     notes = models.TextField(_("notes"), blank=True)
+    follow_delivery = models.BooleanField(
+        _("follow up what is delivered"), default=True,
+        help_text=_("Los holds what is delivered against what is granted and says when it falls short."))
+    declined_on = models.DateField(_("declined from"), null=True, blank=True)
+    declined_reason = models.CharField(_("why we declined"), max_length=20, choices=DeclinedReason.choices,
+                                       blank=True)
+    declined_note = models.TextField(_("what was not good enough"), blank=True)
     renewal_reminded_for = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False)
@@ -167,6 +197,12 @@ class ServiceEntry(models.Model):
     @property
     def is_active_grant(self) -> bool:
         return self.state in (EntryState.GRANTED, EntryState.PARTLY_GRANTED)
+
+    @property
+    def delivery_countable(self) -> bool:
+        """A grant with an extent in a unit that is delivered (hours, nights, visits …), per week, month, year or
+        in total: what is delivered can be held against it."""
+        return bool(self.extent_amount and self.extent_unit in DELIVERY_UNITS and self.extent_per)
 
     def notice_months(self) -> int:
         return self.renewal_notice_months or int(getattr(settings, "LOS_RENEWAL_NOTICE_MONTHS", 3))
@@ -230,6 +266,11 @@ class Application(models.Model):
     appeal_deadline = models.DateField(_("appeal deadline"), null=True, blank=True, editable=False)
     no_appeal = models.BooleanField(_("the family will not appeal"), default=False)
     appeal_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    appeal_final_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision_reasons = models.TextField(
+        _("what the decision says"), blank=True,
+        help_text=_("The decision’s own reasons, in short, as the letter gives them. The appeal outline starts "
+                    "from them."))
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False)
@@ -332,6 +373,9 @@ class DocumentKind(models.TextChoices):
     DECISION = "decision", _("Decision letter")
     APPEAL = "appeal", _("Appeal")
     PRELIMINARY = "preliminary", _("Preliminary reply")
+    MEDICAL = "medical", _("Medical statement")
+    STATEMENT = "statement", _("Statement from a service")
+    EXPERT = "expert", _("Expert assessment")
     OTHER = "other", _("Other document")
 
 
@@ -486,6 +530,7 @@ class NeedRequest(models.Model):
 class NotificationKind(models.TextChoices):
     FAMILY_UPDATE = "family_update", _("The family updated the service map")
     APPEAL_DEADLINE = "appeal_deadline", _("Appeal deadline soon")
+    APPEAL_FINAL = "appeal_final", _("Appeal deadline in a few days")
     RENEWAL = "renewal", _("Time to apply for renewal")
 
 
@@ -520,3 +565,143 @@ class Notification(models.Model):
 
     def access_owner_ids(self) -> list[int]:
         return [self.recipient_id]
+
+
+class DeliverySide(models.TextChoices):
+    FAMILY = "family", _("The family")
+    PROVIDER = "provider", _("The provider")
+    COORDINATOR = "coordinator", _("The barnekoordinator")
+
+
+class Delivery(models.Model):
+    """What a granted service delivered on a day (or in the week or month that day stands for): 6 hours of
+    avlastning, one night, two visits. Recorded by the family, the provider's contact person or the
+    barnekoordinator, and held against the granted extent by :mod:`los.servicemap.delivery`."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    entry = models.ForeignKey(ServiceEntry, on_delete=models.PROTECT, related_name="deliveries",
+                              verbose_name=_("service"))
+    delivered_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("delivered"), max_digits=7, decimal_places=1)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    side = models.CharField(_("recorded by"), max_length=20, choices=DeliverySide.choices,
+                            default=DeliverySide.FAMILY)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["entry", "delivered_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry} {self.delivered_on:%d.%m.%Y}: {self.amount}"
+
+    def access_owner_ids(self) -> list[int]:
+        return [self.recorded_by_id] if self.recorded_by_id else []
+
+
+class DeliverySettings(models.Model):
+    """A municipality's thresholds for flagging a granted service that is not delivered: nothing delivered for
+    ``no_delivery_weeks`` weeks, or less than ``share_percent`` % of the granted extent in the last quarter
+    (13 weeks). Kept by the coordinating unit; without a row the defaults apply."""
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="delivery_settings",
+                                        verbose_name=_("municipality"))
+    no_delivery_weeks = models.PositiveSmallIntegerField(_("weeks with nothing delivered"), default=4)
+    share_percent = models.PositiveSmallIntegerField(_("least share delivered in a quarter (per cent)"),
+                                                     default=75)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("thresholds for delivery")
+        verbose_name_plural = _("thresholds for delivery")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+
+class AppealDraft(models.Model):
+    """The barnekoordinator's own working draft of an appeal (*klage*), started from the outline Los drafts from
+    the decision. A working note: the family's coordinator sees it; the coordinating unit, those who decide the
+    family's applications and the services never do (the access policy refuses ``working_notes`` to them). The
+    family gets its own outline on the appeal page and sends the appeal itself."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appeal_drafts",
+                                    verbose_name=_("application"))
+    text = models.TextField(_("the draft"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("working draft of an appeal")
+        verbose_name_plural = _("working drafts of appeals")
+
+    def __str__(self) -> str:
+        return f"{_('Working draft')}: {self.application.entry}"
+
+
+class MeasureDecision(models.Model):
+    """A plan measure (tiltak) that needs a decision (vedtak) to be real, and the service-map entry that holds
+    the application and the decision. Without an entry, or when its decision is refused, ended or not delivered,
+    the measure is flagged on the plan: the plan's core weakness is to promise what no decision grants."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    measure = models.OneToOneField("plans.Measure", on_delete=models.CASCADE, related_name="decision_link",
+                                   verbose_name=_("measure"))
+    entry = models.ForeignKey(ServiceEntry, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="measure_links", verbose_name=_("service on the map"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("measure that needs a decision")
+        verbose_name_plural = _("measures that need a decision")
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} → {self.entry_id}"
+
+
+class AgreementApplication(models.Model):
+    """An agreement in a coordination group's meeting (``meetings.Decision``: an agreement, never a vedtak) that
+    needs an application, and the service-map entry it became in one step. The entry's later decision, a
+    refusal too, shows beside the agreement."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    agreement = models.OneToOneField("meetings.Decision", on_delete=models.CASCADE,
+                                     related_name="application_link", verbose_name=_("agreement"))
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("meeting"))
+    entry = models.ForeignKey(ServiceEntry, on_delete=models.PROTECT, related_name="agreement_links",
+                              verbose_name=_("service on the map"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("agreement that became an application")
+        verbose_name_plural = _("agreements that became applications")
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} → {self.entry_id}"

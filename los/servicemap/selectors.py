@@ -107,6 +107,7 @@ class Attention:
     application: Application | None = None
     date: date | None = None
     days: int | None = None
+    shortfall: Any = None
 
 
 @dataclass
@@ -141,8 +142,14 @@ def family_map(family: Family, today: date | None = None) -> FamilyMap:
                     attention.append(Attention("preliminary_reply", entry, app, app.waiting.preliminary_reply_due))
         if entry.renewal_is_due:
             attention.append(Attention("renewal", entry, None, entry.period_to, entry.days_to_end))
-    order = {"appeal_deadline": 0, "long_wait": 1, "renewal": 2, "preliminary_reply": 3, "over_time": 4,
-             "deadline_unknown": 5}
+    by_id = {entry.pk: entry for entry in entries}
+    for entry_id, shortfall in family_shortfalls(family, today).items():
+        if entry_id in by_id:
+            entry = by_id[entry_id]
+            entry.shortfall = shortfall
+            attention.append(Attention("delivery", entry, None, shortfall.start, shortfall.weeks, shortfall))
+    order = {"appeal_deadline": 0, "long_wait": 1, "delivery": 2, "renewal": 3, "preliminary_reply": 4,
+             "over_time": 5, "deadline_unknown": 6}
     attention.sort(key=lambda a: (order[a.kind], a.date or today))
     return FamilyMap(entries=entries, sectors=sectors, attention=attention, state_counts=counts)
 
@@ -203,3 +210,235 @@ def family_summary(family: Family, today: date | None = None) -> dict[str, Any]:
     state and what needs attention. The caller must have authorized VIEW of the SERVICES category."""
     data = family_map(family, today)
     return {"state_counts": data.state_counts, "attention": data.attention, "entries": data.entries}
+
+
+# --------------------------------------------------------------------------------------------------
+# Delivery: granted against delivered (los.servicemap.delivery)
+# --------------------------------------------------------------------------------------------------
+
+GRANT_STATES = (EntryState.GRANTED, EntryState.PARTLY_GRANTED)
+
+
+def _decided_on(entry: ServiceEntry) -> date | None:
+    """The day the grant was decided (the latest granted application, or an appeal that granted it)."""
+    apps = getattr(entry, "application_list", None)
+    if apps is None:
+        apps = list(entry.applications.all())
+    days = [a.decision_on for a in apps if a.decision in (Decision.GRANTED, Decision.PARTLY_GRANTED) and a.decision_on]
+    return max(days) if days else None
+
+
+@dataclass
+class DeliveryView:
+    """What the service's page shows about delivery."""
+
+    countable: bool
+    followed: bool
+    months: list
+    shortfall: Any
+    thresholds: Any
+    deliveries: list
+    declined: bool
+    granted_from: date | None
+
+    @property
+    def totals(self) -> tuple[float | None, float]:
+        granted = [m.granted for m in self.months if m.granted is not None]
+        return (sum(granted) if granted else None), sum(m.delivered for m in self.months)
+
+
+def delivery_view(entry: ServiceEntry, today: date | None = None) -> DeliveryView:
+    today = today or timezone.localdate()
+    from los.servicemap import delivery
+
+    decided = _decided_on(entry)
+    thresholds = delivery.thresholds_for([entry.municipality_id])[entry.municipality_id]
+    rows = list(entry.deliveries.select_related("recorded_by").order_by("-delivered_on", "-id"))
+    months = delivery.months(entry, rows, today, decided) if entry.delivery_countable else []
+    last = max((d.delivered_on for d in rows if d.delivered_on <= today), default=None)
+    return DeliveryView(countable=entry.delivery_countable, followed=delivery.followed(entry, today), months=months,
+                        shortfall=delivery.evaluate(entry, rows, today, thresholds, decided, last),
+                        thresholds=thresholds, deliveries=rows[:30],
+                        declined=bool(entry.declined_on and entry.declined_on <= today),
+                        granted_from=delivery.grant_window(entry, decided)[0])
+
+
+def followed_grants(families: Any, today: date) -> QuerySet[ServiceEntry]:
+    """Granted services whose delivery Los follows, in ``families`` (a queryset of families or their ids), with the
+    day each was decided and its last delivery."""
+    from django.db.models import Max, Q
+
+    from los.servicemap.models import DELIVERY_UNITS
+
+    return (ServiceEntry.objects.filter(family__in=families, state__in=GRANT_STATES, follow_delivery=True,
+                                        extent_unit__in=DELIVERY_UNITS, extent_amount__gt=0)
+            .exclude(extent_per="")
+            .filter(Q(declined_on__isnull=True) | Q(declined_on__gt=today))
+            .annotate(decided=Max("applications__decision_on", filter=Q(
+                applications__decision__in=[Decision.GRANTED, Decision.PARTLY_GRANTED])),
+                      last_delivery=Max("deliveries__delivered_on", filter=Q(deliveries__amount__gt=0,
+                                                                             deliveries__delivered_on__lte=today))))
+
+
+def shortfalls_of(entries: QuerySet[ServiceEntry], today: date) -> list:
+    """The shortfall of each followed grant in ``entries`` (from :func:`followed_grants`), in three queries."""
+    from datetime import timedelta
+
+    from los.servicemap import delivery
+    from los.servicemap.models import Delivery
+
+    rows = list(entries.select_related("provider", "family"))
+    if not rows:
+        return []
+    since = today - timedelta(days=delivery.QUARTER_DAYS + 7 * 27)
+    by_entry: dict[int, list] = {}
+    for d in Delivery.objects.filter(entry__in=[e.pk for e in rows], delivered_on__gte=since,
+                                     delivered_on__lte=today).only("entry_id", "delivered_on", "amount"):
+        by_entry.setdefault(d.entry_id, []).append(d)
+    thresholds = delivery.thresholds_for({e.municipality_id for e in rows})
+    out = []
+    for entry in rows:
+        found = delivery.evaluate(entry, by_entry.get(entry.pk, []), today, thresholds[entry.municipality_id],
+                                  entry.decided, entry.last_delivery)
+        if found is not None:
+            out.append(found)
+    out.sort(key=lambda s: (0 if s.kind == delivery.NOTHING else 1, s.last_delivery or date.min, s.entry.pk))
+    return out
+
+
+def coordinated_families(user: User, category: str, today: date | None = None) -> QuerySet[Family]:
+    """The families ``user`` is the barnekoordinator of today and may see ``category`` information of."""
+    from django.db.models import Q
+
+    from los.families.models import CoordinatorAssignment
+
+    today = today or timezone.localdate()
+    mine = (CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
+            .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values("family_id"))
+    return visible_families(user, category).filter(pk__in=mine)
+
+
+def delivery_shortfalls(user: User, today: date | None = None) -> list:
+    """Granted services not delivered as granted, in the families ``user`` coordinates (for the coordinator's
+    "today" page): each a :class:`los.servicemap.delivery.Shortfall` with its entry (and the entry's
+    ``family_id``). A fixed number of queries, whatever the number of families."""
+    today = today or timezone.localdate()
+    families = coordinated_families(user, Category.SERVICES, today).values("pk")
+    return shortfalls_of(followed_grants(families, today), today)
+
+
+def family_shortfalls(family: Family, today: date | None = None) -> dict[int, Any]:
+    """The family's shortfalls by entry id (the caller has authorized VIEW of the family's services)."""
+    today = today or timezone.localdate()
+    return {s.entry.pk: s for s in shortfalls_of(followed_grants([family.pk], today), today)}
+
+
+# --------------------------------------------------------------------------------------------------
+# The plan tied to decisions
+# --------------------------------------------------------------------------------------------------
+
+NO_ENTRY, NO_DECISION, REFUSED, ENDED, NOT_DELIVERED, DECLINED, GRANTED_OK = (
+    "no_entry", "no_decision", "refused", "ended", "not_delivered", "declined", "granted")
+FLAGGED = {NO_ENTRY, NO_DECISION, REFUSED, ENDED, NOT_DELIVERED, DECLINED}
+DECISION_LABELS = {
+    NO_ENTRY: _("Needs a decision, but no application is on the service map"),
+    NO_DECISION: _("Needs a decision: none yet"),
+    REFUSED: _("The decision it needs was refused"),
+    ENDED: _("The decision it needs has ended"),
+    NOT_DELIVERED: _("Granted, but not delivered as granted"),
+    DECLINED: _("Granted, but the family declined it"),
+    GRANTED_OK: _("Granted"),
+}
+
+
+@dataclass
+class MeasureDecisionView:
+    """How a plan measure that needs a decision stands."""
+
+    measure: Any
+    link: Any
+    entry: ServiceEntry | None
+    status: str
+    shortfall: Any = None
+
+    @property
+    def flagged(self) -> bool:
+        return self.status in FLAGGED
+
+    @property
+    def label(self) -> str:
+        return str(DECISION_LABELS[self.status])
+
+    @property
+    def family_id(self) -> int:
+        return self.link.family_id
+
+
+def _measure_status(entry: ServiceEntry | None, shortfall: Any, today: date) -> str:
+    if entry is None:
+        return NO_ENTRY
+    if entry.state == EntryState.REFUSED:
+        return REFUSED
+    if entry.state == EntryState.ENDED or (entry.is_active_grant and entry.period_to and entry.period_to < today):
+        return ENDED
+    if entry.is_active_grant:
+        if entry.declined_on and entry.declined_on <= today:
+            return DECLINED
+        return NOT_DELIVERED if shortfall is not None else GRANTED_OK
+    return NO_DECISION
+
+
+def _measure_views(links: list, today: date) -> list[MeasureDecisionView]:
+    entries = [link.entry for link in links if link.entry is not None]
+    shortfalls: dict[int, Any] = {}
+    if entries:
+        ids = [e.pk for e in entries]
+        shortfalls = {s.entry.pk: s for s in shortfalls_of(
+            followed_grants(Family.objects.filter(pk__in={e.family_id for e in entries}), today)
+            .filter(pk__in=ids), today)}
+    views = []
+    for link in links:
+        shortfall = shortfalls.get(link.entry_id) if link.entry_id else None
+        views.append(MeasureDecisionView(measure=link.measure, link=link, entry=link.entry,
+                                         status=_measure_status(link.entry, shortfall, today), shortfall=shortfall))
+    return views
+
+
+def measure_decisions(family: Family, today: date | None = None) -> dict[int, MeasureDecisionView]:
+    """Each of the family's plan measures that needs a decision, by measure id, with how it stands (the caller has
+    authorized VIEW of the plan and of the services)."""
+    from los.servicemap.models import MeasureDecision
+
+    today = today or timezone.localdate()
+    links = list(MeasureDecision.objects.filter(family=family).select_related("measure", "entry"))
+    return {view.measure.pk: view for view in _measure_views(links, today)}
+
+
+def measures_without_decision(user: User, today: date | None = None) -> list[MeasureDecisionView]:
+    """Open plan measures that need a decision and have none, or whose decision is refused, ended, declined or not
+    delivered, in the families ``user`` coordinates (for the coordinator's "today" page). A fixed number of
+    queries."""
+    from los.plans.models import OPEN_MEASURE_STATUSES, PlanStatus
+    from los.servicemap.models import MeasureDecision
+
+    today = today or timezone.localdate()
+    families = coordinated_families(user, Category.PLAN, today).filter(
+        pk__in=visible_families(user, Category.SERVICES).values("pk")).values("pk")
+    links = list(MeasureDecision.objects.filter(family__in=families, measure__status__in=OPEN_MEASURE_STATUSES,
+                                                measure__plan__status=PlanStatus.ACTIVE)
+                 .select_related("measure", "entry", "family").order_by("measure__due_date", "pk"))
+    return [view for view in _measure_views(links, today) if view.flagged]
+
+
+def agreement_links(agreement_ids: list[int]) -> dict[int, Any]:
+    """The service-map entry each agreement (``meetings.Decision``) became, with its latest decision."""
+    from los.servicemap.models import AgreementApplication
+
+    rows = AgreementApplication.objects.filter(agreement_id__in=agreement_ids).select_related("entry").prefetch_related(
+        Prefetch("entry__applications", queryset=Application.objects.order_by("-sent_on", "-id")))
+    out = {}
+    for link in rows:
+        apps = list(link.entry.applications.all())
+        link.latest_application = apps[0] if apps else None
+        out[link.agreement_id] = link
+    return out

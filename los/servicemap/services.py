@@ -10,30 +10,40 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from los.accounts.models import User
 from los.core import deadlines
+from los.core.dates import format_day
 from los.core.forms import ConflictError
 from los.core.models import ServiceProvider
 from los.families.models import Child, CoordinatorAssignment, Family, FamilyMember
 from los.servicemap import catalog, uploads
 from los.servicemap.models import (
+    DELIVERY_UNITS,
+    AgreementApplication,
     Appeal,
+    AppealDraft,
     AppealOutcome,
     AppealStatus,
     Application,
     Decision,
+    DeclinedReason,
+    Delivery,
+    DeliverySettings,
+    DeliverySide,
     Document,
     EntryState,
+    MeasureDecision,
     Need,
     NeedRequest,
     NeedResponse,
@@ -281,8 +291,12 @@ def resolve_basis(legal_basis: str) -> deadlines.DecisionBasis:
 def record_decision(application: Application, actor: User | None, version: int | None, *, decision: str,
                     decision_received_on: date | None, decision_on: date | None = None, legal_basis: str = "",
                     period_from: date | None = None, period_to: date | None = None,
-                    extent_amount: Any = None, extent_unit: str = "", extent_per: str = "") -> Application:
+                    extent_amount: Any = None, extent_unit: str = "", extent_per: str = "",
+                    decision_reasons: str | None = None) -> Application:
     """Record the decision (vedtak) on an application, e.g. "we got the decision today".
+
+    ``decision_reasons`` is what the decision says, in short (its reasons as the letter gives them): an appeal
+    outline starts from it.
 
     The appeal deadline is computed by :func:`los.core.deadlines.appeal_deadline` from the day the
     decision reached the family and the decision's legal basis as the letter states it. A basis left empty stays
@@ -318,6 +332,8 @@ def record_decision(application: Application, actor: User | None, version: int |
     application.decision_on = decision_on
     application.decision_received_on = decision_received_on
     application.legal_basis = legal_basis
+    if decision_reasons is not None:
+        application.decision_reasons = decision_reasons.strip()
     application.legal_basis_key = basis.key if basis else ""
     application.appeal_rule = basis.rule.value if basis else ""
     old_deadline = application.appeal_deadline
@@ -334,6 +350,18 @@ def record_decision(application: Application, actor: User | None, version: int |
         extra = {"period_from": period_from, "period_to": period_to, "extent_amount": extent_amount,
                  "extent_unit": extent_unit, "extent_per": extent_per}
     _set_entry_state(application.entry, _STATE_FOR_DECISION[decision], **extra)
+    _after_change(application.family, actor, entry=application.entry, application=application)
+    return application
+
+
+@transaction.atomic
+def set_decision_reasons(application: Application, actor: User | None, version: int | None,
+                         reasons: str) -> Application:
+    """What the decision says (its reasons, in short): the appeal outline starts from it."""
+    application = _locked(Application, application.pk, version)
+    application.decision_reasons = (reasons or "").strip()
+    _touch(application)
+    application.save()
     _after_change(application.family, actor, entry=application.entry, application=application)
     return application
 
@@ -553,26 +581,54 @@ def _recipients(family_ids: set[int]) -> dict[int, list[int]]:
     return {fid: list(dict.fromkeys(coordinators.get(fid, []) + guardians.get(fid, []))) for fid in family_ids}
 
 
-@transaction.atomic
-def create_appeal_reminders(today: date | None = None) -> list[int]:
-    """In-app reminders for refusals (and partial grants) whose appeal deadline is near and that have
-    no appeal yet; returns the users to e-mail. Each decision is reminded once."""
+def appeal_final_reminder_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "LOS_APPEAL_FINAL_REMINDER_DAYS", 2))
+
+
+#: An appeal with one of these statuses has been sent: no more reminders of the deadline. An appeal that is only
+#: being written (``preparing``) is not sent, so its family is still reminded.
+SENT_APPEAL_STATUSES = (AppealStatus.SENT, AppealStatus.RECONSIDERING, AppealStatus.FORWARDED,
+                        AppealStatus.DECIDED, AppealStatus.WITHDRAWN)
+
+
+def _appeal_reminder_rows(today: date, days: int, flag: str, kind: str) -> tuple[list[Notification], list[int]]:
     from datetime import timedelta
 
-    today = today or timezone.localdate()
     apps = list(
         Application.objects.filter(
             decision__in=[Decision.REFUSED, Decision.PARTLY_GRANTED], no_appeal=False,
-            appeal_reminder_sent_at__isnull=True, appeal_deadline__gte=today,
-            appeal_deadline__lte=today + timedelta(days=appeal_reminder_days()),
-        ).exclude(appeals__isnull=False).values_list("pk", "family_id", "municipality_id", "entry_id", "appeal_deadline")
+            **{f"{flag}__isnull": True}, appeal_deadline__gte=today,
+            appeal_deadline__lte=today + timedelta(days=days),
+        ).exclude(appeals__status__in=SENT_APPEAL_STATUSES)
+        .values_list("pk", "family_id", "municipality_id", "entry_id", "appeal_deadline").distinct()
     )
     recipients = _recipients({row[1] for row in apps})
-    rows = [Notification(family_id=fid, municipality_id=mid, recipient_id=uid, kind=NotificationKind.APPEAL_DEADLINE,
-                         entry_id=eid, application_id=pk, due_on=due)
+    rows = [Notification(family_id=fid, municipality_id=mid, recipient_id=uid, kind=kind, entry_id=eid,
+                         application_id=pk, due_on=due)
             for pk, fid, mid, eid, due in apps for uid in recipients.get(fid, [])]
+    return rows, [row[0] for row in apps]
+
+
+@transaction.atomic
+def create_appeal_reminders(today: date | None = None) -> list[int]:
+    """In-app reminders for refusals (and partial grants) whose appeal deadline is near and whose appeal is not sent
+    (none, or one still being written); returns the users to e-mail. Each decision is reminded twice at most: when
+    the deadline is ``LOS_APPEAL_REMINDER_DAYS`` (7) days away, and again ``LOS_APPEAL_FINAL_REMINDER_DAYS`` (2)
+    days before it. A decision recorded so late that both fall on one day gets the last one only."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    final_rows, final_ids = _appeal_reminder_rows(today, appeal_final_reminder_days(),
+                                                  "appeal_final_reminder_sent_at", NotificationKind.APPEAL_FINAL)
+    Application.objects.filter(pk__in=final_ids).update(appeal_final_reminder_sent_at=now,
+                                                        appeal_reminder_sent_at=Coalesce(F("appeal_reminder_sent_at"),
+                                                                                         Value(now)))
+    first_rows, first_ids = _appeal_reminder_rows(today, appeal_reminder_days(), "appeal_reminder_sent_at",
+                                                  NotificationKind.APPEAL_DEADLINE)
+    Application.objects.filter(pk__in=first_ids).update(appeal_reminder_sent_at=now)
+    rows = final_rows + first_rows
     Notification.objects.bulk_create(rows, batch_size=2000)
-    Application.objects.filter(pk__in=[row[0] for row in apps]).update(appeal_reminder_sent_at=timezone.now())
     return sorted({n.recipient_id for n in rows})
 
 
@@ -602,3 +658,219 @@ def create_renewal_reminders(today: date | None = None) -> list[int]:
         ServiceEntry.objects.filter(pk__in=ids).update(renewal_reminded_for=end)
     return sorted({n.recipient_id for n in rows})
 
+
+
+# --------------------------------------------------------------------------------------------------
+# Delivery: what a granted service delivered, and a service the family declined
+# --------------------------------------------------------------------------------------------------
+
+#: The most one delivery row may hold, per unit (a month of hours, a month of nights …): a typo such as 480 for
+#: 48 hours is caught, and a month's total can still be recorded at once.
+MAX_DELIVERY = {"hours": 744, "days": 31, "nights": 31, "visits": 100, "trips": 200}
+
+
+def _delivery_side(entry: ServiceEntry, actor: User | None) -> str:
+    if is_family_actor(actor, entry.family):
+        return DeliverySide.FAMILY
+    if actor is not None and (actor.pk == entry.contact_user_id or any(
+            r.role == "service_contact" for r in actor.active_roles())):
+        return DeliverySide.PROVIDER
+    return DeliverySide.COORDINATOR
+
+
+@transaction.atomic
+def record_delivery(entry: ServiceEntry, actor: User | None, *, delivered_on: date | None, amount: Any,
+                    note: str = "") -> Delivery:
+    """Record what a granted service delivered on a day (or in the week or month it stands for)."""
+    from decimal import Decimal, InvalidOperation
+
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if not (entry.extent_unit in DELIVERY_UNITS and entry.extent_amount):
+        raise ValidationError(_("Record the granted extent first (for example 48 hours per month): what is "
+                                "delivered is held against it."))
+    if delivered_on is None:
+        errors["delivered_on"] = _("Give the date.")
+    elif delivered_on > today:
+        errors["delivered_on"] = _("The date cannot be in the future.")
+    elif entry.period_from and delivered_on < entry.period_from - timedelta(days=31):
+        errors["delivered_on"] = _("The date is before the service was granted.")
+    try:
+        value = Decimal(str(amount)) if amount not in (None, "") else None
+    except InvalidOperation:
+        value = None
+    limit = MAX_DELIVERY.get(entry.extent_unit, 744)
+    if value is None:
+        errors["amount"] = _("Give how much was delivered, as a number.")
+    elif value <= 0:
+        errors["amount"] = _("Give how much was delivered. If nothing came, there is nothing to record: Los "
+                             "notices that nothing was delivered.")
+    elif value > limit:
+        errors["amount"] = _("That is more than one entry can hold (at most %(n)s). Record it in several "
+                             "entries, for example one a week.") % {"n": limit}
+    if len(note or "") > 300:
+        errors["note"] = _("Keep the note to 300 characters.")
+    if errors:
+        raise ValidationError(errors)
+    return Delivery.objects.create(family_id=entry.family_id, municipality_id=entry.municipality_id, entry=entry,
+                                   delivered_on=delivered_on, amount=value.quantize(Decimal("0.1")),
+                                   note=(note or "").strip(), side=_delivery_side(entry, actor), recorded_by=actor)
+
+
+@transaction.atomic
+def remove_delivery(delivery: Delivery, actor: User | None) -> None:
+    """Take back a delivery recorded by mistake."""
+    Delivery.objects.filter(pk=delivery.pk).delete()
+
+
+@transaction.atomic
+def decline_service(entry: ServiceEntry, actor: User | None, version: int | None, *, declined_on: date | None,
+                    reason: str, note: str) -> ServiceEntry:
+    """The family declined a granted service, for example because it was not good enough, and says why. Los stops
+    flagging its delivery and counts the decline (15 % of families declined respite care that was not good
+    enough)."""
+    entry = _locked(ServiceEntry, entry.pk, version)
+    errors: dict[str, str] = {}
+    if not entry.is_active_grant:
+        errors["reason"] = _("Only a granted service can be declined.")
+    if reason not in DeclinedReason.values:
+        errors["reason"] = _("Choose why you declined it.")
+    if declined_on is None:
+        errors["declined_on"] = _("Give the date you declined it.")
+    else:
+        _no_future(declined_on, "declined_on", timezone.localdate(), errors)
+    note = (note or "").strip()
+    if not note and reason != DeclinedReason.NO_LONGER_NEEDED:
+        errors["note"] = _("Say what was wrong, in a few words: it helps the coordinator, and the municipality "
+                           "learns from it.")
+    if errors:
+        raise ValidationError(errors)
+    entry.declined_on, entry.declined_reason, entry.declined_note = declined_on, reason, note
+    _touch(entry)
+    entry.save()
+    _after_change(entry.family, actor, entry=entry)
+    return entry
+
+
+@transaction.atomic
+def undo_decline(entry: ServiceEntry, actor: User | None, version: int | None) -> ServiceEntry:
+    entry = _locked(ServiceEntry, entry.pk, version)
+    entry.declined_on, entry.declined_reason, entry.declined_note = None, "", ""
+    _touch(entry)
+    entry.save()
+    _after_change(entry.family, actor, entry=entry)
+    return entry
+
+
+@transaction.atomic
+def set_follow_delivery(entry: ServiceEntry, actor: User | None, version: int | None, follow: bool) -> ServiceEntry:
+    entry = _locked(ServiceEntry, entry.pk, version)
+    entry.follow_delivery = bool(follow)
+    _touch(entry)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def save_delivery_settings(municipality_id: int, actor: User | None, version: int | None, *, weeks: int | None,
+                           share: int | None) -> DeliverySettings:
+    """The municipality's thresholds for flagging a granted service that is not delivered."""
+    row, _created = DeliverySettings.objects.select_for_update().get_or_create(
+        municipality_id=municipality_id, defaults={"version": 1})
+    if version is None or (int(version) != row.version and not (_created and int(version) in (0, 1))):
+        raise ConflictError(current=row)
+    errors: dict[str, str] = {}
+    if weeks is None or not 1 <= weeks <= 26:
+        errors["weeks"] = _("Give a number of weeks from 1 to 26.")
+    if share is None or not 1 <= share <= 100:
+        errors["share"] = _("Give a share from 1 to 100 per cent.")
+    if errors:
+        raise ValidationError(errors)
+    row.no_delivery_weeks, row.share_percent = weeks, share
+    row.updated_by, row.updated_at = actor, timezone.now()
+    row.version += 1
+    row.save()
+    return row
+
+
+# --------------------------------------------------------------------------------------------------
+# The coordinator's working draft of an appeal (a working note)
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_appeal_draft(application: Application, actor: User | None, text: str) -> AppealDraft:
+    """Start the barnekoordinator's own working draft from Los's outline (the text as the coordinator sees it)."""
+    if not application.is_decided:
+        raise ValidationError(_("Record the decision first: an appeal is against a decision."))
+    return AppealDraft.objects.create(family_id=application.family_id, municipality_id=application.municipality_id,
+                                      application=application, text=text, created_by=actor, updated_by=actor)
+
+
+@transaction.atomic
+def save_appeal_draft(draft: AppealDraft, actor: User | None, version: int | None, text: str) -> AppealDraft:
+    draft = _locked(AppealDraft, draft.pk, version)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("The draft is empty. Write the appeal, or leave the page.")})
+    draft.text, draft.updated_by = text, actor
+    _touch(draft)
+    draft.save()
+    return draft
+
+
+# --------------------------------------------------------------------------------------------------
+# The plan and the meetings tied to decisions
+# --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_measure(measure: Any, actor: User | None, *, entry: ServiceEntry | None = None,
+                 catalog_id: str = "", create: bool = False) -> MeasureDecision:
+    """Say that a plan measure needs a decision, and which service on the map holds it: an entry already there,
+    or (``create``) a new one made from the measure in the same step. Without either, the measure is marked as
+    needing a decision that no application holds yet, and is flagged on the plan."""
+    if entry is not None and entry.family_id != measure.family_id:
+        raise ValidationError({"entry": _("Choose a service on this family’s map.")})
+    if create:
+        entry = create_entry(measure.family, actor, catalog_id=catalog_id or "", title="" if catalog_id else
+                             measure.title[:200], state=EntryState.CONSIDERED,
+                             notes=_("From the individual plan: %(title)s") % {"title": measure.title})
+    link, _created = MeasureDecision.objects.select_for_update().get_or_create(
+        measure=measure, defaults={"family_id": measure.family_id, "municipality_id": measure.municipality_id,
+                                   "created_by": actor})
+    link.entry = entry
+    link.save()
+    return link
+
+
+@transaction.atomic
+def unlink_measure(measure: Any, actor: User | None) -> None:
+    """The measure needs no decision after all."""
+    MeasureDecision.objects.filter(measure=measure).delete()
+
+
+@transaction.atomic
+def agreement_to_application(agreement: Any, actor: User | None, *, catalog_id: str = "", title: str = "",
+                             sent_on: date | None = None, provider: ServiceProvider | None = None
+                             ) -> AgreementApplication:
+    """An agreement in a meeting that needs an application becomes one in one step: a service on the family's map
+    (to apply for; with ``sent_on`` the application is recorded as sent too), linked to the agreement so that its
+    later decision, a refusal too, shows beside it."""
+    if AgreementApplication.objects.filter(agreement=agreement).exists():
+        raise ValidationError(_("This agreement is already on the service map."))
+    from django.utils import translation
+
+    family = agreement.family
+    day = timezone.localtime(agreement.meeting.starts_at).date()
+    with translation.override(family.preferred_language or None):
+        note = _("Agreed in the coordination group’s meeting on %(date)s: %(text)s") % {
+            "date": format_day(day), "text": agreement.text}
+    entry = create_entry(family, actor, catalog_id=catalog_id or "",
+                         title=(title or ("" if catalog_id else agreement.text))[:200], provider=provider,
+                         state=EntryState.CONSIDERED, notes=note)
+    if sent_on is not None:
+        create_application(entry, actor, sent_on=sent_on)
+    return AgreementApplication.objects.create(family_id=family.pk, municipality_id=family.municipality_id,
+                                               agreement=agreement, meeting_id=agreement.meeting_id, entry=entry,
+                                               created_by=actor)

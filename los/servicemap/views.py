@@ -20,6 +20,7 @@ from los.core.dates import format_day
 from los.core.forms import form_action, submit
 from los.families.models import Family
 from los.servicemap import forms, selectors, services, uploads
+from los.servicemap.catalog import catalog_ids
 from los.servicemap.models import (
     Appeal,
     Application,
@@ -147,9 +148,17 @@ def _render_entry(request: HttpRequest, entry: ServiceEntry, bound: dict | None 
     if show_documents:
         authorize(request, Action.VIEW, family, Category.DOCUMENTS)
         documents = list(entry.documents.select_related("application", "uploaded_by"))
+    delivery = selectors.delivery_view(entry, today) if entry.is_active_grant or entry.deliveries.exists() else None
     context = {
         "family": family,
         "entry": entry,
+        "delivery": delivery,
+        "delivery_form": bound.get("delivery") or forms.DeliveryForm(prefix="delivery", entry=entry),
+        "decline_form": bound.get("decline") or forms.DeclineForm(prefix="decline", initial={"version": entry.version}),
+        "follow_form": forms.FollowForm(prefix="follow", initial={"version": entry.version,
+                                                                  "follow": not entry.follow_delivery}),
+        "undo_form": forms.FollowForm(prefix="undo", initial={"version": entry.version}),
+        "kit_available": bool(entry.catalog_id) and entry.catalog_id in catalog_ids(),
         "can_change": can_change,
         "can_upload": can(request.user, Action.CHANGE, family, Category.DOCUMENTS),
         "show_documents": show_documents,

@@ -16,13 +16,12 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from los.accounts.models import PositionType, StaffRole, User
+from los.accounts.models import PositionType, User
 from los.core.models import ProviderKind
 from los.families.models import ConditionCategory
 from los.referrals.criteria import LEGAL_LABELS
 from los.referrals.models import REFERRAL_CATEGORY
-from los.referrals.selectors import capacity_of
-from los.stats import national, selectors
+from los.stats import national, selectors, services_access
 from los.stats.charts import Series, bar_chart
 from los.stats.formatting import number
 from los.stats.tables import (
@@ -147,38 +146,85 @@ def _position_label(position_type: str) -> str:
     return str(PositionType(position_type).label) if position_type in PositionType.values else "–"
 
 
+def _position_short(p: selectors.CoordinatorFigures) -> str:
+    if p.position_type == PositionType.DEDICATED:
+        return _("dedicated, %(share)s %%") % {"share": p.position_share or 100}
+    if p.position_share:
+        return _("extra function, %(share)s %%") % {"share": p.position_share}
+    return _("extra function")
+
+
+def load_table(people: list[selectors.CoordinatorFigures], norms_note: str) -> Table:
+    """Load against capacity: each coordinator's families now and how many they can follow, the fullest first."""
+    columns: list[Label] = [_("Position"), _("Families"), _("Capacity"), _("Load")]
+    rows = []
+    for p in sorted(people, key=lambda p: (-p.load_percent, p.name)):
+        label = p.name if not p.over_capacity else _("%(name)s – over capacity") % {"name": p.name}
+        rows.append(Row(key=str(p.user_id), label=label, cells=[
+            Cell(_position_short(p), TEXT), Cell(p.families), Cell(p.capacity), Cell(p.load_percent, PERCENT)]))
+    if people:
+        families, capacity = sum(p.families for p in people), sum(p.capacity for p in people)
+        rows.append(Row(key="total", label=_("All barnekoordinators"), is_total=True, cells=[
+            Cell("", TEXT), Cell(families), Cell(capacity),
+            Cell(families / capacity * 100 if capacity else None, PERCENT)]))
+    return Table(
+        id="load", title=_("Load against capacity"), row_header=_("Barnekoordinator"), columns=columns, rows=rows,
+        caption=_("Each barnekoordinator's families now against how many they can follow, the fullest first"),
+        notes=[_("Capacity = share of the position / 10 × the unit's norm of families per 10 % of a position. "
+                 "Load 100 % is full; over 100 % is more families than the position allows."), norms_note],
+    )
+
+
+def load_chart(table: Table) -> SafeString | None:
+    rows = table.body_rows[:MAX_CHART_ROWS]
+    if not rows:
+        return None
+    return bar_chart(chart_id="chart-load", title=str(table.title), labels=[str(r.label) for r in rows],
+                     series=[Series(name=str(_("Families now")), values=[r.cells[1].number for r in rows]),
+                             Series(name=str(_("Capacity")), values=[r.cells[2].number for r in rows])],
+                     value_format=lambda v: number(v, COUNT))
+
+
 def coordinators_table(people: list[selectors.CoordinatorFigures], weeks: int) -> Table:
     columns: list[Label] = [
-        _("Role type"), _("Share of position"), _("Families"), _("Families per 10 % of a position"),
-        _("Capacity (families)"), _("Overdue actions"), _("Overdue plan measures"), _("Missed evaluations"),
+        _("Families"), _("Overdue actions"), _("Overdue plan measures"), _("Missed evaluations"),
         ngettext("Without contact in %(n)s week", "Without contact in %(n)s weeks", weeks) % {"n": weeks},
     ]
     rows = []
     for p in people:
-        role = StaffRole(position_type=p.position_type, position_share=p.position_share)
         rows.append(Row(key=str(p.user_id), label=p.name, cells=[
-            Cell(_position_label(p.position_type), TEXT),
-            Cell(p.position_share, PERCENT) if p.position_share else Cell(None, PERCENT),
-            Cell(p.families), Cell(p.per_10_percent, DECIMAL), Cell(capacity_of(role)),
-            Cell(p.overdue_actions), Cell(p.overdue_measures), Cell(p.missed_evaluations), Cell(p.without_contact),
+            Cell(p.families), Cell(p.overdue_actions), Cell(p.overdue_measures), Cell(p.missed_evaluations),
+            Cell(p.without_contact),
         ]))
     if people:
         rows.append(Row(key="total", label=_("All barnekoordinators"), is_total=True, cells=[
-            Cell("", TEXT), Cell(None, PERCENT), Cell(sum(p.families for p in people)), Cell(None, DECIMAL),
-            Cell(sum(capacity_of(StaffRole(position_type=p.position_type, position_share=p.position_share))
-                     for p in people)),
-            Cell(sum(p.overdue_actions for p in people)), Cell(sum(p.overdue_measures for p in people)),
-            Cell(sum(p.missed_evaluations for p in people)), Cell(sum(p.without_contact for p in people)),
+            Cell(sum(p.families for p in people)), Cell(sum(p.overdue_actions for p in people)),
+            Cell(sum(p.overdue_measures for p in people)), Cell(sum(p.missed_evaluations for p in people)),
+            Cell(sum(p.without_contact for p in people)),
         ]))
     return Table(
-        id="coordinators", title=_("Barnekoordinators"), row_header=_("Barnekoordinator"), columns=columns,
-        rows=rows, caption=_("Each barnekoordinator's families now, and what is overdue in those families"),
-        notes=[_("Capacity is the share of the position × the families a coordinator can follow per 10 % of a "
-                 "position (a setting of Los). Contact means a held coordination group meeting, a message or a "
-                 "change to the individual plan.")] + ([] if selectors.messages_counted() else [
+        id="coordinators", title=_("What is overdue in each coordinator's families"), row_header=_("Barnekoordinator"),
+        columns=columns, rows=rows, caption=_("Each barnekoordinator's families now, and what is overdue in those families"),
+        notes=[_("Contact means a held coordination group meeting, a call or conversation in the coordinator's "
+                 "contact log, a message or a change to the individual plan.")] + ([] if selectors.messages_counted()
+                                                                                  else [
                      _("Messages are not counted yet: Los has no register of messages between the family and the "
                        "coordinator.")]),
     )
+
+
+def norms_note(municipality_ids: Sequence[int]) -> str:
+    """Which norm the capacities use, in words."""
+    from los.referrals.selectors import capacity_norms, families_per_10_percent
+
+    norms = capacity_norms(municipality_ids)
+    default = families_per_10_percent()
+    values = sorted({norms.get(m, default) for m in municipality_ids}) or [default]
+    text = ", ".join(number(v, DECIMAL) for v in values)
+    if not norms:
+        return _("Norm: %(n)s families per 10 %% of a position (the default of Los; the unit leader can set the "
+                 "unit's own).") % {"n": text}
+    return _("Norm: %(n)s families per 10 %% of a position (set by the coordinating unit).") % {"n": text}
 
 
 def queue_table(queue: selectors.QueueFigures) -> Table:
@@ -197,8 +243,15 @@ def queue_table(queue: selectors.QueueFigures) -> Table:
 
 
 def unit_summary(queue: selectors.QueueFigures, cover: selectors.Coverage, totals: selectors.UnitTotals,
-                 weeks: int) -> list[str]:
+                 weeks: int, people: Sequence[selectors.CoordinatorFigures] = ()) -> list[str]:
     out: list[str] = []
+    over = sorted((p for p in people if p.over_capacity), key=lambda p: -p.load_percent)
+    if over:
+        names = "; ".join(_("%(name)s (%(families)s families, capacity %(capacity)s)") % {
+            "name": p.name, "families": p.families, "capacity": p.capacity} for p in over[:5])
+        out.append(ngettext("%(n)s barnekoordinator follows more families than their capacity: %(names)s.",
+                            "%(n)s barnekoordinators follow more families than their capacity: %(names)s.",
+                            len(over)) % {"n": len(over), "names": names})
     if queue.total:
         waiting = ngettext("%(n)s family is waiting for a decision", "%(n)s families are waiting for a decision",
                            queue.total) % {"n": queue.total}
@@ -219,11 +272,11 @@ def unit_summary(queue: selectors.QueueFigures, cover: selectors.Coverage, total
         period = ngettext("%(w)s week", "%(w)s weeks", weeks) % {"w": weeks}
         n = totals.without_contact
         if selectors.messages_counted():
-            text = ngettext("%(n)s family has had no meeting, message or plan change in %(period)s.",
-                            "%(n)s families have had no meeting, message or plan change in %(period)s.", n)
+            text = ngettext("%(n)s family has had no meeting, call, message or plan change in %(period)s.",
+                            "%(n)s families have had no meeting, call, message or plan change in %(period)s.", n)
         else:
-            text = ngettext("%(n)s family has had no meeting or plan change in %(period)s.",
-                            "%(n)s families have had no meeting or plan change in %(period)s.", n)
+            text = ngettext("%(n)s family has had no meeting, call or plan change in %(period)s.",
+                            "%(n)s families have had no meeting, call or plan change in %(period)s.", n)
         out.append(text % {"n": n, "period": period})
     if totals.overdue_actions or totals.overdue_measures:
         actions = ngettext("%(n)s action from a meeting", "%(n)s actions from meetings",
@@ -246,6 +299,7 @@ def unit_page(user: User, municipality_ids: Sequence[int], today: date, weeks: i
     key = figures_table(
         id="key", title=_("Key figures"), caption=_("Key figures now"), row_header=_("Figure"),
         value_header=_("Number"), figures=[
+            ("over_capacity", _("Barnekoordinators over capacity"), Cell(sum(1 for p in people if p.over_capacity))),
             ("waiting_decision", _("Families waiting for a decision"), Cell(queue.total)),
             ("waited_month", _("… of them waited more than a month"), Cell(queue.over_month)),
             ("granted_waiting", _("Granted, waiting for a barnekoordinator"), Cell(cover.granted_waiting)),
@@ -258,19 +312,22 @@ def unit_page(user: User, municipality_ids: Sequence[int], today: date, weeks: i
             ("missed_evaluations", _("Missed evaluations of plans"), Cell(totals.missed_evaluations)),
         ])
     coordinators = coordinators_table(people, weeks)
-    load_chart = chart_for(coordinators, [2], names=[_("Families")],
-                           title=_("Families per barnekoordinator")) if people else None
+    load = load_table(people, norms_note(municipality_ids))
     queue_t = queue_table(queue)
     cover_t = coverage_table(cover, protect=False)
     changes_t = changes_table(changes, protect=False)
     return Page(
-        summary=unit_summary(queue, cover, totals, weeks),
+        summary=unit_summary(queue, cover, totals, weeks, people),
         key=key,
         sections=[
+            Section(id="load", title=_("Load against capacity"),
+                    intro=_("How many families each barnekoordinator follows now, against how many their share of a "
+                            "position allows. Those over capacity come first."),
+                    figures=[Figure(load, load_chart(load) if people else None, show_table=True)],
+                    links=[(reverse("referrals:bulk_handover"), _("Move families from one coordinator to others"))]),
             Section(id="coordinators", title=_("Barnekoordinators and their families"),
-                    intro=_("Role type, share of a position and the families each coordinator follows now, with "
-                            "what is overdue in those families."),
-                    figures=[Figure(coordinators, load_chart, show_table=True)],
+                    intro=_("The families each coordinator follows now, with what is overdue in those families."),
+                    figures=[Figure(coordinators, show_table=True)],
                     links=[(reverse("stats:without_contact") + f"?uker={weeks}",
                             ngettext("See the families without contact in %(n)s week",
                                      "See the families without contact in %(n)s weeks", weeks) % {"n": weeks})]),
@@ -521,6 +578,8 @@ def municipal_page(municipality_ids: Sequence[int], period: selectors.Period, to
             ("median_appointment", _("Median days from request to appointment"),
              statistic(requests.median_days_to_appointment, requests.appointments_timed, protect)),
         ])
+    refusals, appeals, outcomes, not_delivered, delivered_share, processing = services_access.tables(
+        ids, period, today, protect)
     share_chart_names = [_("Here"), _("National survey 2025")]
     return Page(
         summary=municipal_summary(key, compare, cover),
@@ -548,6 +607,19 @@ def municipal_page(municipality_ids: Sequence[int], period: selectors.Period, to
                             "its actions are done."),
                     figures=[Figure(attendance, chart_for(attendance, [3], percent=True)),
                              Figure(actions, chart_for(actions, [3], percent=True))]),
+            Section(id="access", title=_("Access to services: refused, appealed, delivered"),
+                    intro=_("Applications for services and benefits recorded on the families' service maps: how "
+                            "often they are refused and appealed, how appeals end, how long a decision takes, and "
+                            "whether what is granted is delivered, beside the national family survey 2023."),
+                    figures=[Figure(refusals, chart_for(refusals, [4, 5], names=[_("Here"), _("National survey")],
+                                                        percent=True,
+                                                        title=_("Share refused, here and in the national survey"))),
+                             Figure(appeals), Figure(outcomes),
+                             Figure(not_delivered, chart_for(not_delivered, [4, 5],
+                                                             names=[_("Here"), _("National survey")], percent=True,
+                                                             title=_("Share not delivered, here and in the national "
+                                                                     "survey"))),
+                             Figure(delivered_share), Figure(processing)]),
             Section(id="navigator", title=_("Rights and services likely missing"),
                     intro=_("Families in open cases who are likely entitled to something they have not applied for, "
                             "according to the navigator."),

@@ -45,7 +45,15 @@ from los.accounts.models import PositionType, Role, StaffRole, User
 from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
 from los.core.models import Municipality
 from los.families.models import ConditionCategory, CoordinatorAssignment, Family, FamilyStatus
-from los.meetings.models import Action, ActionStatus, Attendance, Meeting, MeetingKind, MeetingStatus
+from los.meetings.models import (
+    Action,
+    ActionStatus,
+    Attendance,
+    ContactEntry,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
 from los.plans.models import OPEN_MEASURE_STATUSES, EvaluationDate, Measure, PlanStatus, PlanVersion
 from los.referrals.models import (
     OPEN_REQUEST_STATUSES,
@@ -58,6 +66,7 @@ from los.referrals.models import (
     Request,
     Vedtak,
 )
+from los.referrals.selectors import capacity_norms, capacity_of
 
 logger = logging.getLogger(__name__)
 
@@ -170,9 +179,12 @@ def messages_counted() -> bool:
 
 def contact_since(family_ref: Any, since: datetime) -> Q:
     """A condition that is true when the family (``family_ref``: an ``OuterRef``) had contact since ``since``:
-    a held coordination group meeting, a message, or a change to the individual plan."""
+    a held coordination group meeting, a call or conversation in the coordinator's contact log, a message, or a
+    change to the individual plan. Only whether there was contact is read, never what the contact log says."""
     condition = Q(Exists(Meeting.objects.filter(family=family_ref, kind=MeetingKind.COORDINATION,
                                                 status=MeetingStatus.HELD, starts_at__gte=since)))
+    condition |= Q(Exists(ContactEntry.objects.filter(family=family_ref,
+                                                      happened_on__gte=timezone.localtime(since).date())))
     condition |= Q(Exists(PlanVersion.objects.filter(family=family_ref, created_at__gte=since)))
     source = _message_source()
     if source is not None:
@@ -203,12 +215,22 @@ class CoordinatorFigures:
     overdue_measures: int = 0
     missed_evaluations: int = 0
     without_contact: int = 0
+    capacity: int = 0
 
     @property
     def per_10_percent(self) -> float | None:
         if not self.position_share:
             return None
         return self.families / (self.position_share / 10)
+
+    @property
+    def load_percent(self) -> float:
+        """Families as a share of capacity (100: full)."""
+        return self.families / self.capacity * 100 if self.capacity else 0.0
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.families > self.capacity
 
 
 def coordinator_roles(municipality_ids: Iterable[int]) -> QuerySet[StaffRole]:
@@ -228,10 +250,12 @@ def coordinator_figures(municipality_ids: Iterable[int], today: date, weeks: int
     ids = list(municipality_ids)
     roles = coordinator_roles(ids)
     people: dict[int, CoordinatorFigures] = {}
+    norms = capacity_norms(ids)
     for role in roles.select_related("user").order_by("user__last_name", "user__first_name", "user_id", "pk"):
         people.setdefault(role.user_id, CoordinatorFigures(
             user_id=role.user_id, name=role.user.get_full_name() or role.user.username,
-            position_type=role.position_type, position_share=role.position_share))
+            position_type=role.position_type, position_share=role.position_share,
+            capacity=capacity_of(role, norms)))
     if not people:
         return []
     active = active_assignments(today).filter(coordinator_id__in=roles.values("user_id"))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from los.access import audit
 from los.access.guard import access, record_list_view
 from los.access.models import AuditAction, Category
+from los.access.policy import prime_families
 from los.core.models import Municipality
 from los.referrals.models import REFERRAL_CATEGORY
 from los.stats import exports, figures, periods, selectors
@@ -168,6 +169,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     requests = selectors.open_requests(selectors.unit_families(request.user, filters.ids, REFERRAL_CATEGORY))
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("side"))
     page.object_list = selectors.queue_rows(page.object_list, timezone.localdate())
+    prime_families(request.user, [row.request.family_id for row in page.object_list])
     for m in filters.municipalities:
         record_list_view(request, "stats_request_queue", m.pk)
     return render(request, "stats/queue.html", {
@@ -177,13 +179,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 @access("family_list")
 @login_required
 def without_contact(request: HttpRequest) -> HttpResponse:
-    """Families with a barnekoordinator and no meeting, message or plan change in N weeks."""
+    """Families with a barnekoordinator and no meeting, call, message or plan change in N weeks."""
     municipalities = _unit_municipalities(request)
     form, filters = _filters(request, municipalities, period=False, weeks=True)
     today = timezone.localdate()
     families = selectors.families_without_contact(
         selectors.unit_families(request.user, filters.ids, Category.MEETINGS), today, filters.weeks)
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("side"))
+    prime_families(request.user, [family.pk for family in page.object_list])
     for m in filters.municipalities:
         record_list_view(request, "stats_without_contact", m.pk)
     return render(request, "stats/without_contact.html", {

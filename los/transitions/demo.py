@@ -1,7 +1,7 @@
 """Demo data for transitions: transition plans opened on time for every active family with a transition due
 (school start, lower and upper secondary school, turning 18), with progress on the checklist and tasks that
 matches how long the plan has been open, what the child says, and for the demo family (Familien Sæther:
-Mia, 9, has no transition due) an earlier, finished plan for a new contact person at school and a handover
+the child has no transition due) an earlier, finished plan for a new contact person at school and a handover
 summary shared with the school under the family's consent.
 
 The demo municipality is sure to show at least two other families with an open transition plan, and a plan for
@@ -165,7 +165,10 @@ def _demo_family(ctx: DemoContext) -> None:
     today = ctx.today
     coordinator = User.objects.filter(username="koordinator").first()
     child = family.children.order_by("birth_date").first()
-    school = next((p for p in ctx.providers.get(family.municipality_id, []) if p.kind == ProviderKind.SCHOOL), None)
+    story = ctx.story()
+    if story is None:
+        return
+    school = story.providers.get(ProviderKind.SCHOOL)  # the school the family has consented to
     contact = User.objects.filter(username="kontakt.skole").first()
     changed_on = today - timedelta(days=240)
     key = f"new_contact:demo:{family.pk}"
@@ -175,12 +178,13 @@ def _demo_family(ctx: DemoContext) -> None:
             key=key, transition_date=changed_on, opened_on=changed_on, opened_automatically=True,
             owner=coordinator, receiving_provider=school, status=PlanStatus.DONE,
             closed_on=changed_on + timedelta(days=45), closed_by=coordinator,
-            child_view="Mia vil at den nye kontaktlæreren skal vite at hun blir sliten etter lunsj, og at hun liker "
-                       "å svare muntlig i stedet for å skrive.",
-            what_worked="Overlappingsmøte mellom gammel og ny kontaktlærer sammen med familien. Mia fikk møte Tuva "
-                        "før skolestart etter ferien. Fast plan for hvilestund etter lunsj ble videreført.",
+            child_view=story.fill("{child} vil at den nye kontaktlæreren skal vite at hun blir sliten etter lunsj, og at hun liker "
+                       "å svare muntlig i stedet for å skrive."),
+            what_worked=story.fill("Overlappingsmøte mellom gammel og ny kontaktlærer sammen med familien. {child} "
+                                   "fikk møte {teacher} før hun begynte i klassen. Fast plan for hvilestund etter "
+                                   "lunsj ble videreført."),
             created_at=ctx.aware(changed_on, 8))
-        params = {"name": child.given_name if child else "Mia"}
+        params = {"name": child.given_name if child else ""}
         rows = [ChecklistItem(plan=plan, family=family, municipality_id=family.municipality_id, group=group, code=code,
                               params=params, position=i + 1, done=True, done_on=changed_on + timedelta(days=10 + i),
                               done_by=coordinator, created_at=plan.created_at)
@@ -201,7 +205,8 @@ def _demo_family(ctx: DemoContext) -> None:
         HandoverSummary.objects.create(
             family=family, municipality_id=family.municipality_id, receiver_kind=ReceiverKind.RECEIVING_SCHOOL,
             receiver_provider=school, receiver_user=contact,
-            note="Til ny kontaktlærer: dette er det viktigste å vite om Mia og familien. Ta gjerne kontakt med meg.",
+            note=story.fill("Til ny kontaktlærer: dette er det viktigste å vite om {child} og familien. Ta gjerne "
+                            "kontakt med meg."),
             included=[k for k, v in verdicts.items() if v.allowed],
             left_out=[{"key": k, "basis": v.basis} for k, v in verdicts.items() if not v.allowed],
             created_by=coordinator, created_at=ctx.aware(changed_on - timedelta(days=5), 11))

@@ -87,6 +87,11 @@ EXCLUDED: dict[str, Any] = {
                                           "carries the move (date, who confirmed it)."),
     "servicemap.notification": gettext_lazy("In-app notices addressed to staff in the sending municipality."),
     "ops.retentionhold": gettext_lazy("A hold on deleting the case is the sending municipality's decision."),
+    "families.coassignment": gettext_lazy("Colleagues who shared the work with the sending municipality's "
+                                          "barnekoordinator; the receiving unit names its own."),
+    "survey.invitation": gettext_lazy("The invitations to the questionnaire about the scheme: the family's answers "
+                                      "are part of the sending municipality's figures and stay there, apart from the "
+                                      "family."),
     "archive.casefile": gettext_lazy("The case in the municipality's archive (case file, registry entries and "
                                      "archived documents) is the sending municipality's record; the receiving "
                                      "municipality journals the case in its own archive."),

@@ -77,11 +77,15 @@ def _mark_family(family: Family) -> dict[str, Mark]:
             continue  # append-only and hash-chained: its content is checked through the access-log category
         for obj in queryset:
             updates = {}
+            row = row_category(obj)
             for f in fields:
                 counter += 1
                 token = f"Zq{counter:03x}Q"
                 updates[f.name] = token
-                marks[token] = Mark(label, f.name, family.pk, row_category(obj), rows.field_category(f.name),
+                # a field in the model's own category follows the row's (a contact shared with the family is its
+                # messages; a fagmøte's action is professional); a narrower field keeps its own
+                field = rows.field_category(f.name)
+                marks[token] = Mark(label, f.name, family.pk, row, row if field == rows.category else field,
                                     obj.pk if model is Child else obj.__dict__.get("child_id"))
             model.objects.filter(pk=obj.pk).update(**updates)
     return marks

@@ -47,6 +47,11 @@ DEMO_PASSWORD = "los-demo-2026"  # noqa: S105 - demo only, printed on start, ref
 #: ID-porten (TestID); and one that nobody in the demo has (a new parent, for the open request form).
 DEMO_FODSELSNUMMER = {"forelder": "14058608204", "forelder2": "03098408303"}
 DEMO_NEW_PARENT_FODSELSNUMMER = "20029008281"
+#: The demo family's child and sibling: (given name, female), and the sibling's age. Every text about the family
+#: is filled from the stored rows (``los.core.demo.story``), never from these constants.
+DEMO_CHILD = ("Mia", True)
+DEMO_SIBLING = (("Even", False), 6)
+DEMO_RESPITE_HOUSE = "Solsikken avlastningshus"
 NATIONAL_POPULATION = 5_594_340
 FAMILIES_PER_INHABITANT = 60_600 / NATIONAL_POPULATION
 # Share of municipalities by size class (DOMAIN.md §5) with population ranges.
@@ -54,8 +59,8 @@ SIZE_CLASSES = [
     (0.213, 600, 1999), (0.272, 2000, 4999), (0.199, 5000, 9999),
     (0.123, 10000, 19999), (0.131, 20000, 49999), (0.059, 50000, 700000),
 ]
-APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "navigator", "portal", "access", "transitions",
-               "archive"]
+APP_SEEDERS = ["referrals", "plans", "meetings", "servicemap", "carediary", "navigator", "portal", "access",
+               "transitions", "archive", "workday", "survey"]
 
 CONDITION_WEIGHTS = {
     ConditionCategory.PHYSICAL: 18, ConditionCategory.NEUROLOGICAL: 18, ConditionCategory.INTELLECTUAL: 14,
@@ -92,6 +97,15 @@ class DemoContext:
     demo_users: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, description)
     demo_family: Family | None = None
     timings: list[tuple[str, float]] = field(default_factory=list)  # (step, seconds), for seed_demo -v 2
+    _story: object = field(default=None, repr=False)
+
+    def story(self):
+        """The demo family's story (``los.core.demo.story.DemoStory``), read once its people are stored."""
+        if self._story is None and self.demo_family is not None:
+            from los.core.demo.story import read
+
+            self._story = read(self.demo_family, self.today)
+        return self._story
 
     def aware(self, day: date, hour: int = 9) -> datetime:
         return datetime.combine(day, time(hour, 0), tzinfo=OSLO)
@@ -155,7 +169,7 @@ PROVIDER_TEMPLATE = [
     (ProviderKind.GP, ProviderLevel.MUNICIPAL, "legesenter", 8000),
     (ProviderKind.PHYSIOTHERAPY, ProviderLevel.MUNICIPAL, "Fysioterapitjenesten for barn", 1),
     (ProviderKind.OCCUPATIONAL_THERAPY, ProviderLevel.MUNICIPAL, "Ergoterapitjenesten", 1),
-    (ProviderKind.AVLASTNING, ProviderLevel.MUNICIPAL, "Avlastningsboligen", 25000),
+    (ProviderKind.AVLASTNING, ProviderLevel.MUNICIPAL, "avlastningsbolig", 25000),
     (ProviderKind.HOME_CARE, ProviderLevel.MUNICIPAL, "Hjemmetjenesten", 30000),
     (ProviderKind.BARNEVERN, ProviderLevel.MUNICIPAL, "Barnevernstjenesten", 1),
     (ProviderKind.NAV, ProviderLevel.STATE, "NAV", 1),
@@ -267,6 +281,10 @@ def _build(scale: str, seed: int, today: date | None, log) -> DemoContext:
     provider_rows: list[ServiceProvider] = []
     for m in municipalities:
         provider_rows.extend(_providers_for(m, rng))
+    for row in provider_rows:  # the demo municipality's respite house, as its local navigator entry names it
+        if row.municipality is municipalities[0] and row.kind == ProviderKind.AVLASTNING:
+            row.name = DEMO_RESPITE_HOUSE
+            break
     for p in bulk_insert(ServiceProvider, provider_rows, batch_size=2000):
         ctx.providers.setdefault(p.municipality_id, []).append(p)
 
@@ -371,7 +389,8 @@ def _demo_staff(ctx: DemoContext, users: _UserFactory, role_rows, m: Municipalit
                 role=Role.BARNEKOORDINATOR, position_type=PositionType.DEDICATED, position_share=80,
                 profession=Profession.NURSE_SOCIAL_EDUCATOR, title="Barnekoordinator",
                 started=ctx.today - timedelta(days=900))
-    bk2 = person("koordinator2", "Sigrid", "Aalvik", "Barnekoordinator as an extra function (4 %), physiotherapist",
+    bk2 = person("koordinator2", "Sigrid", "Aalvik", "Barnekoordinator as an extra function (4 %), physiotherapist; "
+                 "co-coordinator on the Sæther family",
                  role=Role.BARNEKOORDINATOR, position_type=PositionType.EXTRA_FUNCTION, position_share=4,
                  profession=Profession.THERAPIST, title="Fysioterapeut", started=ctx.today - timedelta(days=400))
     ctx.coordinators[m.id][:0] = [bk, bk2]
@@ -470,7 +489,7 @@ def _build_families(ctx: DemoContext, targets: dict[int, int], capacity, demo_pe
         n_cats = _weighted(rng, [(1, 55), (2, 35), (3, 10)])
         categories = sorted(set(rng.choices(cats, weights=weights, k=n_cats)))
         if index == 0:
-            given, categories, female = "Mia", ["physical", "neurological"], True
+            (given, female), categories = DEMO_CHILD, ["physical", "neurological"]
         child = Child(family=family, municipality=m, given_name=given, family_name=surname, fodselsnummer=number,
                       birth_date=birth, expected_birth_date=expected, condition_categories=categories,
                       condition_summary=CONDITION_SUMMARIES[categories[0]],
@@ -557,12 +576,16 @@ def _members_for(ctx, family, m, surname, age, is_demo, demo_people) -> list[Fam
     for _ in range(n_sib):
         sib_age = max(0, min(25, max(age, 0) + rng.randint(-6, 6)))
         given, _fam, female = _person_name(rng)
+        if is_demo:  # the demo family's story: the child's little brother (DEMO_SIBLING)
+            (given, female), sib_age = DEMO_SIBLING
         birth = _birth_date_for_age(ctx.today, sib_age, rng)
         out.append(FamilyMember(family=family, municipality=m, relation="sibling", given_name=given,
                                 family_name=surname, birth_date=birth,
                                 fodselsnummer=fnr.generate(birth, rng, sex="F" if female else "M"),
                                 needs=rng.choice(["", "", "Trenger noen å snakke med om søsteren/broren sin.",
                                                   "Ønsker søskengruppe.", "Blir ofte stående i skyggen."])))
+        if is_demo:
+            out[-1].needs = ""  # written by the portal's demo, from the family's story
     return out
 
 

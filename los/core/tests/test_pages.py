@@ -13,18 +13,19 @@ class TestStartPage:
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
 
-    def test_coordinator_sees_my_families(self, client, world):
+    def test_coordinator_starts_the_day_on_today(self, client, world):
         client.force_login(world.coordinator)
         page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert "My families" in page
-        assert "Familien Berg" in page
+        assert "What needs you as barnekoordinator" in page
+        assert "You work on 1 family." in page  # the Berg family, not Dal (another coordinator's)
+        assert 'role="search"' in page
         assert "Familien Dal" not in page
 
-    def test_caseworker_sees_queue_and_overview_of_own_municipality_only(self, client, world):
+    def test_caseworker_starts_the_day_on_the_units_today(self, client, world):
         client.force_login(world.caseworker)
         page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert "Coordinating unit: queue and overview" in page
-        assert "Familien Berg" in page and "Familien Dal" in page
+        assert "The coordinating unit" in page and "The request queue" in page
+        assert "What needs you as barnekoordinator" not in page
         assert "Familien Utenbys" not in page
 
     def test_family_sees_our_family_with_coordinator(self, client, world):
@@ -114,7 +115,7 @@ def test_a_database_outage_gets_a_plain_503_with_retry_after(world):
 
     client = Client(raise_request_exception=False)
     client.force_login(world.coordinator)
-    with mock.patch("los.core.views.family_selectors.families_coordinated_by",
+    with mock.patch("los.workday.selectors.coordinator_today",
                     side_effect=OperationalError("server closed the connection unexpectedly")):
         response = client.get("/")
     assert response.status_code == 503 and response["Retry-After"] == "30"
@@ -122,5 +123,5 @@ def test_a_database_outage_gets_a_plain_503_with_retry_after(world):
     assert "Los er straks tilbake" in page and "back in a moment" in page
     other = Client(raise_request_exception=False)
     other.force_login(world.coordinator)
-    with mock.patch("los.core.views.family_selectors.families_coordinated_by", side_effect=ValueError("bug")):
+    with mock.patch("los.workday.selectors.coordinator_today", side_effect=ValueError("bug")):
         assert other.get("/").status_code == 500  # any other error keeps the ordinary error page

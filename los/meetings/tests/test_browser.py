@@ -53,7 +53,7 @@ def test_meeting_form_errors_are_accessible(live_server, page_factory, group):
 
 
 def test_live_minutes_without_page_reloads(live_server, page_factory, group):
-    meeting = held_meeting(group, days_ago=0)
+    meeting = held_meeting(group, days_ago=1)
     page = page_factory(language="en")
     login(page, live_server, "bk", t.PASSWORD)
     page.goto(f"{live_server.url}/moter/{meeting.pk}/referat/")
@@ -67,11 +67,11 @@ def test_live_minutes_without_page_reloads(live_server, page_factory, group):
     page.locator("#minutes-attendance [role=status]", has_text="Attendance is saved.").wait_for()
     assert Attendance.objects.get(meeting=meeting, member=group.m_contact).present is False
 
-    # a decision that becomes an action in one step
+    # an agreement that becomes an action in one step
     page.fill("#id_decision-text", "Skolen lager en plan for friminuttene")
     page.select_option("#id_decision-owner", str(group.m_contact.pk))
     page.fill("#id_decision-due_date", (timezone.localdate() + timedelta(days=14)).isoformat())
-    page.click("#minutes-outcomes button:has-text('Add the decision')")
+    page.click("#minutes-outcomes button:has-text('Add the agreement')")
     page.locator("#minutes-outcomes [role=status]", has_text="as an action for").wait_for()
     assert Decision.objects.filter(meeting=meeting).count() == 1
     assert Action.objects.get(meeting=meeting).owner == group.contact
@@ -83,16 +83,22 @@ def test_live_minutes_without_page_reloads(live_server, page_factory, group):
     page.locator("#minutes-outcomes", has_text="Choose who owns the action.").wait_for()
     assert page.input_value("#id_action-title") == "Søke om avlastning"
 
-    # notes save in place
-    page.fill("#id_text", "Mia trives i klassen.")
-    page.click("#minutes-text button:has-text('Save the notes')")
-    page.locator("#minutes-text [role=status]", has_text="Saved at").wait_for()
+    # the notes save themselves as they are written, and say so
+    page.fill("#id_action-title", "")
+    page.locator("#id_text").press_sequentially("Mia trives i klassen.")
+    page.locator("#minutes-save[data-state=saved]").wait_for()
+    assert page.locator("#minutes-save-status", has_text="Saved").is_visible()
     assert page.evaluate("window.__noReload") is True
+    from los.meetings.models import Minutes
+    assert Minutes.objects.get(meeting=meeting).text == "Mia trives i klassen."
     assert axe_violations(page) == []
     screenshot(page, "meetings-minutes-live-en")
 
-    # approving after the in-place saves works (the version follows along)
+    # approving asks first, and works after the saves (the version follows along)
     page.click("#minutes-text button:has-text('Approve the minutes')")
+    page.locator("h1", has_text="Approve the minutes?").wait_for()
+    assert axe_violations(page) == []
+    page.click("main button:has-text('Yes, approve the minutes')")
     page.wait_for_load_state("networkidle")
     assert page.locator(".ds-alert", has_text="The minutes are approved").is_visible()
 

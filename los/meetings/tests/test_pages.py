@@ -104,7 +104,7 @@ def test_the_family_cannot_schedule(client, group):
 
 
 def _start(client, group, meeting=None):
-    meeting = meeting or held_meeting(group, days_ago=0)
+    meeting = meeting or held_meeting(group, days_ago=1)
     client.force_login(group.coordinator)
     assert client.post(reverse("meetings:minutes", args=[meeting.pk])).status_code == 302
     return meeting, Minutes.objects.get(meeting=meeting)
@@ -117,7 +117,7 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}
 def test_minutes_page_shows_everything_needed_while_chairing(client, group):
     meeting, _minutes = _start(client, group)
     page = client.get(reverse("meetings:minutes", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    for text in ("Attendance", "Notes", "Add a decision", "Add an action", "Approve the minutes"):
+    for text in ("Attendance", "Notes", "Add an agreement", "Add an action", "Approve the minutes"):
         assert text in page
     assert 'hx-post="' in page and 'hx-target="#minutes-outcomes"' in page
 
@@ -132,7 +132,7 @@ def test_decision_becomes_an_action_in_one_step_with_htmx(client, group):
     assert response.status_code == 200
     fragment = response.content.decode()
     assert "<html" not in fragment and 'id="minutes-outcomes"' in fragment  # only the section is swapped
-    assert "The decision is added as an action for" in fragment
+    assert "The agreement is added as an action for" in fragment
     decision = Decision.objects.get(meeting=meeting)
     action = Action.objects.get(decision=decision)
     assert action.owner == group.contact and action.service_provider == group.school and action.due_date == due
@@ -212,13 +212,13 @@ def test_only_the_coordinator_approves_and_approved_minutes_are_locked(client, g
     minutes.refresh_from_db()
     assert not minutes.is_approved
     client.force_login(group.coordinator)
-    response = client.post(reverse("meetings:minutes_approve", args=[meeting.pk]), {"version": minutes.version},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("meetings:minutes_approve", args=[meeting.pk]), {"version": minutes.version,
+                           "confirm": "1"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     minutes.refresh_from_db()
     assert minutes.is_approved and minutes.approved_by == group.coordinator
     page = client.get(reverse("meetings:minutes", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Approved minutes cannot be changed." in page and "Add a decision" not in page
+    assert "Approved minutes cannot be changed." in page and "Add an agreement" not in page
     response = client.post(reverse("meetings:minutes_decision", args=[meeting.pk]), {"decision-text": "Sent"},
                            **HTMX)
     assert not Decision.objects.filter(text="Sent").exists()

@@ -60,7 +60,7 @@ def test_an_existing_decision_becomes_a_measure_with_the_button(client, group, p
     page = client.get(reverse("meetings:minutes", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Make it a plan measure" in page
     response = client.post(reverse("meetings:decision_to_measure", args=[decision.pk]), **HTMX)
-    assert "The decision is now a measure in the individual plan." in response.content.decode()
+    assert "The agreement is now a measure in the individual plan." in response.content.decode()
     decision.refresh_from_db()
     assert decision.measure.owner_person == group.coordinator  # no action owner: the one who did it
     # twice is refused clearly, nothing doubled

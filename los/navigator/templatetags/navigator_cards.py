@@ -46,6 +46,8 @@ def _labels() -> dict[str, Any]:
         "time_limits": gettext("Time limits"),
         "rates": gettext("Rates"),
         "legal_basis": gettext("Legal basis"),
+        "sources": gettext("Sources"),
+        "last_checked": gettext("Last checked"),
         "date_sent": gettext("Date you sent the application"),
         "we_applied": gettext("We have applied"),
         "local_offer": gettext("The municipality’s own service"),
@@ -56,9 +58,22 @@ def _labels() -> dict[str, Any]:
         "here_form_link": gettext("Open the municipality’s form"),
         "here_time": gettext("Expected processing time here"),
         "here_checked": gettext("Checked %(date)s by %(name)s"),
+        "kit": gettext("The application kit: what to attach, what Los already has, and a draft"),
         "we_applied_help": gettext("Puts it on the family’s service map as applied for, so that the waiting time "
                                    "and the answer are followed up."),
     }
+
+
+def _kit_base(context: template.Context, family: Any) -> str:
+    """The application kit's URL without the catalogue id, when the viewer may see the family's services."""
+    request = context.get("request")
+    if family is None or request is None:
+        return ""
+    from los.access.policy import Action, Category, decide
+
+    if not decide(request.user, Action.VIEW, family, Category.SERVICES).allowed:
+        return ""
+    return reverse("servicemap:kit", args=[family.pk, "x"])[:-2]
 
 
 @register.simple_tag(takes_context=True)
@@ -71,5 +86,6 @@ def navigator_cards(context: template.Context, cards: list) -> SafeString:
                   for card in cards],
         "t": _labels(),
         "apply_url": reverse("navigator:mark_applied", args=[family.pk]) if family is not None else "",
+        "kit_base": _kit_base(context, family),
     }, context.get("request"))
     return mark_safe(html)  # noqa: S308 - rendered by Jinja2 with autoescaping on

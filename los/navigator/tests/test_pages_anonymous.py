@@ -153,3 +153,38 @@ def test_the_url_name():
 
 def test_other_methods_are_refused(client):
     assert client.put(URL).status_code == 405
+
+
+@pytest.mark.parametrize(("lang", "sources", "checked"), [
+    ("nb", "Kilder", "Sist kontrollert"), ("nn", "Kjelder", "Sist kontrollert"), ("en", "Sources", "Last checked"),
+])
+def test_a_card_shows_its_sources_and_when_it_was_checked_never_an_editors_note(client, world, lang, sources,
+                                                                                 checked):
+    from django.utils import translation
+
+    from los.core.dates import format_day
+    from los.navigator.selectors import catalog_for
+
+    response = client.post(URL, _post(), HTTP_ACCEPT_LANGUAGE=lang)
+    page = response.content.decode()
+    entries = {e.id: e for e in catalog_for(None).entries}
+    shown = [card for group in response.context["listing"].groups.values() for card in group]
+    assert shown
+    for card in shown:
+        entry = entries.get(card.id)
+        if entry is None:
+            continue
+        html = page.split(f'id="entry-{card.id}"', 1)[1].split('<li class="nav-card"', 1)[0]
+        with translation.override(lang):
+            day = format_day(entry.last_checked)
+        assert str(entry.last_checked.year) in day
+        assert f"<dt>{checked}</dt><dd>{day}</dd>" in html
+        assert f"<dt>{sources}</dt>" in html
+        for row in entry.sources:
+            assert f'href="{escape(row["url"])}"' in html
+            assert escape(row["about"]) not in html  # what a source confirms is a note for the catalogue's editors
+        for citation in entry.legal_basis:
+            if citation.get("note"):
+                assert escape(citation["note"]) not in html
+    assert ">Lovdata<" in page or ">NAV<" in page or ">Helsedirektoratet<" in page
+    assert "(verify)" not in page and "(verifiser)" not in page

@@ -44,7 +44,7 @@ def test_candidates_are_ranked_by_who_knows_the_family_role_share_and_caseload(w
     # someone in another municipality is never a candidate
     t.staff(Role.BARNEKOORDINATOR, world.other_municipality, "annen.bk")
 
-    with translation.override("en"):  # the reasons are written in the language active when ranking
+    with translation.override("en"):  # the reasons are written in the active language
         ranked = selectors.rank_candidates(granted)
     names = [c.user.username for c in ranked]
     assert "annen.bk" not in names

@@ -203,18 +203,34 @@ def test_caseworker_registers_on_behalf_of_a_family_from_its_case_page(client, w
 
 
 @pytest.mark.django_db
-def test_public_form_is_rejected_for_family_data_when_person_has_no_family(client, world):
-    """A person who logs in without a family in Los is told to call the unit; nothing is attached."""
+def test_a_person_los_does_not_know_confirms_and_the_case_is_made_without_guardian_rights(client, world):
+    """A parent whose family is not in Los confirms, logged in, the request sent in their name: the unit gets the
+    request and a family made from it; the parent gets no access to any family until the unit has checked the
+    parental responsibility, and cannot attach the request to another family."""
     number = _number(1979)
     loner = t.user(number)
     client.post(reverse("referrals:public_request"), _public_data(world, number))
     client.force_login(loner)
     page = client.get(reverse("referrals:confirm_public"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "not linked to a family in Los yet" in page
+    assert "Your family is not in Los yet" in page
+    public = PublicRequest.objects.get()
     response = client.post(reverse("referrals:confirm_public"), {
-        "public_request": PublicRequest.objects.get().pk, "action": "confirm", "family": world.family.pk})
-    assert response.status_code == 200
-    assert not Request.objects.exists()
+        "public_request": public.pk, "action": "confirm", "family": world.family.pk})
+    assert response.status_code == 200 and not Request.objects.exists()  # another family is never chosen
+    response = client.post(reverse("referrals:confirm_public"), {"public_request": public.pk,
+                                                                 "action": "confirm_new"},
+                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "sent to the coordinating unit" in response.content.decode()
+    request = Request.objects.get()
+    family = request.family
+    assert family not in (world.family, world.other_family) and family.municipality == public.municipality
+    assert request.source == "public_form" and request.received_at == public.submitted_at
+    member = family.members.get()
+    assert member.user == loner and member.fodselsnummer == number
+    assert not (member.parental_responsibility or member.daily_care or member.may_consent)
+    assert client.get(reverse("families:detail", args=[family.pk])).status_code in (403, 404)
+    public.refresh_from_db()
+    assert public.status == "confirmed" and public.family == family
 
 
 @pytest.mark.django_db

@@ -73,3 +73,35 @@ def test_demo_is_deterministic(db):
         return rows
 
     assert snapshot(2) == snapshot(2)
+
+
+def test_demo_family_exercises_access_to_services(demo, client):
+    """A refused application with the decision's reasons and an appeal in progress, respite care granted and about
+    half delivered (flagged on the barnekoordinator's page), three months of care diary, a plan measure whose
+    decision is refused and an agreement that became an application."""
+    from los.accounts.models import User
+    from los.carediary.models import DiaryDay
+    from los.carediary.selectors import summary
+    from los.servicemap import selectors
+    from los.servicemap.models import AgreementApplication, AppealDraft
+
+    family = demo.demo_family
+    refused = Application.objects.get(family=family, entry__catalog_id="omsorgsstonad")
+    assert refused.decision == Decision.REFUSED and refused.decision_reasons
+    assert AppealDraft.objects.filter(application=refused).exists()
+    assert ServiceEntry.objects.filter(family=family, state=EntryState.APPEALED).exists()
+    respite = ServiceEntry.objects.get(family=family, catalog_id="avlastning")
+    found = selectors.family_shortfalls(family, TODAY)[respite.pk]
+    assert 30 < found.share < 75
+    days = DiaryDay.objects.filter(family=family)
+    assert days.count() == 92
+    first, last = days.order_by("day").first().day, days.order_by("day").last().day
+    assert (last - first).days == 91
+    totals = summary(days.first().diary, first, last)
+    assert totals.total.days_recorded == 92
+    assert totals.total.supervision == sum(d.supervision_minutes for d in days)
+    flagged = selectors.measure_decisions(family, TODAY)
+    assert {v.status for v in flagged.values()} >= {selectors.REFUSED, selectors.NO_ENTRY}
+    assert AgreementApplication.objects.filter(family=family).exists()
+    coordinator = User.objects.get(username="koordinator")
+    assert respite.pk in {s.entry.pk for s in selectors.delivery_shortfalls(coordinator, TODAY)}

@@ -137,7 +137,7 @@ def test_two_people_answering_for_a_service_see_a_conflict(client, sm):
     response = client.post(url, {f"answer-{row.pk}-response": "declined", f"answer-{row.pk}-response_note":
                                  "Skolen sa nei på telefon", f"answer-{row.pk}-version": 1}, HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
-    assert response.status_code == 400 and "Someone else changed this while you were working on it" in page
+    assert response.status_code == 409 and "Someone else changed this while you were working on it" in page
     assert "Skolen sa nei på telefon" in page  # what the coordinator typed is kept
     row.refresh_from_db()
     assert (row.response, row.response_note, row.version) == ("accepted", "Fysioterapeuten tar det", 2)

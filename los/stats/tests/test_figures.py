@@ -32,15 +32,42 @@ def test_per_coordinator_figures(client, stats_world):
     w = stats_world
     page = get(client, w.unit_leader, "stats:dashboard")
     rows = values(page, "coordinators")
-    # role type, share, families, per 10 %, capacity, overdue actions, measures, evaluations, without contact
-    assert rows[str(w.bk.pk)][1:] == ["60 %", "3", "0,5", "15", "1", "1", "1", "1"]
-    assert rows[str(w.bk2.pk)][1:] == ["10 %", "2", "2,0", "2", "0", "0", "0", "1"]
-    assert rows[str(w.bk3.pk)][1:] == ["4 %", "0", "0,0", "1", "0", "0", "0", "0"]
-    assert rows["total"][2:] == ["5", "–", "18", "1", "1", "1", "2"]
-    assert rows[str(w.bk.pk)][0] == "Egen stilling"
-    assert rows[str(w.bk2.pk)][0] == "Tilleggsfunksjon i en annen stilling"
+    # families, overdue actions, measures, evaluations, without contact
+    assert rows[str(w.bk.pk)] == ["3", "1", "1", "1", "1"]
+    assert rows[str(w.bk2.pk)] == ["2", "0", "0", "0", "1"]
+    assert rows[str(w.bk3.pk)] == ["0", "0", "0", "0", "0"]
+    assert rows["total"] == ["5", "1", "1", "1", "2"]
     # another municipality's coordinator is not there
     assert len(rows) == 4
+
+
+def test_load_against_capacity_comes_first_fullest_first(client, stats_world):
+    w = stats_world
+    page = get(client, w.unit_leader, "stats:dashboard")
+    rows = values(page, "load")
+    # position, families, capacity (share / 10 × 2.5), load
+    assert rows[str(w.bk2.pk)] == ["tilleggsfunksjon, 10 %", "2", "2", "100 %"]
+    assert rows[str(w.bk.pk)] == ["egen stilling, 60 %", "3", "15", "20 %"]
+    assert rows[str(w.bk3.pk)] == ["tilleggsfunksjon, 4 %", "0", "1", "0 %"]
+    assert rows["total"] == ["", "5", "18", "28 %"]
+    assert list(rows)[0] == str(w.bk2.pk)  # the fullest first
+    assert page.index('id="section-load"') < page.index('id="section-coordinators"') < page.index('id="section-queue"')
+    assert 'id="chart-load-title"' in page
+
+
+def test_the_units_own_norm_sets_the_capacity_and_over_capacity_is_said_in_words(client, stats_world):
+    from decimal import Decimal
+
+    w = stats_world
+    w.municipality.coordinating_units.update(families_per_10_percent=Decimal("0.5"))
+    page = get(client, w.unit_leader, "stats:dashboard", language="en")
+    rows = values(page, "load")
+    assert rows[str(w.bk.pk)][1:] == ["3", "3", "100 %"]  # 60 % / 10 × 0.5
+    assert rows[str(w.bk2.pk)][1:] == ["2", "1", "200 %"]  # at least one family
+    assert "Test Bk2 – over capacity" in page
+    assert "1 barnekoordinator follows more families than their capacity: Test Bk2 (2 families, capacity 1)." in page
+    assert "set by the coordinating unit" in page
+    assert values(page, "key")["over_capacity"] == ["1"]
 
 
 def test_weeks_without_contact_can_be_chosen(client, stats_world):
@@ -77,7 +104,7 @@ def test_queue_coverage_and_changes(client, stats_world):
     assert values(page, "changes") == {"0": ["4", "80 %"], "1": ["1", "20 %"], "2": ["0", "0 %"],
                                        "3+": ["0", "0 %"], "total": ["5", "100 %"]}
     assert values(page, "key") == {
-        "waiting_decision": ["4"], "waited_month": ["2"], "granted_waiting": ["2"], "with_coordinator": ["5"],
+        "over_capacity": ["0"], "waiting_decision": ["4"], "waited_month": ["2"], "granted_waiting": ["2"], "with_coordinator": ["5"],
         "without_contact": ["2"], "overdue_actions": ["1"], "overdue_measures": ["1"], "missed_evaluations": ["1"]}
 
 
@@ -86,7 +113,7 @@ def test_plain_language_summary_for_the_unit(client, stats_world):
     assert "4 families are waiting for a decision; 2 have waited more than a month." in page
     assert ("2 families have been granted a barnekoordinator and are still waiting for one. "
             "The longest wait so far is 80 days.") in page
-    assert "2 families have had no meeting, message or plan change in 8 weeks." in page
+    assert "2 families have had no meeting, call, message or plan change in 8 weeks." in page
     assert "Overdue now: 1 action from a meeting and 1 plan measure." in page
 
 

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def child(world):
+    return world.family.children.get()
