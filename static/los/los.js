@@ -34,10 +34,15 @@ document.addEventListener("DOMContentLoaded", () => {
       form.removeAttribute("aria-busy");
     });
   });
-  // A form sent back with messages (answer 400 or 409): the focus goes to the error summary at the top, so that
-  // keyboard and screen-reader users start at what to fix (its links lead to the fields). The navigator focuses
-  // its own messages (data-nav-focus).
+  // A form sent back with messages (answer 400 or 409): the page's title starts with "Error:" (the first thing a
+  // screen reader says of the page) and the focus goes to the error summary at the top, so that keyboard and
+  // screen-reader users start at what to fix (its links lead to the fields). The navigator focuses its own
+  // messages (data-nav-focus).
   const summary = document.querySelector("main .ds-error-summary");
+  const errorTitle = document.documentElement.dataset.losErrorTitle;
+  if (summary && errorTitle && !document.title.startsWith(errorTitle)) {
+    document.title = `${errorTitle} ${document.title}`;
+  }
   if (summary && !document.querySelector("[data-nav-focus]")) {
     if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
     summary.focus({ preventScroll: false });

@@ -48,7 +48,9 @@ def axe_violations(page) -> list[dict]:
     # served by Los itself from static/vendor (the CSP allows only same-origin scripts)
     page.add_script_tag(url="/static/vendor/axe/axe.min.js")
     result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        # only the violations are read: axe skips the details of what passed (much faster on a long page)
+        """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                                                resultTypes: ['violations']})"""
     )
     return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]

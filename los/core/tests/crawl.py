@@ -45,7 +45,8 @@ LINKS = """() => [...document.querySelectorAll('a[href]')].filter(a => !a.hasAtt
 @dataclass
 class Visit:
     url: str
-    route: str
+    route: str  # the view's name (app:name)
+    pattern: str  # the URL pattern (``resolve(path).route``): its pages are built by one view and template
     status: int
     found_on: str
     depth: int
@@ -56,7 +57,8 @@ class Visit:
 @dataclass
 class Crawl:
     visits: list[Visit] = field(default_factory=list)
-    left_out: int = 0  # links not followed because their route was already visited often enough or the cap was hit
+    left_out: int = 0  # links not followed because their pattern was already visited often enough or the cap was hit
+    unvisited_patterns: list[str] = field(default_factory=list)  # patterns linked but never visited (the cap was hit)
 
     def failures(self) -> list[str]:
         out = []
@@ -76,6 +78,13 @@ def route_of(path: str) -> str | None:
     return match.view_name
 
 
+def pattern_of(path: str) -> str:
+    try:
+        return resolve(path).route
+    except Resolver404:
+        return "?"
+
+
 def _local(base: str, current: str, href: str) -> str | None:
     if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
         return None
@@ -88,31 +97,41 @@ def _local(base: str, current: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(page, base: str, *, start: str = "/", max_depth: int = 4, max_pages: int = 80, per_route: int = 2,
+def crawl(page, base: str, *, start: str = "/", max_depth: int = 6, max_pages: int = 200, per_pattern: int = 2,
           on_page=None) -> Crawl:
-    """Follow the links ``page``'s user sees, breadth first, from ``start``. Each route is visited at most
-    ``per_route`` times (the second family's plan looks like the first's), and ``max_pages`` pages in all.
-    ``on_page(page, visit)`` is called on every page that is shown (HTML)."""
+    """Follow the links ``page``'s user sees, breadth first, from ``start``. A link to a URL pattern not yet
+    visited goes before any link to a pattern already seen, so every pattern reachable is visited once before
+    any is visited again; each pattern is visited at most ``per_pattern`` times (the second family's plan looks
+    like the first's), and ``max_pages`` pages in all. ``on_page(page, visit)`` is called on every page that is
+    shown (HTML). ``Crawl.left_out`` counts the links not followed."""
     result = Crawl()
-    queue: deque[tuple[str, int, str]] = deque([(start, 0, "")])
+    fresh: deque[tuple[str, int, str]] = deque([(start, 0, "")])
+    again: deque[tuple[str, int, str]] = deque()
     seen: set[str] = {start}
     per: dict[str, int] = {}
-    while queue and len(result.visits) < max_pages:
-        path, depth, found_on = queue.popleft()
-        route = route_of(path.split("?")[0]) or "?"
-        if per.get(route, 0) >= per_route:
+    while (fresh or again) and len(result.visits) < max_pages:
+        path, depth, found_on = fresh.popleft() if fresh else again.popleft()
+        pattern = pattern_of(path.split("?")[0])
+        if per.get(pattern, 0) >= per_pattern:
             result.left_out += 1
             continue
-        per[route] = per.get(route, 0) + 1
+        if per.get(pattern, 0) and fresh:  # a pattern already seen waits until every new one has had its turn
+            again.append((path, depth, found_on))
+            continue
+        per[pattern] = per.get(pattern, 0) + 1
+        route = route_of(path.split("?")[0]) or "?"
         if route in FILE_ROUTES:
             response = page.request.get(base + path, max_redirects=0)
-            result.visits.append(Visit(path, route, response.status, found_on, depth))
+            result.visits.append(Visit(path, route, pattern, response.status, found_on, depth))
             continue
         response = page.goto(base + path)
         status = response.status if response else 0
-        visit = Visit(path, route, status, found_on, depth, overflow=page.evaluate(OVERFLOW),
-                      title=page.title())
+        html = "text/html" in ((response.headers.get("content-type") or "") if response else "")
+        visit = Visit(path, route, pattern, status, found_on, depth,
+                      overflow=page.evaluate(OVERFLOW) if html else None, title=page.title() if html else "")
         result.visits.append(visit)
+        if not html:
+            continue
         if on_page is not None and status < 400:
             on_page(page, visit)
         if depth >= max_depth or status >= 400:
@@ -123,8 +142,9 @@ def crawl(page, base: str, *, start: str = "/", max_depth: int = 4, max_pages: i
             if target is None or target in seen:
                 continue
             seen.add(target)
-            queue.append((target, depth + 1, path))
-    result.left_out += len(queue)
+            (again if per.get(pattern_of(target.split("?")[0]), 0) else fresh).append((target, depth + 1, path))
+    result.left_out += len(fresh) + len(again)
+    result.unvisited_patterns = sorted({pattern_of(p.split("?")[0]) for p, _d, _f in fresh} - set(per))
     return result
 
 
@@ -170,7 +190,7 @@ def main() -> None:  # pragma: no cover - a tool for a person, against a running
             result = crawl(page, args.base, max_pages=args.max_pages, on_page=check)
             print(f"== {user}: {len(result.visits)} pages, {result.left_out} links left out")
             for v in result.visits:
-                print(f"  {v.status} {v.route:35} {v.url}  {v.overflow['scroll'] if v.overflow else ''}")
+                print(f"  {v.status} {v.pattern:45} {v.url}  {v.overflow['scroll'] if v.overflow else ''}")
             for failure in result.failures():
                 print("  FAIL", failure)
             context.close()

@@ -78,5 +78,10 @@ def test_a_form_sent_back_with_messages_puts_the_focus_on_its_error_summary(live
     focused = page.evaluate("document.activeElement.className")
     assert "ds-error-summary" in focused
     assert page.locator(".ds-error-summary").inner_text().startswith("Check what you wrote")
+    assert page.title().startswith("Error: ")
+    # each message leads to its field
+    targets = page.eval_on_selector_all(".ds-error-summary a[href^='#']", "links => links.map(a => a.hash)")
+    assert targets, page.locator(".ds-error-summary").inner_html()
+    assert all(page.locator(target).count() == 1 for target in targets), targets
     assert page.input_value("input[name=place]") == "Rådhuset"
     assert axe_violations(page) == []
