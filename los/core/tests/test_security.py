@@ -158,7 +158,7 @@ class TestSecondFactor:
 
     def test_family_users_are_not_asked_for_a_second_factor(self, client, world):
         post_login(client, "forelder", t.PASSWORD)
-        assert client.get(reverse("families:detail", args=[world.family.pk])).status_code == 200
+        assert client.get(reverse("portal:overview", args=[world.family.pk])).status_code == 200  # the family's home
 
     def test_second_factor_is_on_by_default_in_production(self, tmp_path):
         values = production_settings(tmp_path)
