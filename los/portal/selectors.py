@@ -136,6 +136,7 @@ class Overview:
     survey: list[Any] = field(default_factory=list)  # questionnaires the user can answer now (los.survey)
     move: Any = None  # a proposed or confirmed move of the family's record (los.transitions.models.MoveProposal)
     now: list[NowItem] = field(default_factory=list)
+    may_ask: bool = False  # a guardian of a family without a coordinator or an open request may ask for one
 
 
 @dataclass
@@ -189,6 +190,9 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
     allowed = {card: decide(user, Action.VIEW, family, cat).allowed for card, cat in CARD_CATEGORIES.items()}
     base = decide(user, Action.VIEW, family)
     data = Overview(family=family, allowed=allowed, family_side=base.basis in ("guardian", "young_person"))
+    referrals = _optional("los.referrals.services")
+    if referrals is not None and base.basis == "guardian" and family.status in ("refused", "closed"):
+        data.may_ask = referrals.open_request(family) is None
     if allowed["coordinator"]:
         data.coordinators = current_coordinators(family, today)
         data.colleagues = current_colleagues(family, today)

@@ -137,3 +137,19 @@ def test_days_left_read_the_same_in_norwegian(client, busy):
     page = _page(client, "portal:overview", busy.family.pk, "nb")
     assert "5 dager igjen" in page
     assert date(2026, 11, 18) == timezone.localdate()
+
+
+def test_a_guardian_whose_case_is_closed_can_ask_for_a_coordinator_from_the_home(client, world):
+    parent = t.user("mor.dal", first_name="Mari", last_name="Dal")
+    family = t.family(world.municipality, "Familien Dal", status="closed", guardian_user=parent)
+    ask = reverse("referrals:family_ask", args=[family.pk])
+    client.force_login(parent)
+    home = _page(client, "portal:overview", family.pk)
+    assert f'href="{ask}"' in home and "Ask for a barnekoordinator" in home
+    assert client.get(ask).status_code == 200  # the link opens
+    client.post(ask, {"description": "Vi trenger hjelp til å samordne tjenestene."})
+    assert f'href="{ask}"' not in _page(client, "portal:overview", family.pk)  # asked: the request is open
+    client.force_login(world.coordinator)  # staff never get the family's button
+    own = reverse("referrals:family_ask", args=[world.family.pk])
+    assert "portal-now" in _page(client, "portal:overview", world.family.pk)
+    assert f'href="{own}"' not in _page(client, "portal:overview", world.family.pk)
