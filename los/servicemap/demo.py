@@ -27,6 +27,8 @@ from los.servicemap.models import (
     AppealStatus,
     Application,
     Decision,
+    Delivery,
+    DeliverySide,
     Document,
     DocumentKind,
     EntryState,
@@ -40,6 +42,9 @@ from los.servicemap.models import (
     sector_for,
 )
 from los.servicemap.uploads import check_upload
+
+#: Extents the family itself uses up (extra care days off work, TT trips): nothing a provider delivers to follow.
+FAMILY_USED_UNITS = ("days", "trips")
 
 
 @dataclass(frozen=True)
@@ -288,7 +293,43 @@ class _Builder:
             if rng.random() < 0.1:
                 need.status, need.closed_on = "met", min(today, recorded + timedelta(days=60))
 
+    def deliveries(self) -> list[Delivery]:
+        """What was delivered of each granted service Los follows, week by week over the last 20 weeks: most as
+        granted, some a little short, a few not at all (those are the coordinator's shortfalls). A right the
+        family uses itself (extra care days, TT trips) is not followed."""
+        # a generator of its own, so that the other apps' demo data stay as they were
+        today = self.today
+        rng = random.Random(f"deliveries-{today.isoformat()}-{len(self.entries)}")
+        per_week = {"week": Decimal(1), "month": Decimal(12) / Decimal(52), "year": Decimal(1) / Decimal(52)}
+        rows: list[Delivery] = []
+        for entry in self.entries:
+            if entry.extent_unit in FAMILY_USED_UNITS:
+                entry.follow_delivery = False
+                continue
+            if entry.pk is None or entry.state not in (EntryState.GRANTED, EntryState.PARTLY_GRANTED):
+                continue
+            if not entry.extent_amount or entry.extent_per not in per_week or entry.period_from is None:
+                continue
+            demo = self.ctx.demo_family is not None and entry.family_id == self.ctx.demo_family.pk
+            if demo and entry.catalog_id == "avlastning":
+                continue  # the demo family's respite is half delivered (recorded by the family, below)
+            roll = rng.random()
+            share = Decimal(1) if roll < 0.8 or demo else Decimal("0.6") if roll < 0.93 else Decimal(0)
+            weekly = (entry.extent_amount * per_week[entry.extent_per] * share).quantize(Decimal("0.1"))
+            if weekly <= 0:
+                continue
+            day = max(entry.period_from, today - timedelta(weeks=20))
+            while day <= today - timedelta(days=1):
+                rows.append(Delivery(family_id=entry.family_id, municipality_id=entry.municipality_id, entry=entry,
+                                     delivered_on=day, amount=max(weekly, Decimal("0.5")),
+                                     side=DeliverySide.PROVIDER))
+                day += timedelta(weeks=1)
+        return rows
+
     def save(self) -> None:
+        for entry in self.entries:
+            if entry.extent_unit in FAMILY_USED_UNITS:
+                entry.follow_delivery = False
         bulk_insert(ServiceEntry, self.entries, batch_size=2000)
         for entry, app in self.apps:
             app.entry_id = entry.pk
@@ -459,6 +500,7 @@ def seed(ctx: DemoContext) -> None:
     if ctx.demo_family is not None:
         docs, omsorg, users = _demo_family(builder, ctx)
     builder.save()
+    bulk_insert(Delivery, builder.deliveries(), batch_size=5000)
     for doc, text in docs:
         doc.file.save("letter", ContentFile(text.encode("utf-8")), save=False)
     bulk_insert(Document, [doc for doc, _text in docs])
