@@ -70,6 +70,11 @@ def no_horizontal_scroll(page, name: str) -> None:
     assert sizes[0] <= sizes[1], (name, sizes)
 
 
+def on_family_home(page, family) -> bool:
+    """The page is the family's home (a guardian of one family lands there from the log-in, at its main content)."""
+    return page.url.split("#")[0].endswith(f"/familie/{family.pk}/")
+
+
 def mouse_login(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/konto/logg-inn/")
     page.fill("input[name=username]", username)
@@ -297,7 +302,7 @@ def test_journey_1_request_to_appointment_keyboard_only(live_server, pages, worl
 
     # the guardian asks from the family's home (a guardian of one family lands there), in the coordinator card
     key_login(page, live_server, "mor.lie")
-    assert page.url.endswith(f"/familie/{family.pk}/")
+    assert on_family_home(page, family)
     checked(page, "1-family-home")
     skip_to_main(page)
     key_follow(page, f"section[aria-labelledby=card-coordinator] a[href='/henvendelser/familie/{family.pk}/be-om-barnekoordinator/']")
@@ -354,7 +359,7 @@ def test_journey_1_request_to_appointment_keyboard_only(live_server, pages, worl
     # the family logs in (straight to the family's home: they have one family) and sees who their
     # barnekoordinator is, with no button to ask for one any more
     key_login(page, live_server, "mor.lie")
-    assert page.url.endswith(f"/familie/{family.pk}/")
+    assert on_family_home(page, family)
     name = world.coordinator.get_full_name()
     card = page.locator("section[aria-labelledby=card-coordinator]")
     assert card.locator("h2", has_text=f"Barnekoordinator: {name}").is_visible()
@@ -383,8 +388,8 @@ def test_journey_5_withdrawn_consent_closes_access_at_once_keyboard_only(live_se
 
     parent = pages()
     key_login(parent, live_server, "forelder")  # one family: straight to the family's home
-    assert parent.url.endswith(f"/familie/{world.family.pk}/")
-    key_follow(parent, f"a[href='/tilgang/familie/{world.family.pk}/samtykker/']")
+    assert on_family_home(parent, world.family)
+    key_follow(parent, f"main a[href='/tilgang/familie/{world.family.pk}/samtykker/']")  # the home's 'Your data'
     checked(parent, "5-family-consents")
     key_follow(parent, "main form.los-consent__withdraw button[type=submit]")
     assert parent.locator(".ds-alert[data-color=success]", has_text="Testvik skole").is_visible()
@@ -452,8 +457,8 @@ def test_journey_3_meeting_agenda_minutes_action_keyboard_only(live_server, page
     # the family adds what they want to talk about
     parent = pages(language="en")
     key_login(parent, live_server, "forelder", "en")  # one family: straight to the family's home
-    assert parent.url.endswith(f"/familie/{family.pk}/")
-    key_follow(parent, f"a[href='/moter/familie/{family.pk}/']")
+    assert on_family_home(parent, family)
+    key_follow(parent, f"a[href='/moter/familie/{family.pk}/']", back=True)  # up to the family's pages
     checked(parent, "3-family-meetings", "en")
     skip_to_main(parent)
     key_follow(parent, f"main a[href='/moter/{meeting.pk}/#agenda-heading']")
@@ -573,8 +578,8 @@ def test_journey_2_plan_with_goal_measure_comment_and_approval_keyboard_only(liv
     # the family comments on the measure and approves the plan
     parent = pages()
     key_login(parent, live_server, "forelder")  # one family: straight to the family's home
-    assert parent.url.endswith(f"/familie/{family.pk}/")
-    key_follow(parent, f"a[href='{plan_url}']")
+    assert on_family_home(parent, family)
+    key_follow(parent, f"a[href='{plan_url}']", back=True)  # up to the family's pages
     checked(parent, "2-family-plan")
     assert parent.locator("main", has_text="Kalle inn til møter").first.is_visible()
     measure = parent.locator("main [id^=measure-]", has_text="Fast voksen i friminuttene").first
@@ -608,8 +613,11 @@ def test_journey_4_navigator_application_refusal_and_appeal_deadline_keyboard_on
     family = world.family
     parent = pages(language="en")
     key_login(parent, live_server, "forelder", "en")  # one family: straight to the family's home
-    assert parent.url.endswith(f"/familie/{family.pk}/")
-    key_follow(parent, f"a[href='/los/familie/{family.pk}/']")
+    assert on_family_home(parent, family)
+    # up to the family's pages in the header: "Rights and benefits" is behind "More"
+    tab_to(parent, "header details.los-famnav__more > summary", back=True)
+    parent.keyboard.press("Enter")
+    key_follow(parent, f"header details[open] a[href='/los/familie/{family.pk}/']")
     checked(parent, "4-navigator", "en")
     card = parent.locator("main li.nav-card", has=parent.locator("form.nav-applied")).first
     name = card.locator("h3").inner_text()
