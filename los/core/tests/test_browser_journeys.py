@@ -619,11 +619,14 @@ def test_journey_4_navigator_application_refusal_and_appeal_deadline_keyboard_on
     parent.keyboard.press("Enter")
     key_follow(parent, f"header details[open] a[href='/los/familie/{family.pk}/']")
     checked(parent, "4-navigator", "en")
-    card = parent.locator("main li.nav-card", has=parent.locator("form.nav-applied")).first
+    # a card shown at once (not behind "Show more"); its "we have applied" form is in the card's details
+    card = parent.locator("main section.nav-section > ul.nav-cards > li.nav-card",
+                          has=parent.locator("form.nav-applied")).first
     name = card.locator("h3").inner_text()
     card_id = card.get_attribute("id")
     sent = timezone.localdate() - timedelta(days=20)
     skip_to_main(parent)
+    key_press_button(parent, f"#{card_id} details.nav-card__more > summary")  # opens the card's details
     key_date(parent, f"#{card_id} input[name$=sent_on]", sent)
     key_follow(parent, f"#{card_id} button[type=submit]")
     assert parent.locator(".ds-alert", has_text=name).is_visible()
