@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from los.access import disclosure
 from los.access.classification import row_category
 from los.access.models import Category
+from los.access.policy import Action, decide
 from los.accounts.models import User
 from los.core.dates import format_day
 from los.families.models import Child, Family, FamilyMember
@@ -227,7 +228,7 @@ def _decisions(family: Family, catalog_id: str) -> tuple[list[Held], bool]:
     return held, True
 
 
-def _plan(family: Family) -> tuple[list[Held], bool]:
+def _plan(family: Family, user: User) -> tuple[list[Held], bool]:
     from los.plans.models import Plan, PlanStatus
 
     plan = Plan.objects.filter(family=family, status=PlanStatus.ACTIVE).first()
@@ -238,7 +239,7 @@ def _plan(family: Family) -> tuple[list[Held], bool]:
         return [], True
     return [Held(_("The individual plan, version %(n)s") % {"n": plan.revision},
                  _("Last changed %(date)s") % {"date": _date(plan.updated_at.date())},
-                 _url("plans:plan_pdf", plan.pk))], True
+                 _url("plans:plan_pdf", plan.pk) if decide(user, Action.EXPORT, plan).allowed else "")], True
 
 
 def _minutes(family: Family, today: date) -> tuple[list[Held], bool]:
@@ -436,7 +437,7 @@ def build_kit(user: User, family: Family, catalog_id: str, child: Child | None, 
             if key == DIARY:
                 held, visible, summary = _diary(family, child, today)
             elif key == PLAN:
-                held, visible = _plan(family)
+                held, visible = _plan(family, user)
             elif key == MINUTES:
                 held, visible = _minutes(family, today)
             elif key == DECISIONS:

@@ -101,6 +101,8 @@ def _render_kit(request: HttpRequest, family: Family, catalog_id: str, child: Ch
         "family": family, "kit": the_kit, "child": child, "children": children, "can_upload": can_upload,
         "open_kind": next(iter(upload_forms), ""), "today": today,
         "entry_url": reverse("servicemap:entry_detail", args=[the_kit.entry.pk]) if the_kit.entry else "",
+        # the way back to the navigator only for those who may open it (it shows the child's health)
+        "may_open_navigator": can(request.user, Action.VIEW, family, Category.HEALTH),
     }, status=status)
 
 

@@ -36,7 +36,7 @@ ROLES = {
 LANGUAGES = ("nb", "nn", "en")
 WIDTH = 320
 #: Pages per role at most: enough for every pattern the busiest role reaches and a second page of most.
-MAX_PAGES = 110
+MAX_PAGES = 130
 
 
 def _context(browser, language: str):

@@ -73,7 +73,7 @@ def test_a_delivery_shortfall_is_on_the_coordinators_start_page(live_server, pag
     page = page_factory(width=360, height=800, language=language)
     login(page, live_server, "bk", t.PASSWORD)
     page.goto(f"{live_server.url}/")
-    assert page.locator(f"h3:has-text('{NOT_DELIVERED[language]}')").is_visible()
+    assert page.locator(f"main .ds-alert h2:has-text('{NOT_DELIVERED[language]}')").is_visible()  # on Today
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(page) == []
     screenshot(page, f"start-page-shortfall-360-{language}")

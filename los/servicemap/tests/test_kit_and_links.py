@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -127,3 +128,24 @@ def test_an_agreement_becomes_an_application_and_its_refusal_shows_beside_it(wor
     with pytest.raises(ValidationError):
         services.agreement_to_application(agreement, world.coordinator, catalog_id="stottekontakt")
 
+
+
+def test_a_service_contact_is_shown_no_link_in_the_kit_it_cannot_open(client, planned):
+    from los.core import testing as t
+
+    t.consent(planned.family, planned.school, categories=["case", "services", "plan"])  # no health
+    client.force_login(planned.contact)
+    response = client.get(reverse("servicemap:kit", args=[planned.family.pk, "hjelpestonad"]),
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The individual plan, version" in page  # the plan is listed as held
+    hrefs = re.findall(r'href="([^"#?]+)', page.split("<main", 1)[1])
+    assert reverse("plans:plan_pdf", args=[planned.plan.pk]) not in hrefs  # exporting it is for the family's side
+    assert reverse("navigator:family", args=[planned.family.pk]) not in hrefs  # the navigator shows health
+    for href in {h for h in hrefs if h.startswith("/") and not h.startswith("/static/")}:
+        assert client.get(href).status_code == 200, href
+    client.force_login(planned.coordinator)  # the coordinator has both links
+    page = client.get(reverse("servicemap:kit", args=[planned.family.pk, "hjelpestonad"])).content.decode()
+    assert reverse("plans:plan_pdf", args=[planned.plan.pk]) in page
+    assert reverse("navigator:family", args=[planned.family.pk]) in page
