@@ -28,21 +28,44 @@ def test_coordinator_start_page_with_keyboard_and_axe(live_server, page_factory,
     page.fill("input[name=password]", t.PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator("h2", has_text="My families").is_visible()
-    assert page.locator("a", has_text="Familien Berg").is_visible()
+    # the coordinator's start page is the today page: what needs them, and the way to all their families
+    assert page.locator("h1", has_text="Today").is_visible()
+    assert page.locator("h2", has_text="What needs you as barnekoordinator").is_visible()
+    assert page.locator("main", has_text="You work on 1 family.").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "start-coordinator-en")
+    _tab_to(page, "main a[href$='?mine=on']")
     with page.expect_navigation():
-        page.click("text=Familien Berg")
+        page.keyboard.press("Enter")
+    assert page.locator("h1", has_text="Find a family").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "find-mine-en")
+    _tab_to(page, f"main a[href='/familier/{world.family.pk}/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1", has_text="Familien Berg").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "family-overview-en")
 
 
+def _tab_to(page, selector: str) -> None:
+    """Press Tab until the element has the focus."""
+    target = page.locator(selector).first.element_handle()
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        if page.evaluate("(t) => document.activeElement === t", target):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 def test_family_start_page_on_a_phone(live_server, page_factory, world):
     page = page_factory(width=360, height=740, language="nb")
     login(page, live_server, "forelder", t.PASSWORD)
-    assert page.locator("h2", has_text="Familien vår").is_visible()
+    # a guardian of one family starts on the family's home: what needs them now, then who to call
+    assert page.url == f"{live_server.url}/familie/{world.family.pk}/"
+    assert page.locator("h2#card-now", has_text="Venter på dere nå").is_visible()
+    coordinator = page.locator("section[aria-labelledby=card-coordinator]")
+    assert coordinator.locator("h2", has_text=f"Barnekoordinator: {world.coordinator.get_full_name()}").is_visible()
     # nothing is wider than the screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(page) == []

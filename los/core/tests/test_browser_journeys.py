@@ -70,6 +70,11 @@ def no_horizontal_scroll(page, name: str) -> None:
     assert sizes[0] <= sizes[1], (name, sizes)
 
 
+def on_family_home(page, family) -> bool:
+    """The page is the family's home (a guardian of one family lands there from the log-in, at its main content)."""
+    return page.url.split("#")[0].endswith(f"/familie/{family.pk}/")
+
+
 def mouse_login(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/konto/logg-inn/")
     page.fill("input[name=username]", username)
@@ -295,11 +300,12 @@ def test_journey_1_request_to_appointment_keyboard_only(live_server, pages, worl
     family = asking_family
     page = pages()
 
-    # the guardian asks from the start page
+    # the guardian asks from the family's home (a guardian of one family lands there), in the coordinator card
     key_login(page, live_server, "mor.lie")
+    assert on_family_home(page, family)
     checked(page, "1-family-home")
     skip_to_main(page)
-    key_follow(page, f"main a[href='/henvendelser/familie/{family.pk}/be-om-barnekoordinator/']")
+    key_follow(page, f"section[aria-labelledby=card-coordinator] a[href='/henvendelser/familie/{family.pk}/be-om-barnekoordinator/']")
     checked(page, "1-family-ask")
     skip_to_main(page)
     key_type(page, "textarea[name=description]", "Vi har mange tjenester for Emil og trenger hjelp til å samordne dem.")
@@ -350,15 +356,15 @@ def test_journey_1_request_to_appointment_keyboard_only(live_server, pages, worl
     checked(page, "1-case-appointed")
     key_logout(page)
 
-    # the family logs in and sees who their barnekoordinator is
+    # the family logs in (straight to the family's home: they have one family) and sees who their
+    # barnekoordinator is, with no button to ask for one any more
     key_login(page, live_server, "mor.lie")
+    assert on_family_home(page, family)
     name = world.coordinator.get_full_name()
-    assert page.locator("main li", has_text=f"Barnekoordinatoren din er {name}.").is_visible()
+    card = page.locator("section[aria-labelledby=card-coordinator]")
+    assert card.locator("h2", has_text=f"Barnekoordinator: {name}").is_visible()
+    assert page.locator(f"main a[href='/henvendelser/familie/{family.pk}/be-om-barnekoordinator/']").count() == 0
     checked(page, "1-family-home-appointed")
-    skip_to_main(page)
-    key_follow(page, f"main a[href='/familie/{family.pk}/']")
-    assert page.locator("section[aria-labelledby=card-coordinator] strong", has_text=name).is_visible()
-    checked(page, "1-portal-overview")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -381,9 +387,9 @@ def test_journey_5_withdrawn_consent_closes_access_at_once_keyboard_only(live_se
     checked(contact, "5-contact-meetings")
 
     parent = pages()
-    key_login(parent, live_server, "forelder")
-    key_follow(parent, f"main a[href='/familie/{world.family.pk}/']")
-    key_follow(parent, f"a[href='/tilgang/familie/{world.family.pk}/samtykker/']")
+    key_login(parent, live_server, "forelder")  # one family: straight to the family's home
+    assert on_family_home(parent, world.family)
+    key_follow(parent, f"main a[href='/tilgang/familie/{world.family.pk}/samtykker/']")  # the home's 'Your data'
     checked(parent, "5-family-consents")
     key_follow(parent, "main form.los-consent__withdraw button[type=submit]")
     assert parent.locator(".ds-alert[data-color=success]", has_text="Testvik skole").is_visible()
@@ -416,6 +422,13 @@ def test_journey_3_meeting_agenda_minutes_action_keyboard_only(live_server, page
     # the coordinator gathers the group and calls a meeting
     bk = pages(language="en")
     key_login(bk, live_server, "bk", "en")
+    # the start page is the coordinator's today page; the family is found with the search in the header
+    assert bk.locator("h1", has_text="Today").is_visible()
+    key_type(bk, "#los-find-q", "Berg")
+    with bk.expect_navigation():
+        bk.keyboard.press("Enter")
+    assert bk.locator("main tr", has_text="Familien Berg").is_visible()
+    checked(bk, "3-find", "en")
     skip_to_main(bk)
     key_follow(bk, f"main a[href='/familier/{family.pk}/']")
     key_follow(bk, f"main nav a[href='/moter/familie/{family.pk}/']")
@@ -443,10 +456,9 @@ def test_journey_3_meeting_agenda_minutes_action_keyboard_only(live_server, page
 
     # the family adds what they want to talk about
     parent = pages(language="en")
-    key_login(parent, live_server, "forelder", "en")
-    skip_to_main(parent)
-    key_follow(parent, f"main a[href='/familie/{family.pk}/']")
-    key_follow(parent, f"a[href='/moter/familie/{family.pk}/']")
+    key_login(parent, live_server, "forelder", "en")  # one family: straight to the family's home
+    assert on_family_home(parent, family)
+    key_follow(parent, f"a[href='/moter/familie/{family.pk}/']", back=True)  # up to the family's pages
     checked(parent, "3-family-meetings", "en")
     skip_to_main(parent)
     key_follow(parent, f"main a[href='/moter/{meeting.pk}/#agenda-heading']")
@@ -500,6 +512,12 @@ def test_journey_2_plan_with_goal_measure_comment_and_approval_keyboard_only(liv
     plan_url = f"/plan/familie/{family.pk}/"
     bk = pages()
     key_login(bk, live_server, "bk")
+    checked(bk, "2-today")
+    # the today page leads to all the coordinator's families, and from there to the family
+    skip_to_main(bk)
+    key_follow(bk, "main a[href='/i-dag/finn/?mine=on']")
+    assert bk.locator("main tr", has_text="Familien Berg").is_visible()
+    checked(bk, "2-find-mine")
     skip_to_main(bk)
     key_follow(bk, f"main a[href='/familier/{family.pk}/']")
     key_follow(bk, f"main nav a[href='{plan_url}']")
@@ -559,10 +577,9 @@ def test_journey_2_plan_with_goal_measure_comment_and_approval_keyboard_only(liv
 
     # the family comments on the measure and approves the plan
     parent = pages()
-    key_login(parent, live_server, "forelder")
-    skip_to_main(parent)
-    key_follow(parent, f"main a[href='/familie/{family.pk}/']")
-    key_follow(parent, f"a[href='{plan_url}']")
+    key_login(parent, live_server, "forelder")  # one family: straight to the family's home
+    assert on_family_home(parent, family)
+    key_follow(parent, f"a[href='{plan_url}']", back=True)  # up to the family's pages
     checked(parent, "2-family-plan")
     assert parent.locator("main", has_text="Kalle inn til møter").first.is_visible()
     measure = parent.locator("main [id^=measure-]", has_text="Fast voksen i friminuttene").first
@@ -595,16 +612,21 @@ def test_journey_4_navigator_application_refusal_and_appeal_deadline_keyboard_on
 
     family = world.family
     parent = pages(language="en")
-    key_login(parent, live_server, "forelder", "en")
-    skip_to_main(parent)
-    key_follow(parent, f"main a[href='/familie/{family.pk}/']")
-    key_follow(parent, f"a[href='/los/familie/{family.pk}/']")
+    key_login(parent, live_server, "forelder", "en")  # one family: straight to the family's home
+    assert on_family_home(parent, family)
+    # up to the family's pages in the header: "Rights and benefits" is behind "More"
+    tab_to(parent, "header details.los-famnav__more > summary", back=True)
+    parent.keyboard.press("Enter")
+    key_follow(parent, f"header details[open] a[href='/los/familie/{family.pk}/']")
     checked(parent, "4-navigator", "en")
-    card = parent.locator("main li.nav-card", has=parent.locator("form.nav-applied")).first
+    # a card shown at once (not behind "Show more"); its "we have applied" form is in the card's details
+    card = parent.locator("main section.nav-section > ul.nav-cards > li.nav-card",
+                          has=parent.locator("form.nav-applied")).first
     name = card.locator("h3").inner_text()
     card_id = card.get_attribute("id")
     sent = timezone.localdate() - timedelta(days=20)
     skip_to_main(parent)
+    key_press_button(parent, f"#{card_id} details.nav-card__more > summary")  # opens the card's details
     key_date(parent, f"#{card_id} input[name$=sent_on]", sent)
     key_follow(parent, f"#{card_id} button[type=submit]")
     assert parent.locator(".ds-alert", has_text=name).is_visible()
