@@ -57,8 +57,12 @@ def main() -> None:
             if target == "navigator":  # the family's rights and benefits, from the family's own navigation
                 page.click("nav.los-famnav summary")
                 page.click("nav.los-famnav >> text=" + NAVIGATOR_LINK[language])
-            elif target.startswith("family:"):
-                page.click(f"text={target.split(':', 1)[1]}")
+            elif target.startswith("family:"):  # found with the header's search, as a coordinator finds a family
+                family_name = target.split(":", 1)[1]
+                page.fill("header input[name=q]", family_name)
+                page.press("header input[name=q]", "Enter")
+                page.wait_for_load_state("networkidle")
+                page.click(f"main a:has-text('{family_name}')")
             elif target != "/":
                 page.goto(args.base + target)
             page.wait_for_load_state("networkidle")

@@ -308,7 +308,7 @@ class _Builder:
                 continue
             if entry.pk is None or entry.state not in (EntryState.GRANTED, EntryState.PARTLY_GRANTED):
                 continue
-            if not entry.extent_amount or entry.extent_per not in per_week or entry.period_from is None:
+            if not entry.extent_amount or entry.extent_per not in per_week:
                 continue
             demo = self.ctx.demo_family is not None and entry.family_id == self.ctx.demo_family.pk
             if demo and entry.catalog_id == "avlastning":
@@ -318,7 +318,7 @@ class _Builder:
             weekly = (entry.extent_amount * per_week[entry.extent_per] * share).quantize(Decimal("0.1"))
             if weekly <= 0:
                 continue
-            day = max(entry.period_from, today - timedelta(weeks=20))
+            day = max(entry.period_from or today - timedelta(weeks=20), today - timedelta(weeks=20))
             while day <= today - timedelta(days=1):
                 rows.append(Delivery(family_id=entry.family_id, municipality_id=entry.municipality_id, entry=entry,
                                      delivered_on=day, amount=max(weekly, Decimal("0.5")),
