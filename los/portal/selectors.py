@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils import timezone
 from los.access.models import Category
 from los.access.policy import Action, decide, is_young_person
 from los.accounts.models import User
-from los.families.models import GUARDIAN_RELATIONS, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
+from los.families.models import GUARDIAN_RELATIONS, CoordinatorAssignment, Family, FamilyMember
 from los.portal.models import FamilyStory, Message, MessageRead
 
 #: Navigator entries for siblings and carers shown on the siblings page.
@@ -191,8 +192,12 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
     base = decide(user, Action.VIEW, family)
     data = Overview(family=family, allowed=allowed, family_side=base.basis in ("guardian", "young_person"))
     referrals = _optional("los.referrals.services")
-    if referrals is not None and base.basis == "guardian" and family.status in (FamilyStatus.REFUSED, FamilyStatus.CLOSED):
-        data.may_ask = referrals.open_request(family) is None
+    if referrals is not None and base.basis == "guardian":
+        try:
+            referrals.check_can_request(family)  # the rule the request page itself applies
+            data.may_ask = True
+        except ValidationError:
+            pass
     if allowed["coordinator"]:
         data.coordinators = current_coordinators(family, today)
         data.colleagues = current_colleagues(family, today)

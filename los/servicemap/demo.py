@@ -294,19 +294,16 @@ class _Builder:
                 need.status, need.closed_on = "met", min(today, recorded + timedelta(days=60))
 
     def deliveries(self) -> list[Delivery]:
-        """What was delivered of each granted service Los follows, week by week over the last 20 weeks: most as
-        granted, some a little short, a few not at all (those are the coordinator's shortfalls). A right the
-        family uses itself (extra care days, TT trips) is not followed."""
+        """What was delivered of each granted service Los follows (after :meth:`save`, which leaves out what the
+        family uses itself), week by week over the last 20 weeks: most as granted, some a little short, a few not
+        at all (those are the coordinator's shortfalls)."""
         # a generator of its own, so that the other apps' demo data stay as they were
         today = self.today
         rng = random.Random(f"deliveries-{today.isoformat()}-{len(self.entries)}")
         per_week = {"week": Decimal(1), "month": Decimal(12) / Decimal(52), "year": Decimal(1) / Decimal(52)}
         rows: list[Delivery] = []
         for entry in self.entries:
-            if entry.extent_unit in FAMILY_USED_UNITS:
-                entry.follow_delivery = False
-                continue
-            if entry.pk is None or entry.state not in (EntryState.GRANTED, EntryState.PARTLY_GRANTED):
+            if not entry.follow_delivery or entry.pk is None or entry.state not in (EntryState.GRANTED, EntryState.PARTLY_GRANTED):
                 continue
             if not entry.extent_amount or entry.extent_per not in per_week:
                 continue
