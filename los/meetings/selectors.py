@@ -106,6 +106,12 @@ def family_meetings(family: Family) -> tuple[list[Meeting], list[Meeting]]:
     return upcoming, past
 
 
+def next_meeting(family: Family) -> Meeting | None:
+    """The family's next scheduled meeting (the first of :func:`family_meetings`' upcoming), without attendance."""
+    return Meeting.objects.filter(family=family, status=MeetingStatus.SCHEDULED,
+                                  ends_at__gte=timezone.now()).order_by("starts_at", "pk").first()
+
+
 def family_actions(family: Family, *, family_side: bool, status: str | None = ActionStatus.OPEN) -> list[Action]:
     """The family's actions, overdue first. The family side does not see fagmøte actions."""
     qs = Action.objects.filter(family=family).select_related(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from los.access.models import Category, Consent
@@ -77,6 +77,15 @@ def plan_page(plan: Plan, today: date | None = None) -> dict:
         "latest_approval": plan.approvals.select_related("plan_version", "approved_by").first(),
         "latest_version": plan.versions.order_by("-number").first(),
     }
+
+
+def goal_progress(plan: Plan) -> list[Goal]:
+    """The plan's goals that are not archived, in the plan page's order, each with ``total_count`` (its measures)
+    and ``done_count`` (those no longer open), counted in the one query."""
+    in_plan = Q(measures__plan=plan)
+    return list(plan.goals.filter(archived=False).annotate(
+        total_count=Count("measures", filter=in_plan),
+        done_count=Count("measures", filter=in_plan & ~Q(measures__status__in=OPEN_MEASURE_STATUSES))))
 
 
 def plan_consents(family: Family) -> list[Consent]:

@@ -203,8 +203,7 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
         data.colleagues = current_colleagues(family, today)
     meetings = _optional("los.meetings.selectors")
     if allowed["meetings"] and meetings is not None:
-        upcoming, _past = meetings.family_meetings(family)
-        data.next_meeting = upcoming[0] if upcoming else None
+        data.next_meeting = meetings.next_meeting(family)
         data.actions = meetings.family_actions(family, family_side=data.family_side)
         for action in data.actions:
             action.overdue = bool(action.due_date and action.due_date < today)
@@ -213,12 +212,8 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
         plan = family.plans.filter(closed_at__isnull=True).order_by("-created_at").first() \
             if hasattr(family, "plans") else None
         if plan is not None:
-            page = plans.plan_page(plan, today)
             data.plan = plan
-            data.goals = page["goals"]
-            for goal in data.goals:
-                done = [m for m in goal.plan_measures if not m.is_open]
-                goal.done_count, goal.total_count = len(done), len(goal.plan_measures)
+            data.goals = plans.goal_progress(plan)
     servicemap = _optional("los.servicemap.selectors")
     if allowed["services"] and servicemap is not None:
         data.services = servicemap.family_summary(family, today)
