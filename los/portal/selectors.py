@@ -185,8 +185,9 @@ CARD_CATEGORIES = {
 }
 
 
-def overview(family: Family, user: User, lang: str, today: date | None = None) -> Overview:
-    """Everything the overview shows, card by card, each only when the policy lets ``user`` view it."""
+def overview(family: Family, user: User, lang: str, today: date | None = None, unread: int | None = None) -> Overview:
+    """Everything the overview shows, card by card, each only when the policy lets ``user`` view it. ``unread``:
+    the user's new messages when the caller has counted them already (the family's navigation does)."""
     today = today or timezone.localdate()
     allowed = {card: decide(user, Action.VIEW, family, cat).allowed for card, cat in CARD_CATEGORIES.items()}
     base = decide(user, Action.VIEW, family)
@@ -223,7 +224,7 @@ def overview(family: Family, user: User, lang: str, today: date | None = None) -
     if allowed["story"]:
         data.story = story_for(family)
     if allowed["messages"]:
-        data.unread = unread_count(family, user)
+        data.unread = unread_count(family, user) if unread is None else unread
     data.now = now_items(data, today)
     survey = _optional("los.survey.selectors")
     if survey is not None and data.family_side:

@@ -17,6 +17,7 @@ from los.access.models import Category
 from los.access.policy import Action, can
 from los.core.forms import form_action
 from los.families.models import Family
+from los.families.navigation import family_layout
 from los.portal import download as portal_download
 from los.portal import selectors, services
 from los.portal.forms import MessageForm, NeedsForm, StoryForm
@@ -34,7 +35,12 @@ def _lang() -> str:
 def overview(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = get_object_or_404(Family, pk=family_pk)
     authorize(request, Action.VIEW, family)
-    data = selectors.overview(family, request.user, _lang())
+    # the navigation around the page (worked out once per request) already counts the family's new messages
+    layout = family_layout(request, family)
+    messages_url = reverse("portal:messages", args=[family.pk])
+    unread = next((link.count for link in layout.links if link.url == messages_url), None) \
+        if layout.family_side else None
+    data = selectors.overview(family, request.user, _lang(), unread=unread)
     return render(request, "portal/overview.html", {
         "family": family, "o": data, "today": timezone.localdate(),
         "can_download": can(request.user, Action.EXPORT, family) and data.family_side,
