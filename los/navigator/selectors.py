@@ -203,18 +203,23 @@ class ChildRow(NamedTuple):
 
 
 def load_family_data(families: QuerySet[Family], today: date | None = None, *,
-                     light: bool = False) -> list[FamilyData]:
+                     light: bool = False, known: list[Family] | None = None) -> list[FamilyData]:
     """What the profiles of ``families`` are built from, in a fixed number of queries (eight), whatever
     the number of families: the related rows are selected with the families' query as a subquery.
 
     With ``light=True`` families, children and stored answers come as plain rows (:class:`FamilyRow`,
     :class:`ChildRow`, :class:`StoredAnswers`) instead of model instances: enough to build profiles and to
     list and count, not to edit or to ask the access policy about. A screening of every family in the
-    country reads a quarter of a million rows, and making model instances of them was half its time."""
+    country reads a quarter of a million rows, and making model instances of them was half its time.
+
+    ``known``: the families of ``families`` as the caller has them already (one family's page), not read again."""
     today = today or timezone.localdate()
     now = timezone.now()
     ordered = families.order_by("display_name", "pk")
-    rows = list(ordered.values_list(*FamilyRow._fields)) if light else list(ordered)
+    if known is not None and not light:
+        rows = sorted(known, key=lambda f: (f.display_name, f.pk))
+    else:
+        rows = list(ordered.values_list(*FamilyRow._fields)) if light else list(ordered)
     if not rows:
         return []
     ids = families.order_by().values("pk")
@@ -264,7 +269,7 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
 
 
 def family_data(family: Family, today: date | None = None) -> FamilyData:
-    return load_family_data(Family.objects.filter(pk=family.pk), today)[0]
+    return load_family_data(Family.objects.filter(pk=family.pk), today, known=[family])[0]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ overview asks the policy again for its own information category."""
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -279,11 +280,29 @@ def _navigator(family: Family, today: date, lang: str) -> list[Any]:
         return []
     try:
         profile = nav.profile_for_family(family, today)
-        result = engine.evaluate(profile, today, lang)
+        return list(_likely_suggestions(engine, profile, today, lang))
     except (ValueError, engine.ProfileError):
         return []
-    likely = [s for s in result.suggestions if s.relevance == "likely"]
-    return sorted(likely, key=lambda s: s.priority)[:NAVIGATOR_LIMIT]
+
+
+#: The card's suggestions by (profile, day, language, catalogue): the engine's answer depends on nothing else, and
+#: many families share a profile (a child's age, conditions, services), so it is worked out once per process.
+_SUGGESTIONS: dict[tuple, tuple] = {}
+_SUGGESTIONS_MAX = 1024
+
+
+def _likely_suggestions(engine: Any, profile: dict[str, Any], today: date, lang: str) -> tuple:
+    catalog = engine.load_catalog()
+    key = (json.dumps(profile, sort_keys=True, default=repr), today, lang, id(catalog), catalog.version)
+    found = _SUGGESTIONS.get(key)
+    if found is None:
+        result = engine.evaluate(profile, today, lang, catalog=catalog)
+        likely = [s for s in result.suggestions if s.relevance == "likely"]
+        found = tuple(sorted(likely, key=lambda s: s.priority)[:NAVIGATOR_LIMIT])
+        if len(_SUGGESTIONS) >= _SUGGESTIONS_MAX:
+            _SUGGESTIONS.clear()
+        _SUGGESTIONS[key] = found
+    return found
 
 
 # --- the data download ----------------------------------------------------------------------------
