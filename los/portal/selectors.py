@@ -190,8 +190,10 @@ def overview(family: Family, user: User, lang: str, today: date | None = None, u
     """Everything the overview shows, card by card, each only when the policy lets ``user`` view it. ``unread``:
     the user's new messages when the caller has counted them already (the family's navigation does)."""
     today = today or timezone.localdate()
-    allowed = {card: decide(user, Action.VIEW, family, cat).allowed for card, cat in CARD_CATEGORIES.items()}
-    base = decide(user, Action.VIEW, family)
+    # one question to the policy per category (two cards share CASE, which is also the family's own category)
+    decisions = {cat: decide(user, Action.VIEW, family, cat) for cat in dict.fromkeys(CARD_CATEGORIES.values())}
+    allowed = {card: decisions[cat].allowed for card, cat in CARD_CATEGORIES.items()}
+    base = decisions[Category.CASE]
     data = Overview(family=family, allowed=allowed, family_side=base.basis in ("guardian", "young_person"))
     referrals = _optional("los.referrals.services")
     if referrals is not None and base.basis == "guardian":

@@ -153,3 +153,67 @@ def test_a_guardian_whose_case_is_closed_can_ask_for_a_coordinator_from_the_home
     own = reverse("referrals:family_ask", args=[world.family.pk])
     assert "portal-now" in _page(client, "portal:overview", world.family.pk)
     assert f'href="{own}"' not in _page(client, "portal:overview", world.family.pk)
+
+
+def _plan_with_goals(world):
+    from los.plans import services as plans
+    from los.plans.models import Goal, MeasureStatus
+
+    bk, mother = world.coordinator, world.family.members.get()
+    plan = plans.create_plan(world.family, by=bk, consent_given_by=mother)
+    walking = plans.add_goal(plan, by=bk, text="Gå til skolen selv")
+    plans.add_goal(plan, by=bk, text="Sove hele natten")
+    archived = plans.add_goal(plan, by=bk, text="Et gammelt mål")
+    Goal.objects.filter(pk=archived.pk).update(archived=True)
+    for title in ("Gåtrening", "Følge til skolen", "Kart over skoleveien"):
+        plans.create_measure(plan=plan, by=bk, title=title, goal=walking, owner=bk)
+    done = walking.measures.get(title="Gåtrening")
+    plans.update_measure_status(done, by=bk, version=done.version, status=MeasureStatus.DONE)
+    stopped = walking.measures.get(title="Følge til skolen")
+    plans.update_measure_status(stopped, by=bk, version=stopped.version, status=MeasureStatus.STOPPED,
+                                note="Går selv nå")
+    return plan
+
+
+def test_the_home_shows_each_goals_measures_done(client, world):
+    _plan_with_goals(world)
+    client.force_login(world.parent)
+    page = _page(client, "portal:overview", world.family.pk)
+    card = re.search(r'<section class="ds-card" aria-labelledby="card-plan">.*?</section>', page, flags=re.S).group()
+    assert "Gå til skolen selv" in card and "2 of 3 measures done" in card  # done and stopped are no longer open
+    assert "Sove hele natten" in card and card.count("measures done") == 1  # a goal without measures has no count
+    assert "Et gammelt mål" not in card
+
+
+#: What the family's home asks the database for a busy family (a guardian, in English): the request, the policy,
+#: each card and the audit event. It does not grow with the family's data.
+HOME_QUERIES = 39
+
+
+def test_the_home_asks_the_database_a_fixed_number_of_times(client, busy, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from los.plans import services as plans
+
+    plan = _plan_with_goals(busy)
+    client.force_login(busy.parent)
+    _page(client, "portal:overview", busy.family.pk)  # the audit chain's first event, the session
+    with CaptureQueriesContext(connection) as before:
+        _page(client, "portal:overview", busy.family.pk)
+    # more of everything the cards read: past meetings with their attendance, goals and measures, tasks
+    bk, family = busy.coordinator, busy.family
+    members = list(family.group_members.all())
+    for days in (5, 12, 20):
+        start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=days)
+        meetings.schedule_meeting(family, by=bk, kind="coordination", starts_at=start,
+                                  ends_at=start + timedelta(hours=1), participants=members, place="Rådhuset")
+    for i in range(3):
+        goal = plans.add_goal(plan, by=bk, text=f"Mål {i}")
+        plans.create_measure(plan=plan, by=bk, title=f"Tiltak {i}", goal=goal, owner=bk)
+        Action.objects.create(family=family, municipality=family.municipality, title=f"Oppgave {i}",
+                              owner_member=members[0], due_date=timezone.localdate() + timedelta(days=3 + i))
+    with django_assert_max_num_queries(len(before)):
+        page = _page(client, "portal:overview", family.pk)
+    assert "Oppgave 2" in page and "Mål 2" in page
+    assert len(before) <= HOME_QUERIES, len(before)
