@@ -112,11 +112,16 @@ def next_meeting(family: Family) -> Meeting | None:
                                   ends_at__gte=timezone.now()).order_by("starts_at", "pk").first()
 
 
-def family_actions(family: Family, *, family_side: bool, status: str | None = ActionStatus.OPEN) -> list[Action]:
-    """The family's actions, overdue first. The family side does not see fagmøte actions."""
-    qs = Action.objects.filter(family=family).select_related(
-        "owner_member__family_member", "owner_member__child", "owner_member__user", "service_provider", "meeting",
-    )
+#: What a list of actions reads with each action (who owns it, the service, the meeting).
+ACTION_RELATED = ("owner_member__family_member", "owner_member__child", "owner_member__user", "service_provider",
+                  "meeting")
+
+
+def family_actions(family: Family, *, family_side: bool, status: str | None = ActionStatus.OPEN,
+                   related: tuple[str, ...] = ACTION_RELATED) -> list[Action]:
+    """The family's actions, overdue first. The family side does not see fagmøte actions. ``related``: what is read
+    with each action (a page that shows less reads less)."""
+    qs = Action.objects.filter(family=family).select_related(*related)
     if status:
         qs = qs.filter(status=status)
     if family_side:
