@@ -208,10 +208,10 @@ def overview(family: Family, user: User, lang: str, today: date | None = None, u
     meetings = _optional("los.meetings.selectors")
     if allowed["meetings"] and meetings is not None:
         data.next_meeting = meetings.next_meeting(family)
-        # the card shows each action's title, due date and owner (a member of the group, or a person); the redaction
-        # step reads the meeting (a fagmøte's actions are the professionals' own)
+        # the card shows each action's title, due date and owner (a member of the group); the redaction step reads
+        # the meeting (a fagmøte's actions are the professionals' own)
         data.actions = meetings.family_actions(family, family_side=data.family_side, related=(
-            "owner_member__family_member", "owner_member__child", "owner_member__user", "owner", "meeting"))
+            "owner_member__family_member", "owner_member__child", "owner_member__user", "meeting"))
         for action in data.actions:
             action.overdue = bool(action.due_date and action.due_date < today)
     plans = _optional("los.plans.selectors")
