@@ -136,9 +136,15 @@ def family_layout(request, family: Family) -> FamilyLayout:
     base = decide(user, Action.VIEW, family)
     family_side = base.allowed and base.basis in FAMILY_SIDE_BASES
     links: list[tuple[Tab, Link]] = []
+    # one question to the policy per category (several tabs share one; the family's own category is CASE)
+    allowed: dict[str, bool] = {Category.CASE: base.allowed}
     for tab in FAMILY_TABS if family_side else STAFF_TABS:
         url = _url(tab.url_name, family)
-        if url is None or not decide(user, Action.VIEW, family, tab.category).allowed:
+        if url is None:
+            continue
+        if tab.category not in allowed:
+            allowed[tab.category] = decide(user, Action.VIEW, family, tab.category).allowed
+        if not allowed[tab.category]:
             continue
         link = Link(label=str(tab.label), url=url, more=tab.more)
         if family_side and tab.url_name == "portal:messages":

@@ -237,7 +237,7 @@ def overview(family: Family, user: User, lang: str, today: date | None = None, u
         data.survey = survey.open_invitations(family, user, today)
     transitions = _optional("los.transitions.services")
     if data.family_side and transitions is not None and decide(user, Action.VIEW, family, Category.CONSENTS):
-        data.move = transitions.open_move(family)
+        data.move = transitions.open_move(family, related=("family", "to_municipality"))  # the card names the place
     return data
 
 

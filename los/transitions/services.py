@@ -501,11 +501,15 @@ def move_text(proposal: MoveProposal, *, giver_name: str) -> str:
     return "\n\n".join(lines)
 
 
-def open_move(family: Family) -> MoveProposal | None:
-    """The family's move that is waiting for an answer or confirmed (not withdrawn), newest first."""
+#: What a page about a move reads with it.
+MOVE_RELATED = ("family", "to_municipality", "proposed_by", "answered_by_member", "recorded_by", "transfer")
+
+
+def open_move(family: Family, related: tuple[str, ...] = MOVE_RELATED) -> MoveProposal | None:
+    """The family's move that is waiting for an answer or confirmed (not withdrawn), newest first. ``related``: what
+    is read with it (a page that shows less reads less)."""
     return (MoveProposal.objects.filter(family=family, status__in=[MoveStatus.PROPOSED, MoveStatus.CONFIRMED])
-            .select_related("family", "to_municipality", "proposed_by", "answered_by_member", "recorded_by",
-                            "transfer").order_by("-proposed_at", "-pk").first())
+            .select_related(*related).order_by("-proposed_at", "-pk").first())
 
 
 def _audit_move(actor: User, action: str, proposal: MoveProposal, reason: str, request: HttpRequest | None,
