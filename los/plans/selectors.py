@@ -15,6 +15,7 @@ from los.accounts.models import StaffRole, User
 from los.families.models import CoordinatorAssignment, Family
 from los.plans.models import (
     OPEN_MEASURE_STATUSES,
+    Evaluation,
     EvaluationDate,
     ExpectationClarification,
     Goal,
@@ -36,20 +37,31 @@ def _measures() -> QuerySet[Measure]:
         Prefetch("comments", queryset=MeasureComment.objects.select_related("author")))
 
 
+def current_plan_for_page(family_pk: int) -> Plan | None:
+    """The family's current plan, read with the family (and its municipality) and the guardian who consented,
+    which the plan page shows; None when the family has no current plan."""
+    return Plan.objects.filter(family_id=family_pk, status=PlanStatus.ACTIVE).select_related(
+        "family__municipality", "consent_given_by").first()
+
+
 def plan_page(plan: Plan, today: date | None = None) -> dict:
     """Everything the plan page shows. The caller has been authorized for the plan."""
     today = today or timezone.localdate()
     measures = list(_measures().filter(plan=plan))
     goals = list(plan.goals.select_related("member", "child"))
+    family = plan.family if Plan.family.is_cached(plan) else None
     by_goal: dict[int | None, list[Measure]] = {}
     for m in measures:
+        if family is not None:  # the plan's family: the page asks the policy about it without reading it again
+            m.family = family
         m.overdue = m.is_overdue_on(today)
         by_goal.setdefault(m.goal_id, []).append(m)
     for group in by_goal.values():  # open measures first, by due date; then done and stopped ones
         group.sort(key=lambda m: (not m.is_open, m.due_date or date.max, m.pk))
     for g in goals:
         g.plan_measures = by_goal.get(g.pk, [])
-    occasions = list(plan.evaluation_dates.prefetch_related("results__goal"))
+    occasions = list(plan.evaluation_dates.prefetch_related(
+        Prefetch("results", queryset=Evaluation.objects.select_related("goal"))))
     for occasion in occasions:
         occasion.missed = occasion.is_missed_on(today)
     upcoming = [o for o in occasions if o.held_on is None and o.date >= today]
