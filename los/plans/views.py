@@ -196,12 +196,16 @@ def family_plan(request: HttpRequest, family_pk: int) -> HttpResponse:
     can_contribute = can(user, Action.CONTRIBUTE, plan)
     for measure in context["measures"]:
         _measure_context(request, measure, can_change_plan=can_change, can_contribute=can_contribute)
+    # whether each participant with a log-in may see the plan: the viewer was just answered (``decision``), the
+    # others are asked with the facts about them read for all at once
+    prime_facts([p.user for p in context["participants"] if p.user_id not in (None, user.pk)], family)
     for participant in context["participants"]:
-        if participant.user_id == user.pk:  # the viewer: the policy has already read their roles and reach
-            participant.user = user
-    prime_facts([p.user for p in context["participants"]], family)
-    for participant in context["participants"]:
-        participant.consent_ok = participant.user_id is None or can(participant.user, Action.VIEW, plan)
+        if participant.user_id is None:
+            participant.consent_ok = True
+        elif participant.user_id == user.pk:
+            participant.consent_ok = decision.allowed
+        else:
+            participant.consent_ok = can(participant.user, Action.VIEW, plan)
     family_side = decision.basis in selectors.FAMILY_SIDE
     is_coordinator = services.is_current_coordinator(user, family)
     clarification = context["clarification"]
