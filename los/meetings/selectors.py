@@ -129,11 +129,14 @@ def family_actions(family: Family, *, family_side: bool, status: str | None = Ac
     return list(qs.order_by("due_date", "id"))
 
 
-def meeting_participants(meeting: Meeting) -> list[Attendance]:
+def meeting_participants(meeting: Meeting, *, with_logins: bool = True) -> list[Attendance]:
+    """Who was invited or came. ``with_logins=False`` when only names and affiliations are shown (the meeting
+    page), not the family's and the child's log-ins (their e-mail addresses)."""
+    related = ["member__user", "member__service_provider"]
+    related += (["member__family_member__user", "member__child__user"] if with_logins
+                else ["member__family_member", "member__child"])
     return list(Attendance.objects.filter(meeting=meeting).filter(
-        Q(invited=True) | Q(present__isnull=False)).select_related(
-        "member__family_member__user", "member__child__user", "member__user", "member__service_provider",
-    ).order_by("member__kind", "member_id"))
+        Q(invited=True) | Q(present__isnull=False)).select_related(*related).order_by("member__kind", "member_id"))
 
 
 def _earlier_meetings(meeting: Meeting) -> QuerySet[Meeting]:

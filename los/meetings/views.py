@@ -316,7 +316,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, decision, agenda_for
     return {
         "family": meeting.family,
         "meeting": meeting,
-        "participants": selectors.meeting_participants(meeting),
+        "participants": selectors.meeting_participants(meeting, with_logins=False),
         "content_hidden": hidden,
         "agenda": [] if hidden else _agenda_for(request, meeting, has_minutes=has_minutes),
         "agenda_is_draft": not has_minutes,
