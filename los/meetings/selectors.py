@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,13 +53,24 @@ def professional_content_hidden(meeting: Meeting, decision: AccessDecision) -> b
     return meeting.kind == MeetingKind.PROFESSIONAL and is_family_side(decision)
 
 
-def visible_minutes(meeting: Meeting, decision: AccessDecision, can_change: bool) -> Minutes | None:
+_UNREAD = object()
+
+
+def stored_minutes(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes, approved or not (for the system: what the viewer may read is ``visible_minutes``)."""
+    return Minutes.objects.filter(meeting=meeting).first()
+
+
+def visible_minutes(meeting: Meeting, decision: AccessDecision, can_change: bool,
+                    minutes: Minutes | None | object = _UNREAD) -> Minutes | None:
     """The minutes the viewer may read: drafts only for those who write them, approved minutes for
-    everybody the policy lets see the meeting, nothing of a fagmøte for the family."""
+    everybody the policy lets see the meeting, nothing of a fagmøte for the family. ``minutes`` is the
+    meeting's minutes when the caller has read them already (``stored_minutes``)."""
     if professional_content_hidden(meeting, decision):
         return None
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes is None:
+    if minutes is _UNREAD:
+        minutes = stored_minutes(meeting)
+    if not isinstance(minutes, Minutes):
         return None
     if minutes.is_approved or can_change:
         return minutes
@@ -129,21 +140,28 @@ def family_actions(family: Family, *, family_side: bool, status: str | None = Ac
     return list(qs.order_by("due_date", "id"))
 
 
-def meeting_participants(meeting: Meeting) -> list[Attendance]:
+def meeting_participants(meeting: Meeting, *, with_logins: bool = True) -> list[Attendance]:
+    """Who was invited or came. ``with_logins=False`` when only names and affiliations are shown (the meeting
+    page), not the family's and the child's log-ins (their e-mail addresses)."""
+    related = ["member__user", "member__service_provider"]
+    related += (["member__family_member__user", "member__child__user"] if with_logins
+                else ["member__family_member", "member__child"])
     return list(Attendance.objects.filter(meeting=meeting).filter(
-        Q(invited=True) | Q(present__isnull=False)).select_related(
-        "member__family_member__user", "member__child__user", "member__user", "member__service_provider",
-    ).order_by("member__kind", "member_id"))
+        Q(invited=True) | Q(present__isnull=False)).select_related(*related).order_by("member__kind", "member_id"))
+
+
+def _earlier_meetings(meeting: Meeting) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(family_id=meeting.family_id, status=MeetingStatus.HELD,
+                                starts_at__lt=meeting.starts_at).exclude(pk=meeting.pk)
+    if meeting.kind == MeetingKind.COORDINATION:
+        qs = qs.filter(kind=MeetingKind.COORDINATION)
+    return qs.order_by("-starts_at")
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The last held meeting before this one. A coordination meeting looks back only at coordination
     meetings (the family takes part and must not see fagmøte content); a fagmøte at both kinds."""
-    qs = Meeting.objects.filter(family_id=meeting.family_id, status=MeetingStatus.HELD,
-                                starts_at__lt=meeting.starts_at).exclude(pk=meeting.pk)
-    if meeting.kind == MeetingKind.COORDINATION:
-        qs = qs.filter(kind=MeetingKind.COORDINATION)
-    return qs.order_by("-starts_at").first()
+    return _earlier_meetings(meeting).first()
 
 
 # --- transitions ----------------------------------------------------------------------------------
@@ -198,7 +216,7 @@ def _stored_agenda(meeting: Meeting) -> list[AgendaEntry]:
             for i in items.order_by("position", "created_at", "id")]
 
 
-def draft_agenda(meeting: Meeting, today: date | None = None) -> list[AgendaEntry]:
+def draft_agenda(meeting: Meeting, today: date | None = None, *, has_minutes: bool | None = None) -> list[AgendaEntry]:
     """The agenda for a meeting, built from the family's needs. In this order:
 
     1. last meeting's actions, each with its status (were they done?);
@@ -208,21 +226,24 @@ def draft_agenda(meeting: Meeting, today: date | None = None) -> list[AgendaEntr
     5. upcoming transitions for the children (the next twelve months);
     6. what other participants proposed.
 
-    Once the minutes are started the agenda is stored and returned as it was stored.
+    Once the minutes are started the agenda is stored and returned as it was stored (``has_minutes``: whether
+    they are, when the caller knows).
     """
-    if Minutes.objects.filter(meeting=meeting).exists():
+    if has_minutes is None:
+        has_minutes = Minutes.objects.filter(meeting=meeting).exists()
+    if has_minutes:
         return _stored_agenda(meeting)
     day = today or timezone.localdate()
     meeting_day = timezone.localtime(meeting.starts_at).date()
     entries: list[AgendaEntry] = []
     seen_actions: set[int] = set()
 
-    previous = previous_meeting(meeting)
-    if previous is not None:
-        for action in Action.objects.filter(meeting=previous).select_related(
-                "owner_member__family_member", "owner_member__child", "owner_member__user").order_by("due_date", "id"):
-            entries.append(_action_entry(action, AgendaSource.PREVIOUS_ACTION, day))
-            seen_actions.add(action.pk)
+    # the actions of the previous meeting (``previous_meeting``), read with it in one query
+    previous = Subquery(_earlier_meetings(meeting).values("pk")[:1])
+    for action in Action.objects.filter(meeting_id=previous).select_related(
+            "owner_member__family_member", "owner_member__child", "owner_member__user").order_by("due_date", "id"):
+        entries.append(_action_entry(action, AgendaSource.PREVIOUS_ACTION, day))
+        seen_actions.add(action.pk)
 
     items = list(AgendaItem.objects.filter(meeting=meeting).select_related("added_by").order_by("created_at", "id"))
     for item in items:

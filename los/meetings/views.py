@@ -295,8 +295,8 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                                    {"family": meeting.family, "meeting": meeting, "form": form}, status=status))
 
 
-def _agenda_for(request: HttpRequest, meeting: Meeting) -> list:
-    agenda = selectors.draft_agenda(meeting)
+def _agenda_for(request: HttpRequest, meeting: Meeting, *, has_minutes: bool | None = None) -> list:
+    agenda = selectors.draft_agenda(meeting, has_minutes=has_minutes)
     if not can(request.user, AccessAction.VIEW, meeting.family, Category.PLAN):
         agenda = selectors.hide_plan_details(agenda)
     return agenda
@@ -306,8 +306,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, decision, agenda_for
     can_change = can(request.user, AccessAction.CHANGE, meeting)
     hidden = selectors.professional_content_hidden(meeting, decision)
     family_side = selectors.is_family_side(decision)
-    minutes = selectors.visible_minutes(meeting, decision, can_change)
-    has_minutes = Minutes.objects.filter(meeting=meeting).exists()
+    stored = selectors.stored_minutes(meeting)
+    minutes = selectors.visible_minutes(meeting, decision, can_change, stored)
+    has_minutes = stored is not None
     may_add = (meeting.status == MeetingStatus.SCHEDULED and not hidden
                and not has_minutes
                and (not family_side or meeting.starts_at > timezone.now())
@@ -315,9 +316,9 @@ def _detail_context(request: HttpRequest, meeting: Meeting, decision, agenda_for
     return {
         "family": meeting.family,
         "meeting": meeting,
-        "participants": selectors.meeting_participants(meeting),
+        "participants": selectors.meeting_participants(meeting, with_logins=False),
         "content_hidden": hidden,
-        "agenda": [] if hidden else _agenda_for(request, meeting),
+        "agenda": [] if hidden else _agenda_for(request, meeting, has_minutes=has_minutes),
         "agenda_is_draft": not has_minutes,
         "minutes": minutes,
         "decisions": list(meeting.decisions.all()) if minutes else [],
@@ -334,7 +335,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, decision, agenda_for
 @access("family")
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting = get_object_or_404(Meeting.objects.select_related("family__municipality", "created_by"), pk=pk)
     decision = authorize(request, AccessAction.VIEW, meeting)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting, decision))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from los.access.models import Category, Consent
@@ -15,6 +15,7 @@ from los.accounts.models import StaffRole, User
 from los.families.models import CoordinatorAssignment, Family
 from los.plans.models import (
     OPEN_MEASURE_STATUSES,
+    Evaluation,
     EvaluationDate,
     ExpectationClarification,
     Goal,
@@ -36,20 +37,41 @@ def _measures() -> QuerySet[Measure]:
         Prefetch("comments", queryset=MeasureComment.objects.select_related("author")))
 
 
+_CLARIFICATION_PEOPLE = ("family_signed_member", "family_signed_by", "coordinator_signed_by")
+
+
+def _clarification(plan: Plan) -> ExpectationClarification | None:
+    if Plan.clarification.is_cached(plan):  # read with the plan (``current_plan_for_page``)
+        return getattr(plan, "clarification", None)
+    return ExpectationClarification.objects.select_related(*_CLARIFICATION_PEOPLE).filter(plan=plan).first()
+
+
+def current_plan_for_page(family_pk: int) -> Plan | None:
+    """The family's current plan, read with the family (and its municipality) and the guardian who consented,
+    which the plan page shows; None when the family has no current plan."""
+    return Plan.objects.filter(family_id=family_pk, status=PlanStatus.ACTIVE).select_related(
+        "family__municipality", "consent_given_by", *(f"clarification__{name}" for name in _CLARIFICATION_PEOPLE)
+    ).first()
+
+
 def plan_page(plan: Plan, today: date | None = None) -> dict:
     """Everything the plan page shows. The caller has been authorized for the plan."""
     today = today or timezone.localdate()
     measures = list(_measures().filter(plan=plan))
     goals = list(plan.goals.select_related("member", "child"))
+    family = plan.family if Plan.family.is_cached(plan) else None
     by_goal: dict[int | None, list[Measure]] = {}
     for m in measures:
+        if family is not None:  # the plan's family: the page asks the policy about it without reading it again
+            m.family = family
         m.overdue = m.is_overdue_on(today)
         by_goal.setdefault(m.goal_id, []).append(m)
     for group in by_goal.values():  # open measures first, by due date; then done and stopped ones
         group.sort(key=lambda m: (not m.is_open, m.due_date or date.max, m.pk))
     for g in goals:
         g.plan_measures = by_goal.get(g.pk, [])
-    occasions = list(plan.evaluation_dates.prefetch_related("results__goal"))
+    occasions = list(plan.evaluation_dates.prefetch_related(
+        Prefetch("results", queryset=Evaluation.objects.select_related("goal"))))
     for occasion in occasions:
         occasion.missed = occasion.is_missed_on(today)
     upcoming = [o for o in occasions if o.held_on is None and o.date >= today]
@@ -72,8 +94,7 @@ def plan_page(plan: Plan, today: date | None = None) -> dict:
         "next_evaluation": upcoming[0] if upcoming else None,
         "missed_evaluations": [o for o in occasions if o.missed],
         "held_evaluations": [o for o in occasions if o.held_on is not None],
-        "clarification": ExpectationClarification.objects.select_related(
-            "family_signed_member", "family_signed_by", "coordinator_signed_by").filter(plan=plan).first(),
+        "clarification": _clarification(plan),
         "latest_approval": plan.approvals.select_related("plan_version", "approved_by").first(),
         "latest_version": plan.versions.order_by("-number").first(),
     }
@@ -165,13 +186,15 @@ def measures_due_for_evaluation(family: Family, until: date) -> list[Measure]:
     """Open measures of the family's current plan to look at by ``until``: all open measures when an
     evaluation falls on or before ``until``, otherwise those whose due date does. Each carries
     ``evaluation_date`` (used by the meetings app to build an agenda)."""
-    plan = current_plan(family)
-    if plan is None:
-        return []
-    occasion = plan.evaluation_dates.filter(held_on__isnull=True, date__lte=until).order_by("date").first()
+    # one query: the open measures of the current plan (``current_plan``: at most one per family), each with the
+    # plan's first evaluation not held by ``until``
+    plan = Plan.objects.filter(family=family, status=PlanStatus.ACTIVE).order_by("-created_at").values("pk")[:1]
+    occasion = EvaluationDate.objects.filter(plan_id=OuterRef("plan_id"), held_on__isnull=True,
+                                             date__lte=until).order_by("date").values("date")[:1]
     out = []
-    for m in plan.measures.filter(status__in=OPEN_MEASURE_STATUSES).order_by("due_date", "pk"):
-        day = occasion.date if occasion else None
+    for m in Measure.objects.filter(plan_id=Subquery(plan), status__in=OPEN_MEASURE_STATUSES).annotate(
+            occasion_date=Subquery(occasion)).order_by("due_date", "pk"):
+        day = m.occasion_date
         if m.due_date and m.due_date <= until:
             day = min(day, m.due_date) if day else m.due_date
         if day is not None:

@@ -179,8 +179,9 @@ def _measure_context(request: HttpRequest, measure: Measure, *, can_change_plan:
 @access("family")
 @login_required
 def family_plan(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
-    plan = services.current_plan(family)
+    # the current plan with its family in one query; the family alone when it has none (or does not exist: 404)
+    plan = selectors.current_plan_for_page(family_pk)
+    family = plan.family if plan is not None else _family(family_pk)
     if plan is None:
         authorize(request, Action.VIEW, family, Category.PLAN)
         can_create = can(request.user, Action.CHANGE, Plan(family=family, municipality_id=family.municipality_id))
@@ -195,9 +196,16 @@ def family_plan(request: HttpRequest, family_pk: int) -> HttpResponse:
     can_contribute = can(user, Action.CONTRIBUTE, plan)
     for measure in context["measures"]:
         _measure_context(request, measure, can_change_plan=can_change, can_contribute=can_contribute)
-    prime_facts([p.user for p in context["participants"]], family)
+    # whether each participant with a log-in may see the plan: the viewer was just answered (``decision``), the
+    # others are asked with the facts about them read for all at once
+    prime_facts([p.user for p in context["participants"] if p.user_id not in (None, user.pk)], family)
     for participant in context["participants"]:
-        participant.consent_ok = participant.user_id is None or can(participant.user, Action.VIEW, plan)
+        if participant.user_id is None:
+            participant.consent_ok = True
+        elif participant.user_id == user.pk:
+            participant.consent_ok = decision.allowed
+        else:
+            participant.consent_ok = can(participant.user, Action.VIEW, plan)
     family_side = decision.basis in selectors.FAMILY_SIDE
     is_coordinator = services.is_current_coordinator(user, family)
     clarification = context["clarification"]
