@@ -22,7 +22,7 @@ from los.access import audit
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import AuditAction, Category, FamilyTransfer
 from los.access.policy import Action, can, decide, visible_families
-from los.core.forms import ConflictError, form_action
+from los.core.forms import ConflictError, act, error_text, form_action
 from los.core.models import Municipality
 from los.families.models import Family
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
@@ -110,13 +110,10 @@ def plan_open(request: HttpRequest, family_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the transition to plan."))
         return redirect("transitions:family", family.pk)
-    try:
-        plan = services.open_plan_now(family, form.cleaned_data["key"], by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:family", family.pk)
-    messages.success(request, _("The transition plan is open, with a checklist and tasks."))
-    return redirect("transitions:plan", plan.pk)
+    return act(request, lambda: services.open_plan_now(family, form.cleaned_data["key"], by=request.user),
+               success=lambda plan: reverse("transitions:plan", args=[plan.pk]),
+               failure=reverse("transitions:family", args=[family.pk]),
+               message=_("The transition plan is open, with a checklist and tasks."))
 
 
 def _readable_summaries(user: Any, summaries: list[HandoverSummary]) -> list[HandoverSummary]:
@@ -259,13 +256,8 @@ def task_done(request: HttpRequest, transition_task_pk: int) -> HttpResponse:
     authorize(request, Action.CHANGE, task)
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
-    try:
-        services.set_task_done(task, by=request.user, done=True, version=version)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The task is marked as done."))
-    return redirect(_plan_url(task.plan, "tasks"))
+    return act(request, lambda: services.set_task_done(task, by=request.user, done=True, version=version),
+               success=_plan_url(task.plan, "tasks"), message=_("The task is marked as done."))
 
 
 @access("family")
@@ -311,13 +303,9 @@ def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = VersionForm(request.POST)
-    try:
-        services.reopen_plan(plan, by=request.user, version=form.cleaned_data["version"] if form.is_valid() else None)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The transition plan is open again."))
-    return redirect(_plan_url(plan))
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    return act(request, lambda: services.reopen_plan(plan, by=request.user, version=version),
+               success=_plan_url(plan), message=_("The transition plan is open again."))
 
 
 # --- the timeline --------------------------------------------------------------------------------------
@@ -473,18 +461,17 @@ def move(request: HttpRequest, family_pk: int) -> HttpResponse:
         return _render_move(request, family)
     authorize(request, Action.CHANGE, _move_probe(family))
     form = ProposeMoveForm(request.POST, family=family)
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            services.propose_move(family, by=request.user, to_municipality=data["to_municipality"],
-                                  handover_date=data["handover_date"], note=data["note"], request=request)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The move is proposed. The family reads what will be sent and confirms or "
-                                        "declines in its own pages; nothing is handed over before they confirm."))
-            return redirect("transitions:move", family.pk)
-    return _render_move(request, family, form=form, status=400)
+        return services.propose_move(family, by=request.user, to_municipality=data["to_municipality"],
+                                     handover_date=data["handover_date"], note=data["note"], request=request)
+
+    return form_action(
+        request, form, save, success=reverse("transitions:move", args=[family.pk]),
+        message=_("The move is proposed. The family reads what will be sent and confirms or declines in its own "
+                  "pages; nothing is handed over before they confirm."),
+        page=lambda status: _render_move(request, family, form=form, status=status))
 
 
 @access("family")
@@ -496,17 +483,13 @@ def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> H
     proposal = _proposal(family, move_proposal_pk)
     authorize(request, Action.CHANGE, proposal)
     form = PaperConfirmationForm(request.POST, family=family)
-    if form.is_valid():
-        try:
-            services.record_paper_confirmation(proposal, by=request.user, member=form.cleaned_data["member"],
-                                               signed_on=form.cleaned_data["signed_on"], request=request)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The confirmation signed on paper is recorded. The family's record can now "
-                                        "be handed over."))
-            return redirect("transitions:move", family.pk)
-    return _render_move(request, family, paper_form=form, status=400)
+    return form_action(
+        request, form,
+        lambda: services.record_paper_confirmation(proposal, by=request.user, member=form.cleaned_data["member"],
+                                                   signed_on=form.cleaned_data["signed_on"], request=request),
+        success=reverse("transitions:move", args=[family.pk]),
+        message=_("The confirmation signed on paper is recorded. The family's record can now be handed over."),
+        page=lambda status: _render_move(request, family, paper_form=form, status=status))
 
 
 @access("family")
@@ -518,14 +501,9 @@ def move_withdraw(request: HttpRequest, family_pk: int, move_proposal_pk: int) -
     proposal = _proposal(family, move_proposal_pk)
     family_answers = decide(request.user, Action.SHARE, proposal).allowed
     authorize(request, Action.SHARE if family_answers else Action.CHANGE, proposal)
-    try:
-        services.withdraw_move(proposal, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The move is withdrawn. The new municipality no longer sees the family through "
-                                    "it."))
-    return redirect("transitions:move_answer" if family_answers else "transitions:move", family.pk)
+    return act(request, lambda: services.withdraw_move(proposal, by=request.user, request=request),
+               success=reverse("transitions:move_answer" if family_answers else "transitions:move", args=[family.pk]),
+               message=_("The move is withdrawn. The new municipality no longer sees the family through it."))
 
 
 def _digest(text: str) -> str:
@@ -572,7 +550,7 @@ def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
                     return redirect("transitions:move_answer", family.pk)
             status = 400
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return redirect("transitions:move_answer", family.pk)
     return render(request, "transitions/move_answer.html", {
         "family": family, "proposal": proposal, "may_answer": may_answer, "text": text, "form": form,
@@ -592,7 +570,7 @@ def move_export(request: HttpRequest, family_pk: int) -> HttpResponse:
     try:
         data, export = transfer.export_package(family, by=request.user, request=request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("transitions:move", family.pk)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (f'attachment; filename="familiepakke-{slugify(family.reference)}-'
@@ -656,6 +634,13 @@ def _pending(request: HttpRequest) -> tuple[dict, transfer.VerifiedPackage, Muni
     return pending, verified, municipalities[pending["municipality"]]
 
 
+def _start_again(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """The package cannot be used: forget it, say why, and back to the upload."""
+    _forget_pending(request)
+    messages.error(request, error_text(error))
+    return redirect("transitions:import")
+
+
 @access("staff")
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -696,9 +681,7 @@ def unit_import_preview(request: HttpRequest) -> HttpResponse:
         pending, verified, municipality = _pending(request)
         plan = transfer.plan_import(verified, by=request.user, municipality=municipality)
     except ValidationError as error:
-        _forget_pending(request)
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:import")
+        return _start_again(request, error)
     _audit_package(request, verified, municipality.pk, "previewed")
     return render(request, "transitions/import_preview.html", {
         "preview": transfer.preview(plan), "municipality": municipality,
@@ -717,9 +700,7 @@ def unit_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         pending, verified, municipality = _pending(request)
     except ValidationError as error:
-        _forget_pending(request)
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:import")
+        return _start_again(request, error)
     if not form.is_valid() or form.cleaned_data["sha256"] != pending["sha256"]:
         messages.error(request, _("The package is not the one on this page. Look at the preview again before you "
                                   "import."))
@@ -727,9 +708,7 @@ def unit_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         result = transfer.import_package(verified, by=request.user, municipality=municipality, request=request)
     except ValidationError as error:
-        _forget_pending(request)
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:import")
+        return _start_again(request, error)
     _forget_pending(request)
     messages.success(request, _("The family's record is received. Read the handover summary first: the family "
                                 "should not have to tell its story again."))
