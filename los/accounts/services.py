@@ -169,26 +169,23 @@ def change_role(role: StaffRole, *, by: User | None, request: HttpRequest | None
 @_guarded
 def approve_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None, via: str = "") -> StaffRole:
     """Approve a pending role: from now on it is in force."""
-    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
-        pk=role.pk)
-    _check_decision(role, by, "approval")
-    role.active, role.status = True, RoleStatus.APPROVED
-    role.decided_by, role.decided_at = by, timezone.now()
-    role.save(update_fields=["active", "status", "decided_by", "decided_at"])
-    _record(role, by, "role approved (now in force)", request=request, via=via)
-    return role
+    return _decide(role, by, approve=True, request=request, via=via)
 
 
 @_guarded
 def refuse_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None, via: str = "") -> StaffRole:
     """Refuse a pending role: it stays inactive."""
+    return _decide(role, by, approve=False, request=request, via=via)
+
+
+def _decide(role: StaffRole, by: User | None, *, approve: bool, request: HttpRequest | None, via: str) -> StaffRole:
     role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
         pk=role.pk)
-    _check_decision(role, by, "refusal")
-    role.active, role.status = False, RoleStatus.REFUSED
+    _check_decision(role, by, "approval" if approve else "refusal")
+    role.active, role.status = approve, RoleStatus.APPROVED if approve else RoleStatus.REFUSED
     role.decided_by, role.decided_at = by, timezone.now()
     role.save(update_fields=["active", "status", "decided_by", "decided_at"])
-    _record(role, by, "role refused", request=request, via=via)
+    _record(role, by, "role approved (now in force)" if approve else "role refused", request=request, via=via)
     return role
 
 

@@ -22,9 +22,11 @@ from los.access import audit
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import AuditAction, Category, FamilyTransfer
 from los.access.policy import Action, can, decide, visible_families
+from los.core.downloads import file_response
 from los.core.forms import ConflictError, act, error_text, form_action
 from los.core.models import Municipality
 from los.families.models import Family
+from los.families.selectors import family_or_404
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
 from los.transitions.forms import (
     ChecklistItemForm,
@@ -62,10 +64,6 @@ TIMELINE_PAGE_SIZE = 50
 FAMILY_SIDE = frozenset({"guardian", "young_person"})
 
 
-def _family(pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
-
-
 def _plan(pk: int) -> TransitionPlan:
     return get_object_or_404(TransitionPlan.objects.select_related("family__municipality", "child", "owner",
                                                                    "receiving_provider", "meeting"), pk=pk)
@@ -85,7 +83,7 @@ def _plan_url(plan: TransitionPlan, anchor: str = "") -> str:
 @access("family")
 @login_required
 def family(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     decision = authorize(request, Action.VIEW, family, Category.PLAN)
     user = request.user
     context = selectors.family_page(family)
@@ -104,7 +102,7 @@ def family(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_open(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, _new_plan(family))
     form = OpenPlanForm(request.POST)
     if not form.is_valid():
@@ -313,7 +311,7 @@ def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def family_timeline(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
     sources = timeline.sources()
     form = TimelineFilterForm(request.GET or None, kinds=selectors.timeline_kinds(request.user, family, sources))
@@ -335,7 +333,7 @@ def family_timeline(request: HttpRequest, family_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def handover_new(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, HandoverSummary(family=family, municipality_id=family.municipality_id))
     initial = {}
     plan_pk = request.GET.get("plan")
@@ -390,11 +388,9 @@ def handover_pdf(request: HttpRequest, handover_summary_pk: int) -> HttpResponse
     summary_row = _summary(handover_summary_pk)
     authorize(request, Action.EXPORT, summary_row, handover.reading_category(request.user, summary_row))
     built = handover.build_summary(summary_row.family, handover.Receiver.of(summary_row), reader=request.user)
-    response = HttpResponse(pdf.summary_pdf(built, summary_row), content_type="application/pdf")
-    response["Content-Disposition"] = (f'inline; filename="overleveringssammendrag-'
-                                       f'{slugify(summary_row.family.display_name)}-{summary_row.pk}.pdf"')
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(pdf.summary_pdf(built, summary_row), "application/pdf",
+                         f"overleveringssammendrag-{slugify(summary_row.family.display_name)}-{summary_row.pk}.pdf",
+                         inline=True)
 
 
 @access("family")
@@ -402,7 +398,7 @@ def handover_pdf(request: HttpRequest, handover_summary_pk: int) -> HttpResponse
 def family_summary(request: HttpRequest, family_pk: int) -> HttpResponse:
     """What the reader needs to know about the family: the handover summary as the policy lets them read it.
     The receiving side of a move lands here first."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
     receiver = handover.Receiver(ReceiverKind.RECEIVING_UNIT, request.user, None)
     built = handover.build_summary(family, receiver, reader=request.user)
@@ -455,7 +451,7 @@ def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm 
 def move(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The move as the unit and the barnekoordinator see it: propose a move, see the family's answer, hand the
     record over once the family has confirmed."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
     if request.method != "POST":
         return _render_move(request, family)
@@ -479,7 +475,7 @@ def move(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
     """The family's barnekoordinator records a confirmation a guardian signed on paper."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     proposal = _proposal(family, move_proposal_pk)
     authorize(request, Action.CHANGE, proposal)
     form = PaperConfirmationForm(request.POST, family=family)
@@ -497,7 +493,7 @@ def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> H
 @require_POST
 def move_withdraw(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
     """Withdraw a proposed or confirmed move: the unit, or the family withdrawing its confirmation."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     proposal = _proposal(family, move_proposal_pk)
     family_answers = decide(request.user, Action.SHARE, proposal).allowed
     authorize(request, Action.SHARE if family_answers else Action.CHANGE, proposal)
@@ -515,7 +511,7 @@ def _digest(text: str) -> str:
 @require_http_methods(["GET", "POST"])
 def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's own page about a proposed move: what will be sent, what stays, and the answer."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CONSENTS)
     proposal = services.open_move(family)
     from los.access import services as access_services
@@ -565,19 +561,16 @@ def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move_export(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.EXPORT, family)
     try:
         data, export = transfer.export_package(family, by=request.user, request=request)
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect("transitions:move", family.pk)
-    response = HttpResponse(data, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="familiepakke-{slugify(family.reference)}-'
-                                       f'{timezone.localdate().isoformat()}.json"')
-    response["Cache-Control"] = "no-store"
     del export
-    return response
+    return file_response(data, "application/json; charset=utf-8",
+                         f"familiepakke-{slugify(family.reference)}-{timezone.localdate().isoformat()}.json")
 
 
 # --- the coordinating unit --------------------------------------------------------------------------------

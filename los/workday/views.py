@@ -19,13 +19,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from los.access.guard import access, record_list_view
 from los.access.policy import prime_families
 from los.accounts import services as account_services
 from los.accounts.models import Role
+from los.core.i18n import page_language
 from los.core.models import CoordinatingUnit
 from los.referrals.selectors import families_per_10_percent
 from los.workday import guide, selectors, services
@@ -33,11 +33,6 @@ from los.workday.forms import FindForm, GuideForm, NormForm
 
 TODAY_ROLES = {Role.BARNEKOORDINATOR, Role.CASEWORKER, Role.UNIT_LEADER}
 STAFF_ROLES = TODAY_ROLES | {Role.SERVICE_CONTACT}
-
-
-def _language() -> str:
-    code = (get_language() or "nb").split("-")[0]
-    return code if code in ("nb", "nn", "en") else "nb"
 
 
 def works_today(request: HttpRequest) -> bool:
@@ -122,7 +117,7 @@ def _guide_municipality(request: HttpRequest):
 def start_guide(request: HttpRequest) -> HttpResponse:
     """The first 30 days for a new barnekoordinator, from the municipality's own routines."""
     municipality, leads = _guide_municipality(request)
-    text, row = guide.guide_for(municipality.pk, _language())
+    text, row = guide.guide_for(municipality.pk, page_language())
     return render(request, "workday/start_guide.html", {
         "municipality": municipality, "steps": guide.parse(text), "own": row is not None, "row": row,
         "may_edit": municipality.pk in {m.pk for m in leads}})
@@ -135,7 +130,7 @@ def start_guide_edit(request: HttpRequest) -> HttpResponse:
     municipality, leads = _guide_municipality(request)
     if municipality.pk not in {m.pk for m in leads}:
         raise PermissionDenied(_("Only the leader of the coordinating unit can change the start guide."))
-    language = request.POST.get("language") or _language()
+    language = request.POST.get("language") or page_language()
     text, row = guide.guide_for(municipality.pk, language)
     url = f"{reverse('workday:start_guide')}?kommune={municipality.pk}"
     if request.method == "POST" and request.POST.get("reset"):
