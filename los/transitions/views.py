@@ -26,6 +26,7 @@ from los.core.downloads import file_response
 from los.core.forms import ConflictError, act, error_text, form_action
 from los.core.models import Municipality
 from los.families.models import Family
+from los.families.navigation import FAMILY_SIDE_BASES
 from los.families.selectors import family_or_404
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
 from los.transitions.forms import (
@@ -61,7 +62,6 @@ from los.transitions.models import (
 )
 
 TIMELINE_PAGE_SIZE = 50
-FAMILY_SIDE = frozenset({"guardian", "young_person"})
 
 
 def _plan(pk: int) -> TransitionPlan:
@@ -93,7 +93,7 @@ def family(request: HttpRequest, family_pk: int) -> HttpResponse:
         "can_change": can(user, Action.CHANGE, _new_plan(family)),
         "can_share": can(user, Action.CHANGE, HandoverSummary(family=family, municipality_id=family.municipality_id)),
         "can_see_sharing": can(user, Action.VIEW, family, Category.CONSENTS),
-        "family_side": decision.basis in FAMILY_SIDE,
+        "family_side": decision.basis in FAMILY_SIDE_BASES,
         "today": timezone.localdate(),
     })
 
@@ -429,7 +429,7 @@ def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm 
                             and decide(user, Action.CHANGE, current).basis == "coordinator")
     return render(request, "transitions/move.html", {
         "family": family, "current": current, "see_moves": see_moves,
-        "family_side": decide(user, Action.VIEW, family).basis in FAMILY_SIDE,
+        "family_side": decide(user, Action.VIEW, family).basis in FAMILY_SIDE_BASES,
         "form": (form or ProposeMoveForm(family=family)) if may_propose and current is None else None,
         "paper_form": (paper_form or PaperConfirmationForm(family=family)) if may_record_paper else None,
         "paper_text": services.move_text(current, giver_name=_("The guardian who signs below"))
