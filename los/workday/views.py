@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +25,7 @@ from los.access.guard import access, record_list_view
 from los.access.policy import prime_families
 from los.accounts import services as account_services
 from los.accounts.models import Role
+from los.core.forms import submit
 from los.core.i18n import page_language
 from los.core.models import CoordinatingUnit
 from los.referrals.selectors import families_per_10_percent
@@ -139,21 +140,11 @@ def start_guide_edit(request: HttpRequest) -> HttpResponse:
         return redirect(url)
     form = GuideForm(request.POST if request.method == "POST" else None,
                      initial={"text": text, "version": row.version if row else 0, "language": language})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_guide(municipality, form.cleaned_data["language"], form.cleaned_data["text"],
-                                by=request.user, version=form.cleaned_data["version"])
-        except services.StaleVersionError:
-            form.add_error(None, _("Someone else saved the guide after you opened it. Your text is kept below; "
-                                   "open the guide in another tab to compare, then save again."))
-            form.data = form.data.copy()
-            form.data["version"] = str(guide.guide_for(municipality.pk, language)[1].version)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("The start guide is saved."))
-            return redirect(url)
+    if request.method == "POST" and submit(form, lambda: services.save_guide(
+            municipality, form.cleaned_data["language"], form.cleaned_data["text"], by=request.user,
+            version=form.cleaned_data["version"])):
+        messages.success(request, _("The start guide is saved."))
+        return redirect(url)
     return render(request, "workday/start_guide_edit.html", {
         "municipality": municipality, "form": form, "own": row is not None, "language": language},
         status=400 if form.errors else 200)
