@@ -20,21 +20,18 @@ from los.access.forms import ConfirmConsentForm, ConsentForm, RecordConsentForm
 from los.access.guard import access, authorize
 from los.access.models import CONSENTABLE_CATEGORIES, Category, Consent
 from los.access.policy import Action, decide
-from los.core.forms import form_action
+from los.core.forms import act, form_action
 from los.families.models import Child, Family
+from los.families.selectors import family_or_404
 
 LOG_PAGE_SIZE = 50
-
-
-def _family(family_pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=family_pk)
 
 
 @access("family")
 @login_required
 def family_consents(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's consents in plain language: in force now, and the history."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CONSENTS)
     overview = selectors.consents_for_family(family)
     young_person = selectors.young_person_of(request.user, family)
@@ -67,7 +64,7 @@ def _digest(text: str) -> str:
 def give_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
     """A guardian (or a young person from 16, for own health information) gives a new consent in two steps:
     choose service, information and end date; then read the exact text and confirm. The text shown is stored."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.SHARE, family, Category.CONSENTS)
     giver = services.consenting_member(request.user, family) or services.consenting_young_person(
         request.user, family)
@@ -126,7 +123,7 @@ def give_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 def record_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The barnekoordinator (or the coordinating unit) records a consent given on paper or orally."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, family, Category.CONSENTS)
     options = {"providers": selectors.consent_providers(family),
                "categories": [c for c in CONSENTABLE_CATEGORIES if c != Category.CASE],
@@ -148,19 +145,15 @@ def record_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def withdraw_consent(request: HttpRequest, family_pk: int, consent_pk: int) -> HttpResponse:
     """Withdraw in one click. The family withdraws (share); staff record a withdrawal they were told of."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     consent = get_object_or_404(Consent.objects.select_related("service_provider", "person"), pk=consent_pk,
                                 family=family)
     action = Action.SHARE if decide(request.user, Action.SHARE, consent).allowed else Action.CHANGE
     authorize(request, action, consent)
-    try:
-        services.withdraw_consent(consent=consent, actor=request.user, request=request)
-    except services.ConsentError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The consent to %(name)s is withdrawn. From now on they cannot see your "
-                                    "family's information through this consent.") % {"name": consent.recipient_name})
-    return redirect("access:family_consents", family_pk=family.pk)
+    return act(request, lambda: services.withdraw_consent(consent=consent, actor=request.user, request=request),
+               success=reverse("access:family_consents", kwargs={"family_pk": family.pk}),
+               message=_("The consent to %(name)s is withdrawn. From now on they cannot see your family's "
+                         "information through this consent.") % {"name": consent.recipient_name})
 
 
 @access("family")
@@ -168,7 +161,7 @@ def withdraw_consent(request: HttpRequest, family_pk: int, consent_pk: int) -> H
 @require_POST
 def health_sharing(request: HttpRequest, family_pk: int) -> HttpResponse:
     """A young person (16+) decides whether their guardians see their health information."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     child = selectors.young_person_of(request.user, family)
     if child is None:
         # nobody else decides this; strangers get 404 and the attempt is recorded like any other
@@ -190,7 +183,7 @@ def health_sharing(request: HttpRequest, family_pk: int) -> HttpResponse:
 def family_access_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Who has looked at the family's data: every access event, newest first, like the log on helsenorge.
     Opening this page is itself recorded."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     decision = authorize(request, Action.VIEW, family, Category.ACCESS_LOG, defer=False)
     hide_health = decision.basis == "guardian" and selectors.health_hidden_from_guardians(family)
     # others' access first: the viewer's own look-ups are left out unless asked for

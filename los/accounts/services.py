@@ -169,27 +169,29 @@ def change_role(role: StaffRole, *, by: User | None, request: HttpRequest | None
 @_guarded
 def approve_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None, via: str = "") -> StaffRole:
     """Approve a pending role: from now on it is in force."""
-    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
-        pk=role.pk)
-    _check_decision(role, by, "approval")
-    role.active, role.status = True, RoleStatus.APPROVED
-    role.decided_by, role.decided_at = by, timezone.now()
-    role.save(update_fields=["active", "status", "decided_by", "decided_at"])
-    _record(role, by, "role approved (now in force)", request=request, via=via)
-    return role
+    return _decide(role, by, approve=True, request=request, via=via)
 
 
 @_guarded
 def refuse_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None, via: str = "") -> StaffRole:
     """Refuse a pending role: it stays inactive."""
-    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
-        pk=role.pk)
-    _check_decision(role, by, "refusal")
-    role.active, role.status = False, RoleStatus.REFUSED
+    return _decide(role, by, approve=False, request=request, via=via)
+
+
+def _decide(role: StaffRole, by: User | None, *, approve: bool, request: HttpRequest | None, via: str) -> StaffRole:
+    role = _locked(role)
+    _check_decision(role, by, "approval" if approve else "refusal")
+    role.active, role.status = approve, RoleStatus.APPROVED if approve else RoleStatus.REFUSED
     role.decided_by, role.decided_at = by, timezone.now()
     role.save(update_fields=["active", "status", "decided_by", "decided_at"])
-    _record(role, by, "role refused", request=request, via=via)
+    _record(role, by, "role approved (now in force)" if approve else "role refused", request=request, via=via)
     return role
+
+
+def _locked(role: StaffRole) -> StaffRole:
+    """The role as it is saved now, locked until the change is done (with what the audit event names)."""
+    return StaffRole.objects.select_for_update(of=("self",)).select_related(
+        "user", "municipality", "service_provider").get(pk=role.pk)
 
 
 def _check_decision(role: StaffRole, by: User | None, what: str) -> None:
@@ -211,8 +213,7 @@ def _check_decision(role: StaffRole, by: User | None, what: str) -> None:
 def deactivate_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None,
                     via: str = "") -> StaffRole:
     """End a role at once (an active one, or withdraw a pending request)."""
-    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
-        pk=role.pk)
+    role = _locked(role)
     _not_own(role, by, "deactivation of a role of one's own")
     if not role.active and role.status != RoleStatus.PENDING:
         return role
@@ -231,8 +232,7 @@ def deactivate_role(role: StaffRole, *, by: User | None, request: HttpRequest | 
 def reactivate_role(role: StaffRole, *, by: User | None, request: HttpRequest | None = None,
                     via: str = "") -> StaffRole:
     """Ask for an inactive role (deactivated or refused) to be in force again: a new request, pending approval."""
-    role = StaffRole.objects.select_for_update(of=("self",)).select_related("user", "municipality", "service_provider").get(
-        pk=role.pk)
+    role = _locked(role)
     _not_own(role, by, "re-activation of a role of one's own")
     if role.active or role.status == RoleStatus.PENDING:
         return role

@@ -28,6 +28,7 @@ from los.api import schemas as s
 from los.api.auth import AUTH
 from los.api.models import Scope
 from los.api.problems import PROBLEM_CONTENT_TYPE, Problem, ProblemError, install
+from los.core.downloads import file_response
 from los.families.models import Child, CoordinatorAssignment, Family
 from los.meetings.models import Meeting
 from los.meetings.selectors import family_actions, is_family_side
@@ -555,9 +556,7 @@ def archive_export(request: HttpRequest, family_id: int = _id("The family's id."
     if family.status != FamilyStatus.CLOSED:
         raise ProblemError(409, _("Only a closed case can be exported for the archive."), slug="case-not-closed")
     package = build_archive(family, api_access.caller(request).user, translation.get_language() or "nb")
-    response = HttpResponse(package, content_type=ZIP_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="arkiv-{family.pk}.zip"'
-    return response
+    return file_response(package, ZIP_CONTENT_TYPE, f"arkiv-{family.pk}.zip", cache_control="")
 
 
 api.add_router("/", archive_router)

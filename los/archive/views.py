@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,17 +21,10 @@ from los.access.models import AuditAction
 from los.access.policy import Action, decide
 from los.archive import forms, selectors, services
 from los.archive.models import ArchiveDocument, Deposit, RegistryEntry, TransferStatus
+from los.core.forms import act, submit
 from los.families.models import Family
 
 PAGE_SIZE = 50
-
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -61,15 +54,11 @@ def family_journal(request: HttpRequest, family_pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_journal:
             raise PermissionDenied(_("Only the family's barnekoordinator or the coordinating unit can journal a note."))
-        if form.is_valid():
-            try:
-                entry = services.journal_note(family, request.user, form.cleaned_data["title"],
-                                              form.cleaned_data["text"], http_request=request)
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, _("Journaled as %(number)s.") % {"number": entry.journal_number})
-                return redirect(reverse("archive:family_journal", args=[family.pk]))
+        entry = submit(form, lambda: services.journal_note(family, request.user, form.cleaned_data["title"],
+                                                           form.cleaned_data["text"], http_request=request))
+        if entry:
+            messages.success(request, _("Journaled as %(number)s.") % {"number": entry.journal_number})
+            return redirect(reverse("archive:family_journal", args=[family.pk]))
     return render(request, "archive/family_journal.html", {
         "family": family, "case_files": selectors.case_files_of(family), "form": form, "may_journal": may_journal,
         "is_unit": decision.allowed and decision.basis in services.UNIT_BASES,
@@ -122,13 +111,11 @@ def deposits(request: HttpRequest) -> HttpResponse:
     form = forms.DepositForm(request.POST or None, initial={
         "period_start": today.replace(month=1, day=1) if today.month > 1 else today - timedelta(days=365),
         "period_end": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            deposit = services.make_deposit(municipality, request.user, form.cleaned_data["period_start"],
-                                            form.cleaned_data["period_end"], http_request=request)
-        except ValidationError as exc:
-            _errors_into(form, exc)
-        else:
+    if request.method == "POST":
+        deposit = submit(form, lambda: services.make_deposit(
+            municipality, request.user, form.cleaned_data["period_start"], form.cleaned_data["period_end"],
+            http_request=request))
+        if deposit:
             messages.success(request, _("The deposit is made: %(count)s case files. Download it and send it to the "
                                         "archive depot.") % {"count": deposit.counts.get("case_files", 0)})
             return redirect(reverse("archive:deposits"))
@@ -147,16 +134,12 @@ def confirm_deposit(request: HttpRequest, pk: int) -> HttpResponse:
     municipalities = _require_unit(request)
     deposit = get_object_or_404(Deposit, pk=pk, municipality__in=municipalities)
     form = forms.ConfirmDepositForm(request.POST)
-    if form.is_valid():
-        try:
-            services.confirm_deposit(deposit, request.user, form.cleaned_data["receipt"], http_request=request)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The deposit is confirmed."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Write the depot's receipt or reference."))
-    return redirect(reverse("archive:deposits"))
+        return redirect(reverse("archive:deposits"))
+    return act(request, lambda: services.confirm_deposit(deposit, request.user, form.cleaned_data["receipt"],
+                                                         http_request=request),
+               success=reverse("archive:deposits"), message=_("The deposit is confirmed."))
 
 
 @login_required

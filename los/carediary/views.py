@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,12 +25,10 @@ from los.access.policy import Action, can
 from los.carediary import forms, pdf, selectors, services
 from los.carediary.models import CareDiary
 from los.core.dates import format_day
+from los.core.downloads import file_response
 from los.core.forms import form_action
 from los.families.models import Child, Family
-
-
-def _family(pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
+from los.families.selectors import family_or_404
 
 
 def _children(request: HttpRequest, family: Family) -> tuple[list[Child], int]:
@@ -138,7 +138,7 @@ def _render(request: HttpRequest, family: Family, child: Child | None, *, day: d
 @login_required
 def diary(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The child's care diary: record a day, the last two weeks, the sums and the attachment."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     children, hidden = _children(request, family)
     child = _pick(children, request.GET.get("barn"))
     if child is None:
@@ -147,6 +147,14 @@ def diary(request: HttpRequest, family_pk: int) -> HttpResponse:
     authorize(request, Action.VIEW, services.diary_for(child))
     day = _day_from(request.GET.get("dag"), timezone.localdate())
     return _render(request, family, child, day=day, hidden=hidden, children=children)
+
+
+def _next_day(family: Family, child: Child, today: date) -> Callable[[Any], str]:
+    """Where the page goes after a day is saved: the next day (up to today), so that a week is quick to fill in."""
+    def url(row) -> str:
+        following = row.day + timedelta(days=1)
+        return diary_url(family, child, following if following <= today else row.day, "diary-day")
+    return url
 
 
 def _saved_message(row) -> str:
@@ -158,14 +166,10 @@ def _saved_message(row) -> str:
 @require_POST
 def record_day(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Save one day; then the page opens the next day (up to today), so that a week is quick to fill in."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     child, _diary = _child_for_change(request, family, request.POST.get("barn"))
     form = forms.DayForm(request.POST, prefix="day")
     today = timezone.localdate()
-
-    def next_url(row) -> str:
-        following = row.day + timedelta(days=1)
-        return diary_url(family, child, following if following <= today else row.day, "diary-day")
 
     def page(status: int) -> HttpResponse:
         children, hidden = _children(request, family)
@@ -174,7 +178,7 @@ def record_day(request: HttpRequest, family_pk: int) -> HttpResponse:
                        day_form=form, children=children, hidden=hidden, status=status)
 
     return form_action(request, form, lambda: services.record_day(child, by=request.user, **form.service_kwargs()),
-                       success=next_url, message=_saved_message, page=page)
+                       success=_next_day(family, child, today), message=_saved_message, page=page)
 
 
 @access("family")
@@ -182,7 +186,7 @@ def record_day(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def copy_day(request: HttpRequest, family_pk: int) -> HttpResponse:
     """"The same as the day before" in one tap."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     child, _diary = _child_for_change(request, family, request.POST.get("barn"))
     form = forms.CopyForm(request.POST, prefix="copy")
     today = timezone.localdate()
@@ -194,20 +198,16 @@ def copy_day(request: HttpRequest, family_pk: int) -> HttpResponse:
             day_form.add_error(None, error)
         return _render(request, family, child, day_form=day_form, children=children, hidden=hidden, status=status)
 
-    def next_url(row) -> str:
-        following = row.day + timedelta(days=1)
-        return diary_url(family, child, following if following <= today else row.day, "diary-day")
-
     return form_action(request, form, lambda: services.copy_previous_day(child, by=request.user,
                                                                          day=form.cleaned_data["day"]),
-                       success=next_url, message=_saved_message, page=page)
+                       success=_next_day(family, child, today), message=_saved_message, page=page)
 
 
 @access("family")
 @login_required
 @require_POST
 def usual(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     child, _diary = _child_for_change(request, family, request.POST.get("barn"))
     form = forms.UsualForm(request.POST, prefix="usual")
 
@@ -225,7 +225,7 @@ def usual(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The diary's sums as a dated PDF, for the family to attach to an application or appeal themselves."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     child = _pick(selectors.diary_children(family), request.GET.get("barn"), required=True)
     diary = services.diary_for(child)
     authorize(request, Action.EXPORT, diary)
@@ -236,7 +236,5 @@ def attachment(request: HttpRequest, family_pk: int) -> HttpResponse:
     data = form.cleaned_data
     content = pdf.attachment_pdf(request, diary, start=data["fra"], end=data["til"], purpose=data["formal"],
                                  use=data["bruk"], language=data["sprak"], include_notes=data["notater"])
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(child, data["fra"], data["til"])}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(content, "application/pdf", pdf.filename(child, data["fra"], data["til"]),
+                         cache_control="private, no-store")

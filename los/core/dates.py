@@ -9,11 +9,29 @@ go through here.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone, translation
 from django.utils.dateformat import format as django_format
 from django.utils.translation import get_language
+
+
+class DaySpan:
+    """Whole days from ``start`` to ``end``, both included (a period of the figures, a calendar year), and the
+    moments that bound it in the current time zone, for queries on a ``DateTimeField``."""
+
+    start: date
+    end: date
+
+    @property
+    def start_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_before(self) -> datetime:
+        """The first moment after the span."""
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
 
 #: style → Django date format, per language. "short" is for tables and lists, "long" for text.
 FORMATS: dict[str, dict[str, str]] = {

@@ -20,6 +20,11 @@ A view that edits something reads the same in every app::
 The page's error summary (``core/_errors.html``) has ``role="alert"`` and is focused, so that a keyboard or
 screen-reader user lands on what to fix. An htmx request gets its fragment with 200 whatever happened (htmx swaps
 only successful answers); the fragment carries the messages.
+
+A button that changes something with nothing to fill in (mark done, remove, sign, withdraw) is :func:`act`::
+
+    return act(request, lambda: services.set_task_done(task, by=request.user, done=True, version=version),
+               success=_plan_url(plan, "tasks"), message=_("The task is marked as done."))
 """
 
 from __future__ import annotations
@@ -127,3 +132,26 @@ def form_action(request: HttpRequest, form: forms.BaseForm, save: Callable[[], A
         messages.success(request, text)
     target = success(result) if callable(success) else success
     return target if isinstance(target, HttpResponse) else redirect(target)
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's ``ValidationError`` as one line for a page's message."""
+    return " ".join(error.messages)
+
+
+def act(request: HttpRequest, do: Callable[[], Any], *, success: str | Callable[[Any], str],
+        message: str | Callable[[Any], str] = "", conflict: str = "", failure: str = "") -> HttpResponse:
+    """The view of a button that changes something with nothing to fill in: call ``do()``; a ``ValidationError``
+    becomes an error message (``conflict``, when given, says it instead for a :class:`ConflictError`), otherwise
+    the success message (text, or a function of what ``do`` returned). Then a redirect to ``success`` (a URL, or a
+    function of the result that gives one), or to ``failure`` when it is given and ``do`` said no (needed when
+    ``success`` is a function)."""
+    try:
+        result = do()
+    except ValidationError as error:
+        messages.error(request, conflict if conflict and isinstance(error, ConflictError) else error_text(error))
+        return redirect(failure or success)
+    text = message(result) if callable(message) else message
+    if text:
+        messages.success(request, text)
+    return redirect(success(result) if callable(success) else success)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from los.access.models import Category, Consent
 from los.access.policy import visible_families
 from los.accounts.models import Role, User
 from los.families.models import Child, CoAssignment, CoordinatorAssignment, Family, FamilyMember
+
+
+def family_or_404(pk: int) -> Family:
+    """The family of a page's address, with its municipality (the access policy reads it), or a 404."""
+    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
 
 
 def _with_list_data(qs: QuerySet[Family]) -> QuerySet[Family]:

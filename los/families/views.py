@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from los.access.guard import access, authorize
 from los.access.models import Category
 from los.access.policy import Action, is_assigned_coordinator
 from los.accounts.models import User
+from los.core.forms import act, form_action
 from los.families import services
 from los.families.forms import ColleagueForm
 from los.families.models import CoAssignment, Family
@@ -69,27 +69,29 @@ def colleagues(request: HttpRequest, family_id: int) -> HttpResponse:
     if request.method == "POST" and not may_arrange:
         raise PermissionDenied(_("Only the family's barnekoordinator or the coordinating unit can do this."))
     current, former = colleagues_of(family)
-    form = None
-    if may_arrange:
-        candidates = services.colleague_candidates(family, exclude={c.user_id for c in current})
-        form = ColleagueForm(request.POST if request.method == "POST" else None, candidates=candidates,
-                             may_share_notes=is_assigned_coordinator(request.user, family))
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                colleague = services.add_colleague(
-                    family, by=request.user, user=get_object_or_404(User, pk=data["user"]), role=data["role"],
-                    sees_working_notes=data.get("sees_working_notes", False))
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("%(name)s now works on the family as %(role)s.") % {
-                    "name": colleague.user.get_full_name(), "role": colleague.get_role_display().lower()})
-                return redirect("families:colleagues", family.pk)
-    return render(request, "families/colleagues.html", {
-        "family": family, "current": current, "former": former, "form": form, "may_arrange": may_arrange},
-        status=400 if form is not None and form.errors else 200)
+
+    def page(form: ColleagueForm | None, status: int = 200) -> HttpResponse:
+        return render(request, "families/colleagues.html", {
+            "family": family, "current": current, "former": former, "form": form, "may_arrange": may_arrange},
+            status=status)
+
+    if not may_arrange:
+        return page(None)
+    candidates = services.colleague_candidates(family, exclude={c.user_id for c in current})
+    form = ColleagueForm(request.POST if request.method == "POST" else None, candidates=candidates,
+                         may_share_notes=is_assigned_coordinator(request.user, family))
+
+    def save() -> CoAssignment:
+        data = form.cleaned_data
+        return services.add_colleague(
+            family, by=request.user, user=get_object_or_404(User, pk=data["user"]), role=data["role"],
+            sees_working_notes=data.get("sees_working_notes", False))
+
+    return form_action(
+        request, form, save, success=reverse("families:colleagues", args=[family.pk]),
+        message=lambda colleague: _("%(name)s now works on the family as %(role)s.") % {
+            "name": colleague.user.get_full_name(), "role": colleague.get_role_display().lower()},
+        page=lambda status: page(form, status))
 
 
 @access("family")
@@ -98,11 +100,6 @@ def colleagues(request: HttpRequest, family_id: int) -> HttpResponse:
 def colleague_end(request: HttpRequest, pk: int) -> HttpResponse:
     colleague = get_object_or_404(CoAssignment.objects.select_related("family", "user"), pk=pk)
     authorize(request, Action.CHANGE, colleague)
-    try:
-        services.end_colleague(colleague, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s no longer works on the family.") % {
-            "name": colleague.user.get_full_name()})
-    return redirect(reverse("families:colleagues", args=[colleague.family_id]))
+    return act(request, lambda: services.end_colleague(colleague, by=request.user),
+               success=reverse("families:colleagues", args=[colleague.family_id]),
+               message=_("%(name)s no longer works on the family.") % {"name": colleague.user.get_full_name()})

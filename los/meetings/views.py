@@ -22,8 +22,10 @@ from los.access.models import AuditAction, Category
 from los.access.policy import Action as AccessAction
 from los.access.policy import can
 from los.accounts.models import Role, StaffRole, User
-from los.core.forms import ConflictError, form_action
+from los.core.downloads import file_response
+from los.core.forms import ConflictError, act, error_text, form_action, submit
 from los.families.models import Child, Family, FamilyMember
+from los.families.selectors import family_or_404
 from los.meetings import ical, plans_link, selectors, services
 from los.meetings.forms import (
     ActionForm,
@@ -54,10 +56,6 @@ from los.meetings.models import (
 )
 
 
-def _family(family_pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=family_pk)
-
-
 def _meeting(pk: int) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("family__municipality"), pk=pk)
 
@@ -80,7 +78,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @access("family")
 @login_required
 def family_meetings(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     decision = authorize(request, AccessAction.VIEW, family, Category.MEETINGS)
     family_side = selectors.is_family_side(decision)
     can_change = can(request.user, AccessAction.CHANGE, _new_meeting(family))
@@ -163,7 +161,7 @@ def _member_choices(family: Family) -> tuple[list, dict]:
 @access("family")
 @login_required
 def member_add(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, AccessAction.CHANGE, GroupMember(family=family, municipality_id=family.municipality_id))
     choices, lookup = _member_choices(family)
     form = GroupMemberForm(request.POST or None, choices=choices)
@@ -199,15 +197,11 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("%(name)s has already left the coordination group.") % {"name": member.name})
         return redirect("meetings:family_meetings", member.family_id)
     form = LeaveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_group_member(member, by=request.user, reason=form.cleaned_data.get("reason", ""))
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("%(name)s has left the coordination group. The history is kept, and you can "
-                                        "undo it today under “Left today”.") % {"name": member.name})
-            return redirect(reverse("meetings:family_meetings", args=[member.family_id]) + "#left-today")
+    if request.method == "POST" and submit(form, lambda: services.remove_group_member(
+            member, by=request.user, reason=form.cleaned_data.get("reason", ""))):
+        messages.success(request, _("%(name)s has left the coordination group. The history is kept, and you can "
+                                    "undo it today under “Left today”.") % {"name": member.name})
+        return redirect(reverse("meetings:family_meetings", args=[member.family_id]) + "#left-today")
     return render(request, "meetings/member_leave.html", {"family": member.family, "member": member, "form": form})
 
 
@@ -218,13 +212,9 @@ def member_undo_leave(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(GroupMember.objects.select_related(
         "family", "family_member", "child", "user"), pk=pk)
     authorize(request, AccessAction.CHANGE, member)
-    try:
-        services.undo_leaving(member, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s is a member of the coordination group again.") % {"name": member.name})
-    return redirect(reverse("meetings:family_meetings", args=[member.family_id]) + "#group-heading")
+    return act(request, lambda: services.undo_leaving(member, by=request.user),
+               success=reverse("meetings:family_meetings", args=[member.family_id]) + "#group-heading",
+               message=_("%(name)s is a member of the coordination group again.") % {"name": member.name})
 
 
 # --- meetings -------------------------------------------------------------------------------------
@@ -232,7 +222,7 @@ def member_undo_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def meeting_new(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, AccessAction.CHANGE, _new_meeting(family))
     allow_professional = MeetingPolicy.for_municipality(family.municipality_id).allow_professional_meetings
     initial = None
@@ -363,10 +353,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(pk)
     authorize(request, AccessAction.VIEW, meeting)
     content = ical.invitation(meeting, url=request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk])))
-    response = HttpResponse(content, content_type=ical.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{ical.filename(meeting)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(content, ical.CONTENT_TYPE, ical.filename(meeting))
 
 
 # --- minutes (live) -------------------------------------------------------------------------------
@@ -442,12 +429,9 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     authorize(request, AccessAction.CHANGE, minutes or meeting)
     if request.method == "POST":
         if minutes is None:
-            try:
-                services.start_minutes(meeting, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("meetings:detail", meeting.pk)
-            return redirect("meetings:minutes", meeting.pk)
+            return act(request, lambda: services.start_minutes(meeting, by=request.user),
+                       success=reverse("meetings:minutes", args=[meeting.pk]),
+                       failure=reverse("meetings:detail", args=[meeting.pk]))
         form = MinutesForm(request.POST)
 
         def page(status: int) -> HttpResponse:
@@ -553,7 +537,7 @@ def decision_to_measure(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.decision_to_measure(decision, by=request.user, action=decision.actions.first())
     except ValidationError as error:
-        message = " ".join(error.messages)
+        message = error_text(error)
     else:
         message = _("The agreement is now a measure in the individual plan.")
     if not request.htmx:
@@ -596,7 +580,7 @@ def minutes_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             "conflict_text": current.text}, status=409)
     except ValidationError as error:
         return render(request, "meetings/_minutes_save_status.html", {
-            **context, "state": "error", "version": minutes.version, "message": " ".join(error.messages)}, status=400)
+            **context, "state": "error", "version": minutes.version, "message": error_text(error)}, status=400)
     return render(request, "meetings/_minutes_save_status.html", {
         **context, "state": "saved", "version": minutes.version, "message": _saved_message(minutes)})
 
@@ -645,13 +629,10 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
                                save_state="unsaved")
     if not confirmed:
         return _approve_page(request, meeting, minutes)
-    try:
-        services.approve_minutes(minutes, by=request.user, version=version)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("meetings:minutes", meeting.pk)
-    messages.success(request, _("The minutes are approved. The family can read them now."))
-    return redirect("meetings:detail", meeting.pk)
+    return act(request, lambda: services.approve_minutes(minutes, by=request.user, version=version),
+               success=reverse("meetings:detail", args=[meeting.pk]),
+               failure=reverse("meetings:minutes", args=[meeting.pk]),
+               message=_("The minutes are approved. The family can read them now."))
 
 
 # --- follow-up ------------------------------------------------------------------------------------
@@ -706,32 +687,33 @@ def _contact_rights(request: HttpRequest, family: Family) -> tuple[bool, bool, b
 def contact_log(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Calls and conversations between meetings: date, with whom, what was agreed and the follow-up. The family
     reads the entries shared with them; the coordinator writes them."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     may_write, private, family_side = _contact_rights(request, family)
-    form = None
-    if may_write:
-        form = ContactForm(request.POST if request.method == "POST" else None, may_keep_private=private,
-                           initial={"happened_on": timezone.localdate()})
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            authorize(request, AccessAction.CHANGE, family,
-                      Category.MESSAGES if data["shared_with_family"] else Category.WORKING_NOTES)
-            try:
-                services.log_contact(family, by=request.user, happened_on=data["happened_on"], kind=data["kind"],
-                                     with_whom=data["with_whom"], agreed=data["agreed"],
-                                     follow_up=data["follow_up"], follow_up_due=data["follow_up_due"],
-                                     shared_with_family=data["shared_with_family"])
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, _("The contact is written down."))
-                return redirect(reverse("meetings:contact_log", args=[family.pk]) + "#log-heading")
-    elif request.method == "POST":
+    if request.method == "POST" and not may_write:
         raise PermissionDenied
-    return render(request, "meetings/contact_log.html", {
-        "family": family, "form": form, "entries": selectors.contact_log(family, include_private=private),
-        "family_side": family_side, "private": private, "today": timezone.localdate(),
-    }, status=400 if form is not None and form.errors else 200)
+    form = ContactForm(request.POST if request.method == "POST" else None, may_keep_private=private,
+                       initial={"happened_on": timezone.localdate()}) if may_write else None
+
+    def page(status: int = 200) -> HttpResponse:
+        return render(request, "meetings/contact_log.html", {
+            "family": family, "form": form, "entries": selectors.contact_log(family, include_private=private),
+            "family_side": family_side, "private": private, "today": timezone.localdate(),
+        }, status=status)
+
+    if form is None:
+        return page()
+
+    def save() -> ContactEntry:
+        data = form.cleaned_data
+        authorize(request, AccessAction.CHANGE, family,
+                  Category.MESSAGES if data["shared_with_family"] else Category.WORKING_NOTES)
+        return services.log_contact(family, by=request.user, happened_on=data["happened_on"], kind=data["kind"],
+                                    with_whom=data["with_whom"], agreed=data["agreed"], follow_up=data["follow_up"],
+                                    follow_up_due=data["follow_up_due"], shared_with_family=data["shared_with_family"])
+
+    return form_action(request, form, save,
+                       success=reverse("meetings:contact_log", args=[family.pk]) + "#log-heading",
+                       message=_("The contact is written down."), page=page)
 
 
 @access("family")
@@ -742,14 +724,10 @@ def contact_followed_up(request: HttpRequest, pk: int) -> HttpResponse:
     decision = authorize(request, AccessAction.CHANGE, entry)
     if selectors.is_family_side(decision):
         raise PermissionDenied
-    try:
-        services.mark_followed_up(entry, by=request.user, undo=bool(request.POST.get("undo")))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The follow-up is marked as done.") if not request.POST.get("undo")
-                         else _("The follow-up is open again."))
-    return redirect(_safe_next(request, reverse("meetings:contact_log", args=[entry.family_id])))
+    undo = bool(request.POST.get("undo"))
+    return act(request, lambda: services.mark_followed_up(entry, by=request.user, undo=undo),
+               success=_safe_next(request, reverse("meetings:contact_log", args=[entry.family_id])),
+               message=_("The follow-up is open again.") if undo else _("The follow-up is marked as done."))
 
 
 # --- calendar subscription ------------------------------------------------------------------------

@@ -38,7 +38,7 @@ object fact; ``{sum: [operand, ...]}`` adds the known operands (unknown only if 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -79,26 +79,25 @@ def not3(value: Truth) -> Truth:
     return None if value is None else not value
 
 
-def all3(values: list[Truth]) -> Truth:
-    """Kleene conjunction."""
-    result: Truth = True
+def _kleene(values: Iterable[Truth], decisive: bool) -> Truth:
+    """One ``decisive`` value decides (False for "and", True for "or"); else unknown if any value is unknown."""
+    result: Truth = not decisive
     for value in values:
-        if value is False:
-            return False
+        if value is decisive:
+            return decisive
         if value is None:
             result = None
     return result
+
+
+def all3(values: list[Truth]) -> Truth:
+    """Kleene conjunction."""
+    return _kleene(values, decisive=False)
 
 
 def any3(values: list[Truth]) -> Truth:
     """Kleene disjunction."""
-    result: Truth = False
-    for value in values:
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
+    return _kleene(values, decisive=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -381,31 +380,12 @@ def compile_condition(
         if not isinstance(arg, list) or not arg:
             raise RuleError(f"{where}: {key} needs a non-empty list")
         parts = tuple(sub(child) for child in arg)
-        if key == "all":
+        decisive = key == "any"  # one False decides "all", one True decides "any"
 
-            def all_(p: Profile) -> Truth:
-                result: Truth = True
-                for part in parts:
-                    value = part(p)
-                    if value is False:
-                        return False
-                    if value is None:
-                        result = None
-                return result
+        def combined(p: Profile) -> Truth:
+            return _kleene((part(p) for part in parts), decisive)
 
-            return all_
-
-        def any_(p: Profile) -> Truth:
-            result: Truth = False
-            for part in parts:
-                value = part(p)
-                if value is True:
-                    return True
-                if value is None:
-                    result = None
-            return result
-
-        return any_
+        return combined
     if key == "not":
         inner = sub(arg)
 
@@ -437,9 +417,11 @@ def compile_condition(
         if not isinstance(arg, list) or len(arg) != 2:
             raise RuleError(f"{where}: {key} needs [left, right]")
         compare = _COMPARE[key]
-        if isinstance(arg[0], str) and not isinstance(arg[1], dict | list):
-            # The common case, a fact against a constant: one lookup, no operand closures.
-            path, constant = _check_path(arg[0]), arg[1]
+        is_param = isinstance(arg[1], dict) and set(arg[1]) == {"param"}
+        if isinstance(arg[0], str) and (is_param or not isinstance(arg[1], dict | list)):
+            # The common case, a fact against a constant or a parameter: one lookup, no operand closures.
+            path = _check_path(arg[0])
+            constant = compile_operand(arg[1], params, where)({}) if is_param else arg[1]
 
             def fact_vs_constant(facts: Profile) -> Truth:
                 a = facts.get(path)
@@ -451,19 +433,6 @@ def compile_condition(
                     return None
 
             return fact_vs_constant
-        if isinstance(arg[0], str) and isinstance(arg[1], dict) and set(arg[1]) == {"param"}:
-            path, constant = _check_path(arg[0]), compile_operand(arg[1], params, where)({})
-
-            def fact_vs_param(facts: Profile) -> Truth:
-                a = facts.get(path)
-                if a is None:
-                    return None
-                try:
-                    return compare(a, constant)
-                except TypeError:
-                    return None
-
-            return fact_vs_param
         left = compile_operand(arg[0], params, where)
         right = compile_operand(arg[1], params, where, literal_strings=True)
 

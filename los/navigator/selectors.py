@@ -25,13 +25,14 @@ from typing import Any, NamedTuple
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category, Consent
 from los.access.policy import visible_families
 from los.accounts.models import Role, User
 from los.core.dates import format_day
+from los.core.i18n import page_language  # the engine's texts follow the page's language
 from los.core.models import Municipality, ProviderKind
 from los.families.models import (
     GUARDIAN_RELATIONS,
@@ -97,12 +98,6 @@ _STATE_RANK = {EntryState.GRANTED: 0, EntryState.PARTLY_GRANTED: 1, EntryState.A
 OPEN_STATUSES = (FamilyStatus.REQUESTED, FamilyStatus.WAITING, FamilyStatus.ACTIVE, FamilyStatus.REFUSED)
 
 AGGREGATE_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER, Role.MUNICIPAL_LEADER)
-
-
-def page_language() -> str:
-    """nb, nn or en: the language the page is shown in (the engine's texts follow it)."""
-    code = (get_language() or "nb").lower().split("-")[0]
-    return code if code in LANGUAGES else "nb"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -52,6 +52,18 @@ def _local_conflict() -> ConflictError:
                            "which still shows what you wrote, and save again."))
 
 
+def _save_next_version(row: LocalEntry | LocalRoutine) -> None:
+    """Save a municipality's own row as its next version; two people saving the same new row at the same moment
+    is a conflict (the second is refused)."""
+    row.version += 1
+    row.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:
+        raise _local_conflict() from exc
+
+
 def _merge(current: Mapping[str, Any], changes: Mapping[str, Any], scope: str) -> dict[str, Any]:
     """``current`` with ``changes`` applied: a value sets an answer, None ("don't know") removes it."""
     merged = dict(current)
@@ -190,13 +202,7 @@ def save_local_entry(actor: User, municipality: Municipality, data: Mapping[str,
             raise _local_conflict()
         entry = locked
     entry.data, entry.active, entry.checked_on, entry.checked_by = data, active, checked_on, actor
-    entry.version += 1
-    entry.updated_at = timezone.now()
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError as exc:  # someone saved the same id at the same moment
-        raise _local_conflict() from exc
+    _save_next_version(entry)
     audit.record(actor=actor, action=AuditAction.CHANGE, object_type="LocalEntry", object_id=entry.pk,
                  municipality_id=municipality.pk, reason="local service in the navigator saved")
     return entry
@@ -249,13 +255,7 @@ def save_local_routine(actor: User, municipality: Municipality, entry_id: str, t
             raise _local_conflict()
         routine = LocalRoutine(municipality=municipality, entry_id=entry_id, version=0)
     routine.texts, routine.form_url, routine.checked_on, routine.checked_by = cleaned, form_url, checked_on, actor
-    routine.version += 1
-    routine.updated_at = timezone.now()
-    try:
-        with transaction.atomic():
-            routine.save()
-    except IntegrityError as exc:
-        raise _local_conflict() from exc
+    _save_next_version(routine)
     audit.record(actor=actor, action=AuditAction.CHANGE, object_type="LocalRoutine", object_id=routine.pk,
                  municipality_id=municipality.pk, reason="local routine in the navigator saved")
     return routine

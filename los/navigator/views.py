@@ -32,6 +32,7 @@ from los.access.policy import Action, can, decide_municipal_content
 from los.core.forms import form_action, set_version
 from los.core.models import CoordinatingUnit, Municipality
 from los.families.models import Child, Family
+from los.families.selectors import family_or_404
 from los.navigator import carry, forms, selectors, services
 from los.navigator.catalog import LOCAL_PREFIX
 from los.navigator.models import LocalEntry, LocalRoutine
@@ -40,10 +41,6 @@ from los.servicemap.models import ServiceEntry
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def _family(pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
 
 
 def _child_from(data: selectors.FamilyData, value: Any) -> Child | None:
@@ -213,7 +210,7 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
 @login_required
 def family_page(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's list: likely, possible (with the question that settles it), applied for, in place."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.HEALTH)
     data = selectors.family_data(family)
     return _render_family(request, family, data, _child_from(data, request.GET.get("barn")))
@@ -224,7 +221,7 @@ def family_page(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Save the questionnaire for a child and the family; the list is evaluated again."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     data = selectors.family_data(family)
     authorize(request, Action.CHANGE, selectors.answers_row(data, None))
     child = _child_from(data, request.POST.get("child"))
@@ -262,7 +259,7 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     """"We have applied": the entry goes on the family's service map as applied for."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     data = selectors.family_data(family)
     catalog_id = request.POST.get("entry", "")
     prefix = forms.applied_prefix(catalog_id)

@@ -13,6 +13,7 @@ from los.access.models import Category, Consent
 from los.access.policy import visible_families
 from los.accounts.models import StaffRole, User
 from los.families.models import CoordinatorAssignment, Family
+from los.families.navigation import FAMILY_SIDE_BASES
 from los.plans.models import (
     OPEN_MEASURE_STATUSES,
     Evaluation,
@@ -29,7 +30,7 @@ from los.plans.models import (
 )
 from los.plans.services import current_plan  # noqa: F401  (re-exported: a query as much as a rule)
 
-FAMILY_SIDE = frozenset({"guardian", "young_person"})
+FAMILY_SIDE = FAMILY_SIDE_BASES
 
 
 def _measures() -> QuerySet[Measure]:

@@ -22,8 +22,10 @@ from los.access.guard import access, authorize, record_list_view
 from los.access.models import Category
 from los.access.policy import Action, Decision, can, prime_facts
 from los.core.dates import format_day
-from los.core.forms import ConflictError, form_action
+from los.core.downloads import file_response
+from los.core.forms import ConflictError, act, error_text, form_action
 from los.families.models import Family
+from los.families.selectors import family_or_404
 from los.plans import pdf, selectors, services, versioning
 from los.plans.forms import (
     ApproveForm,
@@ -62,10 +64,6 @@ SECTION_MODELS = {"resource": Resource, "need": Need}
 
 
 # --- loading -------------------------------------------------------------------------------------------
-
-def _family(pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
-
 
 def _plan(pk: int) -> Plan:
     return get_object_or_404(Plan.objects.select_related("family__municipality"), pk=pk)
@@ -181,7 +179,7 @@ def _measure_context(request: HttpRequest, measure: Measure, *, can_change_plan:
 def family_plan(request: HttpRequest, family_pk: int) -> HttpResponse:
     # the current plan with its family in one query; the family alone when it has none (or does not exist: 404)
     plan = selectors.current_plan_for_page(family_pk)
-    family = plan.family if plan is not None else _family(family_pk)
+    family = plan.family if plan is not None else family_or_404(family_pk)
     if plan is None:
         authorize(request, Action.VIEW, family, Category.PLAN)
         can_create = can(request.user, Action.CHANGE, Plan(family=family, municipality_id=family.municipality_id))
@@ -232,7 +230,7 @@ def family_plan(request: HttpRequest, family_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def plan_create(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, Plan(family=family, municipality_id=family.municipality_id))
     if services.current_plan(family) is not None:
         return redirect("plans:family_plan", family.pk)
@@ -359,7 +357,7 @@ def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("plans:item_edit", slug, item.pk)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Removed. Earlier versions of the plan still show it."))
     return redirect(_plan_url(item.plan, f"{kind}s"))
@@ -388,13 +386,9 @@ def participant_add(request: HttpRequest, plan_pk: int) -> HttpResponse:
 def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(Participant.objects.select_related("plan__family__municipality"), pk=pk)
     authorize(request, Action.CHANGE, participant)
-    try:
-        services.remove_participant(participant, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s no longer takes part in the plan.") % {"name": participant.name})
-    return redirect(_plan_url(participant.plan, "participants"))
+    return act(request, lambda: services.remove_participant(participant, by=request.user),
+               success=_plan_url(participant.plan, "participants"),
+               message=_("%(name)s no longer takes part in the plan.") % {"name": participant.name})
 
 
 # --- measures ----------------------------------------------------------------------------------------
@@ -601,17 +595,11 @@ def clarification_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
     decision = authorize(request, Action.CONTRIBUTE, clarification)
     form = SignForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
-    try:
-        services.sign_clarification(clarification, by=request.user, version=version,
-                                    as_family=decision.basis in selectors.FAMILY_SIDE)
-    except ConflictError:
-        messages.error(request, _("The expectation clarification was changed after you opened it. Read it again "
-                                  "before you sign."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("You have signed the expectation clarification."))
-    return redirect(_plan_url(plan, "clarification"))
+    return act(request, lambda: services.sign_clarification(clarification, by=request.user, version=version,
+                                                            as_family=decision.basis in selectors.FAMILY_SIDE),
+               success=_plan_url(plan, "clarification"), message=_("You have signed the expectation clarification."),
+               conflict=_("The expectation clarification was changed after you opened it. Read it again before you "
+                          "sign."))
 
 
 # --- approval ------------------------------------------------------------------------------------------
@@ -624,16 +612,11 @@ def plan_approve(request: HttpRequest, plan_pk: int) -> HttpResponse:
     authorize(request, Action.CONTRIBUTE, plan)
     form = ApproveForm(request.POST)
     revision = form.cleaned_data["revision"] if form.is_valid() else None
-    try:
-        approval = services.approve_plan(plan, by=request.user, revision=revision, request=request)
-    except ConflictError:
-        messages.error(request, _("The plan has changed since you opened it. Read it again before you approve."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Thank you. You have approved version %(number)s of the plan.")
-                         % {"number": approval.plan_version.number})
-    return redirect(_plan_url(plan, "approval"))
+    return act(request, lambda: services.approve_plan(plan, by=request.user, revision=revision, request=request),
+               success=_plan_url(plan, "approval"),
+               message=lambda approval: _("Thank you. You have approved version %(number)s of the plan.")
+               % {"number": approval.plan_version.number},
+               conflict=_("The plan has changed since you opened it. Read it again before you approve."))
 
 
 # --- versions ------------------------------------------------------------------------------------------
@@ -689,10 +672,7 @@ def version_detail(request: HttpRequest, plan_pk: int, number: int) -> HttpRespo
 def plan_pdf(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = _plan(plan_pk)
     authorize(request, Action.EXPORT, plan)
-    response = HttpResponse(pdf.plan_pdf(plan), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf.filename(plan)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(pdf.plan_pdf(plan), "application/pdf", pdf.filename(plan), inline=True)
 
 
 # --- my measures ---------------------------------------------------------------------------------------

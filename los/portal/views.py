@@ -8,14 +8,15 @@ from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from los.access.guard import access, authorize
 from los.access.models import Category
 from los.access.policy import Action, can
+from los.core.downloads import file_response
 from los.core.forms import form_action
+from los.core.i18n import page_language
 from los.families.models import Family
 from los.families.navigation import family_layout
 from los.portal import download as portal_download
@@ -23,11 +24,6 @@ from los.portal import selectors, services
 from los.portal.forms import MessageForm, NeedsForm, StoryForm
 from los.portal.models import FamilyStory, Message
 from los.servicemap import uploads
-
-
-def _lang() -> str:
-    lang = (get_language() or "nb")[:2]
-    return lang if lang in ("nb", "nn", "en") else "nb"
 
 
 @access("family")
@@ -40,7 +36,7 @@ def overview(request: HttpRequest, family_pk: int) -> HttpResponse:
     messages_url = reverse("portal:messages", args=[family.pk])
     unread = next((link.count for link in layout.links if link.url == messages_url), None) \
         if layout.family_side else None
-    data = selectors.overview(family, request.user, _lang(), unread=unread)
+    data = selectors.overview(family, request.user, page_language(), unread=unread)
     return render(request, "portal/overview.html", {
         "family": family, "o": data, "today": timezone.localdate(),
         "can_download": can(request.user, Action.EXPORT, family) and data.family_side,
@@ -132,7 +128,7 @@ def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
         return render(request, "portal/needs.html", {
             "family": family, "form": form, "members": members, "may_change": may_change,
             "conflicts": conflict.current if conflict is not None else [],
-            "offers": selectors.sibling_offers(_lang())}, status=status)
+            "offers": selectors.sibling_offers(page_language())}, status=status)
 
     return form_action(
         request, form, lambda: services.save_needs(members, form.needs()),
@@ -144,10 +140,8 @@ def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
 def download(request: HttpRequest, family_pk: int) -> HttpResponse:
     family = get_object_or_404(Family, pk=family_pk)
     authorize(request, Action.EXPORT, family)
-    content = portal_download.build_zip(family, request.user, _lang())
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="los-familie-{family.pk}.zip"'
-    return response
+    content = portal_download.build_zip(family, request.user, page_language())
+    return file_response(content, "application/zip", f"los-familie-{family.pk}.zip", cache_control="")
 
 
 @access("family")

@@ -21,7 +21,7 @@ from los.access.guard import access, authorize, record_list_view
 from los.access.policy import Action, can
 from los.core.dates import format_day
 from los.core.deadlines import AppealDeadline, appeal_deadline, needs_preliminary_reply, preliminary_reply_due
-from los.core.forms import form_action
+from los.core.forms import act, error_text, form_action
 from los.core.models import Municipality
 from los.families.models import CoordinatorAssignment, Family, FamilyMember, FamilyStatus
 from los.referrals import forms, letters, navigator_adapter, selectors, services
@@ -147,21 +147,18 @@ def confirm_public(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you. The request has been marked as not yours and its content removed."))
             return redirect("referrals:confirm_public")
         if request.POST.get("action") == "confirm_new" and not families:
-            try:
-                services.confirm_public_request_as_new_family(public, request.user, http_request=request)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("referrals:confirm_public")
-            messages.success(request, _("The request is confirmed and sent to the coordinating unit. They check that "
-                                        "you have parental responsibility, then you see your family's page in Los."))
-            return redirect("referrals:confirm_public")
+            return act(request, lambda: services.confirm_public_request_as_new_family(public, request.user,
+                                                                                      http_request=request),
+                       success=reverse("referrals:confirm_public"),
+                       message=_("The request is confirmed and sent to the coordinating unit. They check that you "
+                                 "have parental responsibility, then you see your family's page in Los."))
         form = forms.ConfirmPublicForm(request.POST, families=families)
         if form.is_valid():
             family = form.families[form.cleaned_data["family"]]
             try:
                 created = services.confirm_public_request(public, request.user, family, http_request=request)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
                 return redirect("referrals:confirm_public")
             if created is not None:
                 messages.success(request, _("The request is confirmed. The coordinating unit will now process it."))
@@ -188,7 +185,7 @@ def family_ask(request: HttpRequest, family_pk: int) -> HttpResponse:
     try:
         services.check_can_request(family)
     except ValidationError as error:
-        blocked = " ".join(error.messages)
+        blocked = error_text(error)
 
     def page(status: int) -> HttpResponse:
         return render(request, "referrals/family_ask.html", {"family": family, "form": form, "blocked": blocked,
@@ -261,13 +258,10 @@ def family_register(request: HttpRequest, family_pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(Request.objects.select_related("family"), pk=pk)
     _unit_page(request, req)
-    try:
-        services.withdraw_request(req, request.user, version=request.POST.get("version"), http_request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The request is withdrawn."))
-    return redirect("referrals:family_case", req.family_id)
+    return act(request, lambda: services.withdraw_request(req, request.user, version=request.POST.get("version"),
+                                                          http_request=request),
+               success=reverse("referrals:family_case", args=[req.family_id]),
+               message=_("The request is withdrawn."))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ a worker (``manage.py db_worker``) runs them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
@@ -39,8 +40,12 @@ def send_content_free_emails(user_ids: list[int]) -> int:
     return sent
 
 
-def _day(today: str | None) -> date | None:
-    return date.fromisoformat(today) if today else None
+def _remind(create: Callable[[date | None], list[int]], today: str | None) -> int:
+    """Create the reminders for ``today`` (ISO 8601; None for today) and e-mail the people they are for."""
+    user_ids = create(date.fromisoformat(today) if today else None)
+    if user_ids:
+        send_content_free_emails.call(user_ids)
+    return len(user_ids)
 
 
 @task
@@ -48,10 +53,7 @@ def send_appeal_reminders(today: str | None = None) -> int:
     """Create reminders for appeal deadlines that are near and e-mail the people concerned."""
     from los.servicemap.services import create_appeal_reminders
 
-    user_ids = create_appeal_reminders(_day(today))
-    if user_ids:
-        send_content_free_emails.call(user_ids)
-    return len(user_ids)
+    return _remind(create_appeal_reminders, today)
 
 
 @task
@@ -59,7 +61,4 @@ def send_renewal_reminders(today: str | None = None) -> int:
     """Create reminders for time-limited decisions that end soon and e-mail the people concerned."""
     from los.servicemap.services import create_renewal_reminders
 
-    user_ids = create_renewal_reminders(_day(today))
-    if user_ids:
-        send_content_free_emails.call(user_ids)
-    return len(user_ids)
+    return _remind(create_renewal_reminders, today)

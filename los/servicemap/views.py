@@ -19,6 +19,7 @@ from los.access.policy import Action, can
 from los.core.dates import format_day
 from los.core.forms import form_action, submit
 from los.families.models import Family
+from los.families.selectors import family_or_404
 from los.servicemap import forms, selectors, services, uploads
 from los.servicemap.catalog import catalog_ids
 from los.servicemap.models import (
@@ -35,10 +36,6 @@ from los.servicemap.models import (
 # --------------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------------
-
-
-def _family(pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
 
 
 def _clean(form: djforms.Form, *names: str) -> dict:
@@ -96,7 +93,7 @@ def _render_family_map(request: HttpRequest, family: Family, bound: dict | None 
 @login_required
 def family_map(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The visual map: the family in the centre, services around it by sector, and the list/table."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.SERVICES)
     return _render_family_map(request, family)
 
@@ -105,7 +102,7 @@ def family_map(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_create(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     form = forms.EntryForm(request.POST, family=family, prefix="entry")
     return form_action(request, form, lambda: services.create_entry(family, request.user, **_clean(form)),
@@ -326,7 +323,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def need_create(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     form = forms.NeedForm(request.POST, family=family, prefix="new-need")
 

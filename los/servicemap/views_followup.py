@@ -23,15 +23,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize
 from los.access.models import Category
 from los.access.policy import Action, can, decide_municipal_content
+from los.core.downloads import file_response
 from los.core.forms import form_action
+from los.core.i18n import page_language
 from los.families.models import Child, Family
+from los.families.selectors import family_or_404
 from los.servicemap import appeals, catalog, forms, kit, selectors, services
 from los.servicemap.models import (
     AppealDraft,
@@ -45,20 +47,8 @@ from los.servicemap.models import (
 )
 
 
-def _family(pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
-
-
-def _page_language() -> str:
-    code = (get_language() or "nb").split("-")[0]
-    return code if code in ("nb", "nn", "en") else "nb"
-
-
 def _text_download(text: str, name: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.txt"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(text, "text/plain; charset=utf-8", f"{name}.txt", cache_control="private, no-store")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -87,7 +77,7 @@ def _health_allowed(request: HttpRequest, child: Child | None) -> bool:
 def _render_kit(request: HttpRequest, family: Family, catalog_id: str, child: Child | None,
                 upload_forms: dict | None = None, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
-    the_kit = kit.build_kit(request.user, family, catalog_id, child, today, _page_language(),
+    the_kit = kit.build_kit(request.user, family, catalog_id, child, today, page_language(),
                             reasons_allowed=_health_allowed(request, child))
     can_upload = can(request.user, Action.CHANGE, family, Category.DOCUMENTS) and can(
         request.user, Action.CHANGE, family, Category.SERVICES)
@@ -110,13 +100,13 @@ def _render_kit(request: HttpRequest, family: Family, catalog_id: str, child: Ch
 @login_required
 def kit_page(request: HttpRequest, family_pk: int, catalog_id: str) -> HttpResponse:
     """What to attach and why, what Los holds, what is missing, and a draft of the application's factual part."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.SERVICES)
     if catalog_id not in catalog.catalog_ids():
         raise Http404
     child = _kit_child(family, request.GET.get("barn"))
     if request.GET.get("format") == "txt":
-        the_kit = kit.build_kit(request.user, family, catalog_id, child, timezone.localdate(), _page_language(),
+        the_kit = kit.build_kit(request.user, family, catalog_id, child, timezone.localdate(), page_language(),
                                 reasons_allowed=_health_allowed(request, child))
         return _text_download(the_kit.draft, f"soknad-{slugify(catalog_id)}")
     return _render_kit(request, family, catalog_id, child)
@@ -128,7 +118,7 @@ def kit_page(request: HttpRequest, family_pk: int, catalog_id: str) -> HttpRespo
 def kit_upload(request: HttpRequest, family_pk: int, catalog_id: str) -> HttpResponse:
     """Upload a missing attachment once: it is kept with the service on the map (made now if it is not there yet) and
     offered to every later kit that asks for the same kind of document."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, family, Category.DOCUMENTS)
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     if catalog_id not in catalog.catalog_ids():
@@ -170,8 +160,8 @@ def _render_outline(request: HttpRequest, app: Application, *, reasons_form=None
     today = timezone.localdate()
     family = app.entry.family
     outline = appeals.build_outline(request.user, app, today)
-    page_outline = outline if outline.language == _page_language() else appeals.build_outline(
-        request.user, app, today, language=_page_language())
+    page_outline = outline if outline.language == page_language() else appeals.build_outline(
+        request.user, app, today, language=page_language())
     draft = None
     may_draft = can(request.user, Action.VIEW, AppealDraft(family=family, municipality_id=family.municipality_id,
                                                            application=app))

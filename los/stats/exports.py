@@ -18,16 +18,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from los.core.downloads import file_response
 from los.stats.tables import DAYS, DECIMAL, HIDDEN_SYMBOL, PERCENT, Table
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The formats a page's download is offered in; the first is the one given when the asked format is not one.
+FORMATS = ("csv", "xlsx")
 
 
 @dataclass
@@ -129,3 +133,15 @@ def to_xlsx(about: Sequence[tuple[str, str]] | About, tables: Sequence[Table]) -
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def download_format(asked: str | None) -> str:
+    """The format a download is written in: the one asked for (``?format=``) if it is offered, else CSV."""
+    return asked if asked in FORMATS else FORMATS[0]
+
+
+def download(about: About, tables: Sequence[Table], stem: str, fmt: str) -> HttpResponse:
+    """The tables as an attachment named ``stem.fmt``, in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "xlsx":
+        return file_response(to_xlsx(about, tables), XLSX_TYPE, f"{stem}.xlsx", cache_control="")
+    return file_response(to_csv(about, tables), CSV_TYPE, f"{stem}.{fmt}", cache_control="")

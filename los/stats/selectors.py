@@ -42,6 +42,7 @@ from django.utils import timezone
 from los.access.models import Category
 from los.access.policy import serving_municipality_ids, visible_families
 from los.accounts.models import PositionType, Role, StaffRole, User
+from los.core.dates import DaySpan
 from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
 from los.core.models import Municipality
 from los.families.models import ConditionCategory, CoordinatorAssignment, Family, FamilyStatus
@@ -148,18 +149,9 @@ def must_protect(user: User, municipality_ids: Iterable[int]) -> bool:
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(DaySpan):
     start: date
     end: date
-
-    @property
-    def start_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def end_before(self) -> datetime:
-        """The first moment after the period."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
     @classmethod
     def default(cls, today: date) -> Period:

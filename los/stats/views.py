@@ -27,20 +27,13 @@ from los.access import audit
 from los.access.guard import access, record_list_view
 from los.access.models import AuditAction, Category
 from los.access.policy import prime_families
+from los.core.i18n import page_language
 from los.core.models import Municipality
 from los.referrals.models import REFERRAL_CATEGORY
 from los.stats import exports, figures, periods, precomputed, selectors
 from los.stats.forms import FilterForm, Filters, read_filters
 
 PAGE_SIZE = 50
-FORMATS = ("csv", "xlsx")
-
-
-def _page_language() -> str:
-    from django.utils.translation import get_language
-
-    code = (get_language() or "nb").split("-")[0]
-    return code if code in ("nb", "nn", "en") else "nb"
 
 
 def _unit_municipalities(request: HttpRequest) -> list[Municipality]:
@@ -114,20 +107,13 @@ def _record_export(request: HttpRequest, filters: Filters, object_type: str, rea
 
 def _download(request: HttpRequest, page: figures.Page, filters: Filters, name: str, title: str,
               *, with_period: bool, method: str = "") -> HttpResponse:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in FORMATS:
-        fmt = "csv"
+    fmt = exports.download_format(request.GET.get("format"))
     about = exports.About(title=title, municipalities=[m.name for m in filters.municipalities],
                           period=(filters.period.start, filters.period.end) if with_period else None,
                           generated_at=timezone.localtime(), protected=page.protected, method=method)
     scope = slugify(filters.municipalities[0].name) if len(filters.municipalities) == 1 else "alle"
     stem = f"los-{name}-{scope}-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(about, page.tables), content_type=exports.XLSX_TYPE)
-    else:
-        response = HttpResponse(exports.to_csv(about, page.tables), content_type=exports.CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return exports.download(about, page.tables, stem, fmt)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -146,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("The statistics are for the coordinating unit and the municipality's leaders."))
     form, filters = _filters(request, municipalities, period=False, weeks=True)
     # the same figures for everyone in the unit (the municipalities chosen are ones the user's unit serves)
-    shown = precomputed.get(precomputed.unit_spec(filters.ids, timezone.localdate(), filters.weeks, _page_language()))
+    shown = precomputed.get(precomputed.unit_spec(filters.ids, timezone.localdate(), filters.weeks, page_language()))
     return render(request, "stats/unit.html", {
         "page": shown, "figures": shown, "form": form, "filters": filters, "query": _query(filters, form),
         **_subnav(request)})
@@ -219,7 +205,7 @@ def _municipal_page(request: HttpRequest, filters: Filters, *, export: bool = Fa
     now = None
     if protect:
         now = selectors.protected_now_figures(filters.municipalities[0], today)
-    return figures.municipal_page(filters.ids, filters.period, today, _page_language(),
+    return figures.municipal_page(filters.ids, filters.period, today, page_language(),
                                   protect=protect, protect_staff=export, now=now)
 
 
@@ -230,7 +216,7 @@ def municipal(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request, municipalities, period=True, weeks=False)
     # the same figures for everyone with the same choice (``_municipal_page``, stored by ``los.stats.precomputed``)
     shown = precomputed.get(precomputed.municipal_spec(filters.ids, filters.period, timezone.localdate(),
-                                                       _page_language(), protect=_protects(request, filters)))
+                                                       page_language(), protect=_protects(request, filters)))
     return render(request, "stats/municipal.html", {
         "page": shown, "figures": shown, "form": form, "filters": filters, "query": _query(filters, form),
         **_subnav(request)})

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from los.access.policy import Action, decide, serving_municipality_ids
 from los.accounts.models import Role, User
+from los.core.dates import DaySpan
 from los.core.deadlines import add_months
 from los.core.models import Municipality
 from los.families.models import Family
@@ -133,7 +134,7 @@ def must_protect(user: User, municipality_ids: Iterable[int]) -> bool:
 
 
 @dataclass(frozen=True)
-class Year:
+class Year(DaySpan):
     """A calendar year, up to ``end`` (today, or the end of the last whole month, for the year under way)."""
 
     year: int
@@ -146,14 +147,6 @@ class Year:
     @property
     def complete(self) -> bool:
         return self.end == date(self.year, 12, 31)
-
-    @property
-    def start_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def end_before(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
 
 def years(today: date, protect: bool, count: int = YEARS_SHOWN) -> list[Year]:

@@ -32,8 +32,6 @@ from los.survey.forms import MunicipalityForm, QuestionnaireForm
 from los.survey.models import Invitation, Respondent
 from los.survey.questions import questions_for
 
-FORMATS = ("csv", "xlsx")
-
 
 def _invitation(family_pk: int, invitation_pk: int) -> tuple[Family, Invitation]:
     family = get_object_or_404(Family, pk=family_pk)
@@ -160,8 +158,7 @@ def outcomes_download(request: HttpRequest) -> HttpResponse:
     free text can name a family)."""
     form, chosen = _scope(request)
     page = _page(request, chosen)
-    fmt = request.GET.get("format", "csv")
-    fmt = fmt if fmt in FORMATS else "csv"
+    fmt = exports.download_format(request.GET.get("format"))
     for m in chosen:
         audit.record(actor=request.user, action=AuditAction.EXPORT, object_type="survey_outcomes",
                      municipality_id=m.pk, reason="download of what families say and the quality of the work",
@@ -177,10 +174,5 @@ def outcomes_download(request: HttpRequest) -> HttpResponse:
                                  "docs/statistics.md."))
     stem = f"los-familiene-svarer-{slugify(chosen[0].name) if len(chosen) == 1 else 'alle'}-" \
            f"{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(about, page.tables), content_type=exports.XLSX_TYPE)
-    else:
-        response = HttpResponse(exports.to_csv(about, page.tables), content_type=exports.CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    return response
+    return exports.download(about, page.tables, stem, fmt)
 

@@ -46,9 +46,8 @@ from los.access.policy import Action, consent_covers, decide, is_young_person
 from los.accounts.models import Role, User
 from los.core.models import ServiceProvider
 from los.families.models import Child, ConditionCategory, CoordinatorAssignment, Family, FamilyMember
+from los.families.navigation import FAMILY_SIDE_BASES
 from los.transitions.models import HandoverSummary, PlanStatus, ReceiverKind, TaskStatus, TransitionPlan
-
-FAMILY_SIDE = frozenset({"guardian", "young_person"})
 
 
 @dataclass(frozen=True)
@@ -433,7 +432,7 @@ def build_summary(family: Family, receiver: Receiver, *, reader: User | None, to
             reader_cache[key] = decide(reader, Action.VIEW, child if child is not None else family, category).allowed
         return reader_cache[key]
 
-    family_side = reader is not None and decide(reader, Action.VIEW, family).basis in FAMILY_SIDE
+    family_side = reader is not None and decide(reader, Action.VIEW, family).basis in FAMILY_SIDE_BASES
     children = list(family.children.all())
     with disclosure.disclosing_to(reader) if reader is not None else nullcontext():
         sections = _sections(family, receiver, policy, reader_may, children, today, family_side)

@@ -15,6 +15,7 @@ from los.access.policy import Action, decide, visible_families
 from los.accounts.models import User
 from los.core import deadlines
 from los.families.models import Family
+from los.families.navigation import FAMILY_SIDE_BASES
 from los.transitions import planner, timeline
 from los.transitions.models import (
     ChecklistGroup,
@@ -28,7 +29,6 @@ from los.transitions.models import (
 )
 from los.transitions.planner import Transition
 
-FAMILY_SIDE = frozenset({"guardian", "young_person"})
 MEETINGS_AGENDA_MONTHS = 12
 FAMILY_PAGE_MONTHS = 60
 
@@ -208,7 +208,7 @@ def timeline_for(user: User, family: Family, *, kinds: Iterable[str] = (), since
     decisions = _Decisions(user, family)
     allowed = decisions.allowed
 
-    family_side = decide(user, Action.VIEW, family).basis in FAMILY_SIDE
+    family_side = decide(user, Action.VIEW, family).basis in FAMILY_SIDE_BASES
     events: list[timeline.TimelineEvent] = []
     for source in sources:
         category = Category(source.category).value

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from los.access import audit
-from los.access.models import AuditAction, Category, Consent
+from los.access.models import AuditAction, Category, Consent, FamilyTransfer
 from los.access.policy import Action, decide
 from los.accounts.models import Role, User
 from los.core.dates import format_day
@@ -561,11 +561,9 @@ def _require_proposed(proposal: MoveProposal) -> None:
             "status": proposal.get_status_display().lower()})
 
 
-@transaction.atomic
-def confirm_move(proposal: MoveProposal, *, by: User, text_shown: str,
-                 request: HttpRequest | None = None) -> MoveProposal:
-    """A guardian who may consent confirms the move in Los, after reading ``text_shown``. The move is recorded
-    (the receiving unit may see the family from the handover date) and the record may now be handed over."""
+def _answering(proposal: MoveProposal, by: User) -> tuple[MoveProposal, FamilyMember]:
+    """The proposal, locked and still waiting for an answer, and the guardian answering it (one who may consent on
+    the family's behalf)."""
     from los.access import services as access_services
 
     proposal = _lock_proposal(proposal)
@@ -573,11 +571,29 @@ def confirm_move(proposal: MoveProposal, *, by: User, text_shown: str,
     member = access_services.consenting_member(by, proposal.family)
     if member is None:
         raise TransitionError(_("Only a guardian who may consent on the family's behalf can answer."))
-    if not (text_shown or "").strip():
-        raise TransitionError(_("The text you confirm is missing. Start again."))
-    transfer = access_services.record_family_transfer(
+    return proposal, member
+
+
+def _record_transfer(proposal: MoveProposal, member: FamilyMember, by: User,
+                     request: HttpRequest | None) -> FamilyTransfer:
+    """The move as the access policy knows it, consented to by ``member``: the receiving unit may see the family
+    from the handover date."""
+    from los.access import services as access_services
+
+    return access_services.record_family_transfer(
         family=proposal.family, to_municipality=proposal.to_municipality, consented_by=member,
         handover_date=proposal.handover_date, recorded_by=by, note=proposal.note, request=request)
+
+
+@transaction.atomic
+def confirm_move(proposal: MoveProposal, *, by: User, text_shown: str,
+                 request: HttpRequest | None = None) -> MoveProposal:
+    """A guardian who may consent confirms the move in Los, after reading ``text_shown``. The move is recorded
+    (the receiving unit may see the family from the handover date) and the record may now be handed over."""
+    proposal, member = _answering(proposal, by)
+    if not (text_shown or "").strip():
+        raise TransitionError(_("The text you confirm is missing. Start again."))
+    transfer = _record_transfer(proposal, member, by, request)
     proposal.status, proposal.method = MoveStatus.CONFIRMED, ConfirmationMethod.DIGITAL
     proposal.answered_at, proposal.answered_by, proposal.answered_by_member = timezone.now(), by, member
     proposal.text_shown, proposal.transfer = text_shown, transfer
@@ -590,13 +606,7 @@ def confirm_move(proposal: MoveProposal, *, by: User, text_shown: str,
 @transaction.atomic
 def decline_move(proposal: MoveProposal, *, by: User, request: HttpRequest | None = None) -> MoveProposal:
     """A guardian who may consent declines the move: the record is not handed over."""
-    from los.access import services as access_services
-
-    proposal = _lock_proposal(proposal)
-    _require_proposed(proposal)
-    member = access_services.consenting_member(by, proposal.family)
-    if member is None:
-        raise TransitionError(_("Only a guardian who may consent on the family's behalf can answer."))
+    proposal, member = _answering(proposal, by)
     proposal.status = MoveStatus.DECLINED
     proposal.answered_at, proposal.answered_by, proposal.answered_by_member = timezone.now(), by, member
     proposal.save()
@@ -610,7 +620,6 @@ def record_paper_confirmation(proposal: MoveProposal, *, by: User, member: Famil
                               signed_on: date | None, request: HttpRequest | None = None) -> MoveProposal:
     """The family's barnekoordinator records a confirmation a guardian who may consent signed on paper (the access
     policy lets the barnekoordinator record a consent given on paper). Recorded as such: "on paper, recorded by …"."""
-    from los.access import services as access_services
 
     proposal = _lock_proposal(proposal)
     _require_proposed(proposal)
@@ -625,9 +634,7 @@ def record_paper_confirmation(proposal: MoveProposal, *, by: User, member: Famil
     if signed_on < timezone.localdate(proposal.proposed_at):
         raise TransitionError({"signed_on": _("The paper was signed before the move was proposed. Check the date.")})
     giver = f"{member.given_name} {member.family_name}"
-    transfer = access_services.record_family_transfer(
-        family=proposal.family, to_municipality=proposal.to_municipality, consented_by=member,
-        handover_date=proposal.handover_date, recorded_by=by, note=proposal.note, request=request)
+    transfer = _record_transfer(proposal, member, by, request)
     proposal.status, proposal.method = MoveStatus.CONFIRMED, ConfirmationMethod.PAPER
     proposal.answered_at, proposal.answered_by, proposal.answered_by_member = timezone.now(), None, member
     proposal.recorded_by, proposal.paper_signed_on = by, signed_on

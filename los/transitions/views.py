@@ -22,9 +22,12 @@ from los.access import audit
 from los.access.guard import access, authorize, record_list_view
 from los.access.models import AuditAction, Category, FamilyTransfer
 from los.access.policy import Action, can, decide, visible_families
-from los.core.forms import ConflictError, form_action
+from los.core.downloads import file_response
+from los.core.forms import ConflictError, act, error_text, form_action
 from los.core.models import Municipality
 from los.families.models import Family
+from los.families.navigation import FAMILY_SIDE_BASES
+from los.families.selectors import family_or_404
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
 from los.transitions.forms import (
     ChecklistItemForm,
@@ -59,11 +62,6 @@ from los.transitions.models import (
 )
 
 TIMELINE_PAGE_SIZE = 50
-FAMILY_SIDE = frozenset({"guardian", "young_person"})
-
-
-def _family(pk: int) -> Family:
-    return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
 
 
 def _plan(pk: int) -> TransitionPlan:
@@ -85,7 +83,7 @@ def _plan_url(plan: TransitionPlan, anchor: str = "") -> str:
 @access("family")
 @login_required
 def family(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     decision = authorize(request, Action.VIEW, family, Category.PLAN)
     user = request.user
     context = selectors.family_page(family)
@@ -95,7 +93,7 @@ def family(request: HttpRequest, family_pk: int) -> HttpResponse:
         "can_change": can(user, Action.CHANGE, _new_plan(family)),
         "can_share": can(user, Action.CHANGE, HandoverSummary(family=family, municipality_id=family.municipality_id)),
         "can_see_sharing": can(user, Action.VIEW, family, Category.CONSENTS),
-        "family_side": decision.basis in FAMILY_SIDE,
+        "family_side": decision.basis in FAMILY_SIDE_BASES,
         "today": timezone.localdate(),
     })
 
@@ -104,19 +102,16 @@ def family(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_open(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, _new_plan(family))
     form = OpenPlanForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the transition to plan."))
         return redirect("transitions:family", family.pk)
-    try:
-        plan = services.open_plan_now(family, form.cleaned_data["key"], by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:family", family.pk)
-    messages.success(request, _("The transition plan is open, with a checklist and tasks."))
-    return redirect("transitions:plan", plan.pk)
+    return act(request, lambda: services.open_plan_now(family, form.cleaned_data["key"], by=request.user),
+               success=lambda plan: reverse("transitions:plan", args=[plan.pk]),
+               failure=reverse("transitions:family", args=[family.pk]),
+               message=_("The transition plan is open, with a checklist and tasks."))
 
 
 def _readable_summaries(user: Any, summaries: list[HandoverSummary]) -> list[HandoverSummary]:
@@ -259,13 +254,8 @@ def task_done(request: HttpRequest, transition_task_pk: int) -> HttpResponse:
     authorize(request, Action.CHANGE, task)
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
-    try:
-        services.set_task_done(task, by=request.user, done=True, version=version)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The task is marked as done."))
-    return redirect(_plan_url(task.plan, "tasks"))
+    return act(request, lambda: services.set_task_done(task, by=request.user, done=True, version=version),
+               success=_plan_url(task.plan, "tasks"), message=_("The task is marked as done."))
 
 
 @access("family")
@@ -311,13 +301,9 @@ def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
     form = VersionForm(request.POST)
-    try:
-        services.reopen_plan(plan, by=request.user, version=form.cleaned_data["version"] if form.is_valid() else None)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The transition plan is open again."))
-    return redirect(_plan_url(plan))
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    return act(request, lambda: services.reopen_plan(plan, by=request.user, version=version),
+               success=_plan_url(plan), message=_("The transition plan is open again."))
 
 
 # --- the timeline --------------------------------------------------------------------------------------
@@ -325,7 +311,7 @@ def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def family_timeline(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
     sources = timeline.sources()
     form = TimelineFilterForm(request.GET or None, kinds=selectors.timeline_kinds(request.user, family, sources))
@@ -347,7 +333,7 @@ def family_timeline(request: HttpRequest, family_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def handover_new(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.CHANGE, HandoverSummary(family=family, municipality_id=family.municipality_id))
     initial = {}
     plan_pk = request.GET.get("plan")
@@ -402,11 +388,9 @@ def handover_pdf(request: HttpRequest, handover_summary_pk: int) -> HttpResponse
     summary_row = _summary(handover_summary_pk)
     authorize(request, Action.EXPORT, summary_row, handover.reading_category(request.user, summary_row))
     built = handover.build_summary(summary_row.family, handover.Receiver.of(summary_row), reader=request.user)
-    response = HttpResponse(pdf.summary_pdf(built, summary_row), content_type="application/pdf")
-    response["Content-Disposition"] = (f'inline; filename="overleveringssammendrag-'
-                                       f'{slugify(summary_row.family.display_name)}-{summary_row.pk}.pdf"')
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(pdf.summary_pdf(built, summary_row), "application/pdf",
+                         f"overleveringssammendrag-{slugify(summary_row.family.display_name)}-{summary_row.pk}.pdf",
+                         inline=True)
 
 
 @access("family")
@@ -414,7 +398,7 @@ def handover_pdf(request: HttpRequest, handover_summary_pk: int) -> HttpResponse
 def family_summary(request: HttpRequest, family_pk: int) -> HttpResponse:
     """What the reader needs to know about the family: the handover summary as the policy lets them read it.
     The receiving side of a move lands here first."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
     receiver = handover.Receiver(ReceiverKind.RECEIVING_UNIT, request.user, None)
     built = handover.build_summary(family, receiver, reader=request.user)
@@ -445,7 +429,7 @@ def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm 
                             and decide(user, Action.CHANGE, current).basis == "coordinator")
     return render(request, "transitions/move.html", {
         "family": family, "current": current, "see_moves": see_moves,
-        "family_side": decide(user, Action.VIEW, family).basis in FAMILY_SIDE,
+        "family_side": decide(user, Action.VIEW, family).basis in FAMILY_SIDE_BASES,
         "form": (form or ProposeMoveForm(family=family)) if may_propose and current is None else None,
         "paper_form": (paper_form or PaperConfirmationForm(family=family)) if may_record_paper else None,
         "paper_text": services.move_text(current, giver_name=_("The guardian who signs below"))
@@ -467,24 +451,23 @@ def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm 
 def move(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The move as the unit and the barnekoordinator see it: propose a move, see the family's answer, hand the
     record over once the family has confirmed."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CASE)
     if request.method != "POST":
         return _render_move(request, family)
     authorize(request, Action.CHANGE, _move_probe(family))
     form = ProposeMoveForm(request.POST, family=family)
-    if form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            services.propose_move(family, by=request.user, to_municipality=data["to_municipality"],
-                                  handover_date=data["handover_date"], note=data["note"], request=request)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The move is proposed. The family reads what will be sent and confirms or "
-                                        "declines in its own pages; nothing is handed over before they confirm."))
-            return redirect("transitions:move", family.pk)
-    return _render_move(request, family, form=form, status=400)
+        return services.propose_move(family, by=request.user, to_municipality=data["to_municipality"],
+                                     handover_date=data["handover_date"], note=data["note"], request=request)
+
+    return form_action(
+        request, form, save, success=reverse("transitions:move", args=[family.pk]),
+        message=_("The move is proposed. The family reads what will be sent and confirms or declines in its own "
+                  "pages; nothing is handed over before they confirm."),
+        page=lambda status: _render_move(request, family, form=form, status=status))
 
 
 @access("family")
@@ -492,21 +475,17 @@ def move(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
     """The family's barnekoordinator records a confirmation a guardian signed on paper."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     proposal = _proposal(family, move_proposal_pk)
     authorize(request, Action.CHANGE, proposal)
     form = PaperConfirmationForm(request.POST, family=family)
-    if form.is_valid():
-        try:
-            services.record_paper_confirmation(proposal, by=request.user, member=form.cleaned_data["member"],
-                                               signed_on=form.cleaned_data["signed_on"], request=request)
-        except ValidationError as error:
-            form.apply_errors(error)
-        else:
-            messages.success(request, _("The confirmation signed on paper is recorded. The family's record can now "
-                                        "be handed over."))
-            return redirect("transitions:move", family.pk)
-    return _render_move(request, family, paper_form=form, status=400)
+    return form_action(
+        request, form,
+        lambda: services.record_paper_confirmation(proposal, by=request.user, member=form.cleaned_data["member"],
+                                                   signed_on=form.cleaned_data["signed_on"], request=request),
+        success=reverse("transitions:move", args=[family.pk]),
+        message=_("The confirmation signed on paper is recorded. The family's record can now be handed over."),
+        page=lambda status: _render_move(request, family, paper_form=form, status=status))
 
 
 @access("family")
@@ -514,18 +493,13 @@ def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> H
 @require_POST
 def move_withdraw(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
     """Withdraw a proposed or confirmed move: the unit, or the family withdrawing its confirmation."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     proposal = _proposal(family, move_proposal_pk)
     family_answers = decide(request.user, Action.SHARE, proposal).allowed
     authorize(request, Action.SHARE if family_answers else Action.CHANGE, proposal)
-    try:
-        services.withdraw_move(proposal, by=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The move is withdrawn. The new municipality no longer sees the family through "
-                                    "it."))
-    return redirect("transitions:move_answer" if family_answers else "transitions:move", family.pk)
+    return act(request, lambda: services.withdraw_move(proposal, by=request.user, request=request),
+               success=reverse("transitions:move_answer" if family_answers else "transitions:move", args=[family.pk]),
+               message=_("The move is withdrawn. The new municipality no longer sees the family through it."))
 
 
 def _digest(text: str) -> str:
@@ -537,7 +511,7 @@ def _digest(text: str) -> str:
 @require_http_methods(["GET", "POST"])
 def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's own page about a proposed move: what will be sent, what stays, and the answer."""
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.VIEW, family, Category.CONSENTS)
     proposal = services.open_move(family)
     from los.access import services as access_services
@@ -572,7 +546,7 @@ def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
                     return redirect("transitions:move_answer", family.pk)
             status = 400
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
             return redirect("transitions:move_answer", family.pk)
     return render(request, "transitions/move_answer.html", {
         "family": family, "proposal": proposal, "may_answer": may_answer, "text": text, "form": form,
@@ -587,19 +561,16 @@ def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move_export(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = _family(family_pk)
+    family = family_or_404(family_pk)
     authorize(request, Action.EXPORT, family)
     try:
         data, export = transfer.export_package(family, by=request.user, request=request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("transitions:move", family.pk)
-    response = HttpResponse(data, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="familiepakke-{slugify(family.reference)}-'
-                                       f'{timezone.localdate().isoformat()}.json"')
-    response["Cache-Control"] = "no-store"
     del export
-    return response
+    return file_response(data, "application/json; charset=utf-8",
+                         f"familiepakke-{slugify(family.reference)}-{timezone.localdate().isoformat()}.json")
 
 
 # --- the coordinating unit --------------------------------------------------------------------------------
@@ -656,6 +627,13 @@ def _pending(request: HttpRequest) -> tuple[dict, transfer.VerifiedPackage, Muni
     return pending, verified, municipalities[pending["municipality"]]
 
 
+def _start_again(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """The package cannot be used: forget it, say why, and back to the upload."""
+    _forget_pending(request)
+    messages.error(request, error_text(error))
+    return redirect("transitions:import")
+
+
 @access("staff")
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -696,9 +674,7 @@ def unit_import_preview(request: HttpRequest) -> HttpResponse:
         pending, verified, municipality = _pending(request)
         plan = transfer.plan_import(verified, by=request.user, municipality=municipality)
     except ValidationError as error:
-        _forget_pending(request)
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:import")
+        return _start_again(request, error)
     _audit_package(request, verified, municipality.pk, "previewed")
     return render(request, "transitions/import_preview.html", {
         "preview": transfer.preview(plan), "municipality": municipality,
@@ -717,9 +693,7 @@ def unit_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         pending, verified, municipality = _pending(request)
     except ValidationError as error:
-        _forget_pending(request)
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:import")
+        return _start_again(request, error)
     if not form.is_valid() or form.cleaned_data["sha256"] != pending["sha256"]:
         messages.error(request, _("The package is not the one on this page. Look at the preview again before you "
                                   "import."))
@@ -727,9 +701,7 @@ def unit_import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         result = transfer.import_package(verified, by=request.user, municipality=municipality, request=request)
     except ValidationError as error:
-        _forget_pending(request)
-        messages.error(request, " ".join(error.messages))
-        return redirect("transitions:import")
+        return _start_again(request, error)
     _forget_pending(request)
     messages.success(request, _("The family's record is received. Read the handover summary first: the family "
                                 "should not have to tell its story again."))

@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from los.access import audit
 from los.access.models import AuditAction
 from los.accounts.models import Role, User
+from los.core.forms import ConflictError
 from los.core.models import CoordinatingUnit, Municipality
 from los.workday.models import StartGuide
 
 
-class StaleVersionError(Exception):
+def _stale(current: StartGuide | None) -> ConflictError:
     """Someone else saved the guide after the user opened it."""
+    return ConflictError(_("Someone else saved the guide after you opened it. Your text is kept below; open the guide "
+                           "in another tab to compare, then save again."), current=current)
 
 
 def leader_municipalities(user: User) -> list[Municipality]:
@@ -41,10 +44,10 @@ def save_guide(municipality: Municipality, language: str, text: str, *, by: User
     guide = StartGuide.objects.select_for_update().filter(municipality=municipality, language=language).first()
     if guide is None:
         if version not in (None, 0):
-            raise StaleVersionError()
+            raise _stale(None)
         guide = StartGuide(municipality=municipality, language=language, version=0)
     elif version is not None and version != guide.version:
-        raise StaleVersionError()
+        raise _stale(guide)
     guide.text, guide.updated_by, guide.updated_at = text, by, timezone.now()
     guide.version += 1
     guide.save()

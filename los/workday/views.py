@@ -13,19 +13,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from los.access.guard import access, record_list_view
 from los.access.policy import prime_families
 from los.accounts import services as account_services
 from los.accounts.models import Role
+from los.core.forms import submit
+from los.core.i18n import page_language
 from los.core.models import CoordinatingUnit
 from los.referrals.selectors import families_per_10_percent
 from los.workday import guide, selectors, services
@@ -33,11 +34,6 @@ from los.workday.forms import FindForm, GuideForm, NormForm
 
 TODAY_ROLES = {Role.BARNEKOORDINATOR, Role.CASEWORKER, Role.UNIT_LEADER}
 STAFF_ROLES = TODAY_ROLES | {Role.SERVICE_CONTACT}
-
-
-def _language() -> str:
-    code = (get_language() or "nb").split("-")[0]
-    return code if code in ("nb", "nn", "en") else "nb"
 
 
 def works_today(request: HttpRequest) -> bool:
@@ -118,7 +114,7 @@ def _guide_municipality(request: HttpRequest):
 def start_guide(request: HttpRequest) -> HttpResponse:
     """The first 30 days for a new barnekoordinator, from the municipality's own routines."""
     municipality, leads = _guide_municipality(request)
-    text, row = guide.guide_for(municipality.pk, _language())
+    text, row = guide.guide_for(municipality.pk, page_language())
     return render(request, "workday/start_guide.html", {
         "municipality": municipality, "steps": guide.parse(text), "own": row is not None, "row": row,
         "may_edit": municipality.pk in {m.pk for m in leads}})
@@ -131,7 +127,7 @@ def start_guide_edit(request: HttpRequest) -> HttpResponse:
     municipality, leads = _guide_municipality(request)
     if municipality.pk not in {m.pk for m in leads}:
         raise PermissionDenied(_("Only the leader of the coordinating unit can change the start guide."))
-    language = request.POST.get("language") or _language()
+    language = request.POST.get("language") or page_language()
     text, row = guide.guide_for(municipality.pk, language)
     url = f"{reverse('workday:start_guide')}?kommune={municipality.pk}"
     if request.method == "POST" and request.POST.get("reset"):
@@ -140,21 +136,11 @@ def start_guide_edit(request: HttpRequest) -> HttpResponse:
         return redirect(url)
     form = GuideForm(request.POST if request.method == "POST" else None,
                      initial={"text": text, "version": row.version if row else 0, "language": language})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_guide(municipality, form.cleaned_data["language"], form.cleaned_data["text"],
-                                by=request.user, version=form.cleaned_data["version"])
-        except services.StaleVersionError:
-            form.add_error(None, _("Someone else saved the guide after you opened it. Your text is kept below; "
-                                   "open the guide in another tab to compare, then save again."))
-            form.data = form.data.copy()
-            form.data["version"] = str(guide.guide_for(municipality.pk, language)[1].version)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("The start guide is saved."))
-            return redirect(url)
+    if request.method == "POST" and submit(form, lambda: services.save_guide(
+            municipality, form.cleaned_data["language"], form.cleaned_data["text"], by=request.user,
+            version=form.cleaned_data["version"])):
+        messages.success(request, _("The start guide is saved."))
+        return redirect(url)
     return render(request, "workday/start_guide_edit.html", {
         "municipality": municipality, "form": form, "own": row is not None, "language": language},
         status=400 if form.errors else 200)

@@ -15,18 +15,18 @@ user). A role is pending until a different person who may approve it approves it
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from los.accounts import services
 from los.accounts.models import Role, RoleStatus, StaffRole, User
-from los.core.models import CoordinatingUnit, Municipality, ServiceProvider
+from los.core.management.operator import OperatorCommand
+from los.core.models import CoordinatingUnit, ServiceProvider
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "List, request, approve, refuse, deactivate or re-activate staff roles (four eyes)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,25 +45,6 @@ class Command(BaseCommand):
             decide = sub.add_parser(name)
             decide.add_argument("role_id", type=int)
             decide.add_argument("--by", required=True, help="user name of the person acting")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"_{options['action']}")(options)
-
-    @property
-    def via(self) -> str:
-        return f"manage.py staff_role, OS user {getpass.getuser()}"
-
-    def _user(self, username: str) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"no user {username!r}")
-        return user
-
-    def _municipality(self, text: str) -> Municipality:
-        found = Municipality.objects.filter(number=text).first() or Municipality.objects.filter(name=text).first()
-        if found is None:
-            raise CommandError(f"no municipality {text!r}")
-        return found
 
     def _role(self, pk: int) -> StaffRole:
         role = StaffRole.objects.select_related("user", "municipality").filter(pk=pk).first()

@@ -11,21 +11,19 @@ to the audit log of the token's municipality, naming the command line and the op
 
 from __future__ import annotations
 
-import getpass
 from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from los.accounts.models import User
 from los.api.models import ApiToken, Scope
 from los.api.services import create_token, revoke_token
-from los.core.models import Municipality
+from los.core.management.operator import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Create, list or revoke API tokens."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,24 +39,8 @@ class Command(BaseCommand):
         revoke = sub.add_parser("revoke", help="revoke a token at once")
         revoke.add_argument("key_id")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"_{options['action']}")(options)
-
-    @property
-    def via(self) -> str:
-        """Where the change was made, for the audit log (the command line, and the operating system's user)."""
-        return f"manage.py api_token, OS user {getpass.getuser()}"
-
-    def _municipality(self, text: str) -> Municipality:
-        found = Municipality.objects.filter(number=text).first() or Municipality.objects.filter(name=text).first()
-        if found is None:
-            raise CommandError(f"no municipality {text!r}")
-        return found
-
     def _create(self, options: dict[str, Any]) -> None:
-        user = User.objects.filter(username=options["user"]).first()
-        if user is None:
-            raise CommandError(f"no user {options['user']!r}")
+        user = self._user(options["user"])
         expires = None
         if options["expires"]:
             try:
