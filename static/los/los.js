@@ -115,6 +115,18 @@ function losForgetDrafts(form) {
   losDraftFields(form).forEach((field) => store.removeItem(losDraftKey(form, field)));
 }
 
+/* A small button (Designsystemet variant "secondary" or "tertiary") that calls onClick. */
+function losSmallButton(variant, label, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "ds-button";
+  button.dataset.variant = variant;
+  button.dataset.size = "sm";
+  button.textContent = label;
+  button.addEventListener("click", onClick);
+  return button;
+}
+
 function losDraftNotice(form, restored, offered) {
   const texts = losTexts();
   const notice = document.createElement("div");
@@ -138,29 +150,16 @@ function losDraftNotice(form, restored, offered) {
   const buttons = document.createElement("p");
   buttons.className = "ds-paragraph los-actions";
   if (offered.length) {
-    const use = document.createElement("button");
-    use.type = "button";
-    use.className = "ds-button";
-    use.dataset.variant = "secondary";
-    use.dataset.size = "sm";
-    use.textContent = texts.draftUse;
-    use.addEventListener("click", () => {
+    buttons.append(losSmallButton("secondary", texts.draftUse, () => {
       offered.forEach(({ field, draft }) => {
         field.value = draft.value;
         field.dispatchEvent(new Event("input", { bubbles: true }));
       });
       notice.remove();
       offered[0].field.focus();
-    });
-    buttons.append(use);
+    }));
   }
-  const discard = document.createElement("button");
-  discard.type = "button";
-  discard.className = "ds-button";
-  discard.dataset.variant = "tertiary";
-  discard.dataset.size = "sm";
-  discard.textContent = texts.draftDiscard;
-  discard.addEventListener("click", () => {
+  buttons.append(losSmallButton("tertiary", texts.draftDiscard, () => {
     const store = losStore();
     restored.concat(offered).forEach(({ field, saved, key }) => {
       field.value = saved;
@@ -169,8 +168,7 @@ function losDraftNotice(form, restored, offered) {
     notice.remove();
     const first = restored.concat(offered)[0];
     if (first) first.field.focus();
-  });
-  buttons.append(discard);
+  }));
   notice.append(buttons);
   form.parentNode.insertBefore(notice, form);
 }
