@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from itertools import batched
 from typing import Any, NamedTuple
 
@@ -203,21 +203,28 @@ class ChildRow(NamedTuple):
 
 
 def load_family_data(families: QuerySet[Family], today: date | None = None, *,
-                     light: bool = False) -> list[FamilyData]:
+                     light: bool = False, family: Family | None = None) -> list[FamilyData]:
     """What the profiles of ``families`` are built from, in a fixed number of queries (eight), whatever
     the number of families: the related rows are selected with the families' query as a subquery.
 
     With ``light=True`` families, children and stored answers come as plain rows (:class:`FamilyRow`,
     :class:`ChildRow`, :class:`StoredAnswers`) instead of model instances: enough to build profiles and to
     list and count, not to edit or to ask the access policy about. A screening of every family in the
-    country reads a quarter of a million rows, and making model instances of them was half its time."""
+    country reads a quarter of a million rows, and making model instances of them was half its time.
+
+    ``family``: the one family of ``families``, already read (a family's page): it is not read again, its rows
+    are read by its id, and the children and stored answers point to it (the access policy asks about them)."""
     today = today or timezone.localdate()
     now = timezone.now()
-    ordered = families.order_by("display_name", "pk")
-    rows = list(ordered.values_list(*FamilyRow._fields)) if light else list(ordered)
-    if not rows:
-        return []
-    ids = families.order_by().values("pk")
+    if family is not None:
+        rows: list = [family]
+        ids: Any = [family.pk]
+    else:
+        ordered = families.order_by("display_name", "pk")
+        rows = list(ordered.values_list(*FamilyRow._fields)) if light else list(ordered)
+        if not rows:
+            return []
+        ids = families.order_by().values("pk")
     data = {f.pk: FamilyData(family=f) for f in (map(FamilyRow._make, rows) if light else rows)}
     children = Child.objects.filter(family_id__in=ids).order_by("birth_date", "pk")
     if light:
@@ -250,6 +257,14 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
     if not light:
         for row in NavigatorAnswers.objects.filter(family_id__in=ids):
             data[row.family_id].answers[row.child_id] = row
+        if family is not None:  # what the access policy reads of the rows, without reading it again
+            children_by_pk = {child.pk: child for child in data[family.pk].children}
+            for child in children_by_pk.values():
+                child.family = family
+            for row in data[family.pk].answers.values():
+                row.family = family
+                if row.child_id in children_by_pk:
+                    row.child = children_by_pk[row.child_id]
     else:
         for family_id, child_id, answers in NavigatorAnswers.objects.filter(family_id__in=ids).order_by().values_list(
                 "family_id", "child_id", "answers"):
@@ -264,7 +279,8 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
 
 
 def family_data(family: Family, today: date | None = None) -> FamilyData:
-    return load_family_data(Family.objects.filter(pk=family.pk), today)[0]
+    """What the profiles of ``family`` (as read by the caller) are built from."""
+    return load_family_data(Family.objects.filter(pk=family.pk), today, family=family)[0]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -439,12 +455,12 @@ class Card:
     def refused(self) -> bool:
         return self.map_entry is not None and self.map_entry.state == EntryState.REFUSED
 
-    @property
+    @cached_property
     def checked_text(self) -> str:
         """When the entry was last checked against its sources, in the page's language (with the year)."""
-        return format_day(self.suggestion.last_checked)
+        return _day_text(self.suggestion.last_checked, get_language())
 
-    @property
+    @cached_property
     def source_links(self) -> list[tuple[str, str]]:
         """(name of the publisher, address) of each public page the entry was checked against. The catalogue's
         own notes on a source (``about``) are for its editors and are not shown."""
@@ -457,6 +473,13 @@ class Card:
         return links
 
 
+@lru_cache(maxsize=4096)
+def _day_text(day: date | None, language: str | None) -> str:
+    """``format_day(day)`` in ``language`` (the active one, passed so that each language has its own answer): the
+    catalogue's entries share a few dates, and a family's page writes them on every card."""
+    return format_day(day)
+
+
 #: Publishers whose pages the catalogue cites most, by their own name; others are shown by their web address.
 PUBLISHERS = {
     "lovdata.no": "Lovdata", "nav.no": "NAV", "helsedirektoratet.no": "Helsedirektoratet",
@@ -466,6 +489,7 @@ PUBLISHERS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def source_name(url: str) -> str:
     """The publisher of a source page: "Lovdata" for https://lovdata.no/..., else its host without "www."."""
     host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower().removeprefix("www.")

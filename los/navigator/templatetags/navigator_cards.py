@@ -7,13 +7,15 @@ The labels are translated here, in the page's language, and handed to the templa
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django import template
 from django.forms.renderers import Jinja2
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -21,7 +23,21 @@ register = template.Library()
 _JINJA2 = Jinja2()
 
 
-def _labels() -> dict[str, Any]:
+#: The labels per language: they depend on nothing else, so they are translated once per process and language.
+_LABELS: dict[str | None, SimpleNamespace] = {}
+
+
+def _labels() -> SimpleNamespace:
+    """The labels in the active language, as attributes (Jinja2 reads an attribute at once; a dictionary's key only
+    after the attribute lookup has failed, which for some fifty labels on forty cards was a tenth of the page)."""
+    language = get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = SimpleNamespace(**_translated_labels())
+    return labels
+
+
+def _translated_labels() -> dict[str, Any]:
     return {
         "groups": {"likely": gettext("Likely"), "possible": gettext("Possible"), "applied": gettext("Applied for"),
                    "in_place": gettext("Already in place")},
@@ -76,16 +92,33 @@ def _kit_base(context: template.Context, family: Any) -> str:
     return reverse("servicemap:kit", args=[family.pk, "x"])[:-2]
 
 
+def _page_parts(context: template.Context) -> tuple[str, str, str]:
+    """(where "we have applied" posts, the application kit's base URL, the CSRF field): the same for every card and
+    section of a page, so made once per rendering of the template that lists the sections. Jinja2's own
+    ``csrf_input`` is made again (a new masked token) wherever a template writes it: on every card's form."""
+    key = "navigator_cards_parts"
+    parts = context.render_context.get(key)
+    if parts is None:
+        family = context.get("family")
+        request = context.get("request")
+        parts = context.render_context[key] = (
+            reverse("navigator:mark_applied", args=[family.pk]) if family is not None else "",
+            _kit_base(context, family),
+            csrf_input(request) if request is not None else "")
+    return parts
+
+
 @register.simple_tag(takes_context=True)
 def navigator_cards(context: template.Context, cards: list) -> SafeString:
     """The ``<li>`` of each card. Uses ``family`` (the "we have applied" forms post to it) and ``request`` (the CSRF
-    token) from the page's context."""
-    family = context.get("family")
+    token) from the page's context; the Jinja2 template gets no ``request`` of its own."""
+    apply_url, kit_base, csrf = _page_parts(context)
     html = _JINJA2.get_template("navigator/cards.html").render({
         "cards": [(card, reverse("servicemap:entry_detail", args=[card.map_entry.pk]) if card.map_entry else "")
                   for card in cards],
         "t": _labels(),
-        "apply_url": reverse("navigator:mark_applied", args=[family.pk]) if family is not None else "",
-        "kit_base": _kit_base(context, family),
-    }, context.get("request"))
+        "apply_url": apply_url,
+        "kit_base": kit_base,
+        "csrf_input": csrf,
+    })
     return mark_safe(html)  # noqa: S308 - rendered by Jinja2 with autoescaping on
