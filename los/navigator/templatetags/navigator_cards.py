@@ -16,6 +16,9 @@ from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
+from markupsafe import Markup
+
+from los.navigator.catalog import LOCAL_PREFIX
 
 register = template.Library()
 
@@ -80,6 +83,41 @@ def _translated_labels() -> dict[str, Any]:
     }
 
 
+#: The parts of a card the catalogue alone decides (see :func:`_part`), by language and text.
+_PARTS: dict[tuple, Markup] = {}
+_PART_LIMIT = 20000
+
+
+def _part_key(name: str, card: Any) -> tuple:
+    s = card.suggestion
+    if name == "what":
+        return (s.summary,)
+    if name == "how":
+        return (card.how_to_apply, s.attach, s.processing_time, s.appeal)
+    return (s.name, s.who, s.who_decides, s.deadline_note, s.rates, tuple(s.legal_basis), tuple(card.source_links),
+            card.checked_text)
+
+
+def _part(name: str, card: Any) -> Markup:
+    """A part of ``card`` written by ``navigator/card_<name>.html``: what it is, how to apply, or the facts (who,
+    who decides, time limits, rates, legal basis, sources). These are the catalogue's texts in the page's language,
+    the same on every family's page, so a national entry's part is rendered once per process for its texts (the
+    key is the texts themselves, so that a changed catalogue or date gives a new part). A municipality's own entry
+    is rendered each time."""
+    labels = _labels()
+    local = card.id.startswith(LOCAL_PREFIX)
+    key = None if local else (name, get_language(), *_part_key(name, card))
+    html = _PARTS.get(key) if key is not None else None
+    if html is None:
+        html = Markup(_JINJA2.get_template(f"navigator/card_{name}.html").template.render(  # noqa: S704 - Jinja2 escapes
+            {"s": card.suggestion, "card": card, "t": labels}))
+        if key is not None:
+            if len(_PARTS) >= _PART_LIMIT:
+                _PARTS.clear()
+            _PARTS[key] = html
+    return html
+
+
 def _kit_base(context: template.Context, family: Any) -> str:
     """The application kit's URL without the catalogue id, when the viewer may see the family's services."""
     request = context.get("request")
@@ -120,5 +158,6 @@ def navigator_cards(context: template.Context, cards: list) -> SafeString:
         "apply_url": apply_url,
         "kit_base": kit_base,
         "csrf_input": csrf,
+        "part": _part,
     })
     return mark_safe(html)  # noqa: S308 - rendered by Jinja2 with autoescaping on
