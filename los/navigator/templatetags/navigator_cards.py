@@ -7,6 +7,7 @@ The labels are translated here, in the page's language, and handed to the templa
 
 from __future__ import annotations
 
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -98,15 +99,14 @@ def _part_key(name: str, card: Any) -> tuple:
             card.checked_text)
 
 
-def _part(name: str, card: Any) -> Markup:
+def _part(labels: SimpleNamespace, language: str | None, name: str, card: Any) -> Markup:
     """A part of ``card`` written by ``navigator/card_<name>.html``: what it is, how to apply, or the facts (who,
     who decides, time limits, rates, legal basis, sources). These are the catalogue's texts in the page's language,
     the same on every family's page, so a national entry's part is rendered once per process for its texts (the
     key is the texts themselves, so that a changed catalogue or date gives a new part). A municipality's own entry
     is rendered each time."""
-    labels = _labels()
     local = card.id.startswith(LOCAL_PREFIX)
-    key = None if local else (name, get_language(), *_part_key(name, card))
+    key = None if local else (name, language, *_part_key(name, card))
     html = _PARTS.get(key) if key is not None else None
     if html is None:
         html = Markup(_JINJA2.get_template(f"navigator/card_{name}.html").template.render(  # noqa: S704 - Jinja2 escapes
@@ -151,13 +151,14 @@ def navigator_cards(context: template.Context, cards: list) -> SafeString:
     """The ``<li>`` of each card. Uses ``family`` (the "we have applied" forms post to it) and ``request`` (the CSRF
     token) from the page's context; the Jinja2 template gets no ``request`` of its own."""
     apply_url, kit_base, csrf = _page_parts(context)
+    labels = _labels()
     html = _JINJA2.get_template("navigator/cards.html").render({
         "cards": [(card, reverse("servicemap:entry_detail", args=[card.map_entry.pk]) if card.map_entry else "")
                   for card in cards],
-        "t": _labels(),
+        "t": labels,
         "apply_url": apply_url,
         "kit_base": kit_base,
         "csrf_input": csrf,
-        "part": _part,
+        "part": partial(_part, labels, get_language()),
     })
     return mark_safe(html)  # noqa: S308 - rendered by Jinja2 with autoescaping on
