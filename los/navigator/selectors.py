@@ -18,12 +18,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from itertools import batched
 from typing import Any, NamedTuple
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -198,7 +199,7 @@ class ChildRow(NamedTuple):
 
 
 def load_family_data(families: QuerySet[Family], today: date | None = None, *,
-                     light: bool = False, known: list[Family] | None = None) -> list[FamilyData]:
+                     light: bool = False, family: Family | None = None) -> list[FamilyData]:
     """What the profiles of ``families`` are built from, in a fixed number of queries (eight), whatever
     the number of families: the related rows are selected with the families' query as a subquery.
 
@@ -207,17 +208,19 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
     list and count, not to edit or to ask the access policy about. A screening of every family in the
     country reads a quarter of a million rows, and making model instances of them was half its time.
 
-    ``known``: the families of ``families`` as the caller has them already (one family's page), not read again."""
+    ``family``: the one family of ``families``, already read (a family's page): it is not read again, its rows
+    are read by its id, and the children and stored answers point to it (the access policy asks about them)."""
     today = today or timezone.localdate()
     now = timezone.now()
-    ordered = families.order_by("display_name", "pk")
-    if known is not None and not light:
-        rows = sorted(known, key=lambda f: (f.display_name, f.pk))
+    if family is not None:
+        rows: list = [family]
+        ids: Any = [family.pk]
     else:
+        ordered = families.order_by("display_name", "pk")
         rows = list(ordered.values_list(*FamilyRow._fields)) if light else list(ordered)
-    if not rows:
-        return []
-    ids = families.order_by().values("pk")
+        if not rows:
+            return []
+        ids = families.order_by().values("pk")
     data = {f.pk: FamilyData(family=f) for f in (map(FamilyRow._make, rows) if light else rows)}
     children = Child.objects.filter(family_id__in=ids).order_by("birth_date", "pk")
     if light:
@@ -226,12 +229,16 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
     else:
         for child in children.only(*_CHILD_FIELDS):
             data[child.family_id].children.append(child)
-    guardian = Q(relation__in=list(GUARDIAN_RELATIONS)) & (Q(parental_responsibility=True) | Q(daily_care=True))
-    members = (FamilyMember.objects.filter(family_id__in=ids).order_by().values("family_id")
-               .annotate(guardians=Count("pk", filter=guardian), siblings=Count("pk", filter=Q(relation="sibling")))
-               .values_list("family_id", "guardians", "siblings"))
-    for family_id, guardians, siblings in members:
-        data[family_id].guardians, data[family_id].siblings_recorded = guardians, siblings
+    if family is not None:  # one family: its counts and whether it has a coordinator and a plan, in one query
+        one = data[family.pk]
+        one.guardians, one.siblings_recorded, one.has_coordinator, one.has_plan = _one_family_facts(family.pk, today)
+    else:
+        members = (FamilyMember.objects.filter(family_id__in=ids).order_by().values("family_id")
+                   .annotate(guardians=Count("pk", filter=_GUARDIAN),
+                             siblings=Count("pk", filter=Q(relation="sibling")))
+                   .values_list("family_id", "guardians", "siblings"))
+        for family_id, guardians, siblings in members:
+            data[family_id].guardians, data[family_id].siblings_recorded = guardians, siblings
     # Rows whose order does not matter are read unsorted: sorting the 200,000 consents or service-map rows of a
     # national screening by the models' default order made PostgreSQL sort on disk.
     consents = (Consent.objects.filter(family_id__in=ids, service_provider__isnull=False, withdrawn_at__isnull=True,
@@ -250,21 +257,59 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
     if not light:
         for row in NavigatorAnswers.objects.filter(family_id__in=ids):
             data[row.family_id].answers[row.child_id] = row
+        if family is not None:  # what the access policy reads of the rows, without reading it again
+            children_by_pk = {child.pk: child for child in data[family.pk].children}
+            for child in children_by_pk.values():
+                child.family = family
+            for row in data[family.pk].answers.values():
+                row.family = family
+                if row.child_id in children_by_pk:
+                    row.child = children_by_pk[row.child_id]
     else:
         for family_id, child_id, answers in NavigatorAnswers.objects.filter(family_id__in=ids).order_by().values_list(
                 "family_id", "child_id", "answers"):
             data[family_id].answers[child_id] = StoredAnswers(answers)
-    coordinated = (CoordinatorAssignment.objects.filter(family_id__in=ids, started__lte=today)
-                   .filter(Q(ended__isnull=True) | Q(ended__gt=today)).order_by().values_list("family_id", flat=True))
-    for family_id in coordinated:
-        data[family_id].has_coordinator = True
-    for family_id in _plan_family_ids(ids):
-        data[family_id].has_plan = True
+    if family is None:
+        coordinated = (CoordinatorAssignment.objects.filter(family_id__in=ids, started__lte=today)
+                       .filter(Q(ended__isnull=True) | Q(ended__gt=today)).order_by()
+                       .values_list("family_id", flat=True))
+        for family_id in coordinated:
+            data[family_id].has_coordinator = True
+        for family_id in _plan_family_ids(ids):
+            data[family_id].has_plan = True
     return list(data.values())
 
 
+#: Family members who are guardians (``FamilyMember.is_guardian``, as a query).
+_GUARDIAN = Q(relation__in=list(GUARDIAN_RELATIONS)) & (Q(parental_responsibility=True) | Q(daily_care=True))
+
+
+def _one_family_facts(family_id: int, today: date) -> tuple[int, int, bool, bool]:
+    """(guardians, siblings recorded, has a barnekoordinator today, has a current plan) of one family, in one
+    query: the same facts :func:`load_family_data` reads for many families in three."""
+    members = FamilyMember.objects.filter(family_id=OuterRef("pk")).order_by().values("family_id")
+    try:
+        plan_model = apps.get_model("plans", "Plan")
+    except LookupError:
+        plan_model = None
+    planned: Any = (Exists(plan_model.objects.filter(family_id=OuterRef("pk"), status="active"))
+                    if plan_model is not None else Value(False))
+    rows = list(Family.objects.filter(pk=family_id).order_by().annotate(
+        nav_guardians=Coalesce(Subquery(members.annotate(n=Count("pk", filter=_GUARDIAN)).values("n")), 0),
+        nav_siblings=Coalesce(Subquery(members.annotate(n=Count("pk", filter=Q(relation="sibling"))).values("n")), 0),
+        nav_coordinated=Exists(CoordinatorAssignment.objects.filter(family_id=OuterRef("pk"), started__lte=today)
+                               .filter(Q(ended__isnull=True) | Q(ended__gt=today))),
+        nav_planned=planned,
+    ).values_list("nav_guardians", "nav_siblings", "nav_coordinated", "nav_planned"))
+    if not rows:
+        return 0, 0, False, False
+    guardians, siblings, coordinated, has_plan = rows[0]
+    return guardians, siblings, bool(coordinated), bool(has_plan)
+
+
 def family_data(family: Family, today: date | None = None) -> FamilyData:
-    return load_family_data(Family.objects.filter(pk=family.pk), today, known=[family])[0]
+    """What the profiles of ``family`` (as read by the caller) are built from."""
+    return load_family_data(Family.objects.filter(pk=family.pk), today, family=family)[0]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -439,12 +484,12 @@ class Card:
     def refused(self) -> bool:
         return self.map_entry is not None and self.map_entry.state == EntryState.REFUSED
 
-    @property
+    @cached_property
     def checked_text(self) -> str:
         """When the entry was last checked against its sources, in the page's language (with the year)."""
-        return format_day(self.suggestion.last_checked)
+        return _day_text(self.suggestion.last_checked, page_language())
 
-    @property
+    @cached_property
     def source_links(self) -> list[tuple[str, str]]:
         """(name of the publisher, address) of each public page the entry was checked against. The catalogue's
         own notes on a source (``about``) are for its editors and are not shown."""
@@ -457,6 +502,13 @@ class Card:
         return links
 
 
+@lru_cache(maxsize=4096)
+def _day_text(day: date | None, language: str | None) -> str:
+    """``format_day(day)`` in ``language`` (the active one, passed so that each language has its own answer): the
+    catalogue's entries share a few dates, and a family's page writes them on every card."""
+    return format_day(day)
+
+
 #: Publishers whose pages the catalogue cites most, by their own name; others are shown by their web address.
 PUBLISHERS = {
     "lovdata.no": "Lovdata", "nav.no": "NAV", "helsedirektoratet.no": "Helsedirektoratet",
@@ -466,6 +518,7 @@ PUBLISHERS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def source_name(url: str) -> str:
     """The publisher of a source page: "Lovdata" for https://lovdata.no/..., else its host without "www."."""
     host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower().removeprefix("www.")

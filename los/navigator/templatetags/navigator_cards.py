@@ -7,13 +7,19 @@ The labels are translated here, in the page's language, and handed to the templa
 
 from __future__ import annotations
 
+from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from django import template
 from django.forms.renderers import Jinja2
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from markupsafe import Markup
+
+from los.navigator.catalog import LOCAL_PREFIX
 
 register = template.Library()
 
@@ -21,7 +27,21 @@ register = template.Library()
 _JINJA2 = Jinja2()
 
 
-def _labels() -> dict[str, Any]:
+#: The labels per language: they depend on nothing else, so they are translated once per process and language.
+_LABELS: dict[str | None, SimpleNamespace] = {}
+
+
+def _labels() -> SimpleNamespace:
+    """The labels in the active language, as attributes (Jinja2 reads an attribute at once; a dictionary's key only
+    after the attribute lookup has failed, which for some fifty labels on forty cards was a tenth of the page)."""
+    language = get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = _LABELS[language] = SimpleNamespace(**_translated_labels())
+    return labels
+
+
+def _translated_labels() -> dict[str, Any]:
     return {
         "groups": {"likely": gettext("Likely"), "possible": gettext("Possible"), "applied": gettext("Applied for"),
                    "in_place": gettext("Already in place")},
@@ -64,6 +84,40 @@ def _labels() -> dict[str, Any]:
     }
 
 
+#: The parts of a card the catalogue alone decides (see :func:`_part`), by language and text.
+_PARTS: dict[tuple, Markup] = {}
+_PART_LIMIT = 20000
+
+
+def _part_key(name: str, card: Any) -> tuple:
+    s = card.suggestion
+    if name == "what":
+        return (s.summary,)
+    if name == "how":
+        return (card.how_to_apply, s.attach, s.processing_time, s.appeal)
+    return (s.name, s.who, s.who_decides, s.deadline_note, s.rates, tuple(s.legal_basis), tuple(card.source_links),
+            card.checked_text)
+
+
+def _part(labels: SimpleNamespace, language: str | None, name: str, card: Any) -> Markup:
+    """A part of ``card`` written by ``navigator/card_<name>.html``: what it is, how to apply, or the facts (who,
+    who decides, time limits, rates, legal basis, sources). These are the catalogue's texts in the page's language,
+    the same on every family's page, so a national entry's part is rendered once per process for its texts (the
+    key is the texts themselves, so that a changed catalogue or date gives a new part). A municipality's own entry
+    is rendered each time."""
+    local = card.id.startswith(LOCAL_PREFIX)
+    key = None if local else (name, language, *_part_key(name, card))
+    html = _PARTS.get(key) if key is not None else None
+    if html is None:
+        html = Markup(_JINJA2.get_template(f"navigator/card_{name}.html").template.render(  # noqa: S704 - Jinja2 escapes
+            {"s": card.suggestion, "card": card, "t": labels}))
+        if key is not None:
+            if len(_PARTS) >= _PART_LIMIT:
+                _PARTS.clear()
+            _PARTS[key] = html
+    return html
+
+
 def _kit_base(context: template.Context, family: Any) -> str:
     """The application kit's URL without the catalogue id, when the viewer may see the family's services."""
     request = context.get("request")
@@ -76,16 +130,35 @@ def _kit_base(context: template.Context, family: Any) -> str:
     return reverse("servicemap:kit", args=[family.pk, "x"])[:-2]
 
 
+def _page_parts(context: template.Context) -> tuple[str, str, str]:
+    """(where "we have applied" posts, the application kit's base URL, the CSRF field): the same for every card and
+    section of a page, so made once per rendering of the template that lists the sections. Jinja2's own
+    ``csrf_input`` is made again (a new masked token) wherever a template writes it: on every card's form."""
+    key = "navigator_cards_parts"
+    parts = context.render_context.get(key)
+    if parts is None:
+        family = context.get("family")
+        request = context.get("request")
+        parts = context.render_context[key] = (
+            reverse("navigator:mark_applied", args=[family.pk]) if family is not None else "",
+            _kit_base(context, family),
+            csrf_input(request) if request is not None else "")
+    return parts
+
+
 @register.simple_tag(takes_context=True)
 def navigator_cards(context: template.Context, cards: list) -> SafeString:
     """The ``<li>`` of each card. Uses ``family`` (the "we have applied" forms post to it) and ``request`` (the CSRF
-    token) from the page's context."""
-    family = context.get("family")
+    token) from the page's context; the Jinja2 template gets no ``request`` of its own."""
+    apply_url, kit_base, csrf = _page_parts(context)
+    labels = _labels()
     html = _JINJA2.get_template("navigator/cards.html").render({
         "cards": [(card, reverse("servicemap:entry_detail", args=[card.map_entry.pk]) if card.map_entry else "")
                   for card in cards],
-        "t": _labels(),
-        "apply_url": reverse("navigator:mark_applied", args=[family.pk]) if family is not None else "",
-        "kit_base": _kit_base(context, family),
-    }, context.get("request"))
+        "t": labels,
+        "apply_url": apply_url,
+        "kit_base": kit_base,
+        "csrf_input": csrf,
+        "part": partial(_part, labels, get_language()),
+    })
     return mark_safe(html)  # noqa: S308 - rendered by Jinja2 with autoescaping on

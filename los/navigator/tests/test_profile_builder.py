@@ -138,3 +138,29 @@ def test_bulk_loading_uses_a_fixed_number_of_queries(world, django_assert_num_qu
     with django_assert_num_queries(8):
         data = selectors.load_family_data(Family.objects.filter(municipality=world.municipality))
     assert len(data) == 5
+
+
+def test_one_family_is_read_in_five_queries_with_the_facts_of_the_bulk_read(nav, django_assert_num_queries):
+    """A family's page reads its family once (the view has it) and its counts, coordinator and plan in one query;
+    what it reads is what the bulk read of many families reads."""
+    from los.families.models import Family
+
+    NavigatorAnswers.objects.create(family=nav.family, municipality=nav.family.municipality, child=nav.child,
+                                    answers={"needs_assistance_daily": True})
+    NavigatorAnswers.objects.create(family=nav.family, municipality=nav.family.municipality, child=None,
+                                    answers={"guardian_in_work": True})
+    family = Family.objects.select_related("municipality").get(pk=nav.family.pk)
+    with django_assert_num_queries(5):
+        one = selectors.family_data(family)
+    bulk = selectors.load_family_data(Family.objects.filter(pk=family.pk))[0]
+    assert (one.guardians, one.siblings_recorded, one.has_coordinator, one.has_plan) == (
+        bulk.guardians, bulk.siblings_recorded, bulk.has_coordinator, bulk.has_plan) == (2, 1, True, False)
+    assert one.consent_services == bulk.consent_services == {"school", "habu"}
+    assert one.entries == bulk.entries
+    assert [c.pk for c in one.children] == [c.pk for c in bulk.children] == [nav.child.pk]
+    assert {k: r.answers for k, r in one.answers.items()} == {k: r.answers for k, r in bulk.answers.items()}
+    # the stored answers point to the family and child already read: the access policy reads neither again
+    with django_assert_num_queries(0):
+        assert one.answers[nav.child.pk].family is family
+        assert one.answers[nav.child.pk].child is one.children[0]
+        assert one.answers[None].family is family
