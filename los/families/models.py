@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer
 
-from los.core.models import Municipality
+from los.core.models import Municipality, municipality_field, version_field
 
 
 def validate_fodselsnummer(value: str) -> None:
@@ -88,7 +88,7 @@ class Family(models.Model):
     interpreter_language = models.CharField(_("interpreter language"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["display_name"]
@@ -109,8 +109,7 @@ class Child(models.Model):
     """A child with a serious illness, injury or reduced function in the family (or an expected child)."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     fodselsnummer = models.CharField(_("fødselsnummer"), max_length=11, blank=True,
@@ -194,8 +193,7 @@ class FamilyMember(models.Model):
     """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     relation = models.CharField(_("relation to the child"), max_length=20, choices=Relation.choices)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
@@ -212,7 +210,7 @@ class FamilyMember(models.Model):
     needs = models.TextField(_("own needs"), blank=True,
                              help_text=_("For siblings and carers: what they need themselves."))
     #: Optimistic locking of ``needs``, which every guardian and the barnekoordinator may change.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="family_memberships", verbose_name=_("log-in"))
 
@@ -241,8 +239,7 @@ class CoordinatorAssignment(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="coordinator_assignments",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="coordinator_assignments", verbose_name=_("barnekoordinator"))
     started = models.DateField(_("started"))
@@ -293,8 +290,7 @@ class CoAssignment(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="co_assignments",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_assignments",
                              verbose_name=_("colleague"))
     role = models.CharField(_("works as"), max_length=20, choices=CoRole.choices)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.forms import ServiceFormMixin
+from los.core.forms import ServiceFormMixin, StyledForm
 from los.families.models import Family
 from los.meetings import plans_link
 from los.meetings.models import ContactKind, GroupMember, Meeting, MeetingKind, MemberKind
@@ -20,17 +20,8 @@ from los.meetings.services import validate_contact, validate_meeting_input
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-class LosForm(ServiceFormMixin, forms.Form):
-    """Adds the Designsystemet classes to every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bound in self:
-            widget = bound.field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.CheckboxInput)):
-                widget.attrs.setdefault("class", "ds-input")
-            elif not widget.is_hidden:
-                widget.attrs.setdefault("class", "ds-input")
+class LosForm(ServiceFormMixin, StyledForm):
+    """Designsystemet inputs; a service's errors onto the form."""
 
 
 def _member_label(member: GroupMember) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from los.core import deadlines
 from los.core.dates import format_day
+from los.core.forms import StyledForm
 from los.families.models import Family
 from los.servicemap import catalog, uploads
 from los.servicemap.models import (
@@ -38,18 +39,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class StyledForm(forms.Form):
-    """Adds Designsystemet classes to every widget."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            widget.attrs.setdefault("class", "ds-input")
 
 
 class VersionMixin(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Consent
 from los.accounts.models import Role, User
-from los.core.forms import ServiceFormMixin
+from los.core.forms import ServiceFormMixin, StyledForm
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Family, FamilyMember
 from los.transitions.models import ChecklistGroup, PlanStatus, ReceiverKind, TransitionPlan
@@ -31,15 +31,8 @@ def date_field(label, required: bool = True, **kwargs) -> forms.DateField:
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
-class LosForm(ServiceFormMixin, forms.Form):
-    """Adds the Designsystemet classes to every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bound in self:
-            widget = bound.field.widget
-            if not widget.is_hidden:
-                widget.attrs.setdefault("class", "ds-input")
+class LosForm(ServiceFormMixin, StyledForm):
+    """Designsystemet inputs; a service's errors onto the form."""
 
 
 class PersonChoiceField(forms.ModelChoiceField):
