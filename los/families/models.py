@@ -16,6 +16,7 @@ Norwegian terms:
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -231,6 +232,18 @@ class FamilyMember(models.Model):
     @property
     def is_guardian(self) -> bool:
         return self.relation in GUARDIAN_RELATIONS and (self.parental_responsibility or self.daily_care)
+
+
+def person_name(row: Any) -> str:
+    """The name of the person ``row`` points to: its ``family_member``, else its ``child``, else its ``user``; ""
+    when it points to none of them (a coordination group member, a plan participant)."""
+    if row.family_member_id:
+        return f"{row.family_member.given_name} {row.family_member.family_name}"
+    if row.child_id:
+        return f"{row.child.given_name} {row.child.family_name}"
+    if row.user_id:
+        return row.user.get_full_name() or row.user.username
+    return ""
 
 
 class CoordinatorAssignment(models.Model):

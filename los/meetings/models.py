@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.core.models import Municipality, ServiceProvider, family_field, municipality_field, version_field
-from los.families.models import Child, Family, FamilyMember
+from los.families.models import Child, Family, FamilyMember, person_name
 
 
 class MeetingPolicy(models.Model):
@@ -119,13 +119,7 @@ class GroupMember(models.Model):
 
     @property
     def name(self) -> str:
-        if self.family_member_id:
-            return f"{self.family_member.given_name} {self.family_member.family_name}"
-        if self.child_id:
-            return f"{self.child.given_name} {self.child.family_name}"
-        if self.user_id:
-            return self.user.get_full_name() or self.user.username
-        return "?"
+        return person_name(self) or "?"
 
     @property
     def affiliation(self) -> str:

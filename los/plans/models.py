@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from los.access.models import ConsentMethod
 from los.core.dates import format_day
 from los.core.models import ServiceProvider, family_field, municipality_field, version_field
-from los.families.models import Child, Family, FamilyMember
+from los.families.models import Child, Family, FamilyMember, person_name
 
 
 class PlanStatus(models.TextChoices):
@@ -300,13 +300,7 @@ class Participant(PlanPart):
 
     @property
     def name(self) -> str:
-        if self.family_member_id:
-            return f"{self.family_member.given_name} {self.family_member.family_name}"
-        if self.child_id:
-            return f"{self.child.given_name} {self.child.family_name}"
-        if self.user_id:
-            return self.user.get_full_name() or self.user.username
-        return self.service_provider.name if self.service_provider_id else ""
+        return person_name(self) or (self.service_provider.name if self.service_provider_id else "")
 
     @property
     def affiliation(self) -> str:
