@@ -49,18 +49,25 @@ def _active_members(family: Family, professionals_only: bool = False):
     return qs
 
 
+def meeting_times() -> tuple[forms.TimeField, forms.TimeField]:
+    """The fields for the time a meeting starts and ends (hh:mm), with their messages."""
+    def time_field(label: str, required: str, invalid: str) -> forms.TimeField:
+        return forms.TimeField(label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                               error_messages={"required": required, "invalid": invalid})
+
+    return (time_field(_("Starts at"), _("Give the time the meeting starts."),
+                       _("Write the time as hh:mm, for example 09:30.")),
+            time_field(_("Ends at"), _("Give the time the meeting ends."),
+                       _("Write the time as hh:mm, for example 11:00.")))
+
+
 class MeetingForm(LosForm):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices, initial=MeetingKind.COORDINATION,
                              widget=forms.RadioSelect)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            error_messages={"required": _("Give the date of the meeting."),
                                            "invalid": _("Write the date as dd.mm.yyyy, for example 14.03.2027.")})
-    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                                 error_messages={"required": _("Give the time the meeting starts."),
-                                                 "invalid": _("Write the time as hh:mm, for example 09:30.")})
-    end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                               error_messages={"required": _("Give the time the meeting ends."),
-                                               "invalid": _("Write the time as hh:mm, for example 11:00.")})
+    start_time, end_time = meeting_times()
     place = forms.CharField(label=_("Place"), max_length=300, required=False,
                             help_text=_("For example the school's meeting room. Give a place, a video link or a "
                                         "phone number."))
