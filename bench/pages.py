@@ -374,6 +374,9 @@ def main() -> int:
     parser.add_argument("--skip-load", action="store_true", help="no wrk (sequential timings only)")
     parser.add_argument("--skip-screening", action="store_true")
     parser.add_argument("--skip-audit-verify", action="store_true")
+    parser.add_argument("--pages", default="",
+                        help="measure only the pages whose label contains one of these comma-separated words "
+                             "(the baseline and the family page are always measured)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -408,7 +411,9 @@ def main() -> int:
         for username in ("koordinator", "leder", "kommunalsjef", "forelder"):
             sessions[username] = Session(args.port)
             sessions[username].login(username)
-        page_list = pages(t)
+        wanted = [w.strip() for w in args.pages.split(",") if w.strip()]
+        page_list = [p for p in pages(t) if not wanted or p[0] in (BASELINE, "family page")
+                     or any(w in p[0] for w in wanted)]
         for label, username, path in page_list:
             rows[label] = {"path": path, "user": username, **sequential(sessions[username], username, path,
                                                                                 args.requests)}

@@ -57,7 +57,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from los.access import disclosure
@@ -620,51 +620,101 @@ def visible_families(user: User | None, category: Category | str = Category.CASE
     category = Category(category)
     if user is None or not user.is_authenticated or not user.is_active:
         return Family.objects.none()
+    sources = [read() for _key, read in _visible_sources(user, category, timezone.localdate())]
+    if not sources:
+        return Family.objects.none()
+    first, *rest = (source.order_by() for source in sources)
+    return Family.objects.filter(pk__in=first.union(*rest, all=True) if rest else first)
+
+
+def visible_family_ids(user: User | None, categories: Iterable[Category | str],
+                       among: Iterable[int]) -> dict[Category, set[int]]:
+    """For each category, the ids among ``among`` of the families in ``visible_families(user, category)``: the same
+    answer, for a page that asks about a few families in many categories. Each of the user's relations (guardian,
+    young person, assignment, colleague, unit, consent) is read once for all the categories, restricted to
+    ``among``, instead of once per category."""
+    categories = [Category(c) for c in categories]
+    among = sorted({pk for pk in among if pk is not None})
+    if user is None or not user.is_authenticated or not user.is_active or not among:
+        return {category: set() for category in categories}
     today = timezone.localdate()
-    sources: list[QuerySet] = []
+    wanted = {category: _visible_sources(user, category, today) for category in categories}
+    sources: dict[tuple, Callable[[], QuerySet]] = {}
+    for found in wanted.values():
+        sources.update((key, read) for key, read in found if key not in sources)
+    keys = list(sources)
+    parts = []
+    for number, key in enumerate(keys):  # one query: each relation's families among ``among``, tagged
+        qs = sources[key]().order_by()
+        column = "pk" if qs.model is Family else "family_id"
+        parts.append(qs.filter(**{f"{column}__in": among})
+                     .annotate(los_source=Value(number, output_field=IntegerField())).values_list(column, "los_source")
+                     .order_by())
+    read: dict[tuple, set[int]] = {key: set() for key in keys}
+    if parts:
+        first, *rest = parts
+        for family_id, number in (first.union(*rest, all=True).order_by() if rest else first):
+            read[keys[number]].add(family_id)
+    return {category: set().union(*(read[key] for key, _read in found)) for category, found in wanted.items()}
+
+
+def _visible_sources(user: User, category: Category, today: date) -> list[tuple[tuple, Callable[[], QuerySet]]]:
+    """The relations that let ``user`` view ``category`` information of a family, each as (a key naming the relation
+    and its variant, a function that makes the query of the family ids it gives). Equal keys give equal queries."""
+    sources: list[tuple[tuple, Callable[[], QuerySet]]] = []
     if category != Category.WORKING_NOTES and category not in FAMILY_SIDE_HIDDEN:
-        sources.append(FamilyMember.objects.filter(user=user).filter(
+        sources.append((("guardian",), lambda: FamilyMember.objects.filter(user=user).filter(
             Q(parental_responsibility=True) | Q(daily_care=True), relation__in=list(GUARDIAN_RELATIONS)
-        ).values("family_id"))
+        ).values("family_id")))
         if category != Category.SURVEY:  # the young person sees only their own answers, never the family's
-            sources.append(Child.objects.filter(
-                user=user, birth_date__lte=_sixteenth_birthday_cutoff(today)).values("family_id"))
+            sources.append((("young_person",), lambda: Child.objects.filter(
+                user=user, birth_date__lte=_sixteenth_birthday_cutoff(today)).values("family_id")))
     roles = user.active_roles()
     if any(r.role == Role.BARNEKOORDINATOR for r in roles) and category != Category.SURVEY:
-        ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
-        sources.append(
-            CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
-            .filter(Q(ended__isnull=True) | Q(ended__gt=today))
-            .filter(Q(family__municipality_id__in=ids)
-                    | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id")))
-            .values("family_id"))
+        def assigned() -> QuerySet:
+            ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
+            return (CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
+                    .filter(Q(ended__isnull=True) | Q(ended__gt=today))
+                    .filter(Q(family__municipality_id__in=ids)
+                            | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids)
+                                .values("family_id")))
+                    .values("family_id"))
+        sources.append((("coordinator",), assigned))
     if any(r.role == Role.BARNEKOORDINATOR for r in roles) and category != Category.ACCESS_LOG:
-        ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
-        colleague = (CoAssignment.objects.filter(user=user, started__lte=today)
-                     .filter(Q(ended__isnull=True) | Q(ended__gt=today))
-                     .filter(Q(family__municipality_id__in=ids)
-                             | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids)
-                                 .values("family_id"))))
         if category == Category.WORKING_NOTES:
-            colleague = colleague.filter(role=CoRole.CO_COORDINATOR, sees_working_notes=True)
+            variant = "working_notes"
         elif category not in MINUTE_TAKER_VIEW:
-            colleague = colleague.filter(role=CoRole.CO_COORDINATOR)
-        sources.append(colleague.values("family_id"))
+            variant = "co_coordinator"
+        else:
+            variant = "any"
+
+        def colleague() -> QuerySet:
+            ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
+            rows = (CoAssignment.objects.filter(user=user, started__lte=today)
+                    .filter(Q(ended__isnull=True) | Q(ended__gt=today))
+                    .filter(Q(family__municipality_id__in=ids)
+                            | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids)
+                                .values("family_id"))))
+            if variant == "working_notes":
+                rows = rows.filter(role=CoRole.CO_COORDINATOR, sees_working_notes=True)
+            elif variant == "co_coordinator":
+                rows = rows.filter(role=CoRole.CO_COORDINATOR)
+            return rows.values("family_id")
+        sources.append((("colleague", variant), colleague))
     if any(r.role in UNIT_ROLES for r in roles) and category not in UNIT_HIDDEN:
-        ids = _municipality_ids_for(user, UNIT_ROLES)
-        sources.append(Family.objects.filter(municipality_id__in=ids).values("pk"))
-        sources.append(_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id"))
+        sources.append((("unit",), lambda: Family.objects.filter(
+            municipality_id__in=_municipality_ids_for(user, UNIT_ROLES)).values("pk")))
+        sources.append((("unit_transfer",), lambda: _active_transfers(today).filter(
+            to_municipality_id__in=_municipality_ids_for(user, UNIT_ROLES)).values("family_id")))
     if any(r.role == Role.SERVICE_CONTACT for r in roles) and category not in NEVER_CONSENTABLE:
         covering = COVERED_BY.get(category, category)
         ids = {c.family_id for c in _active_consents(user)
                if covering == Category.CASE or (covering.value in c.categories
                                                 and not (covering == Category.HEALTH and c.given_by_child_id))}
         if ids:
-            sources.append(Family.objects.filter(pk__in=ids).values("pk"))
-    if not sources:
-        return Family.objects.none()
-    first, *rest = (source.order_by() for source in sources)
-    return Family.objects.filter(pk__in=first.union(*rest, all=True) if rest else first)
+            sources.append((("consent", tuple(sorted(ids))), lambda ids=ids: Family.objects.filter(pk__in=ids)
+                            .values("pk")))
+    return sources
 
 
 def decide_municipal_content(user: User | None, municipality_id: int) -> Decision:

@@ -318,12 +318,14 @@ def coordinated_families(user: User, category: str, today: date | None = None) -
     return visible_families(user, category).filter(pk__in=mine)
 
 
-def delivery_shortfalls(user: User, today: date | None = None) -> list:
+def delivery_shortfalls(user: User, today: date | None = None, families: list[int] | None = None) -> list:
     """Granted services not delivered as granted, in the families ``user`` coordinates (for the coordinator's
     "today" page): each a :class:`los.servicemap.delivery.Shortfall` with its entry (and the entry's
-    ``family_id``). A fixed number of queries, whatever the number of families."""
+    ``family_id``). A fixed number of queries, whatever the number of families. ``families``: the ids of those
+    families whose services the policy lets ``user`` see, where the caller has already asked it."""
     today = today or timezone.localdate()
-    families = coordinated_families(user, Category.SERVICES, today).values("pk")
+    if families is None:
+        families = coordinated_families(user, Category.SERVICES, today).values("pk")
     return shortfalls_of(followed_grants(families, today), today)
 
 
@@ -414,17 +416,20 @@ def measure_decisions(family: Family, today: date | None = None) -> dict[int, Me
     return {view.measure.pk: view for view in _measure_views(links, today)}
 
 
-def measures_without_decision(user: User, today: date | None = None) -> list[MeasureDecisionView]:
+def measures_without_decision(user: User, today: date | None = None,
+                              families: list[int] | None = None) -> list[MeasureDecisionView]:
     """Open plan measures that need a decision and have none, or whose decision is refused, ended, declined or not
     delivered, in the families ``user`` coordinates (for the coordinator's "today" page). A fixed number of
-    queries."""
+    queries. ``families``: the ids of those families whose plan and services the policy lets ``user`` see, where
+    the caller has already asked it."""
     from los.plans.models import OPEN_MEASURE_STATUSES, PlanStatus
     from los.servicemap.models import MeasureDecision
 
     today = today or timezone.localdate()
-    families = coordinated_families(user, Category.PLAN, today).filter(
-        pk__in=visible_families(user, Category.SERVICES).values("pk")).values("pk")
-    links = list(MeasureDecision.objects.filter(family__in=families, measure__status__in=OPEN_MEASURE_STATUSES,
+    if families is None:
+        families = coordinated_families(user, Category.PLAN, today).filter(
+            pk__in=visible_families(user, Category.SERVICES).values("pk")).values("pk")
+    links = list(MeasureDecision.objects.filter(family_id__in=families, measure__status__in=OPEN_MEASURE_STATUSES,
                                                 measure__plan__status=PlanStatus.ACTIVE)
                  .select_related("measure", "entry", "family").order_by("measure__due_date", "pk"))
     return [view for view in _measure_views(links, today) if view.flagged]

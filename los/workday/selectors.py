@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from los.access.disclosure import note_shown
 from los.access.models import Category
-from los.access.policy import prime_families, visible_families
+from los.access.policy import prime_families, visible_families, visible_family_ids
 from los.accounts.models import Role, User
 from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
 from los.families.models import Child, CoAssignment, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
@@ -40,6 +40,9 @@ DEADLINE_DAYS = 21
 EVALUATION_DAYS = 14
 TRANSITION_MONTHS = 6
 PAGE_SIZE = 25
+#: The information categories the coordinator's sections show.
+TODAY_CATEGORIES = (Category.CASE, Category.MEETINGS, Category.PLAN, Category.WORKING_NOTES, Category.MESSAGES,
+                    Category.SERVICES, Category.REFERRAL)
 
 URGENCY_ORDER = {"overdue": 0, "today": 1, "soon": 2, "later": 3}
 
@@ -134,8 +137,14 @@ def _attach_families(sections: Iterable[Section], user: User | None = None) -> N
             item.family = families.get(item.family_id)
 
 
+#: Up to this many rows a section counts what it read instead of asking the database again.
+COUNT_READ = 100
+
+
 def _counted(qs: QuerySet, limit: int = SECTION_LIMIT) -> tuple[int, list]:
-    return qs.count(), list(qs[:limit])
+    """How many rows ``qs`` has, and the first ``limit`` of them: one query where there are few."""
+    rows = list(qs[:COUNT_READ + 1])
+    return (len(rows) if len(rows) <= COUNT_READ else qs.count()), rows[:limit]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -152,29 +161,61 @@ def my_family_ids(user: User, today: date | None = None) -> QuerySet:
     return Family.objects.filter(Q(pk__in=own) | Q(pk__in=shared)).values("pk")
 
 
-def _mine(user: User, category: str, mine: QuerySet) -> QuerySet:
-    """The user's families whose ``category`` information they may see (ids, as a subquery)."""
-    return visible_families(user, category).filter(pk__in=mine).values("pk")
+class Mine:
+    """The barnekoordinator's families for one page: their ids read once, and per information category the ids
+    of those the access policy lets the user see (``visible_families``), asked once per category and page. The
+    sections then filter by short lists of ids instead of each repeating the policy's subquery."""
+
+    def __init__(self, user: User, today: date) -> None:
+        self.user = user
+        current = Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
+        #: the families the user is the barnekoordinator of, and those they work on as a colleague
+        self.coordinated: list[int] = sorted(CoordinatorAssignment.objects.filter(current, coordinator=user)
+                                             .order_by().values_list("family_id", flat=True).distinct())
+        self.ids: list[int] = sorted(set(self.coordinated) | set(
+            CoAssignment.objects.filter(current, user=user).values_list("family_id", flat=True)))
+        self._visible: dict[tuple[str, frozenset[int]], list[int]] = {}
+        own = frozenset(self.ids)
+        for category, ids in visible_family_ids(user, TODAY_CATEGORIES, own).items():
+            self._visible[(str(category), own)] = sorted(ids)
+
+    def visible(self, category: str, among: Iterable[int] | None = None) -> list[int]:
+        """Ids of the families (the user's own, or ``among``) whose ``category`` information the user may see."""
+        among = frozenset(self.ids if among is None else among)
+        key = (str(category), among)
+        own = (str(category), frozenset(self.ids))
+        if key not in self._visible and own in self._visible and among <= own[1]:
+            self._visible[key] = [pk for pk in self._visible[own] if pk in among]
+        if key not in self._visible:
+            self._visible[key] = sorted(visible_family_ids(self.user, [category], among)[Category(category)])
+        return self._visible[key]
+
+    def visible_with(self, category: str, qs: QuerySet) -> list[int]:
+        """The user's own families plus those ``qs`` (rows the user owns elsewhere) names, whose ``category``
+        information the user may see."""
+        others = set(qs.order_by().values_list("family_id", flat=True).distinct()) - set(self.ids)
+        return sorted(set(self.visible(category)) | set(self.visible(category, others) if others else ()))
 
 
-def _overdue(user: User, today: date, mine: QuerySet) -> Section:
+def _overdue(user: User, today: date, mine: Mine) -> Section:
     from los.meetings.models import Action, ActionStatus, ContactEntry
     from los.plans.models import OPEN_MEASURE_STATUSES, Measure, PlanStatus
 
-    actions = (Action.objects.filter(status=ActionStatus.OPEN, due_date__lt=today)
-               .filter(Q(family__in=_mine(user, Category.MEETINGS, mine))
-                       | Q(owner=user, family__in=visible_families(user, Category.MEETINGS).values("pk")))
+    open_actions = Action.objects.filter(status=ActionStatus.OPEN, due_date__lt=today)
+    actions = (open_actions.filter(family_id__in=mine.visible_with(Category.MEETINGS, open_actions.filter(owner=user)))
+               .filter(Q(family_id__in=mine.visible(Category.MEETINGS)) | Q(owner=user))
                .select_related("owner_member__family_member", "owner_member__child", "owner_member__user")
                .order_by("due_date", "pk"))
-    measures = (Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES, due_date__lt=today,
-                                       plan__status=PlanStatus.ACTIVE)
-                .filter(Q(family__in=_mine(user, Category.PLAN, mine))
-                        | Q(owner_person=user, family__in=visible_families(user, Category.PLAN).values("pk")))
+    open_measures = Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES, due_date__lt=today,
+                                           plan__status=PlanStatus.ACTIVE)
+    measures = (open_measures.filter(family_id__in=mine.visible_with(Category.PLAN,
+                                                                     open_measures.filter(owner_person=user)))
+                .filter(Q(family_id__in=mine.visible(Category.PLAN)) | Q(owner_person=user))
                 .order_by("due_date", "pk"))
     follow_ups = (ContactEntry.objects.filter(follow_up_done_at__isnull=True, follow_up_due__lt=today)
                   .exclude(follow_up="")
-                  .filter(Q(family__in=_mine(user, Category.WORKING_NOTES, mine))
-                          | Q(shared_with_family=True, family__in=_mine(user, Category.MESSAGES, mine)))
+                  .filter(Q(family_id__in=mine.visible(Category.WORKING_NOTES))
+                          | Q(shared_with_family=True, family_id__in=mine.visible(Category.MESSAGES)))
                   .order_by("follow_up_due", "pk"))
     n_actions, actions = _counted(actions)
     n_measures, measures = _counted(measures)
@@ -195,11 +236,11 @@ def _overdue(user: User, today: date, mine: QuerySet) -> Section:
                    gettext_lazy("Nothing is overdue."))
 
 
-def _meetings(user: User, today: date, mine: QuerySet) -> tuple[Section, Section]:
+def _meetings(user: User, today: date, mine: Mine) -> tuple[Section, Section]:
     from los.meetings.models import Meeting, MeetingStatus, MinutesStatus
 
     now = timezone.now()
-    upcoming = (Meeting.objects.filter(family__in=_mine(user, Category.MEETINGS, mine),
+    upcoming = (Meeting.objects.filter(family_id__in=mine.visible(Category.MEETINGS),
                                        status=MeetingStatus.SCHEDULED, ends_at__gte=now,
                                        starts_at__lt=_start_of(today + timedelta(days=MEETING_DAYS)))
                 .order_by("starts_at", "pk"))
@@ -212,7 +253,7 @@ def _meetings(user: User, today: date, mine: QuerySet) -> tuple[Section, Section
             timezone.localtime(m.starts_at).date(), _urgency(timezone.localtime(m.starts_at).date(), today),
             reverse("meetings:detail", args=[m.pk]), _("See the agenda")) for m in upcoming],
         empty_text=gettext_lazy("No meetings in the coming seven days."))
-    unwritten = (Meeting.objects.filter(family__in=_mine(user, Category.MEETINGS, mine),
+    unwritten = (Meeting.objects.filter(family_id__in=mine.visible(Category.MEETINGS),
                                         starts_at__lte=now, starts_at__gte=now - timedelta(days=MINUTES_DAYS_BACK))
                  .exclude(status=MeetingStatus.CANCELLED)
                  .exclude(minutes__status=MinutesStatus.APPROVED)
@@ -242,11 +283,11 @@ def _weekday(day: date, today: date) -> str:
     return date_format(day, "l j. F")
 
 
-def _messages(user: User, today: date, mine: QuerySet) -> Section:
+def _messages(user: User, today: date, mine: Mine) -> Section:
     from los.portal.models import MessageRead
 
-    unread = (MessageRead.objects.filter(recipient=user, read_at__isnull=True,
-                                         family__in=visible_families(user, Category.MESSAGES).values("pk"))
+    unread = MessageRead.objects.filter(recipient=user, read_at__isnull=True)
+    unread = (unread.filter(family_id__in=mine.visible_with(Category.MESSAGES, unread))
               .values("family_id").annotate(n=Count("pk"), first=Min("message__sent_at")).order_by("first"))
     rows = list(unread[:SECTION_LIMIT])
     total = sum(r["n"] for r in unread) if len(rows) == SECTION_LIMIT else sum(r["n"] for r in rows)
@@ -256,10 +297,10 @@ def _messages(user: User, today: date, mine: QuerySet) -> Section:
              _("Read and answer")) for r in rows], empty_text=gettext_lazy("No unread messages."))
 
 
-def _deadlines(user: User, today: date, mine: QuerySet) -> Section:
+def _deadlines(user: User, today: date, mine: Mine) -> Section:
     from los.servicemap.models import Application, Decision, EntryState, ServiceEntry
 
-    families = _mine(user, Category.SERVICES, mine)
+    families = mine.visible(Category.SERVICES)
     appeals = (Application.objects.filter(family__in=families, decision__in=[Decision.REFUSED, Decision.PARTLY_GRANTED],
                                           no_appeal=False, appeal_deadline__gte=today,
                                           appeal_deadline__lte=today + timedelta(days=DEADLINE_DAYS))
@@ -281,10 +322,10 @@ def _deadlines(user: User, today: date, mine: QuerySet) -> Section:
                    items[:SECTION_LIMIT], empty_text=gettext_lazy("No appeal or renewal deadline is near."))
 
 
-def _plans(user: User, today: date, mine: QuerySet) -> tuple[Section, Section]:
+def _plans(user: User, today: date, mine: Mine) -> tuple[Section, Section]:
     from los.plans.models import EvaluationDate, Plan, PlanApproval, PlanStatus
 
-    families = _mine(user, Category.PLAN, mine)
+    families = mine.visible(Category.PLAN)
     evaluations = (EvaluationDate.objects.filter(family__in=families, held_on__isnull=True,
                                                  date__lte=today + timedelta(days=EVALUATION_DAYS),
                                                  plan__status=PlanStatus.ACTIVE).order_by("date", "pk"))
@@ -308,10 +349,10 @@ def _plans(user: User, today: date, mine: QuerySet) -> tuple[Section, Section]:
     return due, approval
 
 
-def _silent(user: User, today: date, weeks: int) -> Section:
+def _silent(user: User, today: date, mine: Mine, weeks: int) -> Section:
     from los.stats.selectors import active_assignments, without_contact
 
-    own = active_assignments(today).filter(coordinator=user, family__in=visible_families(user).values("pk"))
+    own = active_assignments(today).filter(coordinator=user, family_id__in=mine.visible(Category.CASE, mine.coordinated))
     silent = without_contact(own, today, weeks).order_by("started", "pk")
     n, rows = _counted(silent)
     period = ngettext("%(n)s week", "%(n)s weeks", weeks) % {"n": weeks}
@@ -322,17 +363,17 @@ def _silent(user: User, today: date, weeks: int) -> Section:
         for a in rows], empty_text=gettext_lazy("You have been in touch with every family."))
 
 
-def _transitions(user: User, today: date, mine: QuerySet) -> Section:
+def _transitions(user: User, today: date, mine: Mine) -> Section:
     from los.referrals.selectors import turning_18
     from los.transitions.models import PlanStatus, TransitionPlan
 
     horizon = add_months(today, TRANSITION_MONTHS)
-    plans = (TransitionPlan.objects.filter(family__in=_mine(user, Category.PLAN, mine), status=PlanStatus.OPEN,
+    plans = (TransitionPlan.objects.filter(family_id__in=mine.visible(Category.PLAN), status=PlanStatus.OPEN,
                                            transition_date__gte=today, transition_date__lte=horizon)
              .order_by("transition_date", "pk"))
     n_plans, plans = _counted(plans)
     planned = {p.family_id for p in plans if p.kind == "turning_18"}
-    adults = [w for w in turning_18(Family.objects.filter(pk__in=_mine(user, Category.CASE, mine)), today)
+    adults = [w for w in turning_18(Family.objects.filter(pk__in=mine.visible(Category.CASE)), today)
               if w.months == 6 and w.family.pk not in planned]
     items = [Item(p.family_id, f"{p.get_kind_display()}: {p.transition_date:%d.%m.%Y}",
                   p.transition_date, _urgency(p.transition_date, today, 30),
@@ -348,11 +389,11 @@ def _transitions(user: User, today: date, mine: QuerySet) -> Section:
                    gettext_lazy("No transition in the next six months."))
 
 
-def _handovers(user: User, today: date, mine: QuerySet) -> Section:
+def _handovers(user: User, today: date, mine: Mine) -> Section:
     from los.referrals.models import HandoverTask
 
     tasks = (HandoverTask.objects.filter(to_assignment__coordinator=user, done_at__isnull=True,
-                                         family__in=_mine(user, Category.REFERRAL, mine)).order_by("due_on", "pk"))
+                                         family_id__in=mine.visible(Category.REFERRAL)).order_by("due_on", "pk"))
     n, tasks = _counted(tasks)
     return Section("handovers", gettext_lazy("Handovers to finish"), n, [
         Item(t.family_id, _("Handover to you, by %(date)s") % {"date": t.due_on.strftime("%d.%m.%Y")}, t.due_on,
@@ -363,7 +404,7 @@ def _handovers(user: User, today: date, mine: QuerySet) -> Section:
 def coordinator_today(user: User, today: date | None = None, weeks: int = CONTACT_WEEKS) -> Today:
     """Everything that needs the barnekoordinator, across their families, the most urgent kinds first."""
     today = today or timezone.localdate()
-    mine = my_family_ids(user, today)
+    mine = Mine(user, today)
     overdue = _overdue(user, today, mine)
     this_week, minutes = _meetings(user, today, mine)
     evaluations, approval = _plans(user, today, mine)
@@ -374,10 +415,17 @@ def coordinator_today(user: User, today: date | None = None, weeks: int = CONTAC
                               (handovers, Category.REFERRAL), (evaluations, Category.PLAN), (approval, Category.PLAN)):
         _tag(section.items, category)
     sections = [overdue, this_week, minutes, messages, deadlines, handovers, evaluations, approval,
-                _silent(user, today, weeks), _transitions(user, today, mine)]
+                _silent(user, today, mine, weeks), _transitions(user, today, mine)]
     _attach_families(sections, user)
-    families = visible_families(user).filter(pk__in=mine).count()
-    return Today(sections=sections, families=families)
+    from los.servicemap import selectors as servicemap  # the service map's flags
+
+    services = set(mine.visible(Category.SERVICES, mine.coordinated))
+    extra = {
+        "delivery_shortfalls": servicemap.delivery_shortfalls(user, today, sorted(services)),
+        "measures_without_decision": servicemap.measures_without_decision(
+            user, today, [pk for pk in mine.visible(Category.PLAN, mine.coordinated) if pk in services]),
+    }
+    return Today(sections=sections, families=len(mine.visible(Category.CASE)), extra=extra)
 
 
 # --------------------------------------------------------------------------------------------------

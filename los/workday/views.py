@@ -53,6 +53,7 @@ def today_context(request: HttpRequest) -> dict:
     if Role.BARNEKOORDINATOR in roles:
         day = selectors.coordinator_today(user, today)
         context["parts"].append(("coordinator", day))
+        context.update(day.extra)  # the service map's flags: services not delivered, measures without a decision
         started = [r.started for r in user.active_roles() if r.role == Role.BARNEKOORDINATOR and r.started]
         context["new_in_role"] = bool(started) and (today - max(started)).days <= 30
     if roles & {Role.CASEWORKER, Role.UNIT_LEADER}:
@@ -70,11 +71,6 @@ def today(request: HttpRequest) -> HttpResponse:
     if not works_today(request):
         return redirect("core:home")
     context = today_context(request)
-    if Role.BARNEKOORDINATOR in request.user.role_names():  # the service map's flags (los.servicemap.selectors)
-        from los.servicemap import selectors as servicemap_selectors
-
-        context["delivery_shortfalls"] = servicemap_selectors.delivery_shortfalls(request.user)
-        context["measures_without_decision"] = servicemap_selectors.measures_without_decision(request.user)
     if account_services.may_approve_any(request.user):  # a unit leader learns of staff roles waiting for approval
         context["roles_to_approve"] = len(account_services.pending_for(request.user))
     record_list_view(request, "today_page")

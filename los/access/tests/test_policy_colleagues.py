@@ -164,3 +164,25 @@ def test_primed_families_are_decided_without_queries_and_as_without_priming(worl
                 answers = [[decide(p, Action.VIEW, f, category) for f in families] for p in people]
         assert answers == expected, category
         assert len(captured) <= 2, [q["sql"] for q in captured]  # moves to the serving municipalities only
+
+
+def test_the_answer_for_many_categories_at_once_is_the_answer_per_category(world, co, scribe):
+    """``visible_family_ids`` (one query for a page that asks about a few families in many categories) gives, for
+    every kind of user and every category, exactly the families ``visible_families`` gives among those asked."""
+    from los.access.policy import visible_family_ids
+    from los.families.models import Family
+
+    CoAssignment.objects.filter(user=co).update(sees_working_notes=True)
+    t.assign(world.other_family, scribe)
+    t.consent(world.family, world.school, categories=[Category.PLAN, Category.HEALTH])
+    asked = list(Family.objects.values_list("pk", flat=True))
+    users = [world.coordinator, co, scribe, world.caseworker, world.leader, world.contact, world.parent,
+             world.foreign_caseworker, world.admin]
+    for user in users:
+        answer = visible_family_ids(user, list(Category), asked)
+        for category in Category:
+            expected = set(visible_families(user, category).values_list("pk", flat=True))
+            assert answer[category] == expected, (user.username, category)
+    some = [world.family.pk]
+    assert visible_family_ids(world.coordinator, [Category.PLAN], some) == {Category.PLAN: {world.family.pk}}
+    assert visible_family_ids(world.coordinator, [Category.PLAN], [world.other_family.pk]) == {Category.PLAN: set()}

@@ -95,6 +95,7 @@ def test_a_fixed_number_of_queries_whatever_the_caseload(client, busy):
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before), (len(before), len(after))
+    assert len(before) <= 45, len(before)  # the policy asked once per relation, each section read once
 
 
 def test_a_service_contact_sees_their_own_actions(client, busy):
