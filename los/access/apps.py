@@ -12,8 +12,6 @@ FACT_MODELS = (
 
 class AccessConfig(AppConfig):
     name = "los.access"
-    label = "access"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Access, consent and audit")
 
     def ready(self) -> None:

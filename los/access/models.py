@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality, ServiceProvider
+from los.core.models import Municipality, ServiceProvider, municipality_field
 from los.families.models import Child, Family, FamilyMember
 
 
@@ -246,8 +246,7 @@ class FamilyTransfer(models.Model):
     """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     from_municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="transfers_out",
                                           verbose_name=_("moving from"))
     to_municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="transfers_in",

@@ -122,13 +122,18 @@ class UserAdmin(DjangoUserAdmin):
             services.record_account_change(user, request.user, f"account changed ({', '.join(changed)})",
                                            request=request)
 
+    def _others(self, request: HttpRequest, queryset, own_message: str):
+        """The selected accounts but the one acting, who is told ``own_message`` instead."""
+        for user in queryset:
+            if user.pk == request.user.pk:
+                self.message_user(request, own_message, messages.WARNING)
+            else:
+                yield user
+
     @admin.action(description=_("Send a link to set a password"))
     def send_password_link(self, request: HttpRequest, queryset) -> None:
         sent = 0
-        for user in queryset:
-            if user.pk == request.user.pk:
-                self.message_user(request, _("Change your own password on your own page."), messages.WARNING)
-                continue
+        for user in self._others(request, queryset, _("Change your own password on your own page.")):
             if services.send_password_link(user, by=request.user, request=request):
                 sent += 1
             else:
@@ -145,10 +150,7 @@ class UserAdmin(DjangoUserAdmin):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         done = 0
-        for user in queryset:
-            if user.pk == request.user.pk:
-                self.message_user(request, _("Nobody removes their own second factor here."), messages.WARNING)
-                continue
+        for user in self._others(request, queryset, _("Nobody removes their own second factor here.")):
             with transaction.atomic():
                 TOTPDevice.objects.filter(user=user).delete()
                 StaticDevice.objects.filter(user=user).delete()

@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "los.accounts"
-    label = "accounts"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:

@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class ArchiveConfig(AppConfig):
     name = "los.archive"
-    label = "archive"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Archive: journal and deposits (Noark 5)")
 
     def ready(self) -> None:

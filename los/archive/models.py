@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from los.core.models import Municipality
+from los.core.models import Municipality, municipality_field, version_field
 from los.families.models import Family
 
 #: forvaltningsloven § 13 first paragraph no. 1 (personal matters) read with offentleglova § 13: the default
@@ -94,7 +94,7 @@ class ArchiveSettings(models.Model):
         _("the archive's address"), max_length=300, blank=True,
         help_text=_("Where registry entries go: the address of the municipality's sak/arkiv system or integration "
                     "that fetches them from Los's API, or the archive service's postal address."))
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("archive settings")
@@ -117,8 +117,7 @@ class CaseFile(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="archive_case_files",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case_year = models.PositiveSmallIntegerField(_("case year"))
     case_sequence = models.PositiveIntegerField(_("case sequence number"))
@@ -204,8 +203,7 @@ class RegistryEntry(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="archive_entries",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     case_file = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="entries",
                                   verbose_name=_("case file"))
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -261,8 +259,7 @@ class ArchiveDocument(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="archive_documents",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     entry = models.ForeignKey(RegistryEntry, on_delete=models.PROTECT, related_name="documents",
                               verbose_name=_("registry entry"))
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -296,8 +293,7 @@ class Deposit(models.Model):
     """A deposit package (*arkivuttrekk*) of closed case files, and whether the archive depot has confirmed that it
     received it whole. Until then, a case file marked *Bevares* in it cannot be deleted by retention."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     system_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))

@@ -28,7 +28,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality
+from los.core.models import family_field, municipality_field, version_field
 from los.families.models import Child, Family, FamilyMember
 
 #: Upper bound for a day's minutes of one kind (24 hours).
@@ -49,8 +49,7 @@ class CareDiary(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="care_diaries",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="care_diaries", verbose_name=_("child"))
     usual_for_age = models.TextField(
         _("what is usual for a child of the same age"), blank=True,
@@ -59,7 +58,7 @@ class CareDiary(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("care diary")
@@ -79,9 +78,8 @@ class DiaryDay(models.Model):
     morning (times the child woke the family, minutes up). ``version`` guards against two guardians saving the
     same day at once."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     diary = models.ForeignKey(CareDiary, on_delete=models.PROTECT, related_name="days", verbose_name=_("diary"))
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+", verbose_name=_("child"))
     day = models.DateField(_("day"))
@@ -93,7 +91,7 @@ class DiaryDay(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", editable=False)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-day"]

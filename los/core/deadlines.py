@@ -157,8 +157,8 @@ class AppealRuleSpec:
     source: str
 
 
-APPEAL_RULES: dict[AppealRule, AppealRuleSpec] = {
-    AppealRule.FVL: AppealRuleSpec(
+APPEAL_RULES: dict[AppealRule, AppealRuleSpec] = {spec.rule: spec for spec in (
+    AppealRuleSpec(
         rule=AppealRule.FVL,
         weeks=3,
         law_reference="forvaltningsloven § 29",
@@ -170,7 +170,7 @@ APPEAL_RULES: dict[AppealRule, AppealRuleSpec] = {
             "underretning-av-enkeltvedtak/"
         ),
     ),
-    AppealRule.PBRL: AppealRuleSpec(
+    AppealRuleSpec(
         rule=AppealRule.PBRL,
         weeks=4,
         law_reference="pasient- og brukerrettighetsloven § 7-5",
@@ -181,7 +181,7 @@ APPEAL_RULES: dict[AppealRule, AppealRuleSpec] = {
             "pasient-og-brukerrettighetsloven-med-kommentarer/klage-mv/-7-5-frist-for-klage"
         ),
     ),
-    AppealRule.FTRL: AppealRuleSpec(
+    AppealRuleSpec(
         rule=AppealRule.FTRL,
         weeks=6,
         law_reference="folketrygdloven § 21-12",
@@ -192,7 +192,7 @@ APPEAL_RULES: dict[AppealRule, AppealRuleSpec] = {
             "https://jusinfo.no/trygderett/klage-og-soksmal/klage-og-soksmal/"
         ),
     ),
-}
+)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,105 +220,49 @@ _OMSORGSSTONAD_SOURCE = (
 _FTRL_SOURCE = "ftrl § 21-12: decisions under folketrygdloven, six-week deadline, appeal within NAV"
 
 
+def _pbrl(key: str, law_reference: str, subject: str, source: str = _PBRL_SOURCE) -> DecisionBasis:
+    """A right under pbrl chapter 2 (or its counterpart in hol): pbrl § 7-5, appeal to the statsforvalter."""
+    return DecisionBasis(key=key, law_reference=law_reference, subject=subject, rule=AppealRule.PBRL,
+                         appeal_body=AppealBody.STATSFORVALTEREN, source=source)
+
+
+def _ftrl(key: str, law_reference: str, subject: str, covers_subsections: bool = False) -> DecisionBasis:
+    """A benefit under folketrygdloven: ftrl § 21-12, appeal within NAV."""
+    return DecisionBasis(key=key, law_reference=law_reference, subject=subject, rule=AppealRule.FTRL,
+                         appeal_body=AppealBody.NAV_KLAGEINSTANS, source=_FTRL_SOURCE,
+                         covers_subsections=covers_subsections)
+
+
 #: Decision bases Los knows, keyed by canonical key. Keys are normalised with :func:`_normalise`
 #: (lower case, ``§`` and spaces removed, segments joined by ``-``; æ/ø/å folded to ae/o/a).
 _BASES: tuple[DecisionBasis, ...] = (
     # --- health and care services: pbrl chapter 2 rights -> pbrl § 7-2 / § 7-5 ----------------------
-    DecisionBasis(
-        key="pbrl-2-5-c",
-        law_reference="pasient- og brukerrettighetsloven § 2-5 c",
-        subject="right to a barnekoordinator (child coordinator)",
-        rule=AppealRule.PBRL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=_PBRL_SOURCE
-        + "; municipal pages (Ålesund, Inderøy) refer refusals of a barnekoordinator to pbrl § 7-2",
-    ),
-    DecisionBasis(
-        key="pbrl-2-5-b",
-        law_reference="pasient- og brukerrettighetsloven § 2-5 b",
-        subject="right to a coordinator",
-        rule=AppealRule.PBRL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=_PBRL_SOURCE,
-    ),
-    DecisionBasis(
-        key="pbrl-2-5",
-        law_reference="pasient- og brukerrettighetsloven § 2-5",
-        subject="right to an individual plan (individuell plan)",
-        rule=AppealRule.PBRL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=_PBRL_SOURCE,
-    ),
-    DecisionBasis(
-        key="pbrl-2-1-d",
-        law_reference="pasient- og brukerrettighetsloven § 2-1 d, jf. helse- og omsorgstjenesteloven § 3-8",
-        subject="user-controlled personal assistance (BPA)",
-        rule=AppealRule.PBRL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=_PBRL_SOURCE
-        + "; the right to BPA is pbrl § 2-1 d, in force 1 January 2015 (Helsedirektoratet's commentary: "
-        "https://helsedirektoratet.no/rundskriv/pasient-og-brukerrettighetsloven-med-kommentarer/"
-        "rett-til-helse-og-omsorgstjenester-og-transport-/rett-til-brukerstyrt-personlig-assistanse)",
-    ),
-    DecisionBasis(
-        key="pbrl-2-8",
-        law_reference="pasient- og brukerrettighetsloven § 2-8, jf. helse- og omsorgstjenesteloven § 3-6",
-        subject="respite care (avlastning) and care allowance (omsorgsstønad) for heavy care work",
-        rule=AppealRule.PBRL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=_PBRL_SOURCE + "; " + _OMSORGSSTONAD_SOURCE,
-    ),
-    DecisionBasis(
-        key="hol-3-6",
-        law_reference="helse- og omsorgstjenesteloven § 3-6, jf. pasient- og brukerrettighetsloven § 2-8",
-        subject="respite care (avlastning) and care allowance (omsorgsstønad) for heavy care work",
-        rule=AppealRule.PBRL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=_PBRL_SOURCE + "; " + _OMSORGSSTONAD_SOURCE,
-    ),
-    DecisionBasis(
-        key="hol-3-2",
-        law_reference="helse- og omsorgstjenesteloven § 3-2, jf. pasient- og brukerrettighetsloven § 2-1 a",
-        subject="municipal health and care services (e.g. home nursing, personal assistance)",
-        rule=AppealRule.PBRL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=_PBRL_SOURCE,
-    ),
+    _pbrl("pbrl-2-5-c", "pasient- og brukerrettighetsloven § 2-5 c",
+          "right to a barnekoordinator (child coordinator)",
+          _PBRL_SOURCE + "; municipal pages (Ålesund, Inderøy) refer refusals of a barnekoordinator to pbrl § 7-2"),
+    _pbrl("pbrl-2-5-b", "pasient- og brukerrettighetsloven § 2-5 b", "right to a coordinator"),
+    _pbrl("pbrl-2-5", "pasient- og brukerrettighetsloven § 2-5", "right to an individual plan (individuell plan)"),
+    _pbrl("pbrl-2-1-d", "pasient- og brukerrettighetsloven § 2-1 d, jf. helse- og omsorgstjenesteloven § 3-8",
+          "user-controlled personal assistance (BPA)",
+          _PBRL_SOURCE + "; the right to BPA is pbrl § 2-1 d, in force 1 January 2015 (Helsedirektoratet's "
+          "commentary: https://helsedirektoratet.no/rundskriv/pasient-og-brukerrettighetsloven-med-kommentarer/"
+          "rett-til-helse-og-omsorgstjenester-og-transport-/rett-til-brukerstyrt-personlig-assistanse)"),
+    _pbrl("pbrl-2-8", "pasient- og brukerrettighetsloven § 2-8, jf. helse- og omsorgstjenesteloven § 3-6",
+          "respite care (avlastning) and care allowance (omsorgsstønad) for heavy care work",
+          _PBRL_SOURCE + "; " + _OMSORGSSTONAD_SOURCE),
+    _pbrl("hol-3-6", "helse- og omsorgstjenesteloven § 3-6, jf. pasient- og brukerrettighetsloven § 2-8",
+          "respite care (avlastning) and care allowance (omsorgsstønad) for heavy care work",
+          _PBRL_SOURCE + "; " + _OMSORGSSTONAD_SOURCE),
+    _pbrl("hol-3-2", "helse- og omsorgstjenesteloven § 3-2, jf. pasient- og brukerrettighetsloven § 2-1 a",
+          "municipal health and care services (e.g. home nursing, personal assistance)"),
     # --- NAV: folketrygdloven -> ftrl § 21-12 -------------------------------------------------------
-    DecisionBasis(
-        key="ftrl-6-3",
-        law_reference="folketrygdloven § 6-3",
-        subject="basic benefit (grunnstønad)",
-        rule=AppealRule.FTRL,
-        appeal_body=AppealBody.NAV_KLAGEINSTANS,
-        source=_FTRL_SOURCE,
-    ),
-    DecisionBasis(
-        key="ftrl-6-4",
-        law_reference="folketrygdloven § 6-4",
-        subject="attendance benefit (hjelpestønad)",
-        rule=AppealRule.FTRL,
-        appeal_body=AppealBody.NAV_KLAGEINSTANS,
-        source=_FTRL_SOURCE,
-    ),
-    DecisionBasis(
-        key="ftrl-9",
-        law_reference="folketrygdloven kapittel 9",
-        subject="benefits for caring for a sick child (omsorgspenger, pleiepenger, opplæringspenger)",
-        rule=AppealRule.FTRL,
-        appeal_body=AppealBody.NAV_KLAGEINSTANS,
-        source=_FTRL_SOURCE,
-        covers_subsections=True,
-    ),
-    DecisionBasis(
-        key="ftrl-10",
-        law_reference="folketrygdloven kapittel 10",
-        subject="assistive devices and other benefits to improve function (hjelpemidler m.m.)",
-        rule=AppealRule.FTRL,
-        appeal_body=AppealBody.NAV_KLAGEINSTANS,
-        source=_FTRL_SOURCE,
-        covers_subsections=True,
-    ),
+    _ftrl("ftrl-6-3", "folketrygdloven § 6-3", "basic benefit (grunnstønad)"),
+    _ftrl("ftrl-6-4", "folketrygdloven § 6-4", "attendance benefit (hjelpestønad)"),
+    _ftrl("ftrl-9", "folketrygdloven kapittel 9",
+          "benefits for caring for a sick child (omsorgspenger, pleiepenger, opplæringspenger)",
+          covers_subsections=True),
+    _ftrl("ftrl-10", "folketrygdloven kapittel 10",
+          "assistive devices and other benefits to improve function (hjelpemidler m.m.)", covers_subsections=True),
     # --- other welfare services: the general rule, fvl § 29 -----------------------------------------
     DecisionBasis(
         key="barnehageloven",

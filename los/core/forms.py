@@ -81,6 +81,16 @@ class ServiceFormMixin:
         set_version(self, version, name)
 
 
+class StyledForm(forms.Form):
+    """Adds the Designsystemet class ``ds-input`` to every widget that is not hidden."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("class", "ds-input")
+
+
 class Failed:
     """What :func:`submit` returns when the form or the service said no (the messages are on the form)."""
 

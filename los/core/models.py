@@ -21,6 +21,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def municipality_field() -> models.ForeignKey:
+    """The municipality a row holding a person's data belongs to (always its family's municipality)."""
+    return models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality"))
+
+
+def family_field() -> models.ForeignKey:
+    """The family a row belongs to."""
+    return models.ForeignKey("families.Family", on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+
+
+def version_field() -> models.PositiveIntegerField:
+    """The version of shared editable text, raised by each save (optimistic locking)."""
+    return models.PositiveIntegerField(default=1, editable=False)
+
+
 class SizeClass(models.TextChoices):
     """Municipality size classes used in the national statistics (DOMAIN.md §5)."""
 

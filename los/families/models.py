@@ -16,6 +16,7 @@ Norwegian terms:
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer
 
-from los.core.models import Municipality
+from los.core.models import Municipality, municipality_field, version_field
 
 
 def validate_fodselsnummer(value: str) -> None:
@@ -88,7 +89,7 @@ class Family(models.Model):
     interpreter_language = models.CharField(_("interpreter language"), max_length=50, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["display_name"]
@@ -109,8 +110,7 @@ class Child(models.Model):
     """A child with a serious illness, injury or reduced function in the family (or an expected child)."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     fodselsnummer = models.CharField(_("fødselsnummer"), max_length=11, blank=True,
@@ -194,8 +194,7 @@ class FamilyMember(models.Model):
     """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     relation = models.CharField(_("relation to the child"), max_length=20, choices=Relation.choices)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
@@ -212,7 +211,7 @@ class FamilyMember(models.Model):
     needs = models.TextField(_("own needs"), blank=True,
                              help_text=_("For siblings and carers: what they need themselves."))
     #: Optimistic locking of ``needs``, which every guardian and the barnekoordinator may change.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="family_memberships", verbose_name=_("log-in"))
 
@@ -235,14 +234,25 @@ class FamilyMember(models.Model):
         return self.relation in GUARDIAN_RELATIONS and (self.parental_responsibility or self.daily_care)
 
 
+def person_name(row: Any) -> str:
+    """The name of the person ``row`` points to: its ``family_member``, else its ``child``, else its ``user``; ""
+    when it points to none of them (a coordination group member, a plan participant)."""
+    if row.family_member_id:
+        return f"{row.family_member.given_name} {row.family_member.family_name}"
+    if row.child_id:
+        return f"{row.child.given_name} {row.child.family_name}"
+    if row.user_id:
+        return row.user.get_full_name() or row.user.username
+    return ""
+
+
 class CoordinatorAssignment(models.Model):
     """Which barnekoordinator a family has, from when to when. History is never deleted;
     a change of coordinator ends one row and starts another (a handover)."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="coordinator_assignments",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="coordinator_assignments", verbose_name=_("barnekoordinator"))
     started = models.DateField(_("started"))
@@ -293,8 +303,7 @@ class CoAssignment(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="co_assignments",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="co_assignments",
                              verbose_name=_("colleague"))
     role = models.CharField(_("works as"), max_length=20, choices=CoRole.choices)

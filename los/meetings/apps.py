@@ -4,6 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class MeetingsConfig(AppConfig):
     name = "los.meetings"
-    label = "meetings"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Coordination group and meetings")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.forms import ServiceFormMixin
+from los.core.forms import ServiceFormMixin, StyledForm
 from los.families.models import Family
 from los.meetings import plans_link
 from los.meetings.models import ContactKind, GroupMember, Meeting, MeetingKind, MemberKind
@@ -20,17 +20,8 @@ from los.meetings.services import validate_contact, validate_meeting_input
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-class LosForm(ServiceFormMixin, forms.Form):
-    """Adds the Designsystemet classes to every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bound in self:
-            widget = bound.field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.CheckboxInput)):
-                widget.attrs.setdefault("class", "ds-input")
-            elif not widget.is_hidden:
-                widget.attrs.setdefault("class", "ds-input")
+class LosForm(ServiceFormMixin, StyledForm):
+    """Designsystemet inputs; a service's errors onto the form."""
 
 
 def _member_label(member: GroupMember) -> str:
@@ -58,18 +49,25 @@ def _active_members(family: Family, professionals_only: bool = False):
     return qs
 
 
+def meeting_times() -> tuple[forms.TimeField, forms.TimeField]:
+    """The fields for the time a meeting starts and ends (hh:mm), with their messages."""
+    def time_field(label: str, required: str, invalid: str) -> forms.TimeField:
+        return forms.TimeField(label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                               error_messages={"required": required, "invalid": invalid})
+
+    return (time_field(_("Starts at"), _("Give the time the meeting starts."),
+                       _("Write the time as hh:mm, for example 09:30.")),
+            time_field(_("Ends at"), _("Give the time the meeting ends."),
+                       _("Write the time as hh:mm, for example 11:00.")))
+
+
 class MeetingForm(LosForm):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices, initial=MeetingKind.COORDINATION,
                              widget=forms.RadioSelect)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            error_messages={"required": _("Give the date of the meeting."),
                                            "invalid": _("Write the date as dd.mm.yyyy, for example 14.03.2027.")})
-    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                                 error_messages={"required": _("Give the time the meeting starts."),
-                                                 "invalid": _("Write the time as hh:mm, for example 09:30.")})
-    end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                               error_messages={"required": _("Give the time the meeting ends."),
-                                               "invalid": _("Write the time as hh:mm, for example 11:00.")})
+    start_time, end_time = meeting_times()
     place = forms.CharField(label=_("Place"), max_length=300, required=False,
                             help_text=_("For example the school's meeting room. Give a place, a video link or a "
                                         "phone number."))

@@ -31,8 +31,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality, ServiceProvider
-from los.families.models import Child, Family, FamilyMember
+from los.core.models import Municipality, ServiceProvider, family_field, municipality_field, version_field
+from los.families.models import Child, Family, FamilyMember, person_name
 
 
 class MeetingPolicy(models.Model):
@@ -78,8 +78,7 @@ class GroupMember(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="group_members",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     kind = models.CharField(_("member type"), max_length=20, choices=MemberKind.choices)
     family_member = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="group_memberships", verbose_name=_("family member"))
@@ -120,13 +119,7 @@ class GroupMember(models.Model):
 
     @property
     def name(self) -> str:
-        if self.family_member_id:
-            return f"{self.family_member.given_name} {self.family_member.family_name}"
-        if self.child_id:
-            return f"{self.child.given_name} {self.child.family_name}"
-        if self.user_id:
-            return self.user.get_full_name() or self.user.username
-        return "?"
+        return person_name(self) or "?"
 
     @property
     def affiliation(self) -> str:
@@ -188,8 +181,7 @@ class Meeting(models.Model):
     """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     kind = models.CharField(_("kind of meeting"), max_length=20, choices=MeetingKind.choices,
                             default=MeetingKind.COORDINATION)
     starts_at = models.DateTimeField(_("starts"))
@@ -204,7 +196,7 @@ class Meeting(models.Model):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     ical_uid = models.CharField(max_length=100, unique=True, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("called by"))
     created_at = models.DateTimeField(default=timezone.now)
@@ -254,7 +246,7 @@ class AgendaItem(models.Model):
     here, in order, so the agenda of a past meeting stays as it was.
     """
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    family = family_field()
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items",
                                 verbose_name=_("meeting"))
@@ -288,7 +280,7 @@ class Minutes(models.Model):
     barnekoordinator and then shown to the family. ``version`` is the optimistic lock: two people
     saving at once do not overwrite each other silently."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    family = family_field()
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes",
                                    verbose_name=_("meeting"))
@@ -323,7 +315,7 @@ class Attendance(models.Model):
     without joins (services that are hard to involve are a statistic for the coordinating unit).
     """
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    family = family_field()
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance",
                                 verbose_name=_("meeting"))
@@ -351,7 +343,7 @@ class Decision(models.Model):
     The model keeps its old name, ``Decision``, so that migrations, the API and exports stay stable; every text a
     user reads calls it an *agreement*: what a coordination group agrees is never a *vedtak*."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
+    family = family_field()
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions",
                                 verbose_name=_("meeting"))
@@ -490,8 +482,7 @@ class ContactEntry(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="contact_entries",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     happened_on = models.DateField(_("date"), default=timezone.localdate)
     kind = models.CharField(_("kind of contact"), max_length=20, choices=ContactKind.choices,
                             default=ContactKind.PHONE)
@@ -509,7 +500,7 @@ class ContactEntry(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("written by"))
     created_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-happened_on", "-created_at", "-id"]

@@ -29,7 +29,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality
+from los.core.models import municipality_field, version_field
 from los.families.models import Child, Family, FamilyMember
 
 
@@ -38,8 +38,7 @@ class NavigatorAnswers(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="navigator_answers",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="navigator_answers",
                               verbose_name=_("child"),
                               help_text=_("Empty for the answers about the whole family."))
@@ -47,7 +46,7 @@ class NavigatorAnswers(models.Model):
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False, verbose_name=_("last changed by"))
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("answers to the navigator")
@@ -87,8 +86,7 @@ class LocalEntry(models.Model):
     municipality; ``checked_on`` and ``checked_by`` say when and by whom it was last checked.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     entry_id = models.CharField(_("id"), max_length=60,
                                 help_text=_("Lower-case letters, digits and _. It never changes once saved."))
     data = models.JSONField(_("the entry"), default=dict)
@@ -97,7 +95,7 @@ class LocalEntry(models.Model):
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("checked by"))
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("local service in the navigator")
@@ -120,8 +118,7 @@ class LocalRoutine(models.Model):
     checked.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     entry_id = models.CharField(_("right or service"), max_length=60)
     texts = models.JSONField(_("the routine"), default=dict)
     form_url = models.URLField(_("link to the local form"), blank=True)
@@ -129,7 +126,7 @@ class LocalRoutine(models.Model):
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("checked by"))
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("local routine for a right or service")

@@ -4,6 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class OpsConfig(AppConfig):
     name = "los.ops"
-    label = "ops"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Operations: backup, retention and audit pruning")

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality
+from los.core.models import municipality_field
 from los.families.models import Family
 
 
@@ -83,8 +83,7 @@ class RetentionRecord(models.Model):
 
     run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="records",
                             verbose_name=_("retention run"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     reference = models.CharField(_("case reference"), max_length=30)
     status = models.CharField(_("status when deleted"), max_length=20)
     closed_on = models.DateField(_("closed"), null=True)
@@ -109,8 +108,7 @@ class RetentionHold(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="retention_holds",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     reason = models.CharField(_("reason"), max_length=300)
     until = models.DateField(_("hold until"), null=True, blank=True,
                              help_text=_("Leave empty to hold until the hold is removed."))

@@ -32,8 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 from los.access.models import ConsentMethod
 from los.core.dates import format_day
-from los.core.models import Municipality, ServiceProvider
-from los.families.models import Child, Family, FamilyMember
+from los.core.models import ServiceProvider, family_field, municipality_field, version_field
+from los.families.models import Child, Family, FamilyMember, person_name
 
 
 class PlanStatus(models.TextChoices):
@@ -143,8 +143,7 @@ class Plan(models.Model):
     """
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="plans", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     what_matters = models.TextField(
         _("What matters most to you?"), blank=True,
@@ -159,7 +158,7 @@ class Plan(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
     revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -180,9 +179,8 @@ class PlanPart(models.Model):
     """What every part of a plan has: the plan, the family and its municipality."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan"))
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -197,7 +195,7 @@ class EditablePart(PlanPart):
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
                                    verbose_name=_("last changed by"))
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         abstract = True
@@ -302,13 +300,7 @@ class Participant(PlanPart):
 
     @property
     def name(self) -> str:
-        if self.family_member_id:
-            return f"{self.family_member.given_name} {self.family_member.family_name}"
-        if self.child_id:
-            return f"{self.child.given_name} {self.child.family_name}"
-        if self.user_id:
-            return self.user.get_full_name() or self.user.username
-        return self.service_provider.name if self.service_provider_id else ""
+        return person_name(self) or (self.service_provider.name if self.service_provider_id else "")
 
     @property
     def affiliation(self) -> str:

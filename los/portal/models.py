@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality
+from los.core.models import family_field, municipality_field
 from los.families.models import Family
 
 STORY_FIELDS = ("about_child", "what_helps", "what_to_avoid", "daily_routines", "communication",
@@ -29,8 +29,7 @@ class FamilyStory(models.Model):
     other (optimistic locking)."""
 
     family = models.OneToOneField(Family, on_delete=models.PROTECT, related_name="story", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     about_child = models.TextField(_("About our child"), blank=True)
     what_helps = models.TextField(_("What helps"), blank=True)
     what_to_avoid = models.TextField(_("What to avoid"), blank=True)
@@ -66,8 +65,7 @@ class Message(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="portal_messages",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("sender"))
     body = models.TextField(_("message"))
@@ -104,9 +102,8 @@ class Message(models.Model):
 class MessageRead(models.Model):
     """A recipient of a message and when they read it (``read_at`` empty: not read yet)."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="receipts",
                                 verbose_name=_("message"))
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class ReferralsConfig(AppConfig):
     name = "los.referrals"
-    label = "referrals"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Requests and decisions")
 
     def ready(self) -> None:

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category, ConsentMethod
-from los.core.models import Municipality, ServiceProvider
+from los.core.models import ServiceProvider, family_field, municipality_field, version_field
 from los.families.models import CoordinatorAssignment, Family, FamilyMember, Relation, validate_fodselsnummer
 
 #: The information category of the request, assessment, decision and appeal: guardians, the young
@@ -93,8 +93,7 @@ class PublicRequest(models.Model):
     sender chose. The anonymous sender is shown only a receipt number and the unit's contact details.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     family = models.ForeignKey(Family, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="referral_public_requests", verbose_name=_("family"))
     reference = models.CharField(_("receipt number"), max_length=20, unique=True)
@@ -138,8 +137,7 @@ class Request(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_requests",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     source = models.CharField(_("from"), max_length=20, choices=RequestSource.choices)
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices,
                               default=RequestStatus.RECEIVED)
@@ -165,7 +163,7 @@ class Request(models.Model):
     preliminary_reply_sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                                   blank=True, related_name="+")
     decided_on = models.DateField(_("decided"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-received", "-id"]
@@ -192,8 +190,7 @@ class LocalCriterion(models.Model):
     it was made under, so changing or retiring a criterion never changes an earlier assessment.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     title = models.CharField(_("criterion"), max_length=300)
     help_text = models.TextField(_("guidance for the caseworker"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=10)
@@ -201,7 +198,7 @@ class LocalCriterion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["municipality", "position", "id"]
@@ -231,8 +228,7 @@ class Assessment(models.Model):
                                    verbose_name=_("request"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_assessments",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("assessed by"))
     created_at = models.DateTimeField(default=timezone.now)
@@ -245,7 +241,7 @@ class Assessment(models.Model):
         help_text=_("Rights, services and benefits that may apply to the family, as the navigator saw them."))
     navigator_snapshot_at = models.DateTimeField(null=True, blank=True)
     navigator_source = models.CharField(max_length=20, blank=True)  # "engine" or "manual"
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("assessment")
@@ -266,9 +262,8 @@ class CriterionAssessment(models.Model):
     """One line of the checklist: a legal criterion (``legal_key``) or a local one, and why."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="criteria")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     legal_key = models.CharField(max_length=30, blank=True)
     local_criterion = models.ForeignKey(LocalCriterion, on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="results")
@@ -305,8 +300,7 @@ class Vedtak(models.Model):
                                 verbose_name=_("request"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_decisions",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
     legal_basis = models.CharField(_("legal basis"), max_length=60, default=BARNEKOORDINATOR_BASIS)
     rules = models.TextField(_("the rules the decision is based on"))
@@ -328,7 +322,7 @@ class Vedtak(models.Model):
     letter_language = models.CharField(max_length=2, blank=True)
     letter_sha256 = models.CharField(max_length=64, blank=True)
     letter_generated_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-decision_date", "-id"]
@@ -368,8 +362,7 @@ class Appeal(models.Model):
                                verbose_name=_("decision"))
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_appeals",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     received = models.DateField(_("appeal received"))
     in_time = models.BooleanField(_("received in time"), default=True)
     grounds = models.TextField(_("the family's grounds"))
@@ -386,7 +379,7 @@ class Appeal(models.Model):
                                         choices=GovernorOutcome.choices, blank=True, default=GovernorOutcome.NONE)
     governor_decided_on = models.DateField(_("the county governor decided"), null=True, blank=True)
     governor_note = models.TextField(_("about the county governor's decision"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-received", "-id"]
@@ -403,8 +396,7 @@ class Appointment(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_appointments",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     assignment = models.OneToOneField(CoordinatorAssignment, on_delete=models.PROTECT,
                                       related_name="appointment", verbose_name=_("coordinator assignment"))
     vedtak = models.ForeignKey(Vedtak, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -432,8 +424,7 @@ class HandoverTask(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_handovers",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     from_assignment = models.ForeignKey(CoordinatorAssignment, on_delete=models.PROTECT, related_name="+")
     to_assignment = models.ForeignKey(CoordinatorAssignment, on_delete=models.PROTECT, related_name="+")
     summary = models.TextField(_("case summary"))
@@ -443,7 +434,7 @@ class HandoverTask(models.Model):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="+")
     note = models.TextField(_("note from the handover"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-created_at"]
@@ -470,8 +461,7 @@ class Ending(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_endings",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     assignment = models.ForeignKey(CoordinatorAssignment, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     reason = models.CharField(_("reason"), max_length=20, choices=EndReason.choices)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from los.core import deadlines
 from los.core.dates import format_day
+from los.core.forms import StyledForm
 from los.families.models import Family
 from los.servicemap import catalog, uploads
 from los.servicemap.models import (
@@ -38,18 +39,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class StyledForm(forms.Form):
-    """Adds Designsystemet classes to every widget."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            widget.attrs.setdefault("class", "ds-input")
 
 
 class VersionMixin(forms.Form):
@@ -223,12 +212,17 @@ class DocumentForm(StyledForm):
         self.fields["application"].queryset = entry.applications.all()
         self.fields["application"].label_from_instance = lambda app: format_day(app.sent_on)
         self.fields["application"].widget.attrs["class"] = "ds-input"
-        self.fields["file"].help_text = _("%(types)s, at most %(size)s.") % {
-            "types": uploads.allowed_types_text(), "size": _filesize(uploads.max_upload_bytes())}
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.txt,.docx,.odt"
-        self.fields["file"].error_messages.update({
-            "empty": uploads.empty_message(), "required": _("Choose a file to upload."),
-            "invalid": _("No file came through. Choose the file again.")})
+        _describe_upload(self.fields["file"])
+
+
+def _describe_upload(field: forms.Field) -> None:
+    """What a document upload accepts, said on its field, and its messages for a missing or empty file."""
+    field.help_text = _("%(types)s, at most %(size)s.") % {
+        "types": uploads.allowed_types_text(), "size": _filesize(uploads.max_upload_bytes())}
+    field.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.txt,.docx,.odt"
+    field.error_messages.update({
+        "empty": uploads.empty_message(), "required": _("Choose a file to upload."),
+        "invalid": _("No file came through. Choose the file again.")})
 
 
 def _filesize(value: int) -> str:
@@ -345,12 +339,7 @@ class KitUploadForm(StyledForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("%(types)s, at most %(size)s.") % {
-            "types": uploads.allowed_types_text(), "size": _filesize(uploads.max_upload_bytes())}
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.txt,.docx,.odt"
-        self.fields["file"].error_messages.update({
-            "empty": uploads.empty_message(), "required": _("Choose a file to upload."),
-            "invalid": _("No file came through. Choose the file again.")})
+        _describe_upload(self.fields["file"])
 
 
 class MeasureLinkForm(StyledForm):

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.core import deadlines
-from los.core.models import Municipality, ServiceProvider
+from los.core.models import Municipality, ServiceProvider, family_field, municipality_field, version_field
 from los.families.models import Child, Family
 from los.servicemap import catalog
 from los.servicemap.catalog import validate_catalog_id
@@ -127,8 +127,7 @@ class ServiceEntry(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="service_entries",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("for whom"))
     catalog_id = models.CharField(_("right or benefit in the navigator"), max_length=60, blank=True,
@@ -167,7 +166,7 @@ class ServiceEntry(models.Model):
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["sector", "title", "catalog_id"]
@@ -244,9 +243,8 @@ class Application(models.Model):
     ``appeal_deadline`` for reminders and lists. Los never computes a deadline itself.
     """
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     entry = models.ForeignKey(ServiceEntry, on_delete=models.PROTECT, related_name="applications",
                               verbose_name=_("service"))
     sent_on = models.DateField(_("date sent"))
@@ -276,7 +274,7 @@ class Application(models.Model):
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-sent_on", "-id"]
@@ -331,9 +329,8 @@ class Appeal(models.Model):
     appeal body (statsforvalteren, Nav klageinstans, the municipal appeals board ...).
     """
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appeals",
                                     verbose_name=_("application"))
     status = models.CharField(_("status"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.SENT)
@@ -347,7 +344,7 @@ class Appeal(models.Model):
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-sent_on", "-id"]
@@ -389,9 +386,8 @@ class Document(models.Model):
     outside the web root, checked by content (:mod:`los.servicemap.uploads`) and served only
     through the access policy as a download."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     entry = models.ForeignKey(ServiceEntry, on_delete=models.PROTECT, related_name="documents",
                               verbose_name=_("service"))
     application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True,
@@ -451,8 +447,7 @@ class Need(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="service_needs",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                               verbose_name=_("for whom"))
     description = models.TextField(_("the need"))
@@ -464,7 +459,7 @@ class Need(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["recorded_on", "id"]
@@ -485,9 +480,8 @@ class NeedResponse(models.TextChoices):
 class NeedRequest(models.Model):
     """A service asked to take on a need, and its answer."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="requests", verbose_name=_("need"))
     provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("service asked"))
@@ -502,7 +496,7 @@ class NeedRequest(models.Model):
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", editable=False)
     #: Optimistic locking of the answer, which the coordinator and the service's contacts may all record.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["asked_on", "id"]
@@ -539,9 +533,8 @@ class Notification(models.Model):
 
     The text is built when shown, in the reader's language; e-mails about it never carry content."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="servicemap_notifications", verbose_name=_("recipient"))
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
@@ -578,9 +571,8 @@ class Delivery(models.Model):
     avlastning, one night, two visits. Recorded by the family, the provider's contact person or the
     barnekoordinator, and held against the granted extent by :mod:`los.servicemap.delivery`."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     entry = models.ForeignKey(ServiceEntry, on_delete=models.PROTECT, related_name="deliveries",
                               verbose_name=_("service"))
     delivered_on = models.DateField(_("date"))
@@ -618,7 +610,7 @@ class DeliverySettings(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("thresholds for delivery")
@@ -634,9 +626,8 @@ class AppealDraft(models.Model):
     family's applications and the services never do (the access policy refuses ``working_notes`` to them). The
     family gets its own outline on the appeal page and sends the appeal itself."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appeal_drafts",
                                     verbose_name=_("application"))
     text = models.TextField(_("the draft"))
@@ -646,7 +637,7 @@ class AppealDraft(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -662,9 +653,8 @@ class MeasureDecision(models.Model):
     the application and the decision. Without an entry, or when its decision is refused, ended or not delivered,
     the measure is flagged on the plan: the plan's core weakness is to promise what no decision grants."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     measure = models.OneToOneField("plans.Measure", on_delete=models.CASCADE, related_name="decision_link",
                                    verbose_name=_("measure"))
     entry = models.ForeignKey(ServiceEntry, on_delete=models.SET_NULL, null=True, blank=True,
@@ -686,9 +676,8 @@ class AgreementApplication(models.Model):
     needs an application, and the service-map entry it became in one step. The entry's later decision, a
     refusal too, shows beside the agreement."""
 
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     agreement = models.OneToOneField("meetings.Decision", on_delete=models.CASCADE,
                                      related_name="application_link", verbose_name=_("agreement"))
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="+",

@@ -4,6 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class SurveyConfig(AppConfig):
     name = "los.survey"
-    label = "survey"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("What families say")

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality
+from los.core.models import municipality_field
 from los.families.models import Child, Family
 
 #: Which version of the questionnaire an answer was given to (the wording in ``questions.py``).
@@ -81,8 +81,7 @@ class Invitation(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="survey_invitations",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices)
     due_on = models.DateField(_("asked from"))
     expires_on = models.DateField(_("open until"))
@@ -128,8 +127,7 @@ class Answer(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices)

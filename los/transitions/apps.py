@@ -4,8 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 class TransitionsConfig(AppConfig):
     name = "los.transitions"
-    label = "transitions"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Transitions and the family's timeline")
 
     def ready(self) -> None:

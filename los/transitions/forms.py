@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Consent
 from los.accounts.models import Role, User
-from los.core.forms import ServiceFormMixin
+from los.core.forms import ServiceFormMixin, StyledForm
 from los.core.models import Municipality, ServiceProvider
 from los.families.models import Family, FamilyMember
+from los.meetings.forms import meeting_times
 from los.transitions.models import ChecklistGroup, PlanStatus, ReceiverKind, TransitionPlan
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -31,15 +32,8 @@ def date_field(label, required: bool = True, **kwargs) -> forms.DateField:
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
-class LosForm(ServiceFormMixin, forms.Form):
-    """Adds the Designsystemet classes to every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bound in self:
-            widget = bound.field.widget
-            if not widget.is_hidden:
-                widget.attrs.setdefault("class", "ds-input")
+class LosForm(ServiceFormMixin, StyledForm):
+    """Designsystemet inputs; a service's errors onto the form."""
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -123,12 +117,7 @@ class ChildViewForm(LosForm, VersionForm):
 
 class MeetingForm(LosForm):
     date = date_field(_("Date"), error_messages={"required": _("Give the date of the meeting.")})
-    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                                 error_messages={"required": _("Give the time the meeting starts."),
-                                                 "invalid": _("Write the time as hh:mm, for example 09:30.")})
-    end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                               error_messages={"required": _("Give the time the meeting ends."),
-                                               "invalid": _("Write the time as hh:mm, for example 11:00.")})
+    start_time, end_time = meeting_times()
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_link = forms.URLField(label=_("Video link"), max_length=500, required=False,
                                 error_messages={"invalid": _("Write the whole address, starting with https://.")})

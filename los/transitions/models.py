@@ -37,7 +37,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality, ServiceProvider
+from los.core.models import Municipality, ServiceProvider, family_field, municipality_field, version_field
 from los.families.models import Child, Family
 
 
@@ -83,7 +83,7 @@ class TransitionSettings(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("transition settings")
@@ -123,8 +123,7 @@ class TransitionPlan(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transition_plans",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="transition_plans",
                               verbose_name=_("child"))
     kind = models.CharField(_("transition"), max_length=20, choices=TransitionKind.choices)
@@ -153,7 +152,7 @@ class TransitionPlan(models.Model):
                                   related_name="+", verbose_name=_("closed by"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["transition_date", "pk"]
@@ -197,9 +196,8 @@ class ChecklistItem(models.Model):
 
     plan = models.ForeignKey(TransitionPlan, on_delete=models.PROTECT, related_name="checklist",
                              verbose_name=_("transition plan"))
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     group = models.CharField(_("part of the checklist"), max_length=20, choices=ChecklistGroup.choices)
     code = models.CharField(max_length=40, blank=True, editable=False)
     params = models.JSONField(default=dict, blank=True, editable=False)
@@ -211,7 +209,7 @@ class ChecklistItem(models.Model):
                                 related_name="+", verbose_name=_("marked done by"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["plan", "position", "pk"]
@@ -239,9 +237,8 @@ class TransitionTask(models.Model):
 
     plan = models.ForeignKey(TransitionPlan, on_delete=models.PROTECT, related_name="tasks",
                              verbose_name=_("transition plan"))
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    family = family_field()
+    municipality = municipality_field()
     code = models.CharField(max_length=40, blank=True, editable=False)
     params = models.JSONField(default=dict, blank=True, editable=False)
     text = models.CharField(_("what is to be done"), max_length=300, blank=True)
@@ -257,7 +254,7 @@ class TransitionTask(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("added by"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -311,8 +308,7 @@ class HandoverSummary(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="handover_summaries",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     plan = models.ForeignKey(TransitionPlan, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="summaries", verbose_name=_("transition plan"))
     receiver_kind = models.CharField(_("for"), max_length=20, choices=ReceiverKind.choices)
@@ -373,8 +369,7 @@ class MoveProposal(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="move_proposals",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     to_municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
                                         verbose_name=_("moving to"))
     handover_date = models.DateField(_("handover date"))
@@ -425,8 +420,7 @@ class FamilyExport(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transition_exports",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     transfer = models.ForeignKey("access.FamilyTransfer", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("recorded move"))
     proposal = models.ForeignKey(MoveProposal, on_delete=models.PROTECT, null=True, blank=True, related_name="exports",
@@ -454,8 +448,7 @@ class FamilyImport(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="transition_imports",
                                verbose_name=_("family"))
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = municipality_field()
     from_municipality_number = models.CharField(_("from municipality number"), max_length=4)
     from_municipality_name = models.CharField(_("from municipality"), max_length=100)
     source_reference = models.CharField(_("case reference in the former municipality"), max_length=30)

@@ -4,6 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class WorkdayConfig(AppConfig):
     name = "los.workday"
-    label = "workday"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("The working day")

@@ -7,27 +7,19 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from los.core.forms import StyledForm
 from los.families.models import FamilyStatus
 from los.workday.models import GUIDE_LANGUAGES
 
 
-class LosForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for bound in self:
-            widget = bound.field.widget
-            if not widget.is_hidden:
-                widget.attrs.setdefault("class", "ds-input")
-
-
-class FindForm(LosForm):
+class FindForm(StyledForm):
     q = forms.CharField(label=_("Name, child's name, case number or date of birth"), max_length=100, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(FamilyStatus.choices))
     mine = forms.BooleanField(label=_("Only the families I work on"), required=False)
 
 
-class GuideForm(LosForm):
+class GuideForm(StyledForm):
     text = forms.CharField(
         label=_("The guide"), widget=forms.Textarea(attrs={"rows": 30}), max_length=30000,
         help_text=_("Steps are separated by an empty line. The first line of a step is its heading; a line that "
@@ -37,7 +29,7 @@ class GuideForm(LosForm):
     language = forms.ChoiceField(widget=forms.HiddenInput, choices=GUIDE_LANGUAGES)
 
 
-class NormForm(LosForm):
+class NormForm(StyledForm):
     families_per_10_percent = forms.DecimalField(
         label=_("Families a barnekoordinator can follow per 10 % of a position"), max_digits=4, decimal_places=1,
         min_value=Decimal("0.1"), max_value=Decimal("50"), required=False, localize=True,

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality
+from los.core.models import Municipality, version_field
 
 GUIDE_LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 
@@ -29,7 +29,7 @@ class StartGuide(models.Model):
                                      verbose_name=_("municipality"))
     language = models.CharField(_("language"), max_length=2, choices=GUIDE_LANGUAGES)
     text = models.TextField(_("the guide"))
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = version_field()
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("last changed by"))
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
