@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -91,3 +92,15 @@ def consent(f: Family, service_provider: ServiceProvider | None = None, person: 
         valid_from=now - timedelta(days=1), valid_to=now + timedelta(days=days), method=ConsentMethod.DIGITAL,
         text_shown="Test consent text", given_by_member=f.members.filter(may_consent=True).first(),
     )
+
+
+def page_and_queries(client: Any, url: str) -> tuple[str, list[dict]]:
+    """A page as its second request sees it (the first makes the session and the audit chain's first event), with
+    the queries that second request made."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    return page, queries.captured_queries

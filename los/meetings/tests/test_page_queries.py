@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from los.core.testing import page_and_queries
 from los.meetings import services
 
 from .conftest import held_meeting, schedule
@@ -28,8 +27,6 @@ def test_the_meeting_page_reads_what_it_shows_in_a_fixed_number_of_queries(clien
     meeting = schedule(g)
     url = reverse("meetings:detail", args=[meeting.pk])
     client.force_login(g.coordinator)
-    client.get(url)  # the session and the audit chain's first event
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(url).content.decode()
+    page, queries = page_and_queries(client, url)
     assert "Testvik skole, møterom 2" in page and "Søke om avlastning" in page
     assert len(queries) <= MEETING_PAGE_QUERIES, [q["sql"][:120] for q in queries]

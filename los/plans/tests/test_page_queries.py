@@ -3,10 +3,9 @@ the facts about the participants for all of them at once."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from los.core.testing import page_and_queries
 from los.plans import services
 
 #: Lowered from 38 when the page stopped reading the family, the consenting guardian, the expectation
@@ -20,8 +19,6 @@ def test_the_plan_page_reads_what_it_shows_in_a_fixed_number_of_queries(client, 
     services.add_participant(w.plan, by=w.coordinator, user=w.contact)
     url = reverse("plans:family_plan", args=[w.family.pk])
     client.force_login(w.coordinator)
-    client.get(url)  # the session and the audit chain's first event
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(url).content.decode()
+    page, queries = page_and_queries(client, url)
     assert "Tilrettelegge friminutt" in page and "Snakket med skolen" in page
     assert len(queries) <= PLAN_PAGE_QUERIES, [q["sql"][:120] for q in queries]
