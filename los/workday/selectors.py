@@ -155,10 +155,14 @@ def _counted(qs: QuerySet, limit: int = SECTION_LIMIT) -> tuple[int, list]:
 def my_family_ids(user: User, today: date | None = None) -> QuerySet:
     """The families the user works on as their barnekoordinator or as a colleague on them (ids, as a subquery)."""
     today = today or timezone.localdate()
-    current = Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
-    own = CoordinatorAssignment.objects.filter(current, coordinator=user).values("family_id")
-    shared = CoAssignment.objects.filter(current, user=user).values("family_id")
+    own = CoordinatorAssignment.objects.filter(_current(today), coordinator=user).values("family_id")
+    shared = CoAssignment.objects.filter(_current(today), user=user).values("family_id")
     return Family.objects.filter(Q(pk__in=own) | Q(pk__in=shared)).values("pk")
+
+
+def _current(today: date) -> Q:
+    """An assignment (as barnekoordinator or as a colleague) that is running on ``today``."""
+    return Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
 
 
 class Mine:
@@ -168,12 +172,11 @@ class Mine:
 
     def __init__(self, user: User, today: date) -> None:
         self.user = user
-        current = Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
         #: the families the user is the barnekoordinator of, and those they work on as a colleague
-        self.coordinated: list[int] = sorted(CoordinatorAssignment.objects.filter(current, coordinator=user)
+        self.coordinated: list[int] = sorted(CoordinatorAssignment.objects.filter(_current(today), coordinator=user)
                                              .order_by().values_list("family_id", flat=True).distinct())
         self.ids: list[int] = sorted(set(self.coordinated) | set(
-            CoAssignment.objects.filter(current, user=user).values_list("family_id", flat=True)))
+            CoAssignment.objects.filter(_current(today), user=user).values_list("family_id", flat=True)))
         self._visible: dict[tuple[str, frozenset[int]], list[int]] = {}
         own = frozenset(self.ids)
         for category, ids in visible_family_ids(user, TODAY_CATEGORIES, own).items():
