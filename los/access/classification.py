@@ -107,6 +107,12 @@ def _handover_summary(obj: Any) -> C | None:
     return C.CASE if is_receiver(viewer.user, obj) else None
 
 
+#: The fields of the plan's abstract bases (``los.plans.models``: ``PlanPart``, ``EditablePart``, ``SectionItem``),
+#: listed once and classified with every part that inherits them.
+PLAN_PART = "plan created_at"
+EDITABLE_PART = f"{PLAN_PART} created_by updated_at updated_by version"
+SECTION_ITEM = f"{EDITABLE_PART} text whose member"
+
 FAMILY_DATA: dict[str, Rows] = {
     # --- families: who the family is ----------------------------------------------------------------------
     "families.Family": rows(
@@ -166,33 +172,26 @@ FAMILY_DATA: dict[str, Rows] = {
     "plans.Plan": rows(
         C.PLAN, plan="status what_matters consent_given_by consent_method consent_given_on created_by created_at "
                      "updated_at closed_at version revision"),
-    "plans.Goal": rows(
-        C.PLAN, plan="created_at created_by updated_at updated_by version plan text whose member child category "
-                     "position archived"),
-    "plans.Resource": rows(
-        C.PLAN, plan="created_at created_by updated_at updated_by version text whose member plan"),
-    "plans.Need": rows(
-        C.PLAN, plan="created_at created_by updated_at updated_by version text whose member plan"),
+    "plans.Goal": rows(C.PLAN, plan=f"{EDITABLE_PART} text whose member child category position archived"),
+    "plans.Resource": rows(C.PLAN, plan=SECTION_ITEM),
+    "plans.Need": rows(C.PLAN, plan=SECTION_ITEM),
     "plans.Participant": rows(
-        C.PLAN, plan="created_at plan kind family_member child user service_provider role_text left_at"),
+        C.PLAN, plan=f"{PLAN_PART} kind family_member child user service_provider role_text left_at"),
     "plans.Measure": rows(
-        C.PLAN, plan="created_at created_by updated_at updated_by version plan goal title description owner_provider "
-                     "owner_person start due_date status status_note status_changed_at origin last_reminded_on"),
-    "plans.MeasureComment": rows(C.PLAN, plan="created_at plan measure author author_side text"),
+        C.PLAN, plan=f"{EDITABLE_PART} goal title description owner_provider owner_person start due_date status "
+                     "status_note status_changed_at origin last_reminded_on"),
+    "plans.MeasureComment": rows(C.PLAN, plan=f"{PLAN_PART} measure author author_side text"),
     "plans.EvaluationDate": rows(
-        C.PLAN, plan="created_at created_by updated_at updated_by version plan date note held_on held_by summary "
-                     "family_view clarification_reviewed clarification_note"),
+        C.PLAN, plan=f"{EDITABLE_PART} date note held_on held_by summary family_view clarification_reviewed "
+                     "clarification_note"),
     "plans.Evaluation": rows(
-        C.PLAN, plan="created_at plan occasion goal result family_view next_period recorded_by"),
+        C.PLAN, plan=f"{PLAN_PART} occasion goal result family_view next_period recorded_by"),
     "plans.ExpectationClarification": rows(
-        C.PLAN, plan="created_at created_by updated_at updated_by version plan will_do will_not_do done_instead_by "
-                     "contact_channels contact_frequency contact_note delegated_authority family_signed_at "
-                     "family_signed_by family_signed_member coordinator_signed_at coordinator_signed_by "
-                     "last_reviewed_on"),
-    "plans.PlanVersion": rows(
-        C.PLAN, plan="created_at plan number snapshot change subject author author_name"),
-    "plans.PlanApproval": rows(
-        C.PLAN, plan="created_at plan plan_version approved_by member statement"),
+        C.PLAN, plan=f"{EDITABLE_PART} will_do will_not_do done_instead_by contact_channels contact_frequency "
+                     "contact_note delegated_authority family_signed_at family_signed_by family_signed_member "
+                     "coordinator_signed_at coordinator_signed_by last_reviewed_on"),
+    "plans.PlanVersion": rows(C.PLAN, plan=f"{PLAN_PART} number snapshot change subject author author_name"),
+    "plans.PlanApproval": rows(C.PLAN, plan=f"{PLAN_PART} plan_version approved_by member statement"),
     # --- meetings: the coordination group ----------------------------------------------------------------
     "meetings.GroupMember": rows(
         C.MEETINGS, meetings="kind family_member child user service_provider role_title joined left left_reason"),

@@ -6,32 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category, ConsentMethod
 from los.access.services import default_last_day
+from los.core.forms import DescribedInputs
 from los.core.models import ServiceProvider
 from los.families.models import Child, FamilyMember
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class DsForm(forms.Form):
-    """Designsystemet inputs, with help texts and errors linked to their field (WCAG 2.1: 3.3.1, 1.3.1)."""
+class DsForm(DescribedInputs, forms.Form):
+    """Designsystemet inputs, with help texts and errors linked to their field (WCAG 2.1: 3.3.1, 1.3.1); the error
+    is read first."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if not isinstance(field.widget, forms.HiddenInput | forms.MultipleHiddenInput):
-                field.widget.attrs.setdefault("class", "ds-input")
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{name}-help"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                described = attrs.get("aria-describedby", "")
-                if f"{name}-error" not in described:
-                    attrs["aria-describedby"] = f"{name}-error {described}".strip()
+    error_first = True
 
 
 class ProviderChoiceField(forms.ModelChoiceField):

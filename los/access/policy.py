@@ -80,6 +80,7 @@ from los.families.models import (
     CoRole,
     Family,
     FamilyMember,
+    running_on,
 )
 
 YOUNG_PERSON_AGE = 16
@@ -179,13 +180,8 @@ def prime_facts(users: Iterable[User | None], family: Family) -> None:
     if memo is None or not users:
         return
     ids = {u.pk for u in users}
-    guardians: dict[int, FamilyMember] = {}
-    for member in FamilyMember.objects.filter(user_id__in=ids, family=family).order_by("pk"):
-        if member.is_guardian:
-            guardians.setdefault(member.user_id, member)
-    children: dict[int, Child] = {}
-    for child in Child.objects.filter(user_id__in=ids, family=family).order_by("pk"):
-        children.setdefault(child.user_id, child)
+    guardians = _first_guardians(FamilyMember.objects.filter(user_id__in=ids, family=family).order_by("pk"), "user_id")
+    children = _first_children(Child.objects.filter(user_id__in=ids, family=family).order_by("pk"), "user_id")
     assigned = set(_current_assignments(family).filter(coordinator_id__in=ids).values_list("coordinator_id", flat=True))
     consents = list(_active_consent_query().filter(family=family))
     colleagues: dict[int, CoAssignment] = {}
@@ -212,15 +208,10 @@ def prime_families(user: User | None, family_ids: Iterable[int]) -> None:
     ids = sorted({fid for fid in family_ids if fid is not None})
     if memo is None or not ids or user is None or not user.is_authenticated or user.pk is None:
         return
-    guardians: dict[int, FamilyMember] = {}
-    for member in FamilyMember.objects.filter(user=user, family_id__in=ids).order_by("pk"):
-        if member.is_guardian:
-            guardians.setdefault(member.family_id, member)
-    children: dict[int, Child] = {}
-    for child in Child.objects.filter(user=user, family_id__in=ids).order_by("pk"):
-        children.setdefault(child.family_id, child)
+    guardians = _first_guardians(FamilyMember.objects.filter(user=user, family_id__in=ids).order_by("pk"))
+    children = _first_children(Child.objects.filter(user=user, family_id__in=ids).order_by("pk"))
     today = timezone.localdate()
-    current = Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
+    current = running_on(today)
     assigned: set[int] = set()
     colleagues: dict[int, CoAssignment] = {}
     if any(r.role == Role.BARNEKOORDINATOR for r in user.active_roles()):
@@ -333,11 +324,12 @@ def _reaches(family: Family, municipality_ids: set[int]) -> str:
     return ""
 
 
-def _first_guardians(members: Iterable[FamilyMember]) -> dict[int, FamilyMember]:
+def _first_guardians(members: Iterable[FamilyMember], key: str = "family_id") -> dict[int, FamilyMember]:
+    """The first guardian among ``members`` for each of their families (or, with ``key="user_id"``, users)."""
     found: dict[int, FamilyMember] = {}
     for member in members:
         if member.is_guardian:
-            found.setdefault(member.family_id, member)
+            found.setdefault(getattr(member, key), member)
     return found
 
 
@@ -349,10 +341,11 @@ def _guardian_membership(user: User, family: Family) -> FamilyMember | None:
                   None)
 
 
-def _first_children(children: Iterable[Child]) -> dict[int, Child]:
+def _first_children(children: Iterable[Child], key: str = "family_id") -> dict[int, Child]:
+    """The first child among ``children`` for each of their families (or, with ``key="user_id"``, users)."""
     found: dict[int, Child] = {}
     for child in children:
-        found.setdefault(child.family_id, child)
+        found.setdefault(getattr(child, key), child)
     return found
 
 
@@ -364,9 +357,7 @@ def _own_child(user: User, family: Family) -> Child | None:
 
 
 def _current_assignments(family: Family, today: date | None = None) -> QuerySet[CoordinatorAssignment]:
-    today = today or timezone.localdate()
-    return CoordinatorAssignment.objects.filter(family=family, started__lte=today).filter(
-        Q(ended__isnull=True) | Q(ended__gt=today))
+    return CoordinatorAssignment.objects.filter(running_on(today or timezone.localdate()), family=family)
 
 
 @_system_read
@@ -375,16 +366,13 @@ def is_assigned_coordinator(user: User, family: Family) -> bool:
     today = timezone.localdate()
     return _known(("assigned", user.pk, family.pk), family.pk,
                   lambda: _current_assignments(family).filter(coordinator=user).exists(),
-                  lambda: dict.fromkeys(
-                      CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
-                      .filter(Q(ended__isnull=True) | Q(ended__gt=today)).values_list("family_id", flat=True), True),
+                  lambda: dict.fromkeys(CoordinatorAssignment.objects.filter(running_on(today), coordinator=user)
+                                        .values_list("family_id", flat=True), True),
                   False)
 
 
 def _current_co_assignments(family: Family, today: date | None = None) -> QuerySet[CoAssignment]:
-    today = today or timezone.localdate()
-    return CoAssignment.objects.filter(family=family, started__lte=today).filter(
-        Q(ended__isnull=True) | Q(ended__gt=today))
+    return CoAssignment.objects.filter(running_on(today or timezone.localdate()), family=family)
 
 
 @_system_read
@@ -677,8 +665,7 @@ def _colleague_rows(user: User, today: date) -> QuerySet[CoAssignment]:
     """The user's running assignments as a colleague on a family of a municipality they serve as barnekoordinator
     (or transferred to one): every variant of the colleague relation filters these rows."""
     ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
-    return (CoAssignment.objects.filter(user=user, started__lte=today)
-            .filter(Q(ended__isnull=True) | Q(ended__gt=today))
+    return (CoAssignment.objects.filter(running_on(today), user=user)
             .filter(Q(family__municipality_id__in=ids)
                     | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id"))))
 
@@ -703,8 +690,7 @@ def _visible_sources(user: User, category: Category, today: date) -> list[tuple[
     if any(r.role == Role.BARNEKOORDINATOR for r in roles) and category != Category.SURVEY:
         def assigned() -> QuerySet:
             ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
-            return (CoordinatorAssignment.objects.filter(coordinator=user, started__lte=today)
-                    .filter(Q(ended__isnull=True) | Q(ended__gt=today))
+            return (CoordinatorAssignment.objects.filter(running_on(today), coordinator=user)
                     .filter(Q(family__municipality_id__in=ids)
                             | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids)
                                 .values("family_id")))

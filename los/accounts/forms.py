@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from los.accounts import throttle
 from los.accounts.oidc import FAMILY, is_configured
+from los.core.forms import DescribedInputs
 
 
 class LoginForm(AuthenticationForm):
@@ -84,28 +85,9 @@ class OTPForm(forms.Form):
         raise forms.ValidationError(_("The code is not right. Codes change every 30 seconds; try the newest one."))
 
 
-class _Styled:
-    """Designsystemet classes, and ``aria-describedby``/``aria-invalid`` linking help and errors to each input."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("class", "ds-input")
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{name}-help"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{attrs.get('aria-describedby', '')} {name}-error".strip()
-
-
-class OwnPasswordChangeForm(_Styled, PasswordChangeForm):
+class OwnPasswordChangeForm(DescribedInputs, PasswordChangeForm):
     """Change one's own password: the old one first."""
 
 
-class OwnPasswordSetForm(_Styled, SetPasswordForm):
+class OwnPasswordSetForm(DescribedInputs, SetPasswordForm):
     """Set one's own password with the one-time link an administrator had sent."""

@@ -188,6 +188,14 @@ class LosOIDCBackend(ProviderSettingsMixin, OIDCAuthenticationBackend):
             raise LoginRefusedError("provider_error", "userinfo is about another subject")
         return {**info, **claims}
 
+    def assurance(self, claims: dict) -> str:
+        """The level of assurance the provider vouches for (``acr``); refused below the configured minimum."""
+        minimum = self.get_settings("LOS_ACR_VALUES") or ""
+        acr = str(claims.get("acr") or "")
+        if minimum and acr not in accepted_levels(minimum):
+            raise LoginRefusedError("level", f"acr {acr or '(none)'} is below {minimum}")
+        return acr
+
     def identity(self, claims: dict) -> str:
         return str(claims.get(self.get_settings("LOS_IDENTITY_CLAIM")) or "").strip()
 
@@ -207,10 +215,7 @@ class FamilyOIDCBackend(LosOIDCBackend):
     provider_key = FAMILY
 
     def user_for(self, claims: dict) -> User:
-        minimum = self.get_settings("LOS_ACR_VALUES") or ""
-        acr = str(claims.get("acr") or "")
-        if minimum and acr not in accepted_levels(minimum):
-            raise LoginRefusedError("level", f"acr {acr or '(none)'} is below {minimum}")
+        acr = self.assurance(claims)
         pid = self.identity(claims)
         if not fnr_lib.is_valid(pid):
             raise LoginRefusedError("no_identity", "no valid national identity number in the claims")
@@ -224,10 +229,7 @@ class StaffOIDCBackend(LosOIDCBackend):
     provider_key = STAFF
 
     def user_for(self, claims: dict) -> User:
-        minimum = self.get_settings("LOS_ACR_VALUES") or ""
-        acr = str(claims.get("acr") or "")
-        if minimum and acr not in accepted_levels(minimum):
-            raise LoginRefusedError("level", f"acr {acr or '(none)'} is below {minimum}")
+        acr = self.assurance(claims)
         identifier = self.identity(claims)
         users = list(User.objects.filter(username__iexact=identifier, is_active=True)) if identifier else []
         user = users[0] if len(users) == 1 else None

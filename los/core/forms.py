@@ -91,6 +91,45 @@ class StyledForm(forms.Form):
                 field.widget.attrs.setdefault("class", "ds-input")
 
 
+class DescribedInputs:
+    """Designsystemet's class on every input that is not hidden, and each field's help text and error message
+    linked to its input (WCAG 2.1: 1.3.1, 3.3.1): ``aria-describedby`` names ``<id>-help`` and ``<id>-error``, and
+    ``aria-invalid`` marks a field in error. The page's field template gives the messages those ids.
+
+    ``message_ids_from_auto_id``: the ids start with the input's own id (``id_name``) rather than the field's name;
+    ``error_first``: the error is named before the help text."""
+
+    message_ids_from_auto_id = False
+    error_first = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe_inputs()
+
+    def _message_id(self, name: str, kind: str) -> str:
+        return f"{self.auto_id % name if self.message_ids_from_auto_id else name}-{kind}"
+
+    def describe_inputs(self) -> None:
+        """Style and link every field (again after fields are added in ``__init__``)."""
+        for name, field in self.fields.items():
+            if field.widget.is_hidden:
+                continue
+            field.widget.attrs.setdefault("class", "ds-input")
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = self._message_id(name, "help")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                described, error_id = attrs.get("aria-describedby", ""), self._message_id(name, "error")
+                if error_id not in described.split():
+                    parts = [error_id, described] if self.error_first else [described, error_id]
+                    attrs["aria-describedby"] = " ".join(parts).strip()
+
+
 class Failed:
     """What :func:`submit` returns when the form or the service said no (the messages are on the form)."""
 

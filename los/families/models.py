@@ -246,6 +246,12 @@ def person_name(row: Any) -> str:
     return ""
 
 
+def running_on(today: date) -> models.Q:
+    """An assignment (as barnekoordinator or as a colleague on the family) that runs on ``today``: started, and not
+    ended."""
+    return models.Q(started__lte=today) & (models.Q(ended__isnull=True) | models.Q(ended__gt=today))
+
+
 class CoordinatorAssignment(models.Model):
     """Which barnekoordinator a family has, from when to when. History is never deleted;
     a change of coordinator ends one row and starts another (a handover)."""

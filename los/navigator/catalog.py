@@ -44,7 +44,14 @@ from typing import Any
 
 import yaml
 
-from los.navigator.rules import Condition, RuleError, compile_condition, condition_facts, resolve_parameters
+from los.navigator.rules import (
+    Condition,
+    RuleError,
+    compile_condition,
+    condition_facts,
+    parse_date,
+    resolve_parameters,
+)
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 LANGUAGES = ("nb", "nn", "en")
@@ -81,10 +88,8 @@ class CatalogError(RuleError):
 
 
 def _as_date(value: Any, where: str) -> date:
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
+        return parse_date(value)
     except ValueError as exc:
         raise CatalogError(f"{where}: {value!r} is not a date") from exc
 

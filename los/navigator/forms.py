@@ -541,11 +541,7 @@ class LocalEntryForm(DsForm):
             self.fields["entry_id"].required = False
             self.fields["entry_id"].disabled = True
         # DsForm styled the fields declared on the class; the fields added here get the same classes and links
-        for name, form_field in self.fields.items():
-            if not isinstance(form_field.widget, forms.HiddenInput | forms.CheckboxInput):
-                form_field.widget.attrs.setdefault("class", "ds-input")
-            if form_field.help_text:
-                form_field.widget.attrs["aria-describedby"] = f"{self.auto_id % name}-help"
+        self.describe_inputs()
 
     def clean_rule(self) -> list:
         try:

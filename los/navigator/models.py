@@ -72,7 +72,23 @@ class NavigatorAnswers(models.Model):
         return ids
 
 
-class LocalEntry(models.Model):
+class LocalText(models.Model):
+    """What a municipality writes itself for a right or service in the navigator (its own service, or how it
+    handles a national one): ``checked_on`` and ``checked_by`` say when and by whom it was last checked."""
+
+    municipality = municipality_field()
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("checked by"))
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
+    version = version_field()
+
+    class Meta:
+        abstract = True
+        ordering = ["municipality", "entry_id"]
+
+
+class LocalEntry(LocalText):
     """One municipality's own service in the navigator: its respite house, a local leisure or support offer, a local
     grant. Municipalities differ most in these, and families ask most about them.
 
@@ -86,21 +102,14 @@ class LocalEntry(models.Model):
     municipality; ``checked_on`` and ``checked_by`` say when and by whom it was last checked.
     """
 
-    municipality = municipality_field()
     entry_id = models.CharField(_("id"), max_length=60,
                                 help_text=_("Lower-case letters, digits and _. It never changes once saved."))
     data = models.JSONField(_("the entry"), default=dict)
     active = models.BooleanField(_("shown to families"), default=True)
-    checked_on = models.DateField(_("checked on"))
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("checked by"))
-    updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
-    version = version_field()
 
-    class Meta:
+    class Meta(LocalText.Meta):
         verbose_name = _("local service in the navigator")
         verbose_name_plural = _("local services in the navigator")
-        ordering = ["municipality", "entry_id"]
         constraints = [models.UniqueConstraint(fields=["municipality", "entry_id"], name="navigator_local_entry_once")]
 
     def __str__(self) -> str:
@@ -108,7 +117,7 @@ class LocalEntry(models.Model):
         return str(names.get("nb") if isinstance(names, dict) else self.entry_id)
 
 
-class LocalRoutine(models.Model):
+class LocalRoutine(LocalText):
     """How one municipality handles a national catalogue entry: how to apply here, whom to call, local forms and the
     expected processing time here. A family sees it beside the national text; the coordinator sees it beside the
     entry.
@@ -118,20 +127,13 @@ class LocalRoutine(models.Model):
     checked.
     """
 
-    municipality = municipality_field()
     entry_id = models.CharField(_("right or service"), max_length=60)
     texts = models.JSONField(_("the routine"), default=dict)
     form_url = models.URLField(_("link to the local form"), blank=True)
-    checked_on = models.DateField(_("checked on"))
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("checked by"))
-    updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
-    version = version_field()
 
-    class Meta:
+    class Meta(LocalText.Meta):
         verbose_name = _("local routine for a right or service")
         verbose_name_plural = _("local routines for rights and services")
-        ordering = ["municipality", "entry_id"]
         constraints = [models.UniqueConstraint(fields=["municipality", "entry_id"], name="navigator_local_routine_once")]
 
     def __str__(self) -> str:

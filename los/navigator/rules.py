@@ -105,13 +105,16 @@ def any3(values: list[Truth]) -> Truth:
 # --------------------------------------------------------------------------------------------------
 
 
+def parse_date(value: Any) -> date:
+    """A date, or a value written as one (``YYYY-MM-DD``); ``ValueError`` for anything else."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
 def _as_date(value: Any, what: str) -> date | None:
     if value is None:
         return None
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
+        return parse_date(value)
     except ValueError as exc:
         raise RuleError(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from exc
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import ConsentMethod
-from los.core.forms import ServiceFormMixin
+from los.core.forms import DescribedInputs, ServiceFormMixin
 from los.core.models import Municipality
 from los.families.models import GUARDIAN_RELATIONS, Relation, validate_fodselsnummer
 from los.referrals.criteria import CriterionRow
@@ -27,29 +27,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class DsForm(ServiceFormMixin, forms.Form):
+class DsForm(ServiceFormMixin, DescribedInputs, forms.Form):
     """Adds Designsystemet classes and ``aria-describedby``/``aria-invalid`` to every widget."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            widget.attrs.setdefault("class", "ds-input")
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"{self.auto_id % name}-help"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                described = attrs.get("aria-describedby", "")
-                error_id = f"{self.auto_id % name}-error"
-                if error_id not in described:
-                    attrs["aria-describedby"] = f"{described} {error_id}".strip()
+    message_ids_from_auto_id = True
 
 
 class VersionMixin(forms.Form):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from los.access.guard import access, authorize, record_list_view
@@ -219,36 +223,43 @@ def _application(pk: int) -> Application:
     return get_object_or_404(Application.objects.select_related("entry", "entry__family", "family"), pk=pk)
 
 
-@access("family")
-@login_required
-@require_POST
-def application_update(request: HttpRequest, pk: int) -> HttpResponse:
-    app = _application(pk)
-    authorize(request, Action.CHANGE, app)
-    form = forms.ApplicationUpdateForm(request.POST, prefix=f"app-{app.pk}")
-    return _entry_action(request, app.entry, form, ("application", app.pk),
-                         lambda: services.update_application(app, request.user, _version(form), **_clean(form)),
-                         _("The changes are saved."), f"application-{app.pk}")
+def _application_form_view(form_class: type, prefix: str, key: str,
+                           save: Callable[[Application, djforms.Form, Any], Any],
+                           message: str | Callable[[Any], str]) -> Callable:
+    """The view of a form on one application, shown on its service's page: the form is named by ``prefix`` and
+    ``key`` with the application's id, and ``save(app, form, user)`` calls the service; see :func:`_entry_action`."""
+
+    @access("family")
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        app = _application(pk)
+        authorize(request, Action.CHANGE, app)
+        form = form_class(request.POST, prefix=f"{prefix}-{app.pk}")
+        return _entry_action(request, app.entry, form, (key, app.pk), lambda: save(app, form, request.user),
+                             message, f"application-{app.pk}")
+
+    return view
 
 
-@access("family")
-@login_required
-@require_POST
-def decision_record(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the decision, e.g. "we got the decision today" from the family."""
-    app = _application(pk)
-    authorize(request, Action.CHANGE, app)
-    form = forms.DecisionForm(request.POST, prefix=f"decision-{app.pk}")
+def _decision_message(saved: Application) -> str:
+    if saved.appeal_deadline:
+        return _("The decision is recorded. The appeal deadline is %(date)s.") % {
+            "date": format_day(saved.appeal_deadline)}
+    return _("The decision is recorded.")
 
-    def message(saved: Application) -> str:
-        if saved.appeal_deadline:
-            return _("The decision is recorded. The appeal deadline is %(date)s.") % {
-                "date": format_day(saved.appeal_deadline)}
-        return _("The decision is recorded.")
 
-    return _entry_action(request, app.entry, form, ("decision", app.pk),
-                         lambda: services.record_decision(app, request.user, _version(form), **_clean(form)),
-                         message, f"application-{app.pk}")
+application_update = _application_form_view(
+    forms.ApplicationUpdateForm, "app", "application",
+    lambda app, form, user: services.update_application(app, user, _version(form), **_clean(form)),
+    gettext_lazy("The changes are saved."))
+# Record the decision, e.g. "we got the decision today" from the family.
+decision_record = _application_form_view(
+    forms.DecisionForm, "decision", "decision",
+    lambda app, form, user: services.record_decision(app, user, _version(form), **_clean(form)), _decision_message)
+appeal_create = _application_form_view(
+    forms.AppealForm, "appeal", "appeal", lambda app, form, user: services.create_appeal(app, user, **_clean(form)),
+    gettext_lazy("The appeal is recorded."))
 
 
 @access("family")
@@ -264,18 +275,6 @@ def no_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Someone else changed this while you were working on it. Your changes were not "
                                   "saved: check what is there now and try again."))
     return HttpResponseRedirect(_back(app.entry, f"application-{app.pk}"))
-
-
-@access("family")
-@login_required
-@require_POST
-def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
-    app = _application(pk)
-    authorize(request, Action.CHANGE, app)
-    form = forms.AppealForm(request.POST, prefix=f"appeal-{app.pk}")
-    return _entry_action(request, app.entry, form, ("appeal", app.pk),
-                         lambda: services.create_appeal(app, request.user, **_clean(form)),
-                         _("The appeal is recorded."), f"application-{app.pk}")
 
 
 @access("family")

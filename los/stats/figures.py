@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -369,28 +370,29 @@ def _kind_rows(data: dict[str, tuple[int, int]], rate: Callable[[tuple[int, int]
     return [(k, _kind_label(k), list(data[k])) for k in kinds]
 
 
+def _second_share(pair: tuple[int, int]) -> float:
+    """The second count's share of the two (absent of recorded, not done of due)."""
+    return pair[1] / sum(pair) if sum(pair) else 0.0
+
+
+def _by_service(counts: dict[str, tuple[int, int]], protect: bool, *, derived: Derived, **table: Any) -> Table:
+    """Two counts per kind of service with their sum; the kinds with the largest share of the second count first."""
+    return count_table(row_header=_("Service"), rows=_kind_rows(counts, _second_share, protect), protect=protect,
+                       total_label=_("All services"), derived=[derived], **table)
+
+
 def services_tables(attendance: dict[str, tuple[int, int]], actions: dict[str, tuple[int, int]],
                     protect: bool) -> tuple[Table, Table]:
-    def absence(pair: tuple[int, int]) -> float:
-        return pair[1] / sum(pair) if sum(pair) else 0.0
-
-    def not_done(pair: tuple[int, int]) -> float:
-        return pair[1] / sum(pair) if sum(pair) else 0.0
-
-    attend = count_table(
-        id="attendance", title=_("Absence from meetings, by service"),
+    attend = _by_service(
+        attendance, protect, id="attendance", title=_("Absence from meetings, by service"),
         caption=_("Invited service contacts at meetings held in the period, by kind of service"),
-        row_header=_("Service"), columns=[_("Present"), _("Absent")], total_column_label=_("Recorded"),
-        rows=_kind_rows(attendance, absence, protect), protect=protect, total_label=_("All services"),
-        derived=[Derived(_("Absence rate"), 1, "total")],
-    )
-    done = count_table(
-        id="actions", title=_("Actions done, by service"),
+        columns=[_("Present"), _("Absent")], total_column_label=_("Recorded"),
+        derived=Derived(_("Absence rate"), 1, "total"))
+    done = _by_service(
+        actions, protect, id="actions", title=_("Actions done, by service"),
         caption=_("Actions from meetings owned by a service that fell due in the period, by kind of service"),
-        row_header=_("Service"), columns=[_("Done"), _("Not done")], total_column_label=_("Due"),
-        rows=_kind_rows(actions, not_done, protect), protect=protect, total_label=_("All services"),
-        derived=[Derived(_("Completion rate"), 0, "total")],
-    )
+        columns=[_("Done"), _("Not done")], total_column_label=_("Due"),
+        derived=Derived(_("Completion rate"), 0, "total"))
     return attend, done
 
 

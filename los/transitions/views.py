@@ -4,6 +4,7 @@ policy, call a service or a selector, render."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from los.access import audit
@@ -171,28 +173,35 @@ def plan(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     return _render_plan(request, plan)
 
 
-@access("family")
-@login_required
-@require_POST
-def plan_edit(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.CHANGE, plan)
-    form = PlanEditForm(request.POST, plan=plan)
-    return _plan_action(request, plan, form, "edit_form",
-                        lambda: services.update_plan(plan, by=request.user, **form.cleaned_data),
-                        _("The plan is saved."), "about")
+def _plan_form_view(form_class: type, key: str, service: Callable[..., Any], message: str, anchor: str = "", *,
+                    action: Action = Action.CHANGE,
+                    form_kwargs: Callable[[TransitionPlan], dict] = lambda plan: {}) -> Callable:
+    """The view of a form on the plan's page whose values go to ``service(plan, by=user, **values)``: the user
+    needs ``action`` on the plan; see :func:`_plan_action`."""
+
+    @access("family")
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
+        plan = _plan(transition_plan_pk)
+        authorize(request, action, plan)
+        form = form_class(request.POST, **form_kwargs(plan))
+        return _plan_action(request, plan, form, key,
+                            lambda: service(plan, by=request.user, **form.cleaned_data), message, anchor)
+
+    return view
 
 
-@access("family")
-@login_required
-@require_POST
-def child_view(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.CONTRIBUTE, plan)
-    form = ChildViewForm(request.POST)
-    return _plan_action(request, plan, form, "child_form",
-                        lambda: services.save_child_view(plan, by=request.user, **form.cleaned_data),
-                        _("What the child says is saved."), "child")
+plan_edit = _plan_form_view(PlanEditForm, "edit_form", services.update_plan, gettext_lazy("The plan is saved."),
+                            "about", form_kwargs=lambda plan: {"plan": plan})
+child_view = _plan_form_view(ChildViewForm, "child_form", services.save_child_view,
+                             gettext_lazy("What the child says is saved."), "child", action=Action.CONTRIBUTE)
+checklist_add = _plan_form_view(ChecklistItemForm, "item_form", services.add_checklist_item,
+                                gettext_lazy("The line is added to the checklist."), "checklist")
+task_add = _plan_form_view(TaskForm, "task_form", services.add_task, gettext_lazy("The task is added."), "tasks",
+                           form_kwargs=lambda plan: {"owners": selectors.task_owner_choices(plan), "plan": plan})
+plan_close = _plan_form_view(CloseForm, "close_form", services.close_plan,
+                             gettext_lazy("The transition plan is closed. What worked is kept for the next time."))
 
 
 @access("family")
@@ -222,28 +231,10 @@ def checklist_toggle(request: HttpRequest, checklist_item_pk: int) -> HttpRespon
     return redirect(_plan_url(item.plan, f"item-{item.pk}"))
 
 
-@access("family")
-@login_required
-@require_POST
-def checklist_add(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.CHANGE, plan)
-    form = ChecklistItemForm(request.POST)
-    return _plan_action(request, plan, form, "item_form",
-                        lambda: services.add_checklist_item(plan, by=request.user, **form.cleaned_data),
-                        _("The line is added to the checklist."), "checklist")
-
-
-@access("family")
-@login_required
-@require_POST
-def task_add(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.CHANGE, plan)
-    form = TaskForm(request.POST, owners=selectors.task_owner_choices(plan), plan=plan)
-    return _plan_action(request, plan, form, "task_form",
-                        lambda: services.add_task(plan, by=request.user, **form.cleaned_data),
-                        _("The task is added."), "tasks")
+def _posted_version(request: HttpRequest) -> int | None:
+    """The version a button's form was opened at (``None`` when it is missing: the service then checks nothing)."""
+    form = VersionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
 
 
 @access("family")
@@ -252,8 +243,7 @@ def task_add(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 def task_done(request: HttpRequest, transition_task_pk: int) -> HttpResponse:
     task = get_object_or_404(TransitionTask.objects.select_related("plan__family"), pk=transition_task_pk)
     authorize(request, Action.CHANGE, task)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
+    version = _posted_version(request)
     return act(request, lambda: services.set_task_done(task, by=request.user, done=True, version=version),
                success=_plan_url(task.plan, "tasks"), message=_("The task is marked as done."))
 
@@ -285,23 +275,10 @@ def meeting(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 @require_POST
-def plan_close(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.CHANGE, plan)
-    form = CloseForm(request.POST)
-    return _plan_action(request, plan, form, "close_form",
-                        lambda: services.close_plan(plan, by=request.user, **form.cleaned_data),
-                        _("The transition plan is closed. What worked is kept for the next time."))
-
-
-@access("family")
-@login_required
-@require_POST
 def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
     plan = _plan(transition_plan_pk)
     authorize(request, Action.CHANGE, plan)
-    form = VersionForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
+    version = _posted_version(request)
     return act(request, lambda: services.reopen_plan(plan, by=request.user, version=version),
                success=_plan_url(plan), message=_("The transition plan is open again."))
 

@@ -13,6 +13,14 @@ from los.accounts.models import User
 from los.core.models import Municipality
 
 
+def active_user(username: str) -> User:
+    """The active user a command acts as (``--by``), named in the audit log."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError("No such active user.")
+    return user
+
+
 class OperatorCommand(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)

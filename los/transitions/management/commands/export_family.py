@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from los.accounts.models import User
+from los.core.management.operator import active_user
 from los.families.models import Family
 from los.transitions import transfer
 
@@ -29,9 +29,7 @@ class Command(BaseCommand):
         family = Family.objects.filter(pk=options["family_id"]).select_related("municipality").first()
         if family is None:
             raise CommandError("No such family.")
-        actor = User.objects.filter(username=options["by"], is_active=True).first()
-        if actor is None:
-            raise CommandError("No such active user.")
+        actor = active_user(options["by"])
         try:
             data, export = transfer.export_package(family, by=actor)
         except ValidationError as error:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from los.accounts.models import User
+from los.core.management.operator import active_user
 from los.core.models import Municipality
 from los.transitions import transfer
 
@@ -32,9 +32,7 @@ class Command(BaseCommand):
         municipality = Municipality.objects.filter(number=options["municipality"]).first()
         if municipality is None:
             raise CommandError("No such municipality.")
-        actor = User.objects.filter(username=options["by"], is_active=True).first()
-        if actor is None:
-            raise CommandError("No such active user.")
+        actor = active_user(options["by"])
         try:
             verified = transfer.open_package(Path(options["path"]).read_bytes())
             plan = transfer.plan_import(verified, by=actor, municipality=municipality)
