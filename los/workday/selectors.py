@@ -40,7 +40,15 @@ from los.access.models import Category
 from los.access.policy import prime_families, visible_families, visible_family_ids
 from los.accounts.models import Role, User
 from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
-from los.families.models import Child, CoAssignment, CoordinatorAssignment, Family, FamilyMember, FamilyStatus
+from los.families.models import (
+    Child,
+    CoAssignment,
+    CoordinatorAssignment,
+    Family,
+    FamilyMember,
+    FamilyStatus,
+    running_on,
+)
 
 #: How many items a section shows before "and N more".
 SECTION_LIMIT = 12
@@ -167,14 +175,9 @@ def _counted(qs: QuerySet, limit: int = SECTION_LIMIT) -> tuple[int, list]:
 def my_family_ids(user: User, today: date | None = None) -> QuerySet:
     """The families the user works on as their barnekoordinator or as a colleague on them (ids, as a subquery)."""
     today = today or timezone.localdate()
-    own = CoordinatorAssignment.objects.filter(_current(today), coordinator=user).values("family_id")
-    shared = CoAssignment.objects.filter(_current(today), user=user).values("family_id")
+    own = CoordinatorAssignment.objects.filter(running_on(today), coordinator=user).values("family_id")
+    shared = CoAssignment.objects.filter(running_on(today), user=user).values("family_id")
     return Family.objects.filter(Q(pk__in=own) | Q(pk__in=shared)).values("pk")
-
-
-def _current(today: date) -> Q:
-    """An assignment (as barnekoordinator or as a colleague) that is running on ``today``."""
-    return Q(started__lte=today) & (Q(ended__isnull=True) | Q(ended__gt=today))
 
 
 class Mine:
@@ -185,9 +188,9 @@ class Mine:
     def __init__(self, user: User, today: date) -> None:
         self.user = user
         #: the families the user is the barnekoordinator of, and those they work on as a colleague
-        own = (CoordinatorAssignment.objects.filter(_current(today), coordinator=user)
+        own = (CoordinatorAssignment.objects.filter(running_on(today), coordinator=user)
                .annotate(colleague=Value(False, output_field=BooleanField())).values_list("family_id", "colleague").order_by())
-        shared = (CoAssignment.objects.filter(_current(today), user=user)
+        shared = (CoAssignment.objects.filter(running_on(today), user=user)
                   .annotate(colleague=Value(True, output_field=BooleanField())).values_list("family_id", "colleague").order_by())
         rows = list(own.union(shared, all=True).order_by())
         self.coordinated: list[int] = sorted({family_id for family_id, colleague in rows if not colleague})
