@@ -71,8 +71,18 @@ def plan_page(plan: Plan, today: date | None = None) -> dict:
         group.sort(key=lambda m: (not m.is_open, m.due_date or date.max, m.pk))
     for g in goals:
         g.plan_measures = by_goal.get(g.pk, [])
-    occasions = list(plan.evaluation_dates.prefetch_related(
-        Prefetch("results", queryset=Evaluation.objects.select_related("goal"))))
+    occasions = list(plan.evaluation_dates.all())
+    # the results of the evaluations held (the page shows no others), their goals taken from the plan's goals
+    held = [o for o in occasions if o.held_on is not None]
+    goal_by_pk = {g.pk: g for g in goals}
+    results: dict[int, list[Evaluation]] = {}
+    if held:
+        for result in Evaluation.objects.filter(occasion__in=held):
+            if result.goal_id in goal_by_pk:
+                result.goal = goal_by_pk[result.goal_id]
+            results.setdefault(result.occasion_id, []).append(result)
+    for occasion in held:
+        occasion.held_results = results.get(occasion.pk, [])
     for occasion in occasions:
         occasion.missed = occasion.is_missed_on(today)
     upcoming = [o for o in occasions if o.held_on is None and o.date >= today]
@@ -96,8 +106,10 @@ def plan_page(plan: Plan, today: date | None = None) -> dict:
         "missed_evaluations": [o for o in occasions if o.missed],
         "held_evaluations": [o for o in occasions if o.held_on is not None],
         "clarification": _clarification(plan),
-        "latest_approval": plan.approvals.select_related("plan_version", "approved_by").first(),
-        "latest_version": plan.versions.order_by("-number").first(),
+        # the page shows a version's number and author, never its snapshot of the whole plan
+        "latest_approval": plan.approvals.select_related("plan_version", "approved_by").defer(
+            "plan_version__snapshot").first(),
+        "latest_version": plan.versions.defer("snapshot").order_by("-number").first(),
     }
 
 

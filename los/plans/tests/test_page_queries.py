@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from los.core.testing import page_and_queries
 from los.plans import services
-from los.plans.models import MeasureComment
+from los.plans.models import GoalCategory, MeasureComment
 
 #: Lowered from 38 when the page stopped reading the family, the consenting guardian, the expectation
 #: clarification, the evaluations' goals and the facts about the viewer a second time.
@@ -49,3 +50,18 @@ def test_the_plan_pages_comment_field_is_the_comment_forms_own(client, plan_worl
     assert plain == _comment_field(fragment.content.decode(), measure.pk)
     assert f'name="c{measure.pk}-text"' in plain and 'maxlength="2000"' in plain and "required" in plain
     assert ("Your comment" if language == "en" else "Din kommentar") in plain
+
+
+def test_a_choice_reads_as_its_label_in_the_language_asked_for(plan_world):
+    """The plan's rows translate their choices' labels once per language; each language still gets its own."""
+    goal = plan_world.goal
+    with translation.override("en"):
+        english = goal.get_category_display()
+        assert english == str(GoalCategory.FRIENDS.label)
+    with translation.override("nb"):
+        bokmal = goal.get_category_display()
+        assert bokmal == str(GoalCategory.FRIENDS.label) and bokmal != english
+    with translation.override("en"):
+        assert goal.get_category_display() == english
+    goal.category = "not-a-category"
+    assert goal.get_category_display() == "not-a-category"
