@@ -28,6 +28,8 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import ConsentMethod
@@ -135,6 +137,26 @@ class PlanChange(models.TextChoices):
     CLARIFICATION_SIGNED = "clarification_signed", _("Expectation clarification signed")
 
 
+#: (field, language) → {stored value: label}: the labels of a field's choices, translated once per language
+_CHOICE_LABELS: dict[tuple[models.Field, str | None], dict] = {}
+
+
+def _choice_display(self: models.Model, field: models.Field) -> str:
+    """``get_<field>_display()`` for the plan's rows: Django's own compares the value with every choice's lazy
+    label, translating each label on every call (a plan page shows hundreds); this translates them once per
+    language. The value is read the same way (through the redaction step), and the answer is the same."""
+    value = getattr(self, field.attname)
+    key = (field, get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {choice: str(label) for choice, label in field.flatchoices}
+    try:
+        label = labels.get(value, value)
+    except TypeError:  # an unhashable value (never one of the choices)
+        label = value
+    return force_str(label, strings_only=True)
+
+
 class Plan(models.Model):
     """The family's individual plan (*individuell plan*). One current (active) plan per family.
 
@@ -161,6 +183,8 @@ class Plan(models.Model):
     version = version_field()
     revision = models.PositiveIntegerField(default=0, editable=False)
 
+    _get_FIELD_display = _choice_display  # noqa: N815  (the name Django looks up)
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("individual plan")
@@ -182,6 +206,8 @@ class PlanPart(models.Model):
     family = family_field()
     municipality = municipality_field()
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    _get_FIELD_display = _choice_display  # noqa: N815  (the name Django looks up)
 
     class Meta:
         abstract = True

@@ -58,21 +58,35 @@ def current_plan_for_page(family_pk: int) -> Plan | None:
 def plan_page(plan: Plan, today: date | None = None) -> dict:
     """Everything the plan page shows. The caller has been authorized for the plan."""
     today = today or timezone.localdate()
-    measures = list(_measures().filter(plan=plan))
     goals = list(plan.goals.select_related("member", "child"))
+    goal_by_pk = {g.pk: g for g in goals}
+    # the measures with their owners and comments; each measure's goal is one of the goals just read
+    measures = list(Measure.objects.filter(plan=plan).select_related("owner_person", "owner_provider").prefetch_related(
+        Prefetch("comments", queryset=MeasureComment.objects.select_related("author"))))
     family = plan.family if Plan.family.is_cached(plan) else None
     by_goal: dict[int | None, list[Measure]] = {}
     for m in measures:
         if family is not None:  # the plan's family: the page asks the policy about it without reading it again
             m.family = family
+        if m.goal_id in goal_by_pk:
+            m.goal = goal_by_pk[m.goal_id]
         m.overdue = m.is_overdue_on(today)
         by_goal.setdefault(m.goal_id, []).append(m)
     for group in by_goal.values():  # open measures first, by due date; then done and stopped ones
         group.sort(key=lambda m: (not m.is_open, m.due_date or date.max, m.pk))
     for g in goals:
         g.plan_measures = by_goal.get(g.pk, [])
-    occasions = list(plan.evaluation_dates.prefetch_related(
-        Prefetch("results", queryset=Evaluation.objects.select_related("goal"))))
+    occasions = list(plan.evaluation_dates.all())
+    # the results of the evaluations held (the page shows no others), their goals taken from the plan's goals
+    held = [o for o in occasions if o.held_on is not None]
+    results: dict[int, list[Evaluation]] = {}
+    if held:
+        for result in Evaluation.objects.filter(occasion__in=held):
+            if result.goal_id in goal_by_pk:
+                result.goal = goal_by_pk[result.goal_id]
+            results.setdefault(result.occasion_id, []).append(result)
+    for occasion in held:
+        occasion.held_results = results.get(occasion.pk, [])
     for occasion in occasions:
         occasion.missed = occasion.is_missed_on(today)
     upcoming = [o for o in occasions if o.held_on is None and o.date >= today]
@@ -96,8 +110,10 @@ def plan_page(plan: Plan, today: date | None = None) -> dict:
         "missed_evaluations": [o for o in occasions if o.missed],
         "held_evaluations": [o for o in occasions if o.held_on is not None],
         "clarification": _clarification(plan),
-        "latest_approval": plan.approvals.select_related("plan_version", "approved_by").first(),
-        "latest_version": plan.versions.order_by("-number").first(),
+        # the page shows a version's number and author, never its snapshot of the whole plan
+        "latest_approval": plan.approvals.select_related("plan_version", "approved_by").defer(
+            "plan_version__snapshot").first(),
+        "latest_version": plan.versions.defer("snapshot").order_by("-number").first(),
     }
 
 

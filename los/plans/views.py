@@ -170,8 +170,12 @@ def _measure_context(request: HttpRequest, measure: Measure, *, can_change_plan:
     measure.can_comment = can_contribute
     if not hasattr(measure, "overdue"):
         measure.overdue = measure.is_overdue
-    if measure.can_comment and not hasattr(measure, "comment_form"):
-        measure.comment_form = CommentForm(prefix=f"c{measure.pk}")
+    # the empty comment form is plain markup in plans/_measure.html; a form is attached only to show what was
+    # typed and what was wrong (``measure_comment``). What the card asks about is always set, so the template
+    # does not look for a missing attribute (a costly failed lookup, once per measure)
+    for name, default in (("status_form", None), ("comment_form", None), ("comments_open", False)):
+        if not hasattr(measure, name):
+            setattr(measure, name, default)
 
 
 @access("family")
