@@ -38,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 WRAPS = ("region", "focusable", "plain")
+OPTIONS = ("wrap", "labelledby", "caption_id", "visible_caption", "classes", "size")
 
 
 class TableNode(template.Node):
@@ -100,6 +101,8 @@ def do_table(parser: Parser, token: Token) -> TableNode:
     for bit in bits:
         name, sep, value = bit.partition("=")
         if sep and name.isidentifier():
+            if name not in OPTIONS:
+                raise template.TemplateSyntaxError(f"table: no option {name!r} (there are {', '.join(OPTIONS)})")
             options[name] = parser.compile_filter(value)
         elif options:
             raise template.TemplateSyntaxError("table: the column headings come before the options")

@@ -51,3 +51,5 @@ def test_a_wrong_frame_is_an_error_at_once():
         render('{% table "Families" wrap="scrolling" %}{% endtable %}')
     with pytest.raises(TemplateSyntaxError):
         Template("{% load los_tables %}{% table %}{% endtable %}")
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load los_tables %}{% table "Families" labeledby="x" %}{% endtable %}')
