@@ -79,6 +79,9 @@ class Viewer:
     families: dict[int, Any] = field(default_factory=dict)
     children: dict[int, Any] = field(default_factory=dict)
     suspended: int = 0
+    #: family id -> its municipality, from the rows shown (every family-data row carries the family's), so that the
+    #: audit events of a list need not read the families again
+    municipalities: dict[int, int] = field(default_factory=dict)
 
     # --- the policy's answer, once per family, category and child ----------------------------------------
     def _family(self, obj: Model, family_id: int) -> Any:
@@ -164,6 +167,8 @@ class Viewer:
             shown.add(row)
             if narrower:
                 shown.add(category)
+            if family_id not in self.municipalities and obj.__dict__.get("municipality_id") is not None:
+                self.municipalities[family_id] = obj.__dict__["municipality_id"]
             return value
         refused = category if narrower and row_allowed else row
         label = obj._meta.label

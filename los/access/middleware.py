@@ -73,7 +73,11 @@ class Ledger:
         if listed:
             from los.families.models import Family
 
-            municipalities = dict(Family.objects.filter(pk__in=listed).values_list("pk", "municipality_id"))
+            known = self.viewer.municipalities
+            municipalities = {family_id: known[family_id] for family_id in listed if family_id in known}
+            missing = [family_id for family_id in listed if family_id not in known]
+            if missing:  # shown without reading a row of theirs (a list built from plain rows)
+                municipalities.update(Family.objects.filter(pk__in=missing).values_list("pk", "municipality_id"))
             user = self.viewer.user
             for family_id in listed:
                 if family_id not in municipalities:

@@ -57,7 +57,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from los.access import disclosure
@@ -643,19 +643,49 @@ def visible_family_ids(user: User | None, categories: Iterable[Category | str],
     for found in wanted.values():
         sources.update((key, read) for key, read in found if key not in sources)
     keys = list(sources)
+    colleague_keys = [key for key in keys if key[0] == "colleague"]
     parts = []
     for number, key in enumerate(keys):  # one query: each relation's families among ``among``, tagged
+        if key[0] == "colleague":
+            continue
         qs = sources[key]().order_by()
         column = "pk" if qs.model is Family else "family_id"
         parts.append(qs.filter(**{f"{column}__in": among})
                      .annotate(los_source=Value(number, output_field=IntegerField())).values_list(column, "los_source")
                      .order_by())
+    if colleague_keys:  # the colleague rows once, tagged with the highest variant each row gives
+        co = Q(role=CoRole.CO_COORDINATOR)
+        parts.append(_colleague_rows(user, today).filter(family_id__in=among).annotate(los_source=Case(
+            When(co & Q(sees_working_notes=True), then=Value(-1 - _COLLEAGUE_LEVEL["working_notes"])),
+            When(co, then=Value(-1 - _COLLEAGUE_LEVEL["co_coordinator"])),
+            default=Value(-1 - _COLLEAGUE_LEVEL["any"]), output_field=IntegerField(),
+        )).values_list("family_id", "los_source").order_by())
     read: dict[tuple, set[int]] = {key: set() for key in keys}
     if parts:
         first, *rest = parts
         for family_id, number in (first.union(*rest, all=True).order_by() if rest else first):
-            read[keys[number]].add(family_id)
+            if number >= 0:
+                read[keys[number]].add(family_id)
+                continue
+            for key in colleague_keys:  # a row of a higher variant gives every lower one
+                if -1 - number >= _COLLEAGUE_LEVEL[key[1]]:
+                    read[key].add(family_id)
     return {category: set().union(*(read[key] for key, _read in found)) for category, found in wanted.items()}
+
+
+def _colleague_rows(user: User, today: date) -> QuerySet[CoAssignment]:
+    """The user's running assignments as a colleague on a family of a municipality they serve as barnekoordinator
+    (or transferred to one): every variant of the colleague relation filters these rows."""
+    ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
+    return (CoAssignment.objects.filter(user=user, started__lte=today)
+            .filter(Q(ended__isnull=True) | Q(ended__gt=today))
+            .filter(Q(family__municipality_id__in=ids)
+                    | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids).values("family_id"))))
+
+
+#: The variants of the colleague relation by what the row must give: any colleague (0), a co-coordinator (1), a
+#: co-coordinator who sees the working notes (2). ``visible_family_ids`` reads the rows once and sorts them by this.
+_COLLEAGUE_LEVEL = {"any": 0, "co_coordinator": 1, "working_notes": 2}
 
 
 def _visible_sources(user: User, category: Category, today: date) -> list[tuple[tuple, Callable[[], QuerySet]]]:
@@ -689,12 +719,7 @@ def _visible_sources(user: User, category: Category, today: date) -> list[tuple[
             variant = "any"
 
         def colleague() -> QuerySet:
-            ids = _municipality_ids_for(user, (Role.BARNEKOORDINATOR,))
-            rows = (CoAssignment.objects.filter(user=user, started__lte=today)
-                    .filter(Q(ended__isnull=True) | Q(ended__gt=today))
-                    .filter(Q(family__municipality_id__in=ids)
-                            | Q(family_id__in=_active_transfers(today).filter(to_municipality_id__in=ids)
-                                .values("family_id"))))
+            rows = _colleague_rows(user, today)
             if variant == "working_notes":
                 rows = rows.filter(role=CoRole.CO_COORDINATOR, sees_working_notes=True)
             elif variant == "co_coordinator":

@@ -16,7 +16,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -173,11 +185,15 @@ class Mine:
     def __init__(self, user: User, today: date) -> None:
         self.user = user
         #: the families the user is the barnekoordinator of, and those they work on as a colleague
-        self.coordinated: list[int] = sorted(CoordinatorAssignment.objects.filter(_current(today), coordinator=user)
-                                             .order_by().values_list("family_id", flat=True).distinct())
-        self.ids: list[int] = sorted(set(self.coordinated) | set(
-            CoAssignment.objects.filter(_current(today), user=user).values_list("family_id", flat=True)))
+        own = (CoordinatorAssignment.objects.filter(_current(today), coordinator=user)
+               .annotate(colleague=Value(False, output_field=BooleanField())).values_list("family_id", "colleague").order_by())
+        shared = (CoAssignment.objects.filter(_current(today), user=user)
+                  .annotate(colleague=Value(True, output_field=BooleanField())).values_list("family_id", "colleague").order_by())
+        rows = list(own.union(shared, all=True).order_by())
+        self.coordinated: list[int] = sorted({family_id for family_id, colleague in rows if not colleague})
+        self.ids: list[int] = sorted({family_id for family_id, _colleague in rows})
         self._visible: dict[tuple[str, frozenset[int]], list[int]] = {}
+        self._owned: dict[str, list[int]] = {}
         own = frozenset(self.ids)
         for category, ids in visible_family_ids(user, TODAY_CATEGORIES, own).items():
             self._visible[(str(category), own)] = sorted(ids)
@@ -193,26 +209,64 @@ class Mine:
             self._visible[key] = sorted(visible_family_ids(self.user, [category], among)[Category(category)])
         return self._visible[key]
 
-    def visible_with(self, category: str, qs: QuerySet) -> list[int]:
-        """The user's own families plus those ``qs`` (rows the user owns elsewhere) names, whose ``category``
-        information the user may see."""
-        others = set(qs.order_by().values_list("family_id", flat=True).distinct()) - set(self.ids)
-        return sorted(set(self.visible(category)) | set(self.visible(category, others) if others else ()))
+    def read_owned(self, owned: dict[str, tuple[str, QuerySet]]) -> None:
+        """For rows the user owns wherever they are (by name: the category they are in, and their query), the
+        families those rows name, all in one query, and the policy's answer about those outside the user's own
+        families in one more (only when there are any); ``visible_with(name)`` then answers from it."""
+        names = list(owned)
+        parts = [qs.order_by().annotate(los_part=Value(number, output_field=IntegerField()))
+                 .values_list("family_id", "los_part") for number, (_category, qs) in enumerate(owned.values())]
+        first, *rest = parts
+        named: dict[str, set[int]] = {name: set() for name in names}
+        for family_id, number in (first.union(*rest).order_by() if rest else first.distinct()):
+            named[names[number]].add(family_id)
+        others = {name: ids - set(self.ids) for name, ids in named.items()}
+        elsewhere = set().union(*others.values())
+        answers = visible_family_ids(self.user, {owned[name][0] for name in names if others[name]}, elsewhere)
+        for name in names:
+            category = Category(owned[name][0])
+            self._owned[name] = sorted(set(self.visible(category)) | (answers.get(category, set()) & others[name]))
+
+    def visible_with(self, name: str) -> list[int]:
+        """The user's own families plus those the rows ``name`` (read by ``read_owned``) name, whose information of
+        that category the user may see."""
+        return self._owned[name]
+
+
+def _open_actions(today: date) -> QuerySet:
+    from los.meetings.models import Action, ActionStatus
+
+    return Action.objects.filter(status=ActionStatus.OPEN, due_date__lt=today)
+
+
+def _open_measures(today: date) -> QuerySet:
+    from los.plans.models import OPEN_MEASURE_STATUSES, Measure, PlanStatus
+
+    return Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES, due_date__lt=today, plan__status=PlanStatus.ACTIVE)
+
+
+def _unread(user: User) -> QuerySet:
+    from los.portal.models import MessageRead
+
+    return MessageRead.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def _read_owned(user: User, today: date, mine: Mine) -> None:
+    """What the user owns outside their own families shows too (an action or measure they are responsible for, a
+    message to them), where the policy lets them see it: the families those rows name, read once for all three."""
+    mine.read_owned({"actions": (Category.MEETINGS, _open_actions(today).filter(owner=user)),
+                     "measures": (Category.PLAN, _open_measures(today).filter(owner_person=user)),
+                     "messages": (Category.MESSAGES, _unread(user))})
 
 
 def _overdue(user: User, today: date, mine: Mine) -> Section:
-    from los.meetings.models import Action, ActionStatus, ContactEntry
-    from los.plans.models import OPEN_MEASURE_STATUSES, Measure, PlanStatus
+    from los.meetings.models import ContactEntry
 
-    open_actions = Action.objects.filter(status=ActionStatus.OPEN, due_date__lt=today)
-    actions = (open_actions.filter(family_id__in=mine.visible_with(Category.MEETINGS, open_actions.filter(owner=user)))
+    actions = (_open_actions(today).filter(family_id__in=mine.visible_with("actions"))
                .filter(Q(family_id__in=mine.visible(Category.MEETINGS)) | Q(owner=user))
                .select_related("owner_member__family_member", "owner_member__child", "owner_member__user")
                .order_by("due_date", "pk"))
-    open_measures = Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES, due_date__lt=today,
-                                           plan__status=PlanStatus.ACTIVE)
-    measures = (open_measures.filter(family_id__in=mine.visible_with(Category.PLAN,
-                                                                     open_measures.filter(owner_person=user)))
+    measures = (_open_measures(today).filter(family_id__in=mine.visible_with("measures"))
                 .filter(Q(family_id__in=mine.visible(Category.PLAN)) | Q(owner_person=user))
                 .order_by("due_date", "pk"))
     follow_ups = (ContactEntry.objects.filter(follow_up_done_at__isnull=True, follow_up_due__lt=today)
@@ -243,11 +297,23 @@ def _meetings(user: User, today: date, mine: Mine) -> tuple[Section, Section]:
     from los.meetings.models import Meeting, MeetingStatus, MinutesStatus
 
     now = timezone.now()
-    upcoming = (Meeting.objects.filter(family_id__in=mine.visible(Category.MEETINGS),
-                                       status=MeetingStatus.SCHEDULED, ends_at__gte=now,
-                                       starts_at__lt=_start_of(today + timedelta(days=MEETING_DAYS)))
-                .order_by("starts_at", "pk"))
-    n_upcoming, upcoming = _counted(upcoming)
+    week_end, back = _start_of(today + timedelta(days=MEETING_DAYS)), now - timedelta(days=MINUTES_DAYS_BACK)
+    upcoming_q = Q(status=MeetingStatus.SCHEDULED, ends_at__gte=now, starts_at__lt=week_end)
+    unwritten_q = (Q(starts_at__lte=now, starts_at__gte=back) & ~Q(status=MeetingStatus.CANCELLED)
+                   & ~Q(minutes__status=MinutesStatus.APPROVED))
+    # both lists in one read: the coming week's meetings and those of the last weeks whose minutes are not approved
+    meetings = (Meeting.objects.filter(upcoming_q | unwritten_q, family_id__in=mine.visible(Category.MEETINGS))
+                .annotate(minutes_state=F("minutes__status")).order_by("starts_at", "pk"))
+    rows = list(meetings[:2 * COUNT_READ + 1])
+    upcoming = [m for m in rows if m.status == MeetingStatus.SCHEDULED and m.ends_at >= now and m.starts_at < week_end]
+    unwritten = [m for m in rows if back <= m.starts_at <= now and m.status != MeetingStatus.CANCELLED
+                 and m.minutes_state != MinutesStatus.APPROVED]
+    for m in unwritten:
+        m.has_minutes = m.minutes_state is not None
+    n_upcoming, n_unwritten = len(upcoming), len(unwritten)
+    if len(rows) > 2 * COUNT_READ:  # many: count each list in the database
+        n_upcoming, n_unwritten = meetings.filter(upcoming_q).count(), meetings.filter(unwritten_q).count()
+    upcoming, unwritten = upcoming[:SECTION_LIMIT], unwritten[:SECTION_LIMIT]
     this_week = Section(
         "meetings", gettext_lazy("Meetings this week"), n_upcoming,
         [Item(m.family_id, _("%(kind)s, %(day)s at %(time)s") % {
@@ -256,13 +322,6 @@ def _meetings(user: User, today: date, mine: Mine) -> tuple[Section, Section]:
             timezone.localtime(m.starts_at).date(), _urgency(timezone.localtime(m.starts_at).date(), today),
             reverse("meetings:detail", args=[m.pk]), _("See the agenda")) for m in upcoming],
         empty_text=gettext_lazy("No meetings in the coming seven days."))
-    unwritten = (Meeting.objects.filter(family_id__in=mine.visible(Category.MEETINGS),
-                                        starts_at__lte=now, starts_at__gte=now - timedelta(days=MINUTES_DAYS_BACK))
-                 .exclude(status=MeetingStatus.CANCELLED)
-                 .exclude(minutes__status=MinutesStatus.APPROVED)
-                 .annotate(has_minutes=Exists(Meeting.objects.filter(pk=OuterRef("pk"), minutes__isnull=False)))
-                 .order_by("starts_at", "pk"))
-    n_unwritten, unwritten = _counted(unwritten)
     minutes = Section(
         "minutes", gettext_lazy("Minutes not yet written or approved"), n_unwritten,
         [Item(m.family_id, (_("Minutes of the meeting on %(date)s are not approved") if m.has_minutes
@@ -287,10 +346,7 @@ def _weekday(day: date, today: date) -> str:
 
 
 def _messages(user: User, today: date, mine: Mine) -> Section:
-    from los.portal.models import MessageRead
-
-    unread = MessageRead.objects.filter(recipient=user, read_at__isnull=True)
-    unread = (unread.filter(family_id__in=mine.visible_with(Category.MESSAGES, unread))
+    unread = (_unread(user).filter(family_id__in=mine.visible_with("messages"))
               .values("family_id").annotate(n=Count("pk"), first=Min("message__sent_at")).order_by("first"))
     rows = list(unread[:SECTION_LIMIT])
     total = sum(r["n"] for r in unread) if len(rows) == SECTION_LIMIT else sum(r["n"] for r in rows)
@@ -408,6 +464,7 @@ def coordinator_today(user: User, today: date | None = None, weeks: int = CONTAC
     """Everything that needs the barnekoordinator, across their families, the most urgent kinds first."""
     today = today or timezone.localdate()
     mine = Mine(user, today)
+    _read_owned(user, today, mine)
     overdue = _overdue(user, today, mine)
     this_week, minutes = _meetings(user, today, mine)
     evaluations, approval = _plans(user, today, mine)

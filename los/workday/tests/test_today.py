@@ -111,3 +111,21 @@ def test_selectors_leave_out_families_the_user_no_longer_works_on(busy):
     busy.family.coordinator_assignments.update(ended=timezone.localdate())
     day = selectors.coordinator_today(busy.coordinator)
     assert day.total == 0
+
+
+def test_each_family_the_page_shows_gets_its_audit_event_in_its_municipalitys_chain(client, busy):
+    from los.access.models import AuditEvent
+
+    client.force_login(busy.coordinator)
+    before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("workday:today"), **EN)
+    events = list(AuditEvent.objects.order_by("pk")[before:])
+    listed = [e for e in events if e.object_type == "list"]
+    assert [(e.family_id, e.municipality_id, e.chain) for e in listed] == [
+        (busy.family.pk, busy.municipality.pk, str(busy.municipality.pk))]
+    assert {"case", "meetings", "plan", "messages", "services"} <= set(listed[0].categories.split(","))
+    # the families' municipalities come from the rows the page showed, not from a second read of the families
+    reads = [q["sql"] for q in queries.captured_queries
+             if q["sql"].startswith("SELECT") and q["sql"].split(" FROM ", 1)[1].startswith('"families_family"')]
+    assert len(reads) == 1, reads
