@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,12 +238,19 @@ def draft_agenda(meeting: Meeting, today: date | None = None, *, has_minutes: bo
     entries: list[AgendaEntry] = []
     seen_actions: set[int] = set()
 
-    # the actions of the previous meeting (``previous_meeting``), read with it in one query
+    # in one query: the actions of the previous meeting (``previous_meeting``, read with them) and the family's other
+    # open actions (not of this meeting; a coordination meeting leaves out the fagmøte's)
     previous = Subquery(_earlier_meetings(meeting).values("pk")[:1])
-    for action in Action.objects.filter(meeting_id=previous).select_related(
-            "owner_member__family_member", "owner_member__child", "owner_member__user").order_by("due_date", "id"):
-        entries.append(_action_entry(action, AgendaSource.PREVIOUS_ACTION, day))
-        seen_actions.add(action.pk)
+    still_open = Q(family_id=meeting.family_id, status=ActionStatus.OPEN) & ~Q(meeting=meeting)
+    if meeting.kind == MeetingKind.COORDINATION:
+        still_open &= ~Q(meeting__kind=MeetingKind.PROFESSIONAL)
+    actions = list(Action.objects.filter(Q(meeting_id=previous) | still_open).annotate(
+        of_previous=ExpressionWrapper(Q(meeting_id=previous), output_field=BooleanField())).select_related(
+        "owner_member__family_member", "owner_member__child", "owner_member__user").order_by("due_date", "id"))
+    for action in actions:
+        if action.of_previous:
+            entries.append(_action_entry(action, AgendaSource.PREVIOUS_ACTION, day))
+            seen_actions.add(action.pk)
 
     items = list(AgendaItem.objects.filter(meeting=meeting).select_related("added_by").order_by("created_at", "id"))
     for item in items:
@@ -251,11 +258,7 @@ def draft_agenda(meeting: Meeting, today: date | None = None, *, has_minutes: bo
             entries.append(AgendaEntry(title=item.title, source=item.source, details=item.details, item=item,
                                        added_by=item.added_by.get_full_name() if item.added_by_id else ""))
 
-    open_actions = Action.objects.filter(family_id=meeting.family_id, status=ActionStatus.OPEN).exclude(
-        pk__in=seen_actions).exclude(meeting=meeting).select_related(
-        "owner_member__family_member", "owner_member__child", "owner_member__user")
-    if meeting.kind == MeetingKind.COORDINATION:
-        open_actions = open_actions.exclude(meeting__kind=MeetingKind.PROFESSIONAL)
+    open_actions = [action for action in actions if action.pk not in seen_actions]
     # overdue first (oldest due date first), then the rest by due date
     for action in sorted(open_actions, key=lambda a: (not a.is_overdue_on(day), a.due_date, a.pk)):
         entries.append(_action_entry(action, AgendaSource.OPEN_ACTION, day))

@@ -199,7 +199,8 @@ class ChildRow(NamedTuple):
 
 
 def load_family_data(families: QuerySet[Family], today: date | None = None, *,
-                     light: bool = False, family: Family | None = None) -> list[FamilyData]:
+                     light: bool = False, family: Family | None = None, children: list[Child] | None = None,
+                     entries: list[MapEntry] | None = None) -> list[FamilyData]:
     """What the profiles of ``families`` are built from, in a fixed number of queries (eight), whatever
     the number of families: the related rows are selected with the families' query as a subquery.
 
@@ -209,7 +210,9 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
     country reads a quarter of a million rows, and making model instances of them was half its time.
 
     ``family``: the one family of ``families``, already read (a family's page): it is not read again, its rows
-    are read by its id, and the children and stored answers point to it (the access policy asks about them)."""
+    are read by its id, and the children and stored answers point to it (the access policy asks about them).
+    With it, ``children`` (ordered by birth date, then id) and ``entries`` (its service-map rows that name a
+    catalogue entry, in the map's order) are those the caller has read already: they are not read again."""
     today = today or timezone.localdate()
     now = timezone.now()
     if family is not None:
@@ -222,12 +225,14 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
             return []
         ids = families.order_by().values("pk")
     data = {f.pk: FamilyData(family=f) for f in (map(FamilyRow._make, rows) if light else rows)}
-    children = Child.objects.filter(family_id__in=ids).order_by("birth_date", "pk")
-    if light:
-        for child in map(ChildRow._make, children.values_list(*ChildRow._fields)):
+    read_children = Child.objects.filter(family_id__in=ids).order_by("birth_date", "pk")
+    if family is not None and children is not None:
+        data[family.pk].children.extend(children)
+    elif light:
+        for child in map(ChildRow._make, read_children.values_list(*ChildRow._fields)):
             data[child.family_id].children.append(child)
     else:
-        for child in children.only(*_CHILD_FIELDS):
+        for child in read_children.only(*_CHILD_FIELDS):
             data[child.family_id].children.append(child)
     if family is not None:  # one family: its counts and whether it has a coordinator and a plan, in one query
         one = data[family.pk]
@@ -248,12 +253,15 @@ def load_family_data(families: QuerySet[Family], today: date | None = None, *,
         service = _PROVIDER_SERVICE.get(kind)
         if service:
             data[family_id].consent_services.add(service)
-    entries = ServiceEntry.objects.filter(family_id__in=ids).exclude(catalog_id="")
-    if light:  # a screening uses the states only; a family's page shows the first row of the best state
-        entries = entries.order_by()
-    entries = entries.values_list("pk", "family_id", "catalog_id", "state", "child_id", "provider__kind")
-    for pk, family_id, catalog_id, state, child_id, kind in entries:
-        data[family_id].entries.append(MapEntry(pk, catalog_id, state, child_id, kind or ""))
+    if family is not None and entries is not None:
+        data[family.pk].entries.extend(entries)
+    else:
+        rows_of_map = ServiceEntry.objects.filter(family_id__in=ids).exclude(catalog_id="")
+        if light:  # a screening uses the states only; a family's page shows the first row of the best state
+            rows_of_map = rows_of_map.order_by()
+        rows_of_map = rows_of_map.values_list("pk", "family_id", "catalog_id", "state", "child_id", "provider__kind")
+        for pk, family_id, catalog_id, state, child_id, kind in rows_of_map:
+            data[family_id].entries.append(MapEntry(pk, catalog_id, state, child_id, kind or ""))
     if not light:
         for row in NavigatorAnswers.objects.filter(family_id__in=ids):
             data[row.family_id].answers[row.child_id] = row
@@ -307,9 +315,12 @@ def _one_family_facts(family_id: int, today: date) -> tuple[int, int, bool, bool
     return guardians, siblings, bool(coordinated), bool(has_plan)
 
 
-def family_data(family: Family, today: date | None = None) -> FamilyData:
-    """What the profiles of ``family`` (as read by the caller) are built from."""
-    return load_family_data(Family.objects.filter(pk=family.pk), today, family=family)[0]
+def family_data(family: Family, today: date | None = None, *, children: list[Child] | None = None,
+                entries: list[MapEntry] | None = None) -> FamilyData:
+    """What the profiles of ``family`` (as read by the caller) are built from; ``children`` and ``entries``: as
+    :func:`load_family_data` takes them, when the caller has read them already."""
+    return load_family_data(Family.objects.filter(pk=family.pk), today, family=family, children=children,
+                            entries=entries)[0]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -419,14 +430,15 @@ def children_in_scope(data: FamilyData, today: date) -> list[Child]:
     return [c for c in data.children if profile_child_age(c, today) is not None]
 
 
-def profile_for_family(family: Family, today: date | None = None, child: Child | None = None) -> dict[str, Any]:
+def profile_for_family(family: Family, today: date | None = None, child: Child | None = None, *,
+                       children: list[Child] | None = None, entries: list[MapEntry] | None = None) -> dict[str, Any]:
     """The schema-valid family situation profile of ``family`` (for ``child``, by default the first child the
     navigator can speak about), built from Los's data and the stored answers.
 
     Raises ``ValueError`` when the family has no child with a known age up to 25.
     """
     today = today or timezone.localdate()
-    data = family_data(family, today)
+    data = family_data(family, today, children=children, entries=entries)
     candidates = children_in_scope(data, today)
     if child is not None:
         candidates = [c for c in candidates if c.pk == child.pk]

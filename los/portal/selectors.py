@@ -11,14 +11,14 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q
+from django.db.models import Model, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from los.access.models import Category
 from los.access.policy import Action, decide, is_young_person
 from los.accounts.models import User
-from los.families.models import GUARDIAN_RELATIONS, CoordinatorAssignment, Family, FamilyMember
+from los.families.models import GUARDIAN_RELATIONS, Child, CoordinatorAssignment, Family, FamilyMember
 from los.portal.models import FamilyStory, Message, MessageRead
 
 #: Navigator entries for siblings and carers shown on the siblings page.
@@ -224,9 +224,14 @@ def overview(family: Family, user: User, lang: str, today: date | None = None, u
     servicemap = _optional("los.servicemap.selectors")
     if allowed["services"] and servicemap is not None:
         data.services = servicemap.family_summary(family, today)
+    children = None
     if allowed["transitions"] and meetings is not None:
+        if allowed["navigator"]:  # both cards read the children: once, in the navigator's order
+            prefetch_related_objects([family], Prefetch("children", queryset=Child.objects.order_by("birth_date", "pk")))
+            children = list(family.children.all())
         data.transitions = meetings.upcoming_transitions(family, today)
-    data.suggestions = _navigator(family, today, lang) if allowed["navigator"] else []
+    if allowed["navigator"]:
+        data.suggestions = _navigator(family, today, lang, children=children, entries=_catalogue_rows(data.services))
     if allowed["story"]:
         data.story = story_for(family)
     if allowed["messages"]:
@@ -278,13 +283,24 @@ def now_items(data: Overview, today: date) -> list[NowItem]:
     return items[:NOW_LIMIT]
 
 
-def _navigator(family: Family, today: date, lang: str) -> list[Any]:
+def _catalogue_rows(services: dict[str, Any] | None) -> list[Any] | None:
+    """The service-map rows the navigator's profile reads (those naming a catalogue entry, in the map's order), from
+    the services card's entries; None when that card was not read."""
+    nav = _optional("los.navigator.selectors")
+    if services is None or nav is None or not hasattr(nav, "MapEntry"):
+        return None
+    return [nav.MapEntry(e.pk, e.catalog_id, e.state, e.child_id, (e.provider.kind if e.provider_id else "") or "")
+            for e in services["entries"] if e.catalog_id != ""]
+
+
+def _navigator(family: Family, today: date, lang: str, *, children: list | None = None,
+               entries: list | None = None) -> list[Any]:
     nav = _optional("los.navigator.selectors")
     engine = _optional("los.navigator.engine")
     if nav is None or engine is None or not hasattr(nav, "profile_for_family"):
         return []
     try:
-        profile = nav.profile_for_family(family, today)
+        profile = nav.profile_for_family(family, today, children=children, entries=entries)
         return list(_likely_suggestions(engine, profile, today, lang))
     except (ValueError, engine.ProfileError):
         return []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from los.servicemap.models import (
     AppealStatus,
     Application,
     Decision,
+    Delivery,
     EntryState,
     Need,
     NeedRequest,
@@ -121,7 +122,11 @@ class FamilyMap:
 def family_map(family: Family, today: date | None = None) -> FamilyMap:
     """Everything the family's service map page shows (the caller has authorized the view)."""
     today = today or timezone.localdate()
-    entries = [enrich_entry(entry, today) for entry in entries_for(family)]
+    # the day of each entry's last delivery is read with the entries: the followed grants' shortfalls are then
+    # worked out from these rows (:func:`_followed`) instead of reading the grants again (:func:`family_shortfalls`)
+    entries = [enrich_entry(entry, today) for entry in entries_for(family).annotate(last_delivery=Subquery(
+        Delivery.objects.filter(entry_id=OuterRef("pk"), amount__gt=0, delivered_on__lte=today)
+        .order_by("-delivered_on").values("delivered_on")[:1]))]
     sectors = [(value, label, [e for e in entries if e.sector == value]) for value, label in Sector.choices]
     attention: list[Attention] = []
     counts: dict[str, int] = {}
@@ -142,12 +147,14 @@ def family_map(family: Family, today: date | None = None) -> FamilyMap:
                     attention.append(Attention("preliminary_reply", entry, app, app.waiting.preliminary_reply_due))
         if entry.renewal_is_due:
             attention.append(Attention("renewal", entry, None, entry.period_to, entry.days_to_end))
-    by_id = {entry.pk: entry for entry in entries}
-    for entry_id, shortfall in family_shortfalls(family, today).items():
-        if entry_id in by_id:
-            entry = by_id[entry_id]
-            entry.shortfall = shortfall
-            attention.append(Attention("delivery", entry, None, shortfall.start, shortfall.weeks, shortfall))
+    followed = [entry for entry in entries if _followed(entry, today)]
+    for entry in followed:
+        entry.family = family  # as read by the caller (a shortfall names its entry's family)
+        entry.decided = _decided_on(entry)
+    for shortfall in _evaluate_shortfalls(followed, today):
+        entry = shortfall.entry
+        entry.shortfall = shortfall
+        attention.append(Attention("delivery", entry, None, shortfall.start, shortfall.weeks, shortfall))
     order = {"appeal_deadline": 0, "long_wait": 1, "delivery": 2, "renewal": 3, "preliminary_reply": 4,
              "over_time": 5, "deadline_unknown": 6}
     attention.sort(key=lambda a: (order[a.kind], a.date or today))
@@ -280,14 +287,27 @@ def followed_grants(families: Any, today: date) -> QuerySet[ServiceEntry]:
                                                                              deliveries__delivered_on__lte=today))))
 
 
+def _followed(entry: ServiceEntry, today: date) -> bool:
+    """Whether ``entry`` is one of :func:`followed_grants` (the same conditions, on a row already read)."""
+    from los.servicemap.models import DELIVERY_UNITS
+
+    return bool(entry.state in GRANT_STATES and entry.follow_delivery and entry.extent_unit in DELIVERY_UNITS
+                and entry.extent_amount is not None and entry.extent_amount > 0 and entry.extent_per != ""
+                and (entry.declined_on is None or entry.declined_on > today))
+
+
 def shortfalls_of(entries: QuerySet[ServiceEntry], today: date) -> list:
     """The shortfall of each followed grant in ``entries`` (from :func:`followed_grants`), in three queries."""
+    return _evaluate_shortfalls(list(entries.select_related("provider", "family")), today)
+
+
+def _evaluate_shortfalls(rows: list[ServiceEntry], today: date) -> list:
+    """The shortfalls of followed grants ``rows`` (each with ``decided`` and ``last_delivery``), most pressing first:
+    their deliveries of the last half year and their municipalities' thresholds are read in two queries."""
     from datetime import timedelta
 
     from los.servicemap import delivery
-    from los.servicemap.models import Delivery
 
-    rows = list(entries.select_related("provider", "family"))
     if not rows:
         return []
     since = today - timedelta(days=delivery.QUARTER_DAYS + 7 * 27)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 
 from los.core import deadlines
@@ -220,14 +220,27 @@ def recorded_transitions(family_ids: Iterable[int], since: date) -> dict[int, li
         return out
     from los.access.models import FamilyTransfer
 
-    for transfer in (FamilyTransfer.objects.filter(family_id__in=ids, cancelled_at__isnull=True, date__gte=since)
-                     .select_related("to_municipality")):
+    member_model = _group_member_model()
+    # which families have any recorded event of each kind, in one query: most have none, and then none of the
+    # three is read (each is read below only for the families that have one)
+    moves = FamilyTransfer.objects.filter(cancelled_at__isnull=True, date__gte=since)
+    starts = CoordinatorAssignment.objects.filter(started__gte=since).filter(Q(ended__isnull=True) | Q(ended__gt=since))
+    joins = (member_model.objects.filter(kind="service", joined__gte=since, service_provider__isnull=False)
+             if member_model is not None else None)
+    flags = list(Family.objects.filter(pk__in=ids).order_by().annotate(
+        moved=Exists(moves.filter(family_id=OuterRef("pk"))),
+        started=Exists(starts.filter(family_id=OuterRef("pk"))),
+        joined=Exists(joins.filter(family_id=OuterRef("pk"))) if joins is not None else Value(False),
+    ).values_list("pk", "moved", "started", "joined"))
+    moved_ids = [pk for pk, moved, _started, _joined in flags if moved]
+    started_ids = [pk for pk, _moved, started, _joined in flags if started]
+    joined_ids = [pk for pk, _moved, _started, joined in flags if joined]
+    for transfer in (moves.filter(family_id__in=moved_ids).select_related("to_municipality") if moved_ids else []):
         recorded = transfer.created_at.date()
         out[transfer.family_id].append(Transition(
             None, K.MOVE, transfer.date, label_for(K.MOVE, None, transfer.date, transfer.to_municipality.name),
             min(recorded, transfer.date), f"move:{transfer.pk}", transfer.family_id, f"transfer:{transfer.pk}"))
-    changes = list(CoordinatorAssignment.objects.filter(family_id__in=ids, started__gte=since)
-               .filter(Q(ended__isnull=True) | Q(ended__gt=since)).select_related("coordinator"))
+    changes = list(starts.filter(family_id__in=started_ids).select_related("coordinator")) if started_ids else []
     earlier: dict[int, list[date]] = defaultdict(list)
     for fid, ended in (CoordinatorAssignment.objects.filter(family_id__in={a.family_id for a in changes},
                                                              ended__isnull=False).values_list("family_id", "ended")):
@@ -240,10 +253,8 @@ def recorded_transitions(family_ids: Iterable[int], since: date) -> dict[int, li
             None, K.NEW_COORDINATOR, assignment.started,
             label_for(K.NEW_COORDINATOR, None, assignment.started, name), assignment.started,
             f"new_coordinator:{assignment.pk}", assignment.family_id, f"assignment:{assignment.pk}"))
-    member_model = _group_member_model()
-    if member_model is not None:
-        joined = list(member_model.objects.filter(family_id__in=ids, kind="service", joined__gte=since,
-                                                  service_provider__isnull=False).select_related("service_provider"))
+    if joins is not None and joined_ids:
+        joined = list(joins.filter(family_id__in=joined_ids).select_related("service_provider"))
         if joined:
             left = defaultdict(list)
             for fid, provider_id, day in (member_model.objects.filter(

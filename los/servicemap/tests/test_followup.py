@@ -79,6 +79,19 @@ def test_nothing_delivered_for_four_weeks_is_a_shortfall(respite):
     assert found.last_delivery == date(2026, 10, 1)
 
 
+def test_the_service_map_flags_the_shortfall_from_the_entries_it_has_read(respite):
+    _deliver(respite, (date(2026, 10, 1), 24))
+    flagged = [a for a in selectors.family_map(respite.family, TODAY).attention if a.kind == "delivery"]
+    assert [a.entry.pk for a in flagged] == [respite.respite.pk]
+    found = flagged[0].shortfall
+    assert found.kind == delivery.NOTHING and found.start == date(2026, 10, 22)
+    assert found.last_delivery == date(2026, 10, 1) and found.entry.family == respite.family
+    # delivered as granted: nothing to flag, on the map as in the list of shortfalls
+    _deliver(respite, (date(2026, 10, 25), 12), (date(2026, 11, 5), 12), (date(2026, 9, 5), 24))
+    assert not [a for a in selectors.family_map(respite.family, TODAY).attention if a.kind == "delivery"]
+    assert respite.respite.pk not in selectors.family_shortfalls(respite.family, TODAY)
+
+
 def test_under_three_quarters_in_a_quarter_is_a_shortfall_and_the_threshold_is_the_municipalitys(respite):
     # 10 hours in each of the last three months, against about 72 granted in the quarter
     _deliver(respite, (date(2026, 9, 10), 10), (date(2026, 10, 10), 10), (date(2026, 11, 10), 10))
