@@ -81,14 +81,19 @@ class ServiceFormMixin:
         set_version(self, version, name)
 
 
+def style_inputs(form: forms.BaseForm) -> None:
+    """The Designsystemet class ``ds-input`` on every widget of ``form`` that is not hidden."""
+    for field in form.fields.values():
+        if not field.widget.is_hidden:
+            field.widget.attrs.setdefault("class", "ds-input")
+
+
 class StyledForm(forms.Form):
     """Adds the Designsystemet class ``ds-input`` to every widget that is not hidden."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if not field.widget.is_hidden:
-                field.widget.attrs.setdefault("class", "ds-input")
+        style_inputs(self)
 
 
 class DescribedInputs:
@@ -111,11 +116,9 @@ class DescribedInputs:
 
     def describe_inputs(self) -> None:
         """Style and link every field (again after fields are added in ``__init__``)."""
+        style_inputs(self)
         for name, field in self.fields.items():
-            if field.widget.is_hidden:
-                continue
-            field.widget.attrs.setdefault("class", "ds-input")
-            if field.help_text:
+            if field.help_text and not field.widget.is_hidden:
                 field.widget.attrs["aria-describedby"] = self._message_id(name, "help")
 
     def full_clean(self) -> None:

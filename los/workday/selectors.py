@@ -311,11 +311,10 @@ def _meetings(user: User, today: date, mine: Mine) -> tuple[Section, Section]:
     upcoming = [m for m in rows if m.status == MeetingStatus.SCHEDULED and m.ends_at >= now and m.starts_at < week_end]
     unwritten = [m for m in rows if back <= m.starts_at <= now and m.status != MeetingStatus.CANCELLED
                  and m.minutes_state != MinutesStatus.APPROVED]
-    for m in unwritten:
-        m.has_minutes = m.minutes_state is not None
     n_upcoming, n_unwritten = len(upcoming), len(unwritten)
-    if len(rows) > 2 * COUNT_READ:  # many: count each list in the database
-        n_upcoming, n_unwritten = meetings.filter(upcoming_q).count(), meetings.filter(unwritten_q).count()
+    if len(rows) > 2 * COUNT_READ:  # many: each list counted, and its first rows read, on its own
+        n_upcoming, upcoming = _counted(meetings.filter(upcoming_q))
+        n_unwritten, unwritten = _counted(meetings.filter(unwritten_q))
     upcoming, unwritten = upcoming[:SECTION_LIMIT], unwritten[:SECTION_LIMIT]
     this_week = Section(
         "meetings", gettext_lazy("Meetings this week"), n_upcoming,
@@ -327,13 +326,13 @@ def _meetings(user: User, today: date, mine: Mine) -> tuple[Section, Section]:
         empty_text=gettext_lazy("No meetings in the coming seven days."))
     minutes = Section(
         "minutes", gettext_lazy("Minutes not yet written or approved"), n_unwritten,
-        [Item(m.family_id, (_("Minutes of the meeting on %(date)s are not approved") if m.has_minutes
+        [Item(m.family_id, (_("Minutes of the meeting on %(date)s are not approved") if m.minutes_state is not None
                             else _("Minutes of the meeting on %(date)s are not written")) % {
             "date": timezone.localtime(m.starts_at).strftime("%d.%m.%Y")},
             timezone.localtime(m.starts_at).date(),
             "overdue" if timezone.localtime(m.starts_at).date() < today - timedelta(days=7) else "today",
             reverse("meetings:minutes", args=[m.pk]),
-            _("Approve the minutes") if m.has_minutes else _("Write the minutes")) for m in unwritten],
+            _("Approve the minutes") if m.minutes_state is not None else _("Write the minutes")) for m in unwritten],
         empty_text=gettext_lazy("All minutes are written and approved."))
     return this_week, minutes
 

@@ -129,3 +129,14 @@ def test_each_family_the_page_shows_gets_its_audit_event_in_its_municipalitys_ch
     reads = [q["sql"] for q in queries.captured_queries
              if q["sql"].startswith("SELECT") and q["sql"].split(" FROM ", 1)[1].startswith('"families_family"')]
     assert len(reads) == 1, reads
+
+
+def test_with_many_meetings_each_list_is_counted_and_read_on_its_own(client, busy, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_READ", 0)  # as if the coordinator's meetings were too many to read at once
+    client.force_login(busy.coordinator)
+    html = client.get(reverse("core:home"), **EN).content.decode()
+    found = counts(html)
+    assert found["meetings"] == 1 and found["minutes"] == 1
+    assert f'href="{reverse("meetings:detail", args=[busy.upcoming.pk])}"' in html
+    assert f'href="{reverse("meetings:minutes", args=[busy.past_meeting.pk])}"' in html
+    assert "Approve the minutes" in html  # the past meeting's minutes are started, not approved
