@@ -13,8 +13,9 @@ def _focused(page, element_id: str) -> str:
     """The id of the element with the focus, once the page has moved it there or 2 s have passed: htmx moves the
     focus when the swapped content has settled, a moment after it is in the page."""
     try:
-        page.wait_for_function(f"document.activeElement && document.activeElement.id === '{element_id}'",
-                               timeout=2000)
+        # a function, not an expression: Playwright polls an expression with eval(), which the CSP refuses
+        page.wait_for_function("(id) => document.activeElement && document.activeElement.id === id",
+                               arg=element_id, timeout=2000)
     except PlaywrightTimeoutError:
         pass
     return page.evaluate("document.activeElement.id")
