@@ -12,6 +12,7 @@ whatever the size of the caseload. Lists of families start from ``visible_famili
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -814,7 +815,9 @@ def catalog_for(municipality_id: int | None) -> Catalog:
         return national
     rows = list(LocalEntry.objects.filter(municipality_id=municipality_id, active=True).order_by("entry_id")
                 .values_list("pk", "version", "data"))
-    key = (national.version, *((pk, version) for pk, version, _data in rows))
+    # the rows' content is in the key, not only (pk, version): a row number can come back after a rollback
+    key = (national.version,
+           *((pk, version, json.dumps(data, sort_keys=True, default=str)) for pk, version, data in rows))
     hit = _LOCAL_CATALOGS.get(municipality_id)
     if hit is not None and hit[0] == key:
         return hit[1]
