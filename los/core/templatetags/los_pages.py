@@ -1,4 +1,6 @@
-"""Write a page's title once: a base template shows the text of another block of the page.
+"""A page's parts written once: its title shown as its heading, and each section named by its heading.
+
+A base template shows the text of another block of the page:
 
     {% load los_pages %}
     <h1 class="ds-heading" data-size="lg">{% block heading %}{% block_text "title" %}{% endblock %}</h1>
