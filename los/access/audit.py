@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -402,33 +402,44 @@ def expected_chains(anchors: dict[str, Anchor] | None = None, using: str = "defa
     return expected
 
 
-def chain_names(anchors: dict[str, Anchor] | None = None, using: str = "default") -> list[str]:
-    """Every chain that exists or must exist (:func:`expected_chains`)."""
-    return _sorted(existing_chains(using) | set(expected_chains(anchors, using)))
+def chain_names(anchors: dict[str, Anchor] | None = None, using: str = "default",
+                existing: Callable[[str], set[str]] = existing_chains) -> list[str]:
+    """Every chain that exists (``existing``: :func:`existing_chains` unless a verifier knows more) or must exist
+    (:func:`expected_chains`)."""
+    return _sorted(existing(using) | set(expected_chains(anchors, using)))
 
 
 def verify(batch_size: int = 5000, chains: list[str] | None = None, anchors: dict[str, Anchor] | None = None,
-           using: str = "default") -> Iterator[Break]:
-    """Yield the first break of every chain (none when the log is intact)."""
-    for result in verify_chains(batch_size=batch_size, chains=chains, anchors=anchors, using=using):
+           using: str = "default", verifier: Callable[..., Iterator[ChainResult]] | None = None) -> Iterator[Break]:
+    """Yield the first break of every chain (none when the log is intact), as ``verifier`` (:func:`verify_chains`
+    unless another is given, e.g. the pruning-aware one in ``los.ops.chain``) finds them."""
+    for result in (verifier or verify_chains)(batch_size=batch_size, chains=chains, anchors=anchors, using=using):
         if result.broken is not None:
             yield result.broken
 
 
+#: Walks one chain: ``(chain, head, batch_size, anchor, expected, using) -> ChainResult``.
+ChainCheck = Callable[[str, AuditChainHead | None, int, Anchor | None, str, str], ChainResult]
+
+
 def verify_chains(batch_size: int = 5000, chains: list[str] | None = None,
                   anchors: dict[str, Anchor] | None = None, expected: dict[str, str] | None = None,
-                  using: str = "default") -> Iterator[ChainResult]:
+                  using: str = "default", existing: Callable[[str], set[str]] = existing_chains,
+                  check: ChainCheck | None = None) -> Iterator[ChainResult]:
     """Check every chain that exists or must exist (or the named ones) and yield one result per chain, streaming
     in batches. ``anchors``: the anchor's last view of each chain (:func:`los.access.anchor.read`);
-    ``expected``: why a chain must exist (:func:`expected_chains`; computed here when ``chains`` is not given)."""
+    ``expected``: why a chain must exist (:func:`expected_chains`; computed here when ``chains`` is not given).
+    A verifier that knows more (``los.ops.chain``) gives the chains that exist (``existing``) and walks each one
+    itself (``check``)."""
     anchors = anchors or {}
     if chains is None:
         expected = expected_chains(anchors, using) if expected is None else expected
-        chains = _sorted(existing_chains(using) | set(expected))
+        chains = _sorted(existing(using) | set(expected))
     expected = expected or {}
     heads = {h.chain: h for h in AuditChainHead.objects.using(using).all()}
+    check = check or _verify_chain
     for chain in chains:
-        yield _verify_chain(chain, heads.get(chain), batch_size, anchors.get(chain), expected.get(chain, ""), using)
+        yield check(chain, heads.get(chain), batch_size, anchors.get(chain), expected.get(chain, ""), using)
 
 
 _FETCHED = ("pk", "hash", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)

@@ -20,7 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality, ServiceProvider, municipality_field
+from los.core.models import Municipality, ServiceProvider, municipality_field, user_field
 from los.families.models import Child, Family, FamilyMember
 
 
@@ -92,12 +92,10 @@ class Consent(models.Model):
     valid_to = models.DateTimeField(_("valid to"))
     method = models.CharField(_("how it was given"), max_length=20, choices=ConsentMethod.choices)
     text_shown = models.TextField(_("the text shown when consent was given"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = user_field(_("recorded by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("withdrawn by"))
+    withdrawn_by = user_field(_("withdrawn by"), on_delete=models.PROTECT)
 
     class Meta:
         ordering = ["-valid_from"]
@@ -181,8 +179,7 @@ class AuditEvent(models.Model):
     chain = models.CharField(max_length=10, db_index=True)
     seq = models.PositiveBigIntegerField()
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              related_name="+")
+    actor = user_field(on_delete=models.PROTECT, blank=False)
     actor_name = models.CharField(max_length=200, blank=True)
     actor_role = models.CharField(max_length=40, blank=True)
     actor_service = models.CharField(max_length=200, blank=True)
@@ -255,8 +252,7 @@ class FamilyTransfer(models.Model):
                                      verbose_name=_("consent to hand over given by"))
     date = models.DateField(_("handover date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = user_field(_("recorded by"), on_delete=models.PROTECT, blank=False)
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 

@@ -14,13 +14,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -175,6 +179,17 @@ class StaffRoleForm(forms.ModelForm):
         return cleaned
 
 
+def _role_action(service: Callable[..., object], description: str | Promise,
+                 done_message: str | Promise) -> Callable[..., None]:
+    """An admin action that applies one of the role services to each selected role (``StaffRoleAdmin._each``)."""
+
+    @admin.action(description=description)
+    def action(self: StaffRoleAdmin, request: HttpRequest, queryset: QuerySet[StaffRole]) -> None:
+        self._each(request, queryset, service, done_message)
+
+    return action
+
+
 @admin.register(StaffRole)
 class StaffRoleAdmin(admin.ModelAdmin):
     form = StaffRoleForm
@@ -221,21 +236,15 @@ class StaffRoleAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, done_message % {"n": done})
 
-    @admin.action(description=_("Approve the selected roles (four eyes: not your own, not ones you asked for)"))
-    def approve(self, request, queryset):
-        self._each(request, queryset, services.approve_role, _("Roles approved: %(n)d."))
-
-    @admin.action(description=_("Refuse the selected roles"))
-    def refuse(self, request, queryset):
-        self._each(request, queryset, services.refuse_role, _("Roles refused: %(n)d."))
-
-    @admin.action(description=_("Deactivate the selected roles (at once)"))
-    def deactivate(self, request, queryset):
-        self._each(request, queryset, services.deactivate_role, _("Roles deactivated: %(n)d."))
-
-    @admin.action(description=_("Ask for the selected roles to be active again (needs approval)"))
-    def reactivate(self, request, queryset):
-        self._each(request, queryset, services.reactivate_role, _("Roles waiting for approval: %(n)d."))
+    approve = _role_action(services.approve_role,
+                           _("Approve the selected roles (four eyes: not your own, not ones you asked for)"),
+                           _("Roles approved: %(n)d."))
+    refuse = _role_action(services.refuse_role, _("Refuse the selected roles"), _("Roles refused: %(n)d."))
+    deactivate = _role_action(services.deactivate_role, _("Deactivate the selected roles (at once)"),
+                              _("Roles deactivated: %(n)d."))
+    reactivate = _role_action(services.reactivate_role,
+                              _("Ask for the selected roles to be active again (needs approval)"),
+                              _("Roles waiting for approval: %(n)d."))
 
 
 def _hide_second_factor_secrets() -> None:

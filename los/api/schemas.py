@@ -17,6 +17,18 @@ class Me(Schema):
     scopes: list[str] | None = None
 
 
+class FamilyRowOut(Schema):
+    # What every row of a family's data answers first: its own id and its family's.
+    id: int
+    family_id: int
+
+
+class PlanPartOut(Schema):
+    # What every part of a plan answers first: its own id and its plan's.
+    id: int
+    plan_id: int
+
+
 class FamilyOut(Schema):
     id: int
     reference: str
@@ -30,9 +42,7 @@ class FamilyOut(Schema):
     coordinator: str | None = Field(None, description="The current barnekoordinator's name.")
 
 
-class ChildOut(Schema):
-    id: int
-    family_id: int
+class ChildOut(FamilyRowOut):
     given_name: str
     family_name: str
     birth_date: date | None = None
@@ -42,9 +52,7 @@ class ChildOut(Schema):
         None, description="Only when the caller may see the child's health information; otherwise null.")
 
 
-class PlanOut(Schema):
-    id: int
-    family_id: int
+class PlanOut(FamilyRowOut):
     status: str
     what_matters: str
     revision: int
@@ -53,9 +61,7 @@ class PlanOut(Schema):
     closed_at: datetime | None = None
 
 
-class GoalOut(Schema):
-    id: int
-    plan_id: int
+class GoalOut(PlanPartOut):
     text: str
     whose: str
     category: str
@@ -63,9 +69,7 @@ class GoalOut(Schema):
     archived: bool
 
 
-class MeasureOut(Schema):
-    id: int
-    plan_id: int
+class MeasureOut(PlanPartOut):
     goal_id: int | None = None
     title: str
     description: str
@@ -75,9 +79,7 @@ class MeasureOut(Schema):
     due_date: date | None = None
 
 
-class MeetingOut(Schema):
-    id: int
-    family_id: int
+class MeetingOut(FamilyRowOut):
     kind: str
     status: str
     starts_at: datetime
@@ -85,9 +87,7 @@ class MeetingOut(Schema):
     place: str
 
 
-class ActionOut(Schema):
-    id: int
-    family_id: int
+class ActionOut(FamilyRowOut):
     meeting_id: int | None = None
     title: str
     status: str
@@ -96,9 +96,7 @@ class ActionOut(Schema):
     done_at: datetime | None = None
 
 
-class ServiceOut(Schema):
-    id: int
-    family_id: int
+class ServiceOut(FamilyRowOut):
     child_id: int | None = None
     name: str
     catalog_id: str
@@ -109,9 +107,7 @@ class ServiceOut(Schema):
     period_to: date | None = None
 
 
-class ApplicationOut(Schema):
-    id: int
-    family_id: int
+class ApplicationOut(FamilyRowOut):
     service_id: int
     sent_on: date
     decision: str
@@ -119,9 +115,7 @@ class ApplicationOut(Schema):
     appeal_deadline: date | None = None
 
 
-class ConsentOut(Schema):
-    id: int
-    family_id: int
+class ConsentOut(FamilyRowOut):
     service: str | None = None
     person: str | None = None
     categories: list[str]

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from los.core.models import Municipality, municipality_field, version_field
+from los.core.models import Municipality, municipality_field, user_field, version_field
 from los.families.models import Family
 
 #: forvaltningsloven § 13 first paragraph no. 1 (personal matters) read with offentleglova § 13: the default
@@ -124,8 +123,7 @@ class CaseFile(models.Model):
     title = models.CharField(_("title"), max_length=300)
     public_title = models.CharField(_("public title"), max_length=300)
     opened_on = models.DateField(_("case date"))
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("case handler"))
+    handler = user_field(_("case handler"), on_delete=models.PROTECT)
     handler_name = models.CharField(_("case handler"), max_length=200)
     administrative_unit = models.CharField(_("administrative unit"), max_length=200)
     class_id = models.CharField(_("class"), max_length=50)
@@ -216,8 +214,7 @@ class RegistryEntry(models.Model):
     public_title = models.CharField(_("public title"), max_length=300)
     journal_date = models.DateField(_("journal date"))
     document_date = models.DateField(_("date of the document"))
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("case handler"))
+    handler = user_field(_("case handler"), on_delete=models.PROTECT)
     handler_name = models.CharField(_("case handler"), max_length=200)
     administrative_unit = models.CharField(_("administrative unit"), max_length=200)
     parties = models.JSONField(_("correspondence parties"), default=list)
@@ -298,16 +295,14 @@ class Deposit(models.Model):
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     made_at = models.DateTimeField(_("made"), default=timezone.now)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("made by"))
+    made_by = user_field(_("made by"), on_delete=models.PROTECT)
     file = models.FileField(_("package"), upload_to=_deposit_path, max_length=200)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     counts = models.JSONField(_("contents"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=DepositStatus.choices, default=DepositStatus.MADE)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("confirmed by"))
+    confirmed_by = user_field(_("confirmed by"), on_delete=models.PROTECT)
     receipt = models.CharField(_("the depot's receipt"), max_length=200, blank=True)
 
     class Meta:

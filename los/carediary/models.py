@@ -23,12 +23,11 @@ health information is otherwise not family-editable; a service never may.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import family_field, municipality_field, version_field
+from los.core.models import family_field, municipality_field, user_field, version_field
 from los.families.models import Child, Family, FamilyMember
 
 #: Upper bound for a day's minutes of one kind (24 hours).
@@ -55,8 +54,7 @@ class CareDiary(models.Model):
         _("what is usual for a child of the same age"), blank=True,
         help_text=_("So that the reader knows what you count as extra: for example “a 9-year-old dresses, eats "
                     "and goes to the toilet alone and sleeps through the night”."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
 
@@ -88,8 +86,7 @@ class DiaryDay(models.Model):
     night_wakings = models.PositiveSmallIntegerField(_("times woken at night"), default=0)
     night_minutes = models.PositiveIntegerField(_("up at night (minutes)"), default=0)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", editable=False)
+    recorded_by = user_field(editable=False)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
 

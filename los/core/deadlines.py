@@ -233,6 +233,13 @@ def _ftrl(key: str, law_reference: str, subject: str, covers_subsections: bool =
                          covers_subsections=covers_subsections)
 
 
+def _fvl(key: str, law_reference: str, subject: str, appeal_body: AppealBody, source: str,
+         covers_subsections: bool = False) -> DecisionBasis:
+    """A decision under an act with no appeal rule of its own: fvl § 29, to the appeal body the act names."""
+    return DecisionBasis(key=key, law_reference=law_reference, subject=subject, rule=AppealRule.FVL,
+                         appeal_body=appeal_body, source=source, covers_subsections=covers_subsections)
+
+
 #: Decision bases Los knows, keyed by canonical key. Keys are normalised with :func:`_normalise`
 #: (lower case, ``§`` and spaces removed, segments joined by ``-``; æ/ø/å folded to ae/o/a).
 _BASES: tuple[DecisionBasis, ...] = (
@@ -264,54 +271,30 @@ _BASES: tuple[DecisionBasis, ...] = (
     _ftrl("ftrl-10", "folketrygdloven kapittel 10",
           "assistive devices and other benefits to improve function (hjelpemidler m.m.)", covers_subsections=True),
     # --- other welfare services: the general rule, fvl § 29 -----------------------------------------
-    DecisionBasis(
-        key="barnehageloven",
-        law_reference="barnehageloven",
-        subject="kindergarten decisions (special-needs support, adaptation for disability)",
-        rule=AppealRule.FVL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=(
-            "Udir, Spesialpedagogisk hjelp 7.6 Klageadgang: statsforvalteren is the appeal body, deadline "
-            "three weeks under fvl § 29 (https://www.udir.no/laring-og-trivsel/spesialpedagogikk/"
-            "spesialpedagogisk-hjelp/Spesialpedagogisk-hjelp/Fase-4-Vedtaksfasen/klageadgang/)"
-        ),
-        covers_subsections=True,
-    ),
-    DecisionBasis(
-        key="opplaeringslova",
-        law_reference="opplæringslova",
-        subject="school decisions (individually adapted education, school transport, assistance)",
-        rule=AppealRule.FVL,
-        appeal_body=AppealBody.STATSFORVALTEREN,
-        source=(
-            "Prop. 57 L (2022–2023) ch. 59: the statsforvalter is the appeal body for a range of "
-            "decisions under opplæringslova; the act sets no special deadline, so fvl § 29 applies"
-        ),
-        covers_subsections=True,
-    ),
-    DecisionBasis(
-        key="tt",
-        law_reference="fylkeskommunens regler for TT-ordningen",
-        subject="county door-to-door transport for people with disabilities (TT card)",
-        rule=AppealRule.FVL,
-        appeal_body=AppealBody.COUNTY_APPEALS_BOARD,
-        source=(
-            "TT is not a statutory right; granting it is an enkeltvedtak (Sivilombudet, 'Klageadgangen i "
-            "sak om TT-kort'); with no special rule fvl § 29 applies, appeal body per fvl § 28 second "
-            "paragraph (the county's appeals board) - assumption, check the county's own rules"
-        ),
-    ),
-    DecisionBasis(
-        key="parking",
-        law_reference="forskrift om parkeringstillatelse for forflytningshemmede",
-        subject="disabled parking permit",
-        rule=AppealRule.FVL,
-        appeal_body=AppealBody.MUNICIPAL_APPEALS_BOARD,
-        source=(
-            "municipal pages (Farsund, Skiptvet, Sandnes): three weeks, the municipality's appeals board "
-            "(https://www.farsund.kommune.no/parkeringstillatelse-for-forflytningshemmede.544281.no.html)"
-        ),
-    ),
+    _fvl("barnehageloven", "barnehageloven",
+         "kindergarten decisions (special-needs support, adaptation for disability)",
+         AppealBody.STATSFORVALTEREN,
+         "Udir, Spesialpedagogisk hjelp 7.6 Klageadgang: statsforvalteren is the appeal body, deadline "
+         "three weeks under fvl § 29 (https://www.udir.no/laring-og-trivsel/spesialpedagogikk/"
+         "spesialpedagogisk-hjelp/Spesialpedagogisk-hjelp/Fase-4-Vedtaksfasen/klageadgang/)",
+         covers_subsections=True),
+    _fvl("opplaeringslova", "opplæringslova",
+         "school decisions (individually adapted education, school transport, assistance)",
+         AppealBody.STATSFORVALTEREN,
+         "Prop. 57 L (2022–2023) ch. 59: the statsforvalter is the appeal body for a range of "
+         "decisions under opplæringslova; the act sets no special deadline, so fvl § 29 applies",
+         covers_subsections=True),
+    _fvl("tt", "fylkeskommunens regler for TT-ordningen",
+         "county door-to-door transport for people with disabilities (TT card)",
+         AppealBody.COUNTY_APPEALS_BOARD,
+         "TT is not a statutory right; granting it is an enkeltvedtak (Sivilombudet, 'Klageadgangen i "
+         "sak om TT-kort'); with no special rule fvl § 29 applies, appeal body per fvl § 28 second "
+         "paragraph (the county's appeals board) - assumption, check the county's own rules"),
+    _fvl("parking", "forskrift om parkeringstillatelse for forflytningshemmede",
+         "disabled parking permit",
+         AppealBody.MUNICIPAL_APPEALS_BOARD,
+         "municipal pages (Farsund, Skiptvet, Sandnes): three weeks, the municipality's appeals board "
+         "(https://www.farsund.kommune.no/parkeringstillatelse-for-forflytningshemmede.544281.no.html)"),
 )
 
 DECISION_BASES: dict[str, DecisionBasis] = {basis.key: basis for basis in _BASES}

@@ -14,10 +14,15 @@ Norwegian terms used here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,9 +36,43 @@ def family_field() -> models.ForeignKey:
     return models.ForeignKey("families.Family", on_delete=models.PROTECT, related_name="+", verbose_name=_("family"))
 
 
+def user_field(verbose_name: str | Promise | None = None, *, on_delete: Callable[..., None] = models.SET_NULL,
+               null: bool = True, blank: bool | None = None, editable: bool = True) -> models.ForeignKey:
+    """The user who did something to a row (made, changed, recorded, decided it), with no reverse relation.
+    Empty where nobody is recorded (``blank`` follows ``null`` unless given); ``on_delete=models.PROTECT`` where
+    the act must keep its author (a decision, a plan's change)."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=on_delete, null=null,
+                             blank=null if blank is None else blank, related_name="+", editable=editable,
+                             verbose_name=verbose_name)
+
+
 def version_field() -> models.PositiveIntegerField:
     """The version of shared editable text, raised by each save (optimistic locking)."""
     return models.PositiveIntegerField(default=1, editable=False)
+
+
+#: (field, language) → {stored value: label}: the labels of a field's choices, translated once per language
+_CHOICE_LABELS: dict[tuple[models.Field, str | None], dict] = {}
+
+
+class CachedChoiceDisplay:
+    """A model mixin: ``get_<field>_display()`` translates each field's choice labels once per language.
+
+    Django's own compares the value with every choice's lazy label, translating each label on every call (a plan
+    page shows hundreds). The value is read the same way (through the redaction step), and the answer is the same.
+    """
+
+    def _get_FIELD_display(self, field: models.Field) -> str:  # noqa: N802  (the name Django looks up)
+        value = getattr(self, field.attname)
+        key = (field, get_language())
+        labels = _CHOICE_LABELS.get(key)
+        if labels is None:
+            labels = _CHOICE_LABELS[key] = {choice: str(label) for choice, label in field.flatchoices}
+        try:
+            label = labels.get(value, value)
+        except TypeError:  # an unhashable value (never one of the choices)
+            label = value
+        return force_str(label, strings_only=True)
 
 
 class SizeClass(models.TextChoices):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import fodselsnummer
 
-from los.core.models import Municipality, municipality_field, version_field
+from los.core.models import Municipality, municipality_field, user_field, version_field
 
 
 def validate_fodselsnummer(value: str) -> None:
@@ -319,8 +319,7 @@ class CoAssignment(models.Model):
                     "log entries not shared with the family."))
     started = models.DateField(_("from"), default=timezone.localdate)
     ended = models.DateField(_("until"), null=True, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("added by"))
+    added_by = user_field(_("added by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:

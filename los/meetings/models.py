@@ -31,7 +31,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality, ServiceProvider, family_field, municipality_field, version_field
+from los.core.models import (
+    Municipality,
+    ServiceProvider,
+    family_field,
+    municipality_field,
+    user_field,
+    version_field,
+)
 from los.families.models import Child, Family, FamilyMember, person_name
 
 
@@ -197,8 +204,7 @@ class Meeting(models.Model):
     ical_uid = models.CharField(max_length=100, unique=True, editable=False)
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
     version = version_field()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("called by"))
+    created_by = user_field(_("called by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -257,8 +263,7 @@ class AgendaItem(models.Model):
     measure = models.ForeignKey("plans.Measure", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("plan measure"))
     position = models.PositiveSmallIntegerField(_("position"), null=True, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", verbose_name=_("added by"))
+    added_by = user_field(_("added by"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -289,11 +294,9 @@ class Minutes(models.Model):
                               default=MinutesStatus.DRAFT)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    updated_by = user_field()
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("approved by"))
+    approved_by = user_field(_("approved by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("minutes")
@@ -350,8 +353,7 @@ class Decision(models.Model):
     text = models.TextField(_("agreement"))
     measure = models.ForeignKey("plans.Measure", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="meeting_decisions", verbose_name=_("became plan measure"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -392,12 +394,10 @@ class Action(models.Model):
                                 related_name="meeting_actions", verbose_name=_("plan measure it follows up"))
     status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name=_("marked done by"))
+    done_by = user_field(_("marked done by"))
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = user_field()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -497,8 +497,7 @@ class ContactEntry(models.Model):
         _("the family may read this"), default=False,
         help_text=_("Tick when the entry concerns the family and they should be able to read it. Otherwise only "
                     "you (and a co-coordinator you let read your working notes) see it."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("written by"))
+    created_by = user_field(_("written by"), on_delete=models.PROTECT, null=False)
     created_at = models.DateTimeField(default=timezone.now)
     version = version_field()
 

@@ -24,12 +24,11 @@ may change them although health information is otherwise not family-editable; a 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import municipality_field, version_field
+from los.core.models import municipality_field, user_field, version_field
 from los.families.models import Child, Family, FamilyMember
 
 
@@ -44,8 +43,7 @@ class NavigatorAnswers(models.Model):
                               help_text=_("Empty for the answers about the whole family."))
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False, verbose_name=_("last changed by"))
+    updated_by = user_field(_("last changed by"), editable=False)
     version = version_field()
 
     class Meta:
@@ -78,8 +76,7 @@ class LocalText(models.Model):
 
     municipality = municipality_field()
     checked_on = models.DateField(_("checked on"))
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("checked by"))
+    checked_by = user_field(_("checked by"), on_delete=models.PROTECT, null=False)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now, editable=False)
     version = version_field()
 

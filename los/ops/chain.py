@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 import hmac
 from collections.abc import Iterable, Iterator
+from functools import cache, partial
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +32,6 @@ from los.access import audit
 from los.access.audit import (
     GENESIS,
     HASHED_FIELDS,
-    OPTIONAL_HASHED_FIELDS,
     Anchor,
     Break,
     ChainResult,
@@ -126,41 +126,28 @@ def existing_chains(using: str = "default") -> set[str]:
     return names
 
 
-def expected_chains(anchors: dict[str, Anchor] | None = None, using: str = "default") -> dict[str, str]:
-    return audit.expected_chains(anchors, using)
-
-
-def chain_names(anchors: dict[str, Anchor] | None = None, using: str = "default") -> list[str]:
-    """Every chain that exists (pruned or not) or must exist (:func:`los.access.audit.expected_chains`)."""
-    return audit._sorted(existing_chains(using) | set(expected_chains(anchors, using)))
-
-
-def verify(batch_size: int = 5000, chains: list[str] | None = None, anchors: dict[str, Anchor] | None = None,
-           using: str = "default") -> Iterator[Break]:
-    """Yield the first break of every chain (none when the log, pruned or not, is intact)."""
-    for result in verify_chains(batch_size=batch_size, chains=chains, anchors=anchors, using=using):
-        if result.broken is not None:
-            yield result.broken
-
-
 def verify_chains(batch_size: int = 5000, chains: list[str] | None = None,
                   anchors: dict[str, Anchor] | None = None, expected: dict[str, str] | None = None,
                   using: str = "default") -> Iterator[ChainResult]:
     """Like :func:`los.access.audit.verify_chains`, accepting retention's signed tombstones and checkpoints."""
-    anchors = anchors or {}
-    if chains is None:
-        expected = expected_chains(anchors, using) if expected is None else expected
-        chains = audit._sorted(existing_chains(using) | set(expected))
-    expected = expected or {}
-    heads = {h.chain: h for h in AuditChainHead.objects.using(using).all()}
-    checkpoints = {c.chain: c for c in AuditCheckpoint.objects.using(using).all()}
-    for name in chains:
-        yield _verify_chain(name, heads.get(name), checkpoints.get(name), batch_size, using, anchors.get(name),
-                            expected.get(name, ""))
+
+    @cache
+    def checkpoints() -> dict[str, AuditCheckpoint]:
+        return {c.chain: c for c in AuditCheckpoint.objects.using(using).all()}
+
+    def check(name: str, head: AuditChainHead | None, batch_size: int, anchor: Anchor | None, expected: str,
+              using: str) -> ChainResult:
+        return _verify_chain(name, head, checkpoints().get(name), batch_size, using, anchor, expected)
+
+    yield from audit.verify_chains(batch_size, chains, anchors, expected, using, existing=existing_chains,
+                                   check=check)
 
 
-_FETCHED = ("pk", "hash", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
-_NAMES = (*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
+#: Every chain that exists (pruned or not) or must exist (:func:`los.access.audit.expected_chains`).
+chain_names = partial(audit.chain_names, existing=existing_chains)
+#: The first break of every chain (none when the log, pruned or not, is intact).
+verify = partial(audit.verify, verifier=verify_chains)
+
 _SEQ = 2 + HASHED_FIELDS.index("seq")
 
 
@@ -168,7 +155,7 @@ def _events(name: str, from_seq: int, batch_size: int, using: str) -> Iterator[t
     seq = from_seq
     while True:
         rows = list(AuditEvent.objects.using(using).filter(chain=name, seq__gte=seq).order_by("seq")
-                    .values_list(*_FETCHED)[:batch_size])
+                    .values_list(*audit._FETCHED)[:batch_size])
         if not rows:
             return
         for row in rows:
@@ -215,7 +202,7 @@ def _verify_chain(name: str, head: AuditChainHead | None, checkpoint: AuditCheck
             broken = walk.removed(seq, t_prev, t_hash,
                                   _signed_by_us(tombstone_message(name, seq, t_prev, t_hash), signature))
         else:
-            broken = walk.event(row[0], row[1], dict(zip(_NAMES, row[2:], strict=True)))
+            broken = walk.event(row[0], row[1], dict(zip(audit._NAMES, row[2:], strict=True)))
         if broken is not None:
             return walk.result(broken)
     return walk.finish(head, expected)

@@ -13,12 +13,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import municipality_field
+from los.core.models import municipality_field, user_field
 from los.families.models import Family
 
 
@@ -113,8 +112,7 @@ class RetentionHold(models.Model):
     until = models.DateField(_("hold until"), null=True, blank=True,
                              help_text=_("Leave empty to hold until the hold is removed."))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+    created_by = user_field(_("created by"), on_delete=models.PROTECT)
 
     class Meta:
         ordering = ["-created_at"]

@@ -28,13 +28,18 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.encoding import force_str
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import ConsentMethod
 from los.core.dates import format_day
-from los.core.models import ServiceProvider, family_field, municipality_field, version_field
+from los.core.models import (
+    CachedChoiceDisplay,
+    ServiceProvider,
+    family_field,
+    municipality_field,
+    user_field,
+    version_field,
+)
 from los.families.models import Child, Family, FamilyMember, person_name
 
 
@@ -137,27 +142,7 @@ class PlanChange(models.TextChoices):
     CLARIFICATION_SIGNED = "clarification_signed", _("Expectation clarification signed")
 
 
-#: (field, language) → {stored value: label}: the labels of a field's choices, translated once per language
-_CHOICE_LABELS: dict[tuple[models.Field, str | None], dict] = {}
-
-
-def _choice_display(self: models.Model, field: models.Field) -> str:
-    """``get_<field>_display()`` for the plan's rows: Django's own compares the value with every choice's lazy
-    label, translating each label on every call (a plan page shows hundreds); this translates them once per
-    language. The value is read the same way (through the redaction step), and the answer is the same."""
-    value = getattr(self, field.attname)
-    key = (field, get_language())
-    labels = _CHOICE_LABELS.get(key)
-    if labels is None:
-        labels = _CHOICE_LABELS[key] = {choice: str(label) for choice, label in field.flatchoices}
-    try:
-        label = labels.get(value, value)
-    except TypeError:  # an unhashable value (never one of the choices)
-        label = value
-    return force_str(label, strings_only=True)
-
-
-class Plan(models.Model):
+class Plan(CachedChoiceDisplay, models.Model):
     """The family's individual plan (*individuell plan*). One current (active) plan per family.
 
     ``version`` is the optimistic lock for the plan's own fields; ``revision`` counts the snapshots
@@ -175,15 +160,12 @@ class Plan(models.Model):
     consent_method = models.CharField(_("how the consent was given"), max_length=20, choices=ConsentMethod.choices,
                                       blank=True)
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, verbose_name=_("created by"))
+    created_by = user_field(_("created by"), on_delete=models.PROTECT, blank=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     version = version_field()
     revision = models.PositiveIntegerField(default=0, editable=False)
-
-    _get_FIELD_display = _choice_display  # noqa: N815  (the name Django looks up)
 
     class Meta:
         ordering = ["-created_at"]
@@ -199,15 +181,13 @@ class Plan(models.Model):
         return str(_("Individual plan for %(family)s") % {"family": self.family.display_name})
 
 
-class PlanPart(models.Model):
+class PlanPart(CachedChoiceDisplay, models.Model):
     """What every part of a plan has: the plan, the family and its municipality."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan"))
     family = family_field()
     municipality = municipality_field()
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    _get_FIELD_display = _choice_display  # noqa: N815  (the name Django looks up)
 
     class Meta:
         abstract = True
@@ -216,11 +196,9 @@ class PlanPart(models.Model):
 class EditablePart(PlanPart):
     """A part two people may edit at the same time: optimistic locking with ``version``."""
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   verbose_name=_("created by"))
+    created_by = user_field(_("created by"), on_delete=models.PROTECT, blank=False)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   verbose_name=_("last changed by"))
+    updated_by = user_field(_("last changed by"), on_delete=models.PROTECT, blank=False)
     version = version_field()
 
     class Meta:
@@ -409,8 +387,7 @@ class MeasureComment(PlanPart):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="measure_comments", verbose_name=_("plan"))
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="comments",
                                 verbose_name=_("measure"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("written by"))
+    author = user_field(_("written by"), on_delete=models.PROTECT, null=False)
     author_side = models.CharField(_("as"), max_length=20, blank=True)
     text = models.TextField(_("comment"))
 
@@ -432,8 +409,7 @@ class EvaluationDate(EditablePart):
     date = models.DateField(_("evaluation date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     held_on = models.DateField(_("held on"), null=True, blank=True)
-    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("recorded by"))
+    held_by = user_field(_("recorded by"), on_delete=models.PROTECT)
     summary = models.TextField(_("summary of the evaluation"), blank=True)
     family_view = models.TextField(_("the family's view of the period"), blank=True)
     clarification_reviewed = models.BooleanField(_("expectation clarification revisited"), default=False)
@@ -467,8 +443,7 @@ class Evaluation(PlanPart):
     result = models.CharField(_("Was the goal reached?"), max_length=20, choices=EvaluationResult.choices)
     family_view = models.TextField(_("The family's view"), blank=True)
     next_period = models.TextField(_("Measures for the next period"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("recorded by"))
+    recorded_by = user_field(_("recorded by"), on_delete=models.PROTECT, null=False)
 
     class Meta:
         ordering = ["occasion__date", "goal__position", "goal_id"]
@@ -498,14 +473,11 @@ class ExpectationClarification(EditablePart):
         help_text=_("What the coordinator may decide or require here, for example calling a meeting "
                     "with the services without the family."))
     family_signed_at = models.DateTimeField(_("signed by the family"), null=True, blank=True)
-    family_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="+", verbose_name=_("signed for the family by"))
+    family_signed_by = user_field(_("signed for the family by"), on_delete=models.PROTECT)
     family_signed_member = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, null=True, blank=True,
                                              related_name="+", verbose_name=_("family member who signed"))
     coordinator_signed_at = models.DateTimeField(_("signed by the barnekoordinator"), null=True, blank=True)
-    coordinator_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                              blank=True, related_name="+",
-                                              verbose_name=_("signed by the barnekoordinator"))
+    coordinator_signed_by = user_field(_("signed by the barnekoordinator"), on_delete=models.PROTECT)
     last_reviewed_on = models.DateField(_("last revisited"), null=True, blank=True)
 
     class Meta:
@@ -542,8 +514,7 @@ class PlanVersion(PlanPart):
     snapshot = models.JSONField(_("the plan at this version"))
     change = models.CharField(_("what changed"), max_length=30, choices=PlanChange.choices)
     subject = models.CharField(_("about"), max_length=200, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                               verbose_name=_("changed by"))
+    author = user_field(_("changed by"), on_delete=models.PROTECT, blank=False)
     author_name = models.CharField(_("changed by"), max_length=200, blank=True)
 
     class Meta:
@@ -571,8 +542,7 @@ class PlanApproval(PlanPart):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("plan"))
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="approvals",
                                      verbose_name=_("version approved"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("approved by"))
+    approved_by = user_field(_("approved by"), on_delete=models.PROTECT, null=False)
     member = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("family member"))
     statement = models.TextField(_("the text the family agreed to"))

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import family_field, municipality_field
+from los.core.models import family_field, municipality_field, user_field
 from los.families.models import Family
 
 STORY_FIELDS = ("about_child", "what_helps", "what_to_avoid", "daily_routines", "communication",
@@ -39,8 +38,7 @@ class FamilyStory(models.Model):
     about_siblings = models.TextField(_("About the siblings"), blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("last changed by"))
+    updated_by = user_field(_("last changed by"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("our story")
@@ -66,8 +64,7 @@ class Message(models.Model):
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="portal_messages",
                                verbose_name=_("family"))
     municipality = municipality_field()
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("sender"))
+    sender = user_field(_("sender"), on_delete=models.PROTECT, null=False)
     body = models.TextField(_("message"))
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     attachment = models.FileField(_("attachment"), upload_to=_attachment_path, max_length=200, blank=True)
@@ -106,8 +103,7 @@ class MessageRead(models.Model):
     municipality = municipality_field()
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="receipts",
                                 verbose_name=_("message"))
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("recipient"))
+    recipient = user_field(_("recipient"), on_delete=models.PROTECT, null=False)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:

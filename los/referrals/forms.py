@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import ConsentMethod
@@ -210,21 +211,29 @@ class AssessmentForm(VersionMixin, DsForm):
                           self.cleaned_data.get(f"why_{row.key}") or "") for row in self.rows}
 
 
+def _grounds(label: str | Promise, rows: int, help_text: str | Promise,
+             missing: str | Promise) -> forms.CharField:
+    """A part of a decision's written grounds (forvaltningsloven § 25): a text that must be given, and the message
+    that says so."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text,
+                           error_messages={"required": missing})
+
+
 class DecisionForm(DsForm):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": _("Choose whether the request is granted or refused.")})
-    rules = forms.CharField(
-        label=_("The rules the decision is based on"), widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Cite the rules and say what they require (forvaltningsloven § 25 first paragraph)."),
-        error_messages={"required": _("State the rules the decision is based on (forvaltningsloven § 25).")})
-    facts = forms.CharField(
-        label=_("The facts"), widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("The facts the decision builds on: the child's situation, the services and the family's needs."),
-        error_messages={"required": _("State the facts the decision is based on (forvaltningsloven § 25).")})
-    considerations = forms.CharField(
-        label=_("The main considerations"), widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Why the unit decided as it did (forvaltningsloven § 25 third paragraph)."),
-        error_messages={"required": _("State the main considerations behind the decision (forvaltningsloven § 25).")})
+    rules = _grounds(
+        _("The rules the decision is based on"), 5,
+        _("Cite the rules and say what they require (forvaltningsloven § 25 first paragraph)."),
+        _("State the rules the decision is based on (forvaltningsloven § 25)."))
+    facts = _grounds(
+        _("The facts"), 6,
+        _("The facts the decision builds on: the child's situation, the services and the family's needs."),
+        _("State the facts the decision is based on (forvaltningsloven § 25)."))
+    considerations = _grounds(
+        _("The main considerations"), 6,
+        _("Why the unit decided as it did (forvaltningsloven § 25 third paragraph)."),
+        _("State the main considerations behind the decision (forvaltningsloven § 25)."))
     notified_on = forms.DateField(
         label=_("Date the decision reaches the family"), widget=DateInput(),
         help_text=_("The appeal deadline runs from this day. For the digital mailbox: the day it arrives."),

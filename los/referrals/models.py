@@ -35,13 +35,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.access.models import Category, ConsentMethod
-from los.core.models import ServiceProvider, family_field, municipality_field, version_field
+from los.core.models import ServiceProvider, family_field, municipality_field, user_field, version_field
 from los.families.models import CoordinatorAssignment, Family, FamilyMember, Relation, validate_fodselsnummer
 
 #: The information category of the request, assessment, decision and appeal: guardians, the young
@@ -109,8 +108,7 @@ class PublicRequest(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=PublicRequestStatus.choices,
                               default=PublicRequestStatus.UNCONFIRMED)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("confirmed or declined by"))
+    handled_by = user_field(_("confirmed or declined by"), on_delete=models.PROTECT)
     handled_at = models.DateTimeField(_("confirmed or declined"), null=True, blank=True)
     #: A keyed digest of the sender's network (the address; for IPv6 its /64), only to limit how many requests
     #: one network can send (``services.check_public_throttle``). Not the address itself.
@@ -143,8 +141,7 @@ class Request(models.Model):
                               default=RequestStatus.RECEIVED)
     received = models.DateField(_("received"))
     received_at = models.DateTimeField(_("registered"), default=timezone.now)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("registered by"))
+    submitted_by = user_field(_("registered by"), on_delete=models.PROTECT)
     submitter_name = models.CharField(_("sent by"), max_length=300, blank=True)
     submitter_service = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="+", verbose_name=_("on behalf of the service"))
@@ -160,8 +157,7 @@ class Request(models.Model):
     preliminary_reply_text = models.TextField(_("preliminary reply"), blank=True)
     preliminary_reply_expected_by = models.DateField(_("answer expected by"), null=True, blank=True)
     preliminary_reply_sent_on = models.DateField(_("preliminary reply sent"), null=True, blank=True)
-    preliminary_reply_sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                                  blank=True, related_name="+")
+    preliminary_reply_sent_by = user_field(on_delete=models.PROTECT)
     decided_on = models.DateField(_("decided"), null=True, blank=True)
     version = version_field()
 
@@ -195,8 +191,7 @@ class LocalCriterion(models.Model):
     help_text = models.TextField(_("guidance for the caseworker"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=10)
     active = models.BooleanField(_("in use"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    created_by = user_field(on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
     version = version_field()
 
@@ -229,8 +224,7 @@ class Assessment(models.Model):
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="referral_assessments",
                                verbose_name=_("family"))
     municipality = municipality_field()
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("assessed by"))
+    assessed_by = user_field(_("assessed by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     conclusion = models.TextField(_("overall assessment"), blank=True)
@@ -306,8 +300,7 @@ class Vedtak(models.Model):
     rules = models.TextField(_("the rules the decision is based on"))
     facts = models.TextField(_("the facts"))
     considerations = models.TextField(_("the main considerations"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("decided by"))
+    decided_by = user_field(_("decided by"), on_delete=models.PROTECT, null=False)
     decided_at = models.DateTimeField(default=timezone.now)
     decision_date = models.DateField(_("date of the decision"))
     notified_on = models.DateField(_("date the decision reached the family"))
@@ -366,13 +359,12 @@ class Appeal(models.Model):
     received = models.DateField(_("appeal received"))
     in_time = models.BooleanField(_("received in time"), default=True)
     grounds = models.TextField(_("the family's grounds"))
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_by = user_field(on_delete=models.PROTECT, null=False)
     registered_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(_("status"), max_length=20, choices=AppealStatus.choices,
                               default=AppealStatus.RECEIVED)
     reassessment = models.TextField(_("the unit's reassessment"), blank=True)
-    reassessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+")
+    reassessed_by = user_field(on_delete=models.PROTECT)
     reassessed_on = models.DateField(_("reassessed"), null=True, blank=True)
     sent_on = models.DateField(_("sent to the county governor"), null=True, blank=True)
     governor_outcome = models.CharField(_("the county governor's outcome"), max_length=10,
@@ -401,8 +393,7 @@ class Appointment(models.Model):
                                       related_name="appointment", verbose_name=_("coordinator assignment"))
     vedtak = models.ForeignKey(Vedtak, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("decision"))
-    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("appointed by"))
+    appointed_by = user_field(_("appointed by"), on_delete=models.PROTECT)
     appointed_at = models.DateTimeField(default=timezone.now)
     family_wishes = models.TextField(_("the family's wishes"), blank=True)
     reasons = models.TextField(_("why this coordinator"), blank=True)
@@ -431,8 +422,7 @@ class HandoverTask(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     due_on = models.DateField(_("handover by"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+    done_by = user_field(on_delete=models.PROTECT)
     note = models.TextField(_("note from the handover"), blank=True)
     version = version_field()
 
@@ -468,8 +458,7 @@ class Ending(models.Model):
     ended_on = models.DateField(_("ended"))
     closing_summary = models.TextField(_("closing summary"))
     transition = models.TextField(_("transition to an ordinary coordinator and adult services"), blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("ended by"))
+    ended_by = user_field(_("ended by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

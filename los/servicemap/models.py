@@ -36,7 +36,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from los.core import deadlines
-from los.core.models import Municipality, ServiceProvider, family_field, municipality_field, version_field
+from los.core.models import (
+    Municipality,
+    ServiceProvider,
+    family_field,
+    municipality_field,
+    user_field,
+    version_field,
+)
 from los.families.models import Child, Family
 from los.servicemap import catalog
 from los.servicemap.catalog import validate_catalog_id
@@ -151,8 +158,7 @@ class ServiceEntry(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact’s phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact’s e-mail"), blank=True)
-    contact_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("contact person with a Los log-in"))
+    contact_user = user_field(_("contact person with a Los log-in"))
     notes = models.TextField(_("notes"), blank=True)
     follow_delivery = models.BooleanField(
         _("follow up what is delivered"), default=True,
@@ -162,8 +168,7 @@ class ServiceEntry(models.Model):
                                        blank=True)
     declined_note = models.TextField(_("what was not good enough"), blank=True)
     renewal_reminded_for = models.DateField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
@@ -270,8 +275,7 @@ class Application(models.Model):
         help_text=_("The decision’s own reasons, in short, as the letter gives them. The appeal outline starts "
                     "from them."))
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
@@ -340,8 +344,7 @@ class Appeal(models.Model):
                                default=AppealOutcome.PENDING)
     outcome_on = models.DateField(_("date of the outcome"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
@@ -403,8 +406,7 @@ class Document(models.Model):
     extension = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    uploaded_by = user_field()
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -456,8 +458,7 @@ class Need(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     recorded_on = models.DateField(_("recorded"), default=timezone.localdate)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", editable=False)
+    recorded_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
 
@@ -491,10 +492,8 @@ class NeedRequest(models.Model):
                                 default=NeedResponse.WAITING)
     responded_on = models.DateField(_("answered on"), null=True, blank=True)
     response_note = models.CharField(_("what the service said"), max_length=500, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", editable=False)
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", editable=False)
+    responded_by = user_field(editable=False)
+    asked_by = user_field(editable=False)
     #: Optimistic locking of the answer, which the coordinator and the service's contacts may all record.
     version = version_field()
 
@@ -541,8 +540,7 @@ class Notification(models.Model):
     entry = models.ForeignKey(ServiceEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     application = models.ForeignKey(Application, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
+    actor = user_field()
     due_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -580,8 +578,7 @@ class Delivery(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     side = models.CharField(_("recorded by"), max_length=20, choices=DeliverySide.choices,
                             default=DeliverySide.FAMILY)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", editable=False)
+    recorded_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -607,8 +604,7 @@ class DeliverySettings(models.Model):
     no_delivery_weeks = models.PositiveSmallIntegerField(_("weeks with nothing delivered"), default=4)
     share_percent = models.PositiveSmallIntegerField(_("least share delivered in a quarter (per cent)"),
                                                      default=75)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    updated_by = user_field(editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
 
@@ -631,11 +627,9 @@ class AppealDraft(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appeal_drafts",
                                     verbose_name=_("application"))
     text = models.TextField(_("the draft"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    updated_by = user_field(editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
 
@@ -659,8 +653,7 @@ class MeasureDecision(models.Model):
                                    verbose_name=_("measure"))
     entry = models.ForeignKey(ServiceEntry, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="measure_links", verbose_name=_("service on the map"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -684,8 +677,7 @@ class AgreementApplication(models.Model):
                                 verbose_name=_("meeting"))
     entry = models.ForeignKey(ServiceEntry, on_delete=models.PROTECT, related_name="agreement_links",
                               verbose_name=_("service on the map"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    created_by = user_field(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

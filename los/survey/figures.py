@@ -13,7 +13,7 @@ protected for anyone who may not open every family behind them (as the municipal
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -250,6 +250,11 @@ def _work_summary(table: Table, key: str, text: str, periods: Sequence[Year], ou
 # --- the page ---------------------------------------------------------------------------------------------------
 
 
+def _per_year[T](selector: Callable[[list[int], Year], T], ids: list[int], periods: Sequence[Year]) -> dict[int, T]:
+    """A selector's figure for each year."""
+    return {p.year: selector(ids, p) for p in periods}
+
+
 def outcomes_page(municipality_ids: Sequence[int], today: date, *, protect_work: bool) -> Page:
     """Every figure of the page for the municipalities. A fixed number of queries."""
     ids = list(municipality_ids)
@@ -263,41 +268,46 @@ def outcomes_page(municipality_ids: Sequence[int], today: date, *, protect_work:
     answered_per_year = selectors.answers_per_year(ids, every_year)
     yes, no, answered = _("Said so"), _("Did not say so"), _("Answered the question")
 
-    access = share_block(
-        id="families_access", title=_("Getting the services, in the families' words"),
-        caption=_("Share of the families who answered, per year, beside the national family survey"),
-        lines=_answer_lines(["road_heavy", "not_coordinated", "depends_on_people"], counts, answer_years),
-        periods=answer_years, protect=True, yes=yes, no=no, total=answered,
+    family_caption = _("Share of the families who answered, per year, beside the national family survey")
+
+    def answer_block(keys: list[str], answers: selectors.AnswerCounts, periods: Sequence[Year],
+                     **block: object) -> Block:
+        """A block of the answers to the questionnaire: who said so, per year (always protected)."""
+        return share_block(lines=_answer_lines(keys, answers, periods), periods=periods, protect=True, yes=yes, no=no,
+                           total=answered, **block)
+
+    access = answer_block(
+        ["road_heavy", "not_coordinated", "depends_on_people"], counts, answer_years,
+        id="families_access", title=_("Getting the services, in the families' words"), caption=family_caption,
         notes=[national.SOURCE, _("“Don't know” is left out. The nation's 70–72 % is a range; the chart shows its "
                                   "middle.")])
-    coordinator_families = share_block(
-        id="families_coordinator", title=_("The barnekoordinator, in the families' words"),
-        caption=_("Share of the families who answered, per year, beside the national family survey"),
-        lines=_answer_lines(["rights_overview", "application_help", "coordinator_satisfied",
-                             "coordinator_little_use"], counts, answer_years),
-        periods=answer_years, protect=True, yes=yes, no=no, total=answered,
+    coordinator_families = answer_block(
+        ["rights_overview", "application_help", "coordinator_satisfied", "coordinator_little_use"], counts,
+        answer_years,
+        id="families_coordinator", title=_("The barnekoordinator, in the families' words"), caption=family_caption,
         notes=[national.SOURCE, _("“Helps with applications” counts “to a large degree” and “to some degree”; the "
                                   "nation's figure is “about 1 in 4”. “Don't know” is left out.")])
-    plan_families = share_block(
-        id="families_plan", title=_("The individual plan, in the families' words"),
-        caption=_("Share of the families who answered, per year, beside the national family survey"),
-        lines=_answer_lines(["plan_satisfied", "plan_little_use"], counts, answer_years),
-        periods=answer_years, protect=True, yes=yes, no=no, total=answered,
+    plan_families = answer_block(
+        ["plan_satisfied", "plan_little_use"], counts, answer_years,
+        id="families_plan", title=_("The individual plan, in the families' words"), caption=family_caption,
         notes=[national.SOURCE, _("Families who say they have no individual plan, and “don't know”, are left out.")])
-    children = share_block(
+    children = answer_block(
+        ["child_together", "child_listened", "child_knows_whom"], child_counts, child_years,
         id="children", title=_("Children and young people (12 and older)"),
         caption=_("Share of the children and young people who answered their own short version, per year"),
-        lines=_answer_lines(["child_together", "child_listened", "child_knows_whom"], child_counts, child_years),
-        periods=child_years, protect=True, yes=yes, no=no, total=answered,
         notes=[_("The national family survey asked the parents; there is no national figure for the children.")])
 
-    evaluated = {p.year: selectors.evaluations_on_time(ids, p) for p in work_years}
-    updated = {p.year: selectors.measures_updated(ids, p) for p in work_years}
-    approved = {p.year: selectors.goals_approved(ids, p) for p in work_years}
-    plan_work = share_block(
+    evaluated = _per_year(selectors.evaluations_on_time, ids, work_years)
+    updated = _per_year(selectors.measures_updated, ids, work_years)
+    approved = _per_year(selectors.goals_approved, ids, work_years)
+    def work_block(**block: object) -> Block:
+        """A block of what Los sees of the work: counted in Los, per year, without a chart."""
+        return share_block(periods=work_years, protect=protect_work, yes=_("Yes"), no=_("No"), total=_("Counted"),
+                           chart=False, **block)
+
+    plan_work = work_block(
         id="plan_work", title=_("Does the plan live? What Los sees"),
-        caption=_("The individual plans in Los, per year"), periods=work_years, protect=protect_work,
-        yes=_("Yes"), no=_("No"), total=_("Counted"), chart=False,
+        caption=_("The individual plans in Los, per year"),
         lines=[Line("evaluated_on_time", _("Plans evaluated on time"), evaluated),
                Line("measures_updated", _("Plans whose measures were updated in the last three months"), updated),
                Line("goals_approved", _("Goals the family has approved (the family's own words)"), approved)],
@@ -307,13 +317,12 @@ def outcomes_page(municipality_ids: Sequence[int], today: date, *, protect_work:
                  "The national evaluation has no such figures: it warns that counting whether a plan exists says "
                  "little.")])
 
-    followed = {p.year: selectors.meetings_followed_up(ids, p) for p in work_years}
-    silent = {p.year: selectors.families_without_contact(ids, p) for p in work_years}
-    waits = {p.year: selectors.days_to_appointment(ids, p) for p in work_years}
-    coordinator_work = share_block(
+    followed = _per_year(selectors.meetings_followed_up, ids, work_years)
+    silent = _per_year(selectors.families_without_contact, ids, work_years)
+    waits = _per_year(selectors.days_to_appointment, ids, work_years)
+    coordinator_work = work_block(
         id="coordinator_work", title=_("Does the coordinator work? What Los sees"),
-        caption=_("The work with the families in Los, per year"), periods=work_years, protect=protect_work,
-        yes=_("Yes"), no=_("No"), total=_("Counted"), chart=False,
+        caption=_("The work with the families in Los, per year"),
         lines=[Line("meetings_followed_up", _("Meetings whose agreed actions were all done by their due date"),
                     followed),
                Line("without_contact", _("Families without contact in the last 8 weeks"), silent)],

@@ -179,6 +179,15 @@ class TaskTemplate:
     provider_kind: str = ""
 
 
+#: Starting school and starting lower secondary school are prepared the same way.
+_NEW_SCHOOL = [
+    TaskTemplate("call_meeting", ("opening", 30)),
+    TaskTemplate("ppt_assessment", ("fixed", (12, 1, -1)), "ppt"),
+    TaskTemplate("visit", ("before", 3)),
+    TaskTemplate("handover_summary", ("before", 2)),
+    TaskTemplate("follow_up", ("after_days", 42)),
+]
+
 TASKS: dict[str, list[TaskTemplate]] = {
     K.KINDERGARTEN: [
         TaskTemplate("call_meeting", ("opening", 30)),
@@ -186,20 +195,8 @@ TASKS: dict[str, list[TaskTemplate]] = {
         TaskTemplate("handover_summary", ("before", 1)),
         TaskTemplate("follow_up", ("after_days", 42)),
     ],
-    K.SCHOOL_START: [
-        TaskTemplate("call_meeting", ("opening", 30)),
-        TaskTemplate("ppt_assessment", ("fixed", (12, 1, -1)), "ppt"),
-        TaskTemplate("visit", ("before", 3)),
-        TaskTemplate("handover_summary", ("before", 2)),
-        TaskTemplate("follow_up", ("after_days", 42)),
-    ],
-    K.LOWER_SECONDARY: [
-        TaskTemplate("call_meeting", ("opening", 30)),
-        TaskTemplate("ppt_assessment", ("fixed", (12, 1, -1)), "ppt"),
-        TaskTemplate("visit", ("before", 3)),
-        TaskTemplate("handover_summary", ("before", 2)),
-        TaskTemplate("follow_up", ("after_days", 42)),
-    ],
+    K.SCHOOL_START: _NEW_SCHOOL,
+    K.LOWER_SECONDARY: _NEW_SCHOOL,
     K.UPPER_SECONDARY: [
         TaskTemplate("call_meeting", ("opening", 30)),
         TaskTemplate("apply_upper_secondary", ("fixed", (2, 1, 0)), "school"),

@@ -37,7 +37,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality, ServiceProvider, family_field, municipality_field, version_field
+from los.core.models import (
+    Municipality,
+    ServiceProvider,
+    family_field,
+    municipality_field,
+    user_field,
+    version_field,
+)
 from los.families.models import Child, Family
 
 
@@ -81,8 +88,7 @@ class TransitionSettings(models.Model):
     event_window_days = models.PositiveSmallIntegerField(
         _("recorded events: open a plan up to this many days after the event"), default=60)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
+    updated_by = user_field(editable=False)
     version = version_field()
 
     class Meta:
@@ -132,8 +138,7 @@ class TransitionPlan(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.OPEN)
     opened_on = models.DateField(_("opened"))
     opened_automatically = models.BooleanField(_("opened by Los on time"), default=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("opened by"))
+    opened_by = user_field(_("opened by"), on_delete=models.PROTECT)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="transition_plans", verbose_name=_("responsible barnekoordinator"))
     receiving_provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, null=True, blank=True,
@@ -148,8 +153,7 @@ class TransitionPlan(models.Model):
                                 related_name="+", verbose_name=_("transition meeting"))
     source_ref = models.CharField(max_length=60, blank=True, editable=False)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("closed by"))
+    closed_by = user_field(_("closed by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
@@ -205,8 +209,7 @@ class ChecklistItem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     done = models.BooleanField(_("done"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("marked done by"))
+    done_by = user_field(_("marked done by"), on_delete=models.PROTECT)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
@@ -249,10 +252,8 @@ class TransitionTask(models.Model):
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+", verbose_name=_("marked done by"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("added by"))
+    done_by = user_field(_("marked done by"), on_delete=models.PROTECT)
+    created_by = user_field(_("added by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = version_field()
 
@@ -319,8 +320,7 @@ class HandoverSummary(models.Model):
     note = models.TextField(_("note to the receiver"), blank=True)
     included = models.JSONField(default=list, editable=False)
     left_out = models.JSONField(default=list, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   verbose_name=_("made by"))
+    created_by = user_field(_("made by"), on_delete=models.PROTECT, blank=False)
     created_at = models.DateTimeField(_("made"), default=timezone.now)
 
     class Meta:
@@ -374,26 +374,22 @@ class MoveProposal(models.Model):
                                         verbose_name=_("moving to"))
     handover_date = models.DateField(_("handover date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                    verbose_name=_("proposed by"))
+    proposed_by = user_field(_("proposed by"), on_delete=models.PROTECT, blank=False)
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=MoveStatus.choices, default=MoveStatus.PROPOSED)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by_member = models.ForeignKey("families.FamilyMember", on_delete=models.PROTECT, null=True, blank=True,
                                            related_name="+", verbose_name=_("answered by (guardian)"))
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("answered in Los by"))
+    answered_by = user_field(_("answered in Los by"), on_delete=models.PROTECT)
     method = models.CharField(_("how it was confirmed"), max_length=10, choices=ConfirmationMethod.choices,
                               blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded on paper by"))
+    recorded_by = user_field(_("recorded on paper by"), on_delete=models.PROTECT)
     paper_signed_on = models.DateField(_("signed on paper on"), null=True, blank=True)
     text_shown = models.TextField(_("the text the family read"), blank=True)
     transfer = models.ForeignKey("access.FamilyTransfer", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("recorded move"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+", verbose_name=_("withdrawn by"))
+    withdrawn_by = user_field(_("withdrawn by"), on_delete=models.PROTECT)
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]
@@ -429,8 +425,7 @@ class FamilyExport(models.Model):
     to_municipality_number = models.CharField(_("to municipality number"), max_length=4)
     to_municipality_name = models.CharField(_("to municipality"), max_length=100)
     exported_at = models.DateTimeField(_("exported"), default=timezone.now)
-    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                    verbose_name=_("exported by"))
+    exported_by = user_field(_("exported by"), on_delete=models.PROTECT, blank=False)
     sha256 = models.CharField(_("package checksum (SHA-256)"), max_length=64)
     rows = models.PositiveIntegerField(_("rows in the package"), default=0)
 
@@ -462,8 +457,7 @@ class FamilyImport(models.Model):
     sender_installation = models.CharField(_("sending installation"), max_length=100, blank=True)
     signature_key_id = models.CharField(_("signing key"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                    verbose_name=_("imported by"))
+    imported_by = user_field(_("imported by"), on_delete=models.PROTECT, blank=False)
     counts = models.JSONField(default=dict, editable=False)
     adjustments = models.JSONField(default=list, editable=False)
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,25 +6,28 @@ app_name = "transitions"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("familie/<int:family_pk>/", views.family, name="family"),
-    path("familie/<int:family_pk>/tidslinje/", views.family_timeline, name="timeline"),
-    path("familie/<int:family_pk>/ny-plan/", views.plan_open, name="plan_open"),
-    path("familie/<int:family_pk>/sammendrag/", views.family_summary, name="summary"),
-    path("familie/<int:family_pk>/overlevering/ny/", views.handover_new, name="handover_new"),
-    path("familie/<int:family_pk>/flytting/", views.move, name="move"),
-    path("familie/<int:family_pk>/flytting/eksport/", views.move_export, name="move_export"),
-    path("familie/<int:family_pk>/flytting/svar/", views.move_answer, name="move_answer"),
-    path("familie/<int:family_pk>/flytting/<int:move_proposal_pk>/papir/", views.move_paper, name="move_paper"),
-    path("familie/<int:family_pk>/flytting/<int:move_proposal_pk>/trekk-tilbake/", views.move_withdraw,
-         name="move_withdraw"),
-    path("plan/<int:transition_plan_pk>/", views.plan, name="plan"),
-    path("plan/<int:transition_plan_pk>/endre/", views.plan_edit, name="plan_edit"),
-    path("plan/<int:transition_plan_pk>/barnets-stemme/", views.child_view, name="child_view"),
-    path("plan/<int:transition_plan_pk>/sjekkliste/ny/", views.checklist_add, name="checklist_add"),
-    path("plan/<int:transition_plan_pk>/oppgave/ny/", views.task_add, name="task_add"),
-    path("plan/<int:transition_plan_pk>/mote/", views.meeting, name="meeting"),
-    path("plan/<int:transition_plan_pk>/avslutt/", views.plan_close, name="plan_close"),
-    path("plan/<int:transition_plan_pk>/gjenapne/", views.plan_reopen, name="plan_reopen"),
+    path("familie/<int:family_pk>/", include([
+        path("", views.family, name="family"),
+        path("tidslinje/", views.family_timeline, name="timeline"),
+        path("ny-plan/", views.plan_open, name="plan_open"),
+        path("sammendrag/", views.family_summary, name="summary"),
+        path("overlevering/ny/", views.handover_new, name="handover_new"),
+        path("flytting/", views.move, name="move"),
+        path("flytting/eksport/", views.move_export, name="move_export"),
+        path("flytting/svar/", views.move_answer, name="move_answer"),
+        path("flytting/<int:move_proposal_pk>/papir/", views.move_paper, name="move_paper"),
+        path("flytting/<int:move_proposal_pk>/trekk-tilbake/", views.move_withdraw, name="move_withdraw"),
+    ])),
+    path("plan/<int:transition_plan_pk>/", include([
+        path("", views.plan, name="plan"),
+        path("endre/", views.plan_edit, name="plan_edit"),
+        path("barnets-stemme/", views.child_view, name="child_view"),
+        path("sjekkliste/ny/", views.checklist_add, name="checklist_add"),
+        path("oppgave/ny/", views.task_add, name="task_add"),
+        path("mote/", views.meeting, name="meeting"),
+        path("avslutt/", views.plan_close, name="plan_close"),
+        path("gjenapne/", views.plan_reopen, name="plan_reopen"),
+    ])),
     path("sjekkpunkt/<int:checklist_item_pk>/", views.checklist_toggle, name="checklist_toggle"),
     path("oppgave/<int:transition_task_pk>/utfort/", views.task_done, name="task_done"),
     path("overlevering/<int:handover_summary_pk>/", views.handover_detail, name="handover"),

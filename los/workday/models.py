@@ -9,12 +9,11 @@ Norwegian terms: *oppstartsguide* = start guide; *rutiner* = the municipality's 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from los.core.models import Municipality, version_field
+from los.core.models import Municipality, user_field, version_field
 
 GUIDE_LANGUAGES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 
@@ -30,8 +29,7 @@ class StartGuide(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=GUIDE_LANGUAGES)
     text = models.TextField(_("the guide"))
     version = version_field()
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("last changed by"))
+    updated_by = user_field(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
 
     class Meta:
