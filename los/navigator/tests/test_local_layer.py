@@ -170,6 +170,9 @@ def test_the_municipalitys_families_see_the_local_service(client, unit):
     assert "Solsikken avlastningshus" in page and "Kommunens eget tilbud" in page
     cards = [c for group in response.context["listing"].groups.values() for c in group]
     assert any(c.id == "lokal_solsikken" and c.local == unit.municipality.name for c in cards)
+    # the application kit is offered for the national entries, never for the local one (it would end in 404)
+    assert "/soknadspakke/" in page
+    assert "/soknadspakke/lokal_solsikken/" not in page
 
 
 def test_a_local_service_never_changes_another_municipalitys_answer(client, unit):
