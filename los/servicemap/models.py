@@ -191,6 +191,11 @@ class ServiceEntry(models.Model):
                               else str(_("Service")))
 
     @property
+    def has_application_kit(self) -> bool:
+        """The application kit exists for the national catalogue's entries, not for a municipality's own."""
+        return bool(self.catalog_id) and self.catalog_id in catalog.catalog_ids()
+
+    @property
     def provider_display(self) -> str:
         return self.provider.name if self.provider else self.provider_name
 

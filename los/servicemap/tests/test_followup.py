@@ -13,7 +13,7 @@ from los.core import deadlines
 from los.core import testing as t
 from los.core.models import ProviderKind
 from los.servicemap import delivery, selectors, services
-from los.servicemap.models import AppealDraft, Decision
+from los.servicemap.models import AppealDraft, Decision, ServiceEntry
 
 from .helpers import application, decide, formatted
 
@@ -166,6 +166,18 @@ def test_the_outline_gives_the_deadline_by_law_and_the_decisions_own_reasons(cli
     text = client.get(reverse("servicemap:appeal_outline", args=[refused.app.pk]) + "?format=txt")
     assert text.status_code == 200
     assert "14. desember 2026" in text.content.decode()  # the family's language: bokmål
+
+
+def test_the_outline_links_to_the_application_kit_only_where_there_is_one(client, refused):
+    client.force_login(refused.coordinator)
+    url = reverse("servicemap:appeal_outline", args=[refused.app.pk])
+    kit = reverse("servicemap:kit", args=[refused.family.pk, "hjelpestonad"])
+    assert kit in client.get(url).content.decode()
+    # a municipality's own service has no application kit: no link that would end in 404
+    ServiceEntry.objects.filter(pk=refused.app.entry_id).update(catalog_id="lokal_solsikken")
+    page = client.get(url).content.decode()
+    assert "/soknadspakke/" not in page
+    assert client.get(kit.replace("hjelpestonad", "lokal_solsikken")).status_code == 404
 
 
 def test_a_granted_decision_has_no_appeal_outline(client, refused):
