@@ -32,7 +32,7 @@ from los.access.policy import Action, can, decide_municipal_content
 from los.core.forms import form_action, set_version
 from los.core.models import CoordinatingUnit, Municipality
 from los.families.models import Child, Family
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_family, family_or_404
 from los.navigator import carry, forms, selectors, services
 from los.navigator.catalog import LOCAL_PREFIX
 from los.navigator.models import LocalEntry, LocalRoutine
@@ -210,8 +210,7 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
 @login_required
 def family_page(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's list: likely, possible (with the question that settles it), applied for, in place."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.HEALTH)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.HEALTH)
     data = selectors.family_data(family)
     return _render_family(request, family, data, _child_from(data, request.GET.get("barn")))
 
