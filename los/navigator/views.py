@@ -206,6 +206,12 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
 # --------------------------------------------------------------------------------------------------
 
 
+def _family_data(family_pk: int) -> tuple[Family, selectors.FamilyData]:
+    """The family of the address and what the navigator reads about it (``selectors.family_data``)."""
+    family = family_or_404(family_pk)
+    return family, selectors.family_data(family)
+
+
 @access("family")
 @login_required
 def family_page(request: HttpRequest, family_pk: int) -> HttpResponse:
@@ -220,8 +226,7 @@ def family_page(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Save the questionnaire for a child and the family; the list is evaluated again."""
-    family = family_or_404(family_pk)
-    data = selectors.family_data(family)
+    family, data = _family_data(family_pk)
     authorize(request, Action.CHANGE, selectors.answers_row(data, None))
     child = _child_from(data, request.POST.get("child"))
     if child is None:
@@ -258,8 +263,7 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     """"We have applied": the entry goes on the family's service map as applied for."""
-    family = family_or_404(family_pk)
-    data = selectors.family_data(family)
+    family, data = _family_data(family_pk)
     catalog_id = request.POST.get("entry", "")
     prefix = forms.applied_prefix(catalog_id)
     child = _child_from(data, request.POST.get(f"{prefix}-child"))

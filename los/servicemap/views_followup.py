@@ -31,7 +31,7 @@ from los.access.guard import access, authorize
 from los.access.models import Category
 from los.access.policy import Action, can, decide_municipal_content
 from los.core.downloads import file_response
-from los.core.forms import form_action
+from los.core.forms import act, form_action
 from los.core.i18n import page_language
 from los.families.models import Child, Family
 from los.families.selectors import authorized_family, authorized_object
@@ -46,7 +46,7 @@ from los.servicemap.models import (
     EntryState,
     ServiceEntry,
 )
-from los.servicemap.views import _entries
+from los.servicemap.views import _back, _entries, _entry_action
 
 
 def _text_download(text: str, name: str) -> HttpResponse:
@@ -250,16 +250,6 @@ def appeal_draft_save(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
-def _entry_page(request: HttpRequest, entry: ServiceEntry, key: str, form, status: int) -> HttpResponse:
-    from los.servicemap.views import _render_entry
-
-    return _render_entry(request, entry, {key: form}, status=status)
-
-
-def _back(entry: ServiceEntry) -> str:
-    return reverse("servicemap:entry_detail", args=[entry.pk]) + "#delivery"
-
-
 @access("family")
 @login_required
 @require_POST
@@ -267,9 +257,9 @@ def delivery_record(request: HttpRequest, pk: int) -> HttpResponse:
     """The family, the provider or the coordinator records what was delivered."""
     entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.DeliveryForm(request.POST, prefix="delivery", entry=entry)
-    return form_action(request, form, lambda: services.record_delivery(entry, request.user, **form.cleaned_data),
-                       success=_back(entry), message=_("The delivery is recorded."),
-                       page=lambda status: _entry_page(request, entry, "delivery", form, status))
+    return _entry_action(request, entry, form, "delivery",
+                         lambda: services.record_delivery(entry, request.user, **form.cleaned_data),
+                         _("The delivery is recorded."), "delivery")
 
 
 @access("family")
@@ -277,11 +267,8 @@ def delivery_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delivery_remove(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = authorized_object(request, Action.CHANGE, Delivery.objects.select_related("entry", "family"), pk=pk)
-    services.remove_delivery(delivery, request.user)
-    from django.contrib import messages
-
-    messages.success(request, _("The delivery is removed."))
-    return HttpResponseRedirect(_back(delivery.entry))
+    return act(request, lambda: services.remove_delivery(delivery, request.user),
+               success=_back(delivery.entry, "delivery"), message=_("The delivery is removed."))
 
 
 @access("family")
@@ -291,11 +278,10 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     """"We declined it because it was not good enough", with why."""
     entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.DeclineForm(request.POST, prefix="decline")
-    return form_action(request, form, lambda: services.decline_service(
+    return _entry_action(request, entry, form, "decline", lambda: services.decline_service(
         entry, request.user, form.cleaned_data.get("version"), declined_on=form.cleaned_data["declined_on"],
         reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]),
-        success=_back(entry), message=_("Recorded that you declined it. Los no longer flags its delivery."),
-        page=lambda status: _entry_page(request, entry, "decline", form, status))
+        _("Recorded that you declined it. Los no longer flags its delivery."), "delivery")
 
 
 @access("family")
@@ -304,10 +290,9 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 def decline_undo(request: HttpRequest, pk: int) -> HttpResponse:
     entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.FollowForm(request.POST, prefix="undo")
-    return form_action(request, form, lambda: services.undo_decline(entry, request.user,
-                                                                    form.cleaned_data.get("version")),
-                       success=_back(entry), message=_("The service is followed again."),
-                       page=lambda status: _entry_page(request, entry, "undo", form, status))
+    return _entry_action(request, entry, form, "undo",
+                         lambda: services.undo_decline(entry, request.user, form.cleaned_data.get("version")),
+                         _("The service is followed again."), "delivery")
 
 
 @access("family")
@@ -316,10 +301,9 @@ def decline_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.FollowForm(request.POST, prefix="follow")
-    return form_action(request, form, lambda: services.set_follow_delivery(
+    return _entry_action(request, entry, form, "follow", lambda: services.set_follow_delivery(
         entry, request.user, form.cleaned_data.get("version"), form.cleaned_data.get("follow", False)),
-        success=_back(entry), message=_("The changes are saved."),
-        page=lambda status: _entry_page(request, entry, "follow", form, status))
+        _("The changes are saved."), "delivery")
 
 
 def _settings_municipality(request: HttpRequest):
