@@ -35,6 +35,9 @@ from los.referrals.models import (
 )
 from los.referrals.services import DEFAULT_FAMILIES_PER_10_PERCENT
 
+#: Appeals still in the unit's hands or with the appeal body.
+OPEN_APPEAL_STATUSES = (AppealStatus.RECEIVED, AppealStatus.SENT)
+
 
 def unit_municipality_ids(user: User) -> set[int]:
     """Municipalities where the user works in the coordinating unit (caseworker or unit leader)."""
@@ -110,7 +113,7 @@ def waiting_for_appointment(user: User, today: date | None = None) -> list[tuple
 
 def open_appeals(user: User) -> QuerySet[Appeal]:
     return (Appeal.objects.filter(family__in=_unit_families(user).values("pk"),
-                                  status__in=(AppealStatus.RECEIVED, AppealStatus.SENT))
+                                  status__in=OPEN_APPEAL_STATUSES)
             .select_related("family", "vedtak").order_by("received"))
 
 

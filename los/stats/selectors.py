@@ -40,7 +40,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from los.access.models import Category
-from los.access.policy import serving_municipality_ids, visible_families
+from los.access.policy import UNIT_ROLES, serving_municipality_ids, visible_families
 from los.accounts.models import PositionType, Role, StaffRole, User
 from los.core.dates import DaySpan
 from los.core.deadlines import add_months
@@ -59,7 +59,6 @@ from los.plans.models import OPEN_MEASURE_STATUSES, EvaluationDate, Measure, Pla
 from los.referrals.models import (
     OPEN_REQUEST_STATUSES,
     Appeal,
-    AppealStatus,
     Appointment,
     CriterionAssessment,
     CriterionResult,
@@ -67,18 +66,16 @@ from los.referrals.models import (
     Request,
     Vedtak,
 )
-from los.referrals.selectors import QueueRow, capacity_norms, capacity_of, queue_row
+from los.referrals.selectors import OPEN_APPEAL_STATUSES, QueueRow, capacity_norms, capacity_of, queue_row
 
 logger = logging.getLogger(__name__)
 
-UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
 LEADER_ROLES = (Role.MUNICIPAL_LEADER, Role.UNIT_LEADER)
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 52
 #: Families the municipality's figures about caseload and transitions cover: those with, or granted, a
 #: barnekoordinator.
 COORDINATED_STATUSES = (FamilyStatus.ACTIVE, FamilyStatus.WAITING)
-OPEN_APPEAL_STATUSES = (AppealStatus.RECEIVED, AppealStatus.SENT)
 
 
 # --------------------------------------------------------------------------------------------------
