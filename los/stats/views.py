@@ -79,6 +79,16 @@ def _filters(request: HttpRequest, municipalities: list[Municipality], *, period
     return form, read_filters(form)
 
 
+def _unit_filters(request: HttpRequest, *, weeks: bool) -> tuple[FilterForm, Filters]:
+    """The filter of a coordinating unit's page: the unit's municipalities (no period)."""
+    return _filters(request, _unit_municipalities(request), period=False, weeks=weeks)
+
+
+def _leader_filters(request: HttpRequest, *, export: bool = False) -> tuple[FilterForm, Filters]:
+    """The filter of a page for the municipality's leaders: their municipalities and a period."""
+    return _filters(request, _leader_municipalities(request), period=True, weeks=False, export=export)
+
+
 def _query(filters: Filters, form: FilterForm, **extra: str) -> str:
     """The filter as a query string, for the download links and the links between pages."""
     params: dict[str, str] = {}
@@ -158,8 +168,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @access("aggregate")
 @login_required
 def unit_download(request: HttpRequest) -> HttpResponse:
-    municipalities = _unit_municipalities(request)
-    form, filters = _filters(request, municipalities, period=False, weeks=True)
+    form, filters = _unit_filters(request, weeks=True)
     page = figures.unit_page(request.user, filters.ids, timezone.localdate(), filters.weeks)
     return _download(request, page, filters, "enhet", _("The coordinating unit's dashboard"), with_period=False,
                      object_type="stats_unit_dashboard", reason="download of the coordinating unit's figures")
@@ -169,8 +178,7 @@ def unit_download(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The requests waiting for a decision, oldest first, with their age (the unit's own families)."""
-    municipalities = _unit_municipalities(request)
-    form, filters = _filters(request, municipalities, period=False, weeks=False)
+    form, filters = _unit_filters(request, weeks=False)
     requests = selectors.open_requests(selectors.unit_families(request.user, filters.ids, REFERRAL_CATEGORY))
     page = _family_list(request, requests, filters, "stats_request_queue",
                         rows=lambda items: selectors.queue_rows(items, timezone.localdate()),
@@ -182,8 +190,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def without_contact(request: HttpRequest) -> HttpResponse:
     """Families with a barnekoordinator and no meeting, call, message or plan change in N weeks."""
-    municipalities = _unit_municipalities(request)
-    form, filters = _filters(request, municipalities, period=False, weeks=True)
+    form, filters = _unit_filters(request, weeks=True)
     today = timezone.localdate()
     families = selectors.families_without_contact(
         selectors.unit_families(request.user, filters.ids, Category.MEETINGS), today, filters.weeks)
@@ -222,8 +229,7 @@ def _municipal_page(request: HttpRequest, filters: Filters, *, export: bool = Fa
 @access("aggregate")
 @login_required
 def municipal(request: HttpRequest) -> HttpResponse:
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False)
+    form, filters = _leader_filters(request)
     # the same figures for everyone with the same choice (``_municipal_page``, stored by ``los.stats.precomputed``)
     shown = precomputed.get(precomputed.municipal_spec(filters.ids, filters.period, timezone.localdate(),
                                                        page_language(), protect=_protects(request, filters)))
@@ -233,8 +239,7 @@ def municipal(request: HttpRequest) -> HttpResponse:
 @access("aggregate")
 @login_required
 def municipal_download(request: HttpRequest) -> HttpResponse:
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False)
+    form, filters = _leader_filters(request)
     page = _municipal_page(request, filters)
     return _download(request, page, filters, "kommune", _("Statistics for the municipality"), with_period=True,
                      object_type="stats_municipal", reason="download of the municipality's statistics")
@@ -244,8 +249,7 @@ def municipal_download(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The anonymised export: what it holds and how small numbers are hidden, with the download buttons."""
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False, export=True)
+    form, filters = _leader_filters(request, export=True)
     page = _municipal_page(request, filters, export=True)
     return _render(request, "stats/export.html", form, filters, page=page)
 
@@ -253,8 +257,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @access("aggregate")
 @login_required
 def export_download(request: HttpRequest) -> HttpResponse:
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False, export=True)
+    form, filters = _leader_filters(request, export=True)
     page = _municipal_page(request, filters, export=True)
     return _download(request, page, filters, "anonymisert", _("Anonymised statistics for evaluation and research"),
                      with_period=True, object_type="stats_anonymised_export",
