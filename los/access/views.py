@@ -22,7 +22,7 @@ from los.access.models import CONSENTABLE_CATEGORIES, Category, Consent
 from los.access.policy import Action, decide
 from los.core.forms import act, form_action
 from los.families.models import Child, Family
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_family, family_or_404
 
 LOG_PAGE_SIZE = 50
 
@@ -31,8 +31,7 @@ LOG_PAGE_SIZE = 50
 @login_required
 def family_consents(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's consents in plain language: in force now, and the history."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.CONSENTS)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.CONSENTS)
     overview = selectors.consents_for_family(family)
     young_person = selectors.young_person_of(request.user, family)
     return render(request, "access/consents.html", {
@@ -64,8 +63,7 @@ def _digest(text: str) -> str:
 def give_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
     """A guardian (or a young person from 16, for own health information) gives a new consent in two steps:
     choose service, information and end date; then read the exact text and confirm. The text shown is stored."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.SHARE, family, Category.CONSENTS)
+    family = authorized_family(request, family_pk, Action.SHARE, Category.CONSENTS)
     giver = services.consenting_member(request.user, family) or services.consenting_young_person(
         request.user, family)
     if giver is None:
@@ -123,8 +121,7 @@ def give_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 def record_consent(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The barnekoordinator (or the coordinating unit) records a consent given on paper or orally."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.CHANGE, family, Category.CONSENTS)
+    family = authorized_family(request, family_pk, Action.CHANGE, Category.CONSENTS)
     options = {"providers": selectors.consent_providers(family),
                "categories": [c for c in CONSENTABLE_CATEGORIES if c != Category.CASE],
                "givers": selectors.consent_givers(family)}

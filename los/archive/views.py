@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from los.access.guard import access, authorize, record_list_view
+from los.access.guard import access, record_list_view
 from los.access.models import AuditAction
 from los.access.policy import Action, decide
 from los.archive import forms, selectors, services
 from los.archive.models import ArchiveDocument, Deposit, RegistryEntry, TransferStatus
 from los.core.forms import act, submit
-from los.families.models import Family
+from los.families.selectors import authorized_family, authorized_object
 
 PAGE_SIZE = 50
 
@@ -46,8 +46,7 @@ def journal(request: HttpRequest) -> HttpResponse:
 def family_journal(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's case files in the archive: every registry entry with its document and where it is in the
     transfer; the barnekoordinator or the unit can journal a note of their choosing."""
-    family = get_object_or_404(Family.objects.select_related("municipality"), pk=family_pk)
-    authorize(request, Action.VIEW, family, services.ARCHIVE_CATEGORY)
+    family = authorized_family(request, family_pk, Action.VIEW, services.ARCHIVE_CATEGORY)
     decision = decide(request.user, Action.CHANGE, family, services.ARCHIVE_CATEGORY)
     may_journal = decision.allowed and decision.basis in services.UNIT_BASES | {"coordinator"}
     form = forms.NoteForm(request.POST or None)
@@ -69,8 +68,8 @@ def family_journal(request: HttpRequest, family_pk: int) -> HttpResponse:
 @access("family")
 def document(request: HttpRequest, archivedocument_pk: int) -> FileResponse:
     """An archived document (PDF/A), through the access policy."""
-    archived = get_object_or_404(ArchiveDocument.objects.select_related("family", "entry"), pk=archivedocument_pk)
-    authorize(request, Action.VIEW, archived)
+    archived = authorized_object(request, Action.VIEW, ArchiveDocument.objects.select_related("family", "entry"),
+                                 pk=archivedocument_pk)
     response = FileResponse(archived.file.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = (f'inline; filename="{archived.entry.journal_year}-'
                                        f'{archived.entry.journal_sequence}-{archived.number}.pdf"')
@@ -82,8 +81,8 @@ def document(request: HttpRequest, archivedocument_pk: int) -> FileResponse:
 @access("family")
 def offer_again(request: HttpRequest, registryentry_pk: int) -> HttpResponse:
     """The unit offers a failed (or sent but never confirmed) entry to the archive system again."""
-    entry = get_object_or_404(RegistryEntry.objects.select_related("family"), pk=registryentry_pk)
-    authorize(request, Action.CHANGE, entry)
+    entry = authorized_object(request, Action.CHANGE, RegistryEntry.objects.select_related("family"),
+                              pk=registryentry_pk)
     try:
         services.record_transfer(entry, request.user, TransferStatus.WAITING, http_request=request)
     except services.TransferError as exc:

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from los.access.guard import access, authorize
 from los.access.policy import Action, can
 from los.carediary import forms, pdf, selectors, services
-from los.carediary.models import CareDiary
 from los.core.dates import format_day
 from los.core.downloads import file_response
 from los.core.forms import form_action
@@ -53,12 +52,13 @@ def _pick(children: list[Child], value, *, required: bool = False) -> Child | No
     return children[0] if children else None
 
 
-def _child_for_change(request: HttpRequest, family: Family, value) -> tuple[Child, CareDiary]:
-    """The child a form is about (it must be in the family) and its diary, authorized for CHANGE."""
-    child = _pick(selectors.diary_children(family), value, required=True)
-    diary = services.diary_for(child)
-    authorize(request, Action.CHANGE, diary)
-    return child, diary
+def _child_for_change(request: HttpRequest, family_pk: int) -> tuple[Family, Child]:
+    """The family of the address and the child a form is about (it must be in the family), the child's diary
+    authorized for CHANGE."""
+    family = family_or_404(family_pk)
+    child = _pick(selectors.diary_children(family), request.POST.get("barn"), required=True)
+    authorize(request, Action.CHANGE, services.diary_for(child))
+    return family, child
 
 
 def _day_from(value, today: date) -> date:
@@ -105,6 +105,9 @@ def _render(request: HttpRequest, family: Family, child: Child | None, *, day: d
             day_form: forms.DayForm | None = None, usual_form: forms.UsualForm | None = None,
             attach_form: forms.AttachmentForm | None = None, hidden: int = 0, children: list[Child] | None = None,
             status: int = 200) -> HttpResponse:
+    """The diary page (``children`` and ``hidden`` are read here when the view has not read them)."""
+    if children is None:
+        children, hidden = _children(request, family)
     today = timezone.localdate()
     from los.servicemap.services import is_family_actor
 
@@ -166,16 +169,14 @@ def _saved_message(row) -> str:
 @require_POST
 def record_day(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Save one day; then the page opens the next day (up to today), so that a week is quick to fill in."""
-    family = family_or_404(family_pk)
-    child, _diary = _child_for_change(request, family, request.POST.get("barn"))
+    family, child = _child_for_change(request, family_pk)
     form = forms.DayForm(request.POST, prefix="day")
     today = timezone.localdate()
 
     def page(status: int) -> HttpResponse:
-        children, hidden = _children(request, family)
         day = form.cleaned_data.get("day") if hasattr(form, "cleaned_data") else None
         return _render(request, family, child, day=day if isinstance(day, date) and day <= today else today,
-                       day_form=form, children=children, hidden=hidden, status=status)
+                       day_form=form, status=status)
 
     return form_action(request, form, lambda: services.record_day(child, by=request.user, **form.service_kwargs()),
                        success=_next_day(family, child, today), message=_saved_message, page=page)
@@ -186,17 +187,15 @@ def record_day(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def copy_day(request: HttpRequest, family_pk: int) -> HttpResponse:
     """"The same as the day before" in one tap."""
-    family = family_or_404(family_pk)
-    child, _diary = _child_for_change(request, family, request.POST.get("barn"))
+    family, child = _child_for_change(request, family_pk)
     form = forms.CopyForm(request.POST, prefix="copy")
     today = timezone.localdate()
 
     def page(status: int) -> HttpResponse:
-        children, hidden = _children(request, family)
         day_form = forms.DayForm(initial=forms.DayForm.initial_for(today, None), prefix="day")
         for error in form.errors.get("day", []) + form.errors.get("__all__", []):
             day_form.add_error(None, error)
-        return _render(request, family, child, day_form=day_form, children=children, hidden=hidden, status=status)
+        return _render(request, family, child, day_form=day_form, status=status)
 
     return form_action(request, form, lambda: services.copy_previous_day(child, by=request.user,
                                                                          day=form.cleaned_data["day"]),
@@ -207,18 +206,13 @@ def copy_day(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def usual(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = family_or_404(family_pk)
-    child, _diary = _child_for_change(request, family, request.POST.get("barn"))
+    family, child = _child_for_change(request, family_pk)
     form = forms.UsualForm(request.POST, prefix="usual")
-
-    def page(status: int) -> HttpResponse:
-        children, hidden = _children(request, family)
-        return _render(request, family, child, usual_form=form, children=children, hidden=hidden, status=status)
-
     return form_action(request, form, lambda: services.save_usual_for_age(
         child, by=request.user, version=form.cleaned_data.get("version"),
         text=form.cleaned_data.get("usual_for_age", "")),
-        success=diary_url(family, child, anchor="diary-usual"), message=_("Saved."), page=page)
+        success=diary_url(family, child, anchor="diary-usual"), message=_("Saved."),
+        page=lambda status: _render(request, family, child, usual_form=form, status=status))
 
 
 @access("family")
@@ -231,8 +225,7 @@ def attachment(request: HttpRequest, family_pk: int) -> HttpResponse:
     authorize(request, Action.EXPORT, diary)
     form = _attachment_form(request, family, timezone.localdate())
     if form.errors:
-        children, hidden = _children(request, family)
-        return _render(request, family, child, attach_form=form, children=children, hidden=hidden, status=400)
+        return _render(request, family, child, attach_form=form, status=400)
     data = form.cleaned_data
     content = pdf.attachment_pdf(request, diary, start=data["fra"], end=data["til"], purpose=data["formal"],
                                  use=data["bruk"], language=data["sprak"], include_notes=data["notater"])

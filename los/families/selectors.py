@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from los.access.guard import authorize
 from los.access.models import Category, Consent
-from los.access.policy import visible_families
+from los.access.policy import Action, visible_families
 from los.accounts.models import Role, User
 from los.families.models import Child, CoAssignment, CoordinatorAssignment, Family, FamilyMember
 
@@ -15,6 +19,23 @@ from los.families.models import Child, CoAssignment, CoordinatorAssignment, Fami
 def family_or_404(pk: int) -> Family:
     """The family of a page's address, with its municipality (the access policy reads it), or a 404."""
     return get_object_or_404(Family.objects.select_related("municipality"), pk=pk)
+
+
+def authorized_object(request: HttpRequest, action: Action | str, queryset: Any, category: Any = None,
+                      **lookup: Any) -> Any:
+    """The row of a family's data at a page's address (``get_object_or_404(queryset, **lookup)``) once the access
+    policy has allowed ``action`` on it (on ``category`` when given) and its audit event is written."""
+    obj = get_object_or_404(queryset, **lookup)
+    authorize(request, action, obj, category)
+    return obj
+
+
+def authorized_family(request: HttpRequest, pk: int, action: Action | str, category: Any = None) -> Family:
+    """The family of a page's address (``family_or_404``) once the access policy has allowed ``action`` on it (on
+    ``category`` of its data when given) and its audit event is written (``los.access.guard.authorize``)."""
+    family = family_or_404(pk)
+    authorize(request, action, family, category)
+    return family
 
 
 def _with_list_data(qs: QuerySet[Family]) -> QuerySet[Family]:

@@ -18,7 +18,7 @@ from los.families import services
 from los.families.forms import ColleagueForm
 from los.families.models import CoAssignment, Family
 from los.families.navigation import FAMILY_SIDE_BASES
-from los.families.selectors import colleagues_of, family_overview
+from los.families.selectors import authorized_family, authorized_object, colleagues_of, family_overview
 
 
 @access("family")
@@ -63,8 +63,8 @@ def my_access(request: HttpRequest, family_id: int) -> HttpResponse:
 def colleagues(request: HttpRequest, family_id: int) -> HttpResponse:
     """Who shares the work on the family with its barnekoordinator: a co-coordinator or a minute-taker, so that no
     one is alone in the role. The coordinator (or the unit) names them; what each may see is the access policy's."""
-    family = get_object_or_404(Family.objects.select_related("municipality"), pk=family_id)
-    authorize(request, Action.CHANGE if request.method == "POST" else Action.VIEW, family, Category.CASE)
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    family = authorized_family(request, family_id, action, Category.CASE)
     may_arrange = services.may_arrange_colleagues(request.user, family)
     if request.method == "POST" and not may_arrange:
         raise PermissionDenied(_("Only the family's barnekoordinator or the coordinating unit can do this."))
@@ -98,8 +98,7 @@ def colleagues(request: HttpRequest, family_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def colleague_end(request: HttpRequest, pk: int) -> HttpResponse:
-    colleague = get_object_or_404(CoAssignment.objects.select_related("family", "user"), pk=pk)
-    authorize(request, Action.CHANGE, colleague)
+    colleague = authorized_object(request, Action.CHANGE, CoAssignment.objects.select_related("family", "user"), pk=pk)
     return act(request, lambda: services.end_colleague(colleague, by=request.user),
                success=reverse("families:colleagues", args=[colleague.family_id]),
                message=_("%(name)s no longer works on the family.") % {"name": colleague.user.get_full_name()})

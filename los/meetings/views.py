@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from los.accounts.models import Role, StaffRole, User
 from los.core.downloads import file_response
 from los.core.forms import ConflictError, act, error_text, form_action, submit
 from los.families.models import Child, Family, FamilyMember
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_object, family_or_404
 from los.meetings import ical, plans_link, selectors, services
 from los.meetings.forms import (
     ActionForm,
@@ -56,8 +57,12 @@ from los.meetings.models import (
 )
 
 
+def _meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("family__municipality")
+
+
 def _meeting(pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.select_related("family__municipality"), pk=pk)
+    return get_object_or_404(_meetings(), pk=pk)
 
 
 def _new_meeting(family: Family) -> Meeting:
@@ -190,9 +195,9 @@ def member_add(request: HttpRequest, family_pk: int) -> HttpResponse:
 def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     """Asks first ("Remove … from the coordination group?"), then records the leaving; it can be undone the same
     day from the group's page."""
-    member = get_object_or_404(GroupMember.objects.select_related(
-        "family__municipality", "family_member", "child", "user", "service_provider"), pk=pk)
-    authorize(request, AccessAction.CHANGE, member)
+    member = authorized_object(request, AccessAction.CHANGE,
+                               GroupMember.objects.select_related("family__municipality", "family_member", "child",
+                                                                  "user", "service_provider"), pk=pk)
     if member.left is not None and member.left <= timezone.localdate():
         messages.info(request, _("%(name)s has already left the coordination group.") % {"name": member.name})
         return redirect("meetings:family_meetings", member.family_id)
@@ -209,9 +214,8 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_undo_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_object_or_404(GroupMember.objects.select_related(
-        "family", "family_member", "child", "user"), pk=pk)
-    authorize(request, AccessAction.CHANGE, member)
+    member = authorized_object(request, AccessAction.CHANGE,
+                               GroupMember.objects.select_related("family", "family_member", "child", "user"), pk=pk)
     return act(request, lambda: services.undo_leaving(member, by=request.user),
                success=reverse("meetings:family_meetings", args=[member.family_id]) + "#group-heading",
                message=_("%(name)s is a member of the coordination group again.") % {"name": member.name})
@@ -249,8 +253,7 @@ def meeting_new(request: HttpRequest, family_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    authorize(request, AccessAction.CHANGE, meeting)
+    meeting = authorized_object(request, AccessAction.CHANGE, _meetings(), pk=pk)
     family = meeting.family
     if meeting.status != MeetingStatus.SCHEDULED:
         messages.error(request, _("Only a scheduled meeting can be changed."))
@@ -274,8 +277,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
-    authorize(request, AccessAction.CHANGE, meeting)
+    meeting = authorized_object(request, AccessAction.CHANGE, _meetings(), pk=pk)
     form = CancelForm(request.POST or None, initial={"version": meeting.version})
     return form_action(
         request, form, lambda: services.cancel_meeting(meeting, by=request.user, **form.cleaned_data),
@@ -350,8 +352,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """The invitation as an .ics file. It holds only what the meeting page shows about time and place,
     so it is a view of the meeting (service contacts may add it to their calendar too)."""
-    meeting = _meeting(pk)
-    authorize(request, AccessAction.VIEW, meeting)
+    meeting = authorized_object(request, AccessAction.VIEW, _meetings(), pk=pk)
     content = ical.invitation(meeting, url=request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk])))
     return file_response(content, ical.CONTENT_TYPE, ical.filename(meeting))
 
@@ -529,8 +530,8 @@ def minutes_action(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_to_measure(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(Decision.objects.select_related("meeting__family", "family"), pk=pk)
-    authorize(request, AccessAction.CHANGE, decision)
+    decision = authorized_object(request, AccessAction.CHANGE,
+                                 Decision.objects.select_related("meeting__family", "family"), pk=pk)
     meeting = decision.meeting
     minutes = Minutes.objects.filter(meeting=meeting).first()
     message = ""
@@ -660,8 +661,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner (or the coordinator) marks an action done; the policy lets owners change what they own."""
-    action = get_object_or_404(Action.objects.select_related("family"), pk=pk)
-    authorize(request, AccessAction.CHANGE, action)
+    action = authorized_object(request, AccessAction.CHANGE, Action.objects.select_related("family"), pk=pk)
     if request.POST.get("reopen"):
         services.reopen_action(action, by=request.user)
         messages.info(request, _("The action “%(title)s” is open again.") % {"title": action.title})

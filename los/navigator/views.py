@@ -32,7 +32,7 @@ from los.access.policy import Action, can, decide_municipal_content
 from los.core.forms import form_action, set_version
 from los.core.models import CoordinatingUnit, Municipality
 from los.families.models import Child, Family
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_family, family_or_404
 from los.navigator import carry, forms, selectors, services
 from los.navigator.catalog import LOCAL_PREFIX
 from los.navigator.models import LocalEntry, LocalRoutine
@@ -206,12 +206,17 @@ def _render_family(request: HttpRequest, family: Family, data: selectors.FamilyD
 # --------------------------------------------------------------------------------------------------
 
 
+def _family_data(family_pk: int) -> tuple[Family, selectors.FamilyData]:
+    """The family of the address and what the navigator reads about it (``selectors.family_data``)."""
+    family = family_or_404(family_pk)
+    return family, selectors.family_data(family)
+
+
 @access("family")
 @login_required
 def family_page(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's list: likely, possible (with the question that settles it), applied for, in place."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.HEALTH)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.HEALTH)
     data = selectors.family_data(family)
     return _render_family(request, family, data, _child_from(data, request.GET.get("barn")))
 
@@ -221,8 +226,7 @@ def family_page(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Save the questionnaire for a child and the family; the list is evaluated again."""
-    family = family_or_404(family_pk)
-    data = selectors.family_data(family)
+    family, data = _family_data(family_pk)
     authorize(request, Action.CHANGE, selectors.answers_row(data, None))
     child = _child_from(data, request.POST.get("child"))
     if child is None:
@@ -259,8 +263,7 @@ def save_answers(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def mark_applied(request: HttpRequest, family_pk: int) -> HttpResponse:
     """"We have applied": the entry goes on the family's service map as applied for."""
-    family = family_or_404(family_pk)
-    data = selectors.family_data(family)
+    family, data = _family_data(family_pk)
     catalog_id = request.POST.get("entry", "")
     prefix = forms.applied_prefix(catalog_id)
     child = _child_from(data, request.POST.get(f"{prefix}-child"))

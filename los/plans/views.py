@@ -11,6 +11,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from los.core.dates import format_day
 from los.core.downloads import file_response
 from los.core.forms import ConflictError, act, error_text, form_action
 from los.families.models import Family
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_object, family_or_404
 from los.plans import pdf, selectors, services, versioning
 from los.plans.forms import (
     ApproveForm,
@@ -65,8 +66,12 @@ SECTION_MODELS = {"resource": Resource, "need": Need}
 
 # --- loading -------------------------------------------------------------------------------------------
 
+def _plans() -> QuerySet[Plan]:
+    return Plan.objects.select_related("family__municipality")
+
+
 def _plan(pk: int) -> Plan:
-    return get_object_or_404(Plan.objects.select_related("family__municipality"), pk=pk)
+    return get_object_or_404(_plans(), pk=pk)
 
 
 def _plan_url(plan: Plan, anchor: str = "") -> str:
@@ -254,8 +259,7 @@ def plan_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def plan_edit(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = _plan(plan_pk)
-    authorize(request, Action.CHANGE, plan)
+    plan = authorized_object(request, Action.CHANGE, _plans(), pk=plan_pk)
     form = WhatMattersForm(request.POST or None, initial={"version": plan.version, "what_matters": plan.what_matters})
     return _form_page(
         request, plan, form,
@@ -351,8 +355,8 @@ def item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def item_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     kind = _section_kind(slug)
-    item = get_object_or_404(SECTION_MODELS[kind].objects.select_related("plan__family__municipality"), pk=pk)
-    authorize(request, Action.CHANGE, item)
+    item = authorized_object(request, Action.CHANGE,
+                             SECTION_MODELS[kind].objects.select_related("plan__family__municipality"), pk=pk)
     form = RemoveForm(request.POST)
     try:
         version = form.cleaned_data["version"] if form.is_valid() else None
@@ -388,8 +392,8 @@ def participant_add(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_object_or_404(Participant.objects.select_related("plan__family__municipality"), pk=pk)
-    authorize(request, Action.CHANGE, participant)
+    participant = authorized_object(request, Action.CHANGE,
+                                    Participant.objects.select_related("plan__family__municipality"), pk=pk)
     return act(request, lambda: services.remove_participant(participant, by=request.user),
                success=_plan_url(participant.plan, "participants"),
                message=_("%(name)s no longer takes part in the plan.") % {"name": participant.name})
@@ -406,8 +410,7 @@ def _measure_theirs(measure: Measure) -> dict:
 @access("family")
 @login_required
 def measure_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = _plan(plan_pk)
-    authorize(request, Action.CHANGE, plan)
+    plan = authorized_object(request, Action.CHANGE, _plans(), pk=plan_pk)
     initial = {"goal": request.GET.get("maal") or None}
     form = MeasureForm(request.POST or None, plan=plan, initial=initial)
 
@@ -457,8 +460,8 @@ def _reload_measure(pk: int) -> Measure:
 @login_required
 def measure_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner (or the coordinator) updates the status; inline with htmx, or as its own page."""
-    measure = get_object_or_404(Measure.objects.select_related("plan__family__municipality"), pk=pk)
-    authorize(request, Action.CHANGE, measure)
+    measure = authorized_object(request, Action.CHANGE, Measure.objects.select_related("plan__family__municipality"),
+                                pk=pk)
     prefix = f"m{measure.pk}"
     form = MeasureStatusForm(request.POST or None, prefix=prefix,
                              initial={"version": measure.version, "status": measure.status,
@@ -612,8 +615,7 @@ def clarification_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_approve(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = _plan(plan_pk)
-    authorize(request, Action.CONTRIBUTE, plan)
+    plan = authorized_object(request, Action.CONTRIBUTE, _plans(), pk=plan_pk)
     form = ApproveForm(request.POST)
     revision = form.cleaned_data["revision"] if form.is_valid() else None
     return act(request, lambda: services.approve_plan(plan, by=request.user, revision=revision, request=request),
@@ -628,8 +630,7 @@ def plan_approve(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def plan_versions(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = _plan(plan_pk)
-    authorize(request, Action.VIEW, plan)
+    plan = authorized_object(request, Action.VIEW, _plans(), pk=plan_pk)
     rows = list(selectors.versions(plan))
     numbers = [v.number for v in rows]
     as_of_form = AsOfForm(request.GET if "dato" in request.GET else None)
@@ -658,8 +659,7 @@ def plan_versions(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def version_detail(request: HttpRequest, plan_pk: int, number: int) -> HttpResponse:
-    plan = _plan(plan_pk)
-    authorize(request, Action.VIEW, plan)
+    plan = authorized_object(request, Action.VIEW, _plans(), pk=plan_pk)
     version = get_object_or_404(PlanVersion.objects.select_related("author"), plan=plan, number=number)
     previous = PlanVersion.objects.filter(plan=plan, number__lt=number).order_by("-number").first()
     return render(request, "plans/version_detail.html", {
@@ -674,8 +674,7 @@ def version_detail(request: HttpRequest, plan_pk: int, number: int) -> HttpRespo
 @access("family")
 @login_required
 def plan_pdf(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = _plan(plan_pk)
-    authorize(request, Action.EXPORT, plan)
+    plan = authorized_object(request, Action.EXPORT, _plans(), pk=plan_pk)
     return file_response(pdf.plan_pdf(plan), "application/pdf", pdf.filename(plan), inline=True)
 
 

@@ -19,6 +19,7 @@ from los.core.forms import form_action
 from los.core.i18n import page_language
 from los.families.models import Family
 from los.families.navigation import family_layout
+from los.families.selectors import authorized_family, authorized_object
 from los.portal import download as portal_download
 from los.portal import selectors, services
 from los.portal.forms import MessageForm, NeedsForm, StoryForm
@@ -29,8 +30,7 @@ from los.servicemap import uploads
 @access("family")
 @login_required
 def overview(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = get_object_or_404(Family, pk=family_pk)
-    authorize(request, Action.VIEW, family)
+    family = authorized_family(request, family_pk, Action.VIEW)
     # the navigation around the page (worked out once per request) already counts the family's new messages
     layout = family_layout(request, family)
     messages_url = reverse("portal:messages", args=[family.pk])
@@ -86,8 +86,7 @@ def _sent(form: StoryForm) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def message_thread(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = get_object_or_404(Family, pk=family_pk)
-    authorize(request, Action.VIEW, family, Category.MESSAGES)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.MESSAGES)
     form = MessageForm()
     if request.method == "POST":
         authorize(request, Action.CONTRIBUTE, family, Category.MESSAGES)
@@ -112,8 +111,7 @@ def message_thread(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = get_object_or_404(Family, pk=family_pk)
-    authorize(request, Action.VIEW, family, Category.STORY)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.STORY)
     members = selectors.siblings_and_carers(family)
     may_change = can(request.user, Action.CHANGE, family, Category.STORY)
     form = NeedsForm(members=members)
@@ -138,8 +136,7 @@ def needs(request: HttpRequest, family_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def download(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = get_object_or_404(Family, pk=family_pk)
-    authorize(request, Action.EXPORT, family)
+    family = authorized_family(request, family_pk, Action.EXPORT)
     content = portal_download.build_zip(family, request.user, page_language())
     return file_response(content, "application/zip", f"los-familie-{family.pk}.zip", cache_control="")
 
@@ -148,7 +145,6 @@ def download(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, message_pk: int) -> HttpResponse:
     """Serve a message's attachment as a download, only through the access policy (EXPORT)."""
-    message = get_object_or_404(Message.objects.select_related("family"), pk=message_pk)
-    authorize(request, Action.EXPORT, message)
+    message = authorized_object(request, Action.EXPORT, Message.objects.select_related("family"), pk=message_pk)
     # the sender's name is kept only as a base name; the extension is that of the type found in the content
     return uploads.download_response(message.attachment, uploads.safe_base_name(message.attachment_name, "vedlegg"))

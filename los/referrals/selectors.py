@@ -35,6 +35,9 @@ from los.referrals.models import (
 )
 from los.referrals.services import DEFAULT_FAMILIES_PER_10_PERCENT
 
+#: Appeals still in the unit's hands or with the appeal body.
+OPEN_APPEAL_STATUSES = (AppealStatus.RECEIVED, AppealStatus.SENT)
+
 
 def unit_municipality_ids(user: User) -> set[int]:
     """Municipalities where the user works in the coordinating unit (caseworker or unit leader)."""
@@ -70,6 +73,16 @@ class QueueRow:
         return self.request.family
 
 
+def queue_row(request: Request, today: date, children: list[Child] | None = None) -> QueueRow:
+    """One open request in a queue, with its age and whether the preliminary reply is due (the deadline rules of
+    ``los.core.deadlines``)."""
+    due = preliminary_reply_due(request.received)
+    flagged = needs_preliminary_reply(request.received, today, decided=False,
+                                      preliminary_reply_sent=request.preliminary_reply_sent_on is not None)
+    return QueueRow(request=request, age_days=request.age_days(today), reply_due=due, flagged=flagged,
+                    overdue=flagged and today >= due, children=children if children is not None else [])
+
+
 def queue_for(user: User, today: date | None = None) -> list[QueueRow]:
     """Open requests in the user's coordinating unit(s): flagged ones first, then the oldest."""
     today = today or timezone.localdate()
@@ -77,13 +90,7 @@ def queue_for(user: User, today: date | None = None) -> list[QueueRow]:
     requests = (Request.objects.filter(family__in=families.values("pk"), status__in=OPEN_REQUEST_STATUSES)
                 .select_related("family", "municipality", "submitter_service")
                 .prefetch_related("family__children").order_by("received", "pk"))
-    rows = []
-    for request in requests:
-        sent = request.preliminary_reply_sent_on is not None
-        due = preliminary_reply_due(request.received)
-        flagged = needs_preliminary_reply(request.received, today, decided=False, preliminary_reply_sent=sent)
-        rows.append(QueueRow(request=request, age_days=request.age_days(today), reply_due=due, flagged=flagged,
-                             overdue=flagged and today >= due, children=list(request.family.children.all())))
+    rows = [queue_row(request, today, children=list(request.family.children.all())) for request in requests]
     rows.sort(key=lambda r: (not r.flagged, r.request.received, r.request.pk))
     return rows
 
@@ -106,7 +113,7 @@ def waiting_for_appointment(user: User, today: date | None = None) -> list[tuple
 
 def open_appeals(user: User) -> QuerySet[Appeal]:
     return (Appeal.objects.filter(family__in=_unit_families(user).values("pk"),
-                                  status__in=(AppealStatus.RECEIVED, AppealStatus.SENT))
+                                  status__in=OPEN_APPEAL_STATUSES)
             .select_related("family", "vedtak").order_by("received"))
 
 

@@ -24,6 +24,7 @@ from los.core.deadlines import AppealDeadline, appeal_deadline, needs_preliminar
 from los.core.forms import act, error_text, form_action
 from los.core.models import Municipality
 from los.families.models import CoordinatorAssignment, Family, FamilyMember, FamilyStatus
+from los.families.selectors import authorized_family, authorized_object
 from los.referrals import forms, letters, navigator_adapter, selectors, services
 from los.referrals.criteria import CriterionRow, checklist
 from los.referrals.models import (
@@ -176,8 +177,8 @@ def confirm_public(request: HttpRequest) -> HttpResponse:
 @login_required
 def family_ask(request: HttpRequest, family_pk: int) -> HttpResponse:
     """A guardian asks for a barnekoordinator for the family."""
-    family = get_object_or_404(Family.objects.select_related("municipality"), pk=family_pk)
-    authorize(request, Action.CONTRIBUTE if request.method == "POST" else Action.VIEW, family, REFERRAL_CATEGORY)
+    action = Action.CONTRIBUTE if request.method == "POST" else Action.VIEW
+    family = authorized_family(request, family_pk, action, REFERRAL_CATEGORY)
     if services.guardian_member(request.user, family) is None:
         raise PermissionDenied(_("Only a guardian in the family can ask on the family's behalf."))
     form = forms.AskForm(request.POST or None)
@@ -236,8 +237,8 @@ def professional_request(request: HttpRequest) -> HttpResponse:
 @login_required
 def family_register(request: HttpRequest, family_pk: int) -> HttpResponse:
     """Staff who work on the family register a request on its behalf (e.g. after a phone call)."""
-    family = get_object_or_404(Family.objects.select_related("municipality"), pk=family_pk)
-    authorize(request, Action.CHANGE if request.method == "POST" else Action.VIEW, family, REFERRAL_CATEGORY)
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    family = authorized_family(request, family_pk, action, REFERRAL_CATEGORY)
     if not request.user.is_staff_member:
         raise PermissionDenied(_("Only staff can register a request on a family's behalf."))
     form = forms.OnBehalfForm(request.POST or None)
@@ -436,8 +437,8 @@ def _deadline_preview(form: forms.DecisionForm) -> AppealDeadline | None:
 @login_required
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The archived decision letter (PDF), only through the access policy (export)."""
-    vedtak = get_object_or_404(Vedtak.objects.select_related("family__municipality", "request"), pk=pk)
-    authorize(request, Action.EXPORT, vedtak, REFERRAL_CATEGORY)
+    vedtak = authorized_object(request, Action.EXPORT, Vedtak.objects.select_related("family__municipality", "request"),
+                               pk=pk, category=REFERRAL_CATEGORY)
     vedtak = services.ensure_letter(vedtak)
     response = FileResponse(vedtak.letter.open("rb"), content_type="application/pdf",
                             filename=f"vedtak-barnekoordinator-{vedtak.decision_date:%Y-%m-%d}.pdf")
@@ -449,8 +450,8 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Register an appeal against a refusal (the unit), or lodge one (a guardian)."""
-    vedtak = get_object_or_404(Vedtak.objects.select_related("family__municipality"), pk=pk)
-    authorize(request, Action.CONTRIBUTE if request.method == "POST" else Action.VIEW, vedtak, REFERRAL_CATEGORY)
+    vedtak = authorized_object(request, Action.CONTRIBUTE if request.method == "POST" else Action.VIEW,
+                               Vedtak.objects.select_related("family__municipality"), pk=pk, category=REFERRAL_CATEGORY)
     family = vedtak.family
     is_guardian = services.guardian_member(request.user, family) is not None
     if not is_guardian and not services.is_unit_member(request.user, family):
@@ -589,9 +590,10 @@ def bulk_handover(request: HttpRequest) -> HttpResponse:
 @access("family")
 @login_required
 def handover(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(HandoverTask.objects.select_related(
-        "family__municipality", "from_assignment__coordinator", "to_assignment__coordinator"), pk=pk)
-    authorize(request, Action.CHANGE if request.method == "POST" else Action.VIEW, task, REFERRAL_CATEGORY)
+    task = authorized_object(request, Action.CHANGE if request.method == "POST" else Action.VIEW,
+                             HandoverTask.objects.select_related("family__municipality", "from_assignment__coordinator",
+                                                                 "to_assignment__coordinator"),
+                             pk=pk, category=REFERRAL_CATEGORY)
     form = forms.HandoverDoneForm(request.POST or None, initial={"version": task.version})
     can_complete = (request.user.pk == task.to_assignment.coordinator_id
                     or services.is_unit_member(request.user, task.family))

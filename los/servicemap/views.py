@@ -9,6 +9,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from los.access.policy import Action, can
 from los.core.dates import format_day
 from los.core.forms import form_action, submit
 from los.families.models import Family
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_family, authorized_object
 from los.servicemap import forms, selectors, services, uploads
 from los.servicemap.catalog import catalog_ids
 from los.servicemap.models import (
@@ -97,8 +98,7 @@ def _render_family_map(request: HttpRequest, family: Family, bound: dict | None 
 @login_required
 def family_map(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The visual map: the family in the centre, services around it by sector, and the list/table."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.SERVICES)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.SERVICES)
     return _render_family_map(request, family)
 
 
@@ -106,8 +106,7 @@ def family_map(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_create(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = family_or_404(family_pk)
-    authorize(request, Action.CHANGE, family, Category.SERVICES)
+    family = authorized_family(request, family_pk, Action.CHANGE, Category.SERVICES)
     form = forms.EntryForm(request.POST, family=family, prefix="entry")
     return form_action(request, form, lambda: services.create_entry(family, request.user, **_clean(form)),
                        success=lambda entry: reverse("servicemap:entry_detail", args=[entry.pk]),
@@ -120,8 +119,12 @@ def entry_create(request: HttpRequest, family_pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
+def _entries() -> QuerySet[ServiceEntry]:
+    return ServiceEntry.objects.select_related("family", "family__municipality")
+
+
 def _entry(pk: int) -> ServiceEntry:
-    return get_object_or_404(ServiceEntry.objects.select_related("family", "family__municipality"), pk=pk)
+    return get_object_or_404(_entries(), pk=pk)
 
 
 def _render_entry(request: HttpRequest, entry: ServiceEntry, bound: dict | None = None,
@@ -190,8 +193,7 @@ def _entry_action(request: HttpRequest, entry: ServiceEntry, form: djforms.Form,
 @access("family")
 @login_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
-    authorize(request, Action.VIEW, entry)
+    entry = authorized_object(request, Action.VIEW, _entries(), pk=pk)
     return _render_entry(request, entry)
 
 
@@ -199,8 +201,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
-    authorize(request, Action.CHANGE, entry)
+    entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.EntryUpdateForm(request.POST, family=entry.family, prefix="entry")
     return _entry_action(request, entry, form, "entry",
                          lambda: services.update_entry(entry, request.user, _version(form), **_clean(form)),
@@ -211,16 +212,15 @@ def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_create(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
-    authorize(request, Action.CHANGE, entry)
+    entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.ApplicationForm(request.POST, prefix="new-app")
     return _entry_action(request, entry, form, "application",
                          lambda: services.create_application(entry, request.user, **_clean(form)),
                          _("The application is recorded."), lambda app: f"application-{app.pk}")
 
 
-def _application(pk: int) -> Application:
-    return get_object_or_404(Application.objects.select_related("entry", "entry__family", "family"), pk=pk)
+def _applications() -> QuerySet[Application]:
+    return Application.objects.select_related("entry", "entry__family", "family")
 
 
 def _application_form_view(form_class: type, prefix: str, key: str,
@@ -233,8 +233,7 @@ def _application_form_view(form_class: type, prefix: str, key: str,
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        app = _application(pk)
-        authorize(request, Action.CHANGE, app)
+        app = authorized_object(request, Action.CHANGE, _applications(), pk=pk)
         form = form_class(request.POST, prefix=f"{prefix}-{app.pk}")
         return _entry_action(request, app.entry, form, (key, app.pk), lambda: save(app, form, request.user),
                              message, f"application-{app.pk}")
@@ -266,8 +265,7 @@ appeal_create = _application_form_view(
 @login_required
 @require_POST
 def no_appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    app = _application(pk)
-    authorize(request, Action.CHANGE, app)
+    app = authorized_object(request, Action.CHANGE, _applications(), pk=pk)
     form = forms.NoAppealForm(request.POST, prefix=f"noappeal-{app.pk}")
     if submit(form, lambda: services.set_no_appeal(app, request.user, _version(form), form.cleaned_data["no_appeal"])):
         messages.success(request, _("The changes are saved."))
@@ -281,9 +279,9 @@ def no_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def appeal_update(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = get_object_or_404(Appeal.objects.select_related("application", "application__entry",
+    appeal = authorized_object(request, Action.CHANGE,
+                               Appeal.objects.select_related("application", "application__entry",
                                                              "application__entry__family", "family"), pk=pk)
-    authorize(request, Action.CHANGE, appeal)
     form = forms.AppealUpdateForm(request.POST, prefix=f"appeal-update-{appeal.pk}")
     return _entry_action(request, appeal.application.entry, form, ("appeal_update", appeal.pk),
                          lambda: services.update_appeal(appeal, request.user, _version(form), **_clean(form)),
@@ -308,8 +306,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a document as a download, only through the access policy (EXPORT)."""
-    document = get_object_or_404(Document.objects.select_related("family"), pk=pk)
-    authorize(request, Action.EXPORT, document)
+    document = authorized_object(request, Action.EXPORT, Document.objects.select_related("family"), pk=pk)
     return uploads.download_response(document.file, document.base_name)
 
 
@@ -322,8 +319,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def need_create(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = family_or_404(family_pk)
-    authorize(request, Action.CHANGE, family, Category.SERVICES)
+    family = authorized_family(request, family_pk, Action.CHANGE, Category.SERVICES)
     form = forms.NeedForm(request.POST, family=family, prefix="new-need")
 
     def save():
@@ -337,8 +333,8 @@ def need_create(request: HttpRequest, family_pk: int) -> HttpResponse:
                        page=lambda status: _render_family_map(request, family, {"new_need": form}, status=status))
 
 
-def _need(pk: int) -> Need:
-    return get_object_or_404(Need.objects.select_related("family", "family__municipality"), pk=pk)
+def _needs() -> QuerySet[Need]:
+    return Need.objects.select_related("family", "family__municipality")
 
 
 def _need_action(request: HttpRequest, need: Need, form: djforms.Form, key, save, message):
@@ -356,8 +352,7 @@ def _need_action(request: HttpRequest, need: Need, form: djforms.Form, key, save
 @login_required
 @require_POST
 def need_update(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _need(pk)
-    authorize(request, Action.CHANGE, need)
+    need = authorized_object(request, Action.CHANGE, _needs(), pk=pk)
     form = forms.NeedUpdateForm(request.POST, prefix=f"need-{need.pk}")
     return _need_action(request, need, form, ("need", need.pk),
                         lambda: services.update_need(need, request.user, _version(form), **_clean(form)),
@@ -368,8 +363,7 @@ def need_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def need_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    need = _need(pk)
-    authorize(request, Action.CHANGE, need)
+    need = authorized_object(request, Action.CHANGE, _needs(), pk=pk)
     form = forms.AskServiceForm(request.POST, family=need.family, prefix=f"ask-{need.pk}")
     return _need_action(request, need, form, ("ask", need.pk),
                         lambda: services.ask_service(need, request.user, **_clean(form)),
@@ -380,8 +374,8 @@ def need_ask(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def need_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_object_or_404(NeedRequest.objects.select_related("need", "need__family", "family", "provider"), pk=pk)
-    authorize(request, Action.CHANGE, row)
+    row = authorized_object(request, Action.CHANGE,
+                            NeedRequest.objects.select_related("need", "need__family", "family", "provider"), pk=pk)
     form = forms.AnswerForm(request.POST, prefix=f"answer-{row.pk}")
 
     def save():
@@ -426,8 +420,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    authorize(request, Action.VIEW, notification)
+    notification = authorized_object(request, Action.VIEW, Notification, pk=pk, recipient=request.user)
     services.mark_read(notification)
     if request.POST.get("next") == "family":
         return HttpResponseRedirect(reverse("servicemap:family_map", args=[notification.family_id]))

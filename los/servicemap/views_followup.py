@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -30,10 +31,10 @@ from los.access.guard import access, authorize
 from los.access.models import Category
 from los.access.policy import Action, can, decide_municipal_content
 from los.core.downloads import file_response
-from los.core.forms import form_action
+from los.core.forms import act, form_action
 from los.core.i18n import page_language
 from los.families.models import Child, Family
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_family, authorized_object
 from los.servicemap import appeals, catalog, forms, kit, selectors, services
 from los.servicemap.models import (
     AppealDraft,
@@ -45,6 +46,7 @@ from los.servicemap.models import (
     EntryState,
     ServiceEntry,
 )
+from los.servicemap.views import _back, _entries, _entry_action
 
 
 def _text_download(text: str, name: str) -> HttpResponse:
@@ -100,8 +102,7 @@ def _render_kit(request: HttpRequest, family: Family, catalog_id: str, child: Ch
 @login_required
 def kit_page(request: HttpRequest, family_pk: int, catalog_id: str) -> HttpResponse:
     """What to attach and why, what Los holds, what is missing, and a draft of the application's factual part."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.SERVICES)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.SERVICES)
     if catalog_id not in catalog.catalog_ids():
         raise Http404
     child = _kit_child(family, request.GET.get("barn"))
@@ -118,8 +119,7 @@ def kit_page(request: HttpRequest, family_pk: int, catalog_id: str) -> HttpRespo
 def kit_upload(request: HttpRequest, family_pk: int, catalog_id: str) -> HttpResponse:
     """Upload a missing attachment once: it is kept with the service on the map (made now if it is not there yet) and
     offered to every later kit that asks for the same kind of document."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.CHANGE, family, Category.DOCUMENTS)
+    family = authorized_family(request, family_pk, Action.CHANGE, Category.DOCUMENTS)
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     if catalog_id not in catalog.catalog_ids():
         raise Http404
@@ -150,9 +150,12 @@ def kit_upload(request: HttpRequest, family_pk: int, catalog_id: str) -> HttpRes
 # --------------------------------------------------------------------------------------------------
 
 
+def _applications() -> QuerySet[Application]:
+    return Application.objects.select_related("entry", "entry__family", "entry__provider", "entry__child", "family")
+
+
 def _application(pk: int) -> Application:
-    return get_object_or_404(Application.objects.select_related("entry", "entry__family", "entry__provider",
-                                                                "entry__child", "family"), pk=pk)
+    return get_object_or_404(_applications(), pk=pk)
 
 
 def _render_outline(request: HttpRequest, app: Application, *, reasons_form=None, draft_form=None,
@@ -186,8 +189,7 @@ def _render_outline(request: HttpRequest, app: Application, *, reasons_form=None
 @login_required
 def appeal_outline(request: HttpRequest, pk: int) -> HttpResponse:
     """The appeal outline for a refused or partly granted decision (``?format=txt`` downloads it)."""
-    app = _application(pk)
-    authorize(request, Action.VIEW, app)
+    app = authorized_object(request, Action.VIEW, _applications(), pk=pk)
     if app.decision not in (Decision.REFUSED, Decision.PARTLY_GRANTED):
         raise Http404
     if request.GET.get("format") == "txt":
@@ -204,8 +206,7 @@ def _outline_url(app: Application, anchor: str = "") -> str:
 @login_required
 @require_POST
 def appeal_reasons(request: HttpRequest, pk: int) -> HttpResponse:
-    app = _application(pk)
-    authorize(request, Action.CHANGE, app)
+    app = authorized_object(request, Action.CHANGE, _applications(), pk=pk)
     form = forms.ReasonsForm(request.POST, prefix="reasons")
     return form_action(request, form, lambda: services.set_decision_reasons(
         app, request.user, form.cleaned_data.get("version"), form.cleaned_data.get("decision_reasons", "")),
@@ -233,9 +234,9 @@ def appeal_draft_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def appeal_draft_save(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(AppealDraft.objects.select_related("application", "application__entry",
+    draft = authorized_object(request, Action.CHANGE,
+                              AppealDraft.objects.select_related("application", "application__entry",
                                                                  "application__entry__family", "family"), pk=pk)
-    authorize(request, Action.CHANGE, draft)
     form = forms.AppealDraftForm(request.POST, prefix="draft")
     app = draft.application
     return form_action(request, form, lambda: services.save_appeal_draft(
@@ -249,44 +250,25 @@ def appeal_draft_save(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
-def _entry(pk: int) -> ServiceEntry:
-    return get_object_or_404(ServiceEntry.objects.select_related("family", "family__municipality"), pk=pk)
-
-
-def _entry_page(request: HttpRequest, entry: ServiceEntry, key: str, form, status: int) -> HttpResponse:
-    from los.servicemap.views import _render_entry
-
-    return _render_entry(request, entry, {key: form}, status=status)
-
-
-def _back(entry: ServiceEntry) -> str:
-    return reverse("servicemap:entry_detail", args=[entry.pk]) + "#delivery"
-
-
 @access("family")
 @login_required
 @require_POST
 def delivery_record(request: HttpRequest, pk: int) -> HttpResponse:
     """The family, the provider or the coordinator records what was delivered."""
-    entry = _entry(pk)
-    authorize(request, Action.CHANGE, entry)
+    entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.DeliveryForm(request.POST, prefix="delivery", entry=entry)
-    return form_action(request, form, lambda: services.record_delivery(entry, request.user, **form.cleaned_data),
-                       success=_back(entry), message=_("The delivery is recorded."),
-                       page=lambda status: _entry_page(request, entry, "delivery", form, status))
+    return _entry_action(request, entry, form, "delivery",
+                         lambda: services.record_delivery(entry, request.user, **form.cleaned_data),
+                         _("The delivery is recorded."), "delivery")
 
 
 @access("family")
 @login_required
 @require_POST
 def delivery_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery.objects.select_related("entry", "family"), pk=pk)
-    authorize(request, Action.CHANGE, delivery)
-    services.remove_delivery(delivery, request.user)
-    from django.contrib import messages
-
-    messages.success(request, _("The delivery is removed."))
-    return HttpResponseRedirect(_back(delivery.entry))
+    delivery = authorized_object(request, Action.CHANGE, Delivery.objects.select_related("entry", "family"), pk=pk)
+    return act(request, lambda: services.remove_delivery(delivery, request.user),
+               success=_back(delivery.entry, "delivery"), message=_("The delivery is removed."))
 
 
 @access("family")
@@ -294,40 +276,34 @@ def delivery_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     """"We declined it because it was not good enough", with why."""
-    entry = _entry(pk)
-    authorize(request, Action.CHANGE, entry)
+    entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.DeclineForm(request.POST, prefix="decline")
-    return form_action(request, form, lambda: services.decline_service(
+    return _entry_action(request, entry, form, "decline", lambda: services.decline_service(
         entry, request.user, form.cleaned_data.get("version"), declined_on=form.cleaned_data["declined_on"],
         reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]),
-        success=_back(entry), message=_("Recorded that you declined it. Los no longer flags its delivery."),
-        page=lambda status: _entry_page(request, entry, "decline", form, status))
+        _("Recorded that you declined it. Los no longer flags its delivery."), "delivery")
 
 
 @access("family")
 @login_required
 @require_POST
 def decline_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
-    authorize(request, Action.CHANGE, entry)
+    entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.FollowForm(request.POST, prefix="undo")
-    return form_action(request, form, lambda: services.undo_decline(entry, request.user,
-                                                                    form.cleaned_data.get("version")),
-                       success=_back(entry), message=_("The service is followed again."),
-                       page=lambda status: _entry_page(request, entry, "undo", form, status))
+    return _entry_action(request, entry, form, "undo",
+                         lambda: services.undo_decline(entry, request.user, form.cleaned_data.get("version")),
+                         _("The service is followed again."), "delivery")
 
 
 @access("family")
 @login_required
 @require_POST
 def follow_delivery(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry(pk)
-    authorize(request, Action.CHANGE, entry)
+    entry = authorized_object(request, Action.CHANGE, _entries(), pk=pk)
     form = forms.FollowForm(request.POST, prefix="follow")
-    return form_action(request, form, lambda: services.set_follow_delivery(
+    return _entry_action(request, entry, form, "follow", lambda: services.set_follow_delivery(
         entry, request.user, form.cleaned_data.get("version"), form.cleaned_data.get("follow", False)),
-        success=_back(entry), message=_("The changes are saved."),
-        page=lambda status: _entry_page(request, entry, "follow", form, status))
+        _("The changes are saved."), "delivery")
 
 
 def _settings_municipality(request: HttpRequest):
@@ -373,9 +349,8 @@ def measure_decision(request: HttpRequest, measure_pk: int) -> HttpResponse:
     """Say that a plan measure needs a decision, and which service on the map holds it."""
     from los.plans.models import Measure
 
-    measure = get_object_or_404(Measure.objects.select_related("plan", "family", "family__municipality"),
-                                pk=measure_pk)
-    authorize(request, Action.CHANGE, measure)
+    measure = authorized_object(request, Action.CHANGE,
+                                Measure.objects.select_related("plan", "family", "family__municipality"), pk=measure_pk)
     family = measure.family
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     form = forms.MeasureLinkForm(request.POST or None, family=family, prefix="link")
@@ -410,9 +385,9 @@ def agreement_application(request: HttpRequest, decision_pk: int) -> HttpRespons
     service, and the date if it is already sent)."""
     from los.meetings.models import Decision as Agreement
 
-    agreement = get_object_or_404(Agreement.objects.select_related("meeting", "family", "family__municipality"),
+    agreement = authorized_object(request, Action.VIEW,
+                                  Agreement.objects.select_related("meeting", "family", "family__municipality"),
                                   pk=decision_pk)
-    authorize(request, Action.VIEW, agreement)
     family = agreement.family
     authorize(request, Action.CHANGE, family, Category.SERVICES)
     existing = selectors.agreement_links([agreement.pk]).get(agreement.pk)

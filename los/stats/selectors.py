@@ -40,10 +40,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from los.access.models import Category
-from los.access.policy import serving_municipality_ids, visible_families
+from los.access.policy import UNIT_ROLES, serving_municipality_ids, visible_families
 from los.accounts.models import PositionType, Role, StaffRole, User
 from los.core.dates import DaySpan
-from los.core.deadlines import add_months, needs_preliminary_reply, preliminary_reply_due
+from los.core.deadlines import add_months
 from los.core.models import Municipality
 from los.families.models import ConditionCategory, CoordinatorAssignment, Family, FamilyStatus
 from los.meetings.models import (
@@ -59,7 +59,6 @@ from los.plans.models import OPEN_MEASURE_STATUSES, EvaluationDate, Measure, Pla
 from los.referrals.models import (
     OPEN_REQUEST_STATUSES,
     Appeal,
-    AppealStatus,
     Appointment,
     CriterionAssessment,
     CriterionResult,
@@ -67,18 +66,16 @@ from los.referrals.models import (
     Request,
     Vedtak,
 )
-from los.referrals.selectors import capacity_norms, capacity_of
+from los.referrals.selectors import OPEN_APPEAL_STATUSES, QueueRow, capacity_norms, capacity_of, queue_row
 
 logger = logging.getLogger(__name__)
 
-UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
 LEADER_ROLES = (Role.MUNICIPAL_LEADER, Role.UNIT_LEADER)
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 52
 #: Families the municipality's figures about caseload and transitions cover: those with, or granted, a
 #: barnekoordinator.
 COORDINATED_STATUSES = (FamilyStatus.ACTIVE, FamilyStatus.WAITING)
-OPEN_APPEAL_STATUSES = (AppealStatus.RECEIVED, AppealStatus.SENT)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -339,21 +336,6 @@ def queue_figures(families: QuerySet[Family], today: date) -> QueueFigures:
     return QueueFigures(**row)
 
 
-@dataclass
-class QueueRow:
-    """One open request on the queue page, with its age and whether the preliminary reply is due."""
-
-    request: Request
-    age_days: int
-    reply_due: date
-    flagged: bool  # the one-month point is near or past, and no preliminary reply was sent
-    overdue: bool  # the one-month point has passed without a preliminary reply
-
-    @property
-    def family(self) -> Family:
-        return self.request.family
-
-
 def open_requests(families: QuerySet[Family]) -> QuerySet[Request]:
     """The open requests of the families, oldest first (paginated by the caller, in the database)."""
     return (Request.objects.filter(family__in=families.values("pk"), status__in=OPEN_REQUEST_STATUSES)
@@ -362,14 +344,7 @@ def open_requests(families: QuerySet[Family]) -> QuerySet[Request]:
 
 def queue_rows(requests: Iterable[Request], today: date) -> list[QueueRow]:
     """The rows of one page of the queue (the deadline rules of ``los.core.deadlines``)."""
-    rows = []
-    for request in requests:
-        due = preliminary_reply_due(request.received)
-        flagged = needs_preliminary_reply(request.received, today, decided=False,
-                                          preliminary_reply_sent=request.preliminary_reply_sent_on is not None)
-        rows.append(QueueRow(request=request, age_days=(today - request.received).days, reply_due=due,
-                             flagged=flagged, overdue=flagged and today >= due))
-    return rows
+    return [queue_row(request, today) for request in requests]
 
 
 @dataclass
@@ -600,39 +575,46 @@ def caseloads(municipality_ids: Iterable[int], today: date) -> Caseloads:
     return Caseloads(loads=[(t, families.get(uid, 0)) for uid, t in types.items()])
 
 
+def _by_service_kind(rows: QuerySet, yes: Q, no: Q) -> dict[str, tuple[int, int]]:
+    """Per kind of service (of the rows' ``service_provider``): the number of rows that match ``yes`` and ``no``
+    (aggregated in the database)."""
+    counted = (rows.filter(service_provider__isnull=False).values("service_provider__kind")
+               .annotate(n_yes=Count("pk", filter=yes), n_no=Count("pk", filter=no)).order_by())
+    return {r["service_provider__kind"]: (r["n_yes"], r["n_no"]) for r in counted}
+
+
 def attendance_by_service(municipality_ids: Iterable[int], period: Period) -> dict[str, tuple[int, int]]:
     """Per kind of service: (present, absent) among invited service contacts whose attendance was recorded
     at meetings held in the period."""
-    rows = (Attendance.objects.filter(municipality_id__in=list(municipality_ids), service_provider__isnull=False,
-                                      invited=True, present__isnull=False, meeting__status=MeetingStatus.HELD,
-                                      meeting__starts_at__gte=period.start_at,
-                                      meeting__starts_at__lt=period.end_before)
-            .values("service_provider__kind")
-            .annotate(n_present=Count("pk", filter=Q(present=True)), n_absent=Count("pk", filter=Q(present=False)))
-            .order_by())
-    return {r["service_provider__kind"]: (r["n_present"], r["n_absent"]) for r in rows}
+    rows = Attendance.objects.filter(municipality_id__in=list(municipality_ids), invited=True, present__isnull=False,
+                                     meeting__status=MeetingStatus.HELD, meeting__starts_at__gte=period.start_at,
+                                     meeting__starts_at__lt=period.end_before)
+    return _by_service_kind(rows, Q(present=True), Q(present=False))
 
 
 def actions_by_service(municipality_ids: Iterable[int], period: Period, today: date) -> dict[str, tuple[int, int]]:
     """Per kind of service: (done, not done) among the actions owned by a service that fell due in the
     period (up to today)."""
-    last = min(period.end, today)
-    rows = (Action.objects.filter(municipality_id__in=list(municipality_ids), service_provider__isnull=False,
-                                  due_date__gte=period.start, due_date__lte=last)
-            .values("service_provider__kind")
-            .annotate(n_done=Count("pk", filter=Q(status=ActionStatus.DONE)),
-                      n_open=Count("pk", filter=~Q(status=ActionStatus.DONE)))
-            .order_by())
-    return {r["service_provider__kind"]: (r["n_done"], r["n_open"]) for r in rows}
+    rows = Action.objects.filter(municipality_id__in=list(municipality_ids), due_date__gte=period.start,
+                                 due_date__lte=min(period.end, today))
+    done = Q(status=ActionStatus.DONE)
+    return _by_service_kind(rows, done, ~done)
+
+
+def _screen_open_cases(municipality_ids: Iterable[int], today: date, lang: str) -> Any:
+    """The navigator's screening of the open cases of the municipalities. None when the navigator is not
+    installed."""
+    try:
+        from los.navigator import selectors as navigator
+    except ImportError:  # pragma: no cover - the navigator app is part of Los
+        return None
+    families = Family.objects.filter(municipality_id__in=list(municipality_ids), status__in=navigator.OPEN_STATUSES)
+    return navigator.screen_families(families, today, lang)
 
 
 def navigator_gaps(municipality_ids: Iterable[int], today: date, lang: str) -> list[tuple[str, str, int]] | None:
     """Per catalogue entry of the navigator that one applies for: the number of families (open cases) for
     whom it is likely but neither in place nor applied for. None when the navigator is not installed."""
-    try:
-        from los.navigator import selectors as navigator
-    except ImportError:  # pragma: no cover - the navigator app is part of Los
-        return None
     ids = sorted(set(municipality_ids))
     # Screening runs the navigator over every open family of the municipalities (about 0.15 ms a family): the
     # figure is kept for LOS_STATS_SCREENING_CACHE_SECONDS (10 minutes; off in tests) per municipality set,
@@ -644,8 +626,9 @@ def navigator_gaps(municipality_ids: Iterable[int], today: date, lang: str) -> l
         cached = cache.get(key)
         if cached is not None:
             return cached
-    families = Family.objects.filter(municipality_id__in=ids, status__in=navigator.OPEN_STATUSES)
-    screening = navigator.screen_families(families, today, lang)
+    screening = _screen_open_cases(ids, today, lang)
+    if screening is None:
+        return None
     # what one applies for (the ombudsman and user organisations are to be told about, not applied for)
     result = list(getattr(screening, "apply_counts", screening.counts))
     if seconds:
@@ -720,12 +703,9 @@ class ScreeningCounts:
 
 def screening_counts(municipality_ids: Iterable[int], today: date) -> ScreeningCounts | None:
     """Counts of the navigator's screening of the open cases. None when the navigator is not installed."""
-    try:
-        from los.navigator import selectors as navigator
-    except ImportError:  # pragma: no cover - the navigator app is part of Los
+    screening = _screen_open_cases(municipality_ids, today, "nb")
+    if screening is None:
         return None
-    families = Family.objects.filter(municipality_id__in=list(municipality_ids), status__in=navigator.OPEN_STATUSES)
-    screening = navigator.screen_families(families, today, "nb")
     return ScreeningCounts(counts=[(entry_id, n) for entry_id, _name, n in screening.counts],
                            families=screening.families, families_with_missing=screening.families_with_missing)
 

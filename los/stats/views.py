@@ -12,11 +12,12 @@ build the page from :mod:`los.stats.figures`, render or download it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -78,6 +79,16 @@ def _filters(request: HttpRequest, municipalities: list[Municipality], *, period
     return form, read_filters(form)
 
 
+def _unit_filters(request: HttpRequest, *, weeks: bool) -> tuple[FilterForm, Filters]:
+    """The filter of a coordinating unit's page: the unit's municipalities (no period)."""
+    return _filters(request, _unit_municipalities(request), period=False, weeks=weeks)
+
+
+def _leader_filters(request: HttpRequest, *, export: bool = False) -> tuple[FilterForm, Filters]:
+    """The filter of a page for the municipality's leaders: their municipalities and a period."""
+    return _filters(request, _leader_municipalities(request), period=True, weeks=False, export=export)
+
+
 def _query(filters: Filters, form: FilterForm, **extra: str) -> str:
     """The filter as a query string, for the download links and the links between pages."""
     params: dict[str, str] = {}
@@ -99,14 +110,32 @@ def _subnav(request: HttpRequest) -> dict:
             "may_lead": bool(selectors.leader_municipalities(request.user))}
 
 
-def _record_export(request: HttpRequest, filters: Filters, object_type: str, reason: str) -> None:
+def _render(request: HttpRequest, template: str, form: FilterForm, filters: Filters,
+            **context: object) -> HttpResponse:
+    """A statistics page with its filter (also as a query string, for the links) and the pages the user may go to."""
+    return render(request, template, {**context, "form": form, "filters": filters, "query": _query(filters, form),
+                                      **_subnav(request)})
+
+
+def _family_list(request: HttpRequest, items: object, filters: Filters, object_type: str, *,
+                 rows: Callable[[list], list] | None = None, family_id: Callable[[object], int]) -> Page:
+    """One page of a list of the unit's families (``rows`` makes the page's rows of its items): the families are
+    primed for the access policy and the list view is written in each municipality's audit log."""
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("side"))
+    if rows is not None:
+        page.object_list = rows(page.object_list)
+    prime_families(request.user, [family_id(item) for item in page.object_list])
     for m in filters.municipalities:
-        audit.record(actor=request.user, action=AuditAction.EXPORT, object_type=object_type, municipality_id=m.pk,
-                     reason=reason, request=request)
+        record_list_view(request, object_type, m.pk)
+    return page
 
 
 def _download(request: HttpRequest, page: figures.Page, filters: Filters, name: str, title: str,
-              *, with_period: bool, method: str = "") -> HttpResponse:
+              *, with_period: bool, object_type: str, reason: str, method: str = "") -> HttpResponse:
+    """The page's tables as a file; the export is written in each municipality's audit log first."""
+    for m in filters.municipalities:
+        audit.record(actor=request.user, action=AuditAction.EXPORT, object_type=object_type, municipality_id=m.pk,
+                     reason=reason, request=request)
     fmt = exports.download_format(request.GET.get("format"))
     about = exports.About(title=title, municipalities=[m.name for m in filters.municipalities],
                           period=(filters.period.start, filters.period.end) if with_period else None,
@@ -133,53 +162,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request, municipalities, period=False, weeks=True)
     # the same figures for everyone in the unit (the municipalities chosen are ones the user's unit serves)
     shown = precomputed.get(precomputed.unit_spec(filters.ids, timezone.localdate(), filters.weeks, page_language()))
-    return render(request, "stats/unit.html", {
-        "page": shown, "figures": shown, "form": form, "filters": filters, "query": _query(filters, form),
-        **_subnav(request)})
+    return _render(request, "stats/unit.html", form, filters, page=shown, figures=shown)
 
 
 @access("aggregate")
 @login_required
 def unit_download(request: HttpRequest) -> HttpResponse:
-    municipalities = _unit_municipalities(request)
-    form, filters = _filters(request, municipalities, period=False, weeks=True)
+    form, filters = _unit_filters(request, weeks=True)
     page = figures.unit_page(request.user, filters.ids, timezone.localdate(), filters.weeks)
-    _record_export(request, filters, "stats_unit_dashboard", "download of the coordinating unit's figures")
-    return _download(request, page, filters, "enhet", _("The coordinating unit's dashboard"), with_period=False)
+    return _download(request, page, filters, "enhet", _("The coordinating unit's dashboard"), with_period=False,
+                     object_type="stats_unit_dashboard", reason="download of the coordinating unit's figures")
 
 
 @access("family_list")
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The requests waiting for a decision, oldest first, with their age (the unit's own families)."""
-    municipalities = _unit_municipalities(request)
-    form, filters = _filters(request, municipalities, period=False, weeks=False)
+    form, filters = _unit_filters(request, weeks=False)
     requests = selectors.open_requests(selectors.unit_families(request.user, filters.ids, REFERRAL_CATEGORY))
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("side"))
-    page.object_list = selectors.queue_rows(page.object_list, timezone.localdate())
-    prime_families(request.user, [row.request.family_id for row in page.object_list])
-    for m in filters.municipalities:
-        record_list_view(request, "stats_request_queue", m.pk)
-    return render(request, "stats/queue.html", {
-        "rows": page, "form": form, "filters": filters, "query": _query(filters, form), **_subnav(request)})
+    page = _family_list(request, requests, filters, "stats_request_queue",
+                        rows=lambda items: selectors.queue_rows(items, timezone.localdate()),
+                        family_id=lambda row: row.request.family_id)
+    return _render(request, "stats/queue.html", form, filters, rows=page)
 
 
 @access("family_list")
 @login_required
 def without_contact(request: HttpRequest) -> HttpResponse:
     """Families with a barnekoordinator and no meeting, call, message or plan change in N weeks."""
-    municipalities = _unit_municipalities(request)
-    form, filters = _filters(request, municipalities, period=False, weeks=True)
+    form, filters = _unit_filters(request, weeks=True)
     today = timezone.localdate()
     families = selectors.families_without_contact(
         selectors.unit_families(request.user, filters.ids, Category.MEETINGS), today, filters.weeks)
-    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("side"))
-    prime_families(request.user, [family.pk for family in page.object_list])
-    for m in filters.municipalities:
-        record_list_view(request, "stats_without_contact", m.pk)
-    return render(request, "stats/without_contact.html", {
-        "families": page, "form": form, "filters": filters, "query": _query(filters, form),
-        "messages_counted": selectors.messages_counted(), **_subnav(request)})
+    page = _family_list(request, families, filters, "stats_without_contact", family_id=lambda family: family.pk)
+    return _render(request, "stats/without_contact.html", form, filters, families=page,
+                   messages_counted=selectors.messages_counted())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -212,46 +229,39 @@ def _municipal_page(request: HttpRequest, filters: Filters, *, export: bool = Fa
 @access("aggregate")
 @login_required
 def municipal(request: HttpRequest) -> HttpResponse:
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False)
+    form, filters = _leader_filters(request)
     # the same figures for everyone with the same choice (``_municipal_page``, stored by ``los.stats.precomputed``)
     shown = precomputed.get(precomputed.municipal_spec(filters.ids, filters.period, timezone.localdate(),
                                                        page_language(), protect=_protects(request, filters)))
-    return render(request, "stats/municipal.html", {
-        "page": shown, "figures": shown, "form": form, "filters": filters, "query": _query(filters, form),
-        **_subnav(request)})
+    return _render(request, "stats/municipal.html", form, filters, page=shown, figures=shown)
 
 
 @access("aggregate")
 @login_required
 def municipal_download(request: HttpRequest) -> HttpResponse:
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False)
+    form, filters = _leader_filters(request)
     page = _municipal_page(request, filters)
-    _record_export(request, filters, "stats_municipal", "download of the municipality's statistics")
-    return _download(request, page, filters, "kommune", _("Statistics for the municipality"), with_period=True)
+    return _download(request, page, filters, "kommune", _("Statistics for the municipality"), with_period=True,
+                     object_type="stats_municipal", reason="download of the municipality's statistics")
 
 
 @access("aggregate")
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The anonymised export: what it holds and how small numbers are hidden, with the download buttons."""
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False, export=True)
+    form, filters = _leader_filters(request, export=True)
     page = _municipal_page(request, filters, export=True)
-    return render(request, "stats/export.html", {
-        "page": page, "form": form, "filters": filters, "query": _query(filters, form), **_subnav(request)})
+    return _render(request, "stats/export.html", form, filters, page=page)
 
 
 @access("aggregate")
 @login_required
 def export_download(request: HttpRequest) -> HttpResponse:
-    municipalities = _leader_municipalities(request)
-    form, filters = _filters(request, municipalities, period=True, weeks=False, export=True)
+    form, filters = _leader_filters(request, export=True)
     page = _municipal_page(request, filters, export=True)
-    _record_export(request, filters, "stats_anonymised_export", "anonymised aggregate export for research")
     return _download(request, page, filters, "anonymisert", _("Anonymised statistics for evaluation and research"),
-                     with_period=True, method=_(
+                     with_period=True, object_type="stats_anonymised_export",
+                     reason="anonymised aggregate export for research", method=_(
                          "Aggregate tables only. Counts under 5 (0 included) are hidden, and further cells are "
                          "hidden so that no hidden count can be worked out from the totals (secondary suppression). "
                          "Medians and means over fewer than 5 are hidden. See docs/statistics.md."))

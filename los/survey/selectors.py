@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
-from los.access.policy import Action, decide, serving_municipality_ids
+from los.access.policy import UNIT_ROLES, Action, decide, serving_municipality_ids
 from los.accounts.models import Role, User
 from los.core.dates import DaySpan
 from los.core.deadlines import add_months
@@ -33,7 +33,6 @@ from los.stats.suppression import THRESHOLD
 from los.survey.models import Answer, Invitation, Respondent
 from los.survey.questions import FIGURES, questions_for
 
-UNIT_ROLES = (Role.CASEWORKER, Role.UNIT_LEADER)
 #: Who sees the figures: the barnekoordinators, the coordinating unit and the leaders of the municipality.
 FIGURE_ROLES = (Role.BARNEKOORDINATOR, Role.CASEWORKER, Role.UNIT_LEADER, Role.MUNICIPAL_LEADER)
 #: An evaluation held within this many days of its planned date is on time.

@@ -33,10 +33,12 @@ from los.survey.models import Invitation, Respondent
 from los.survey.questions import questions_for
 
 
-def _invitation(family_pk: int, invitation_pk: int) -> tuple[Family, Invitation]:
+def _invitation(request: HttpRequest, family_pk: int, invitation_pk: int) -> tuple[Family, Invitation]:
+    """The family of the address and its invitation, once the access policy lets the user see the invitation."""
     family = get_object_or_404(Family, pk=family_pk)
     invitation = get_object_or_404(Invitation.objects.select_related("child", "family"), pk=invitation_pk,
                                    family=family)
+    authorize(request, Action.VIEW, invitation)
     return family, invitation
 
 
@@ -50,8 +52,7 @@ def _handed_over(invitation: Invitation, user) -> bool:
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, family_pk: int, invitation_pk: int) -> HttpResponse:
     """The questionnaire: answer (every question may be left out), or no thanks. Never a condition for anything."""
-    family, invitation = _invitation(family_pk, invitation_pk)
-    authorize(request, Action.VIEW, invitation)
+    family, invitation = _invitation(request, family_pk, invitation_pk)
     today = timezone.localdate()
     form = QuestionnaireForm(respondent=invitation.respondent)
     if request.method == "POST":
@@ -114,8 +115,7 @@ def _answered(row: selectors.OwnAnswer) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def delete_answer(request: HttpRequest, family_pk: int, invitation_pk: int) -> HttpResponse:
     """Delete the family's answers to one questionnaire, after a confirmation."""
-    family, invitation = _invitation(family_pk, invitation_pk)
-    authorize(request, Action.VIEW, invitation)
+    family, invitation = _invitation(request, family_pk, invitation_pk)
     if request.method == "POST":
         authorize(request, Action.CHANGE, invitation)
         deleted = services.delete_answer(invitation)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from los.core.forms import ConflictError, act, error_text, form_action
 from los.core.models import Municipality
 from los.families.models import Family
 from los.families.navigation import FAMILY_SIDE_BASES
-from los.families.selectors import family_or_404
+from los.families.selectors import authorized_family, authorized_object, family_or_404
 from los.transitions import handover, pdf, selectors, services, timeline, transfer
 from los.transitions.forms import (
     ChecklistItemForm,
@@ -66,9 +67,9 @@ from los.transitions.models import (
 TIMELINE_PAGE_SIZE = 50
 
 
-def _plan(pk: int) -> TransitionPlan:
-    return get_object_or_404(TransitionPlan.objects.select_related("family__municipality", "child", "owner",
-                                                                   "receiving_provider", "meeting"), pk=pk)
+def _plans() -> QuerySet[TransitionPlan]:
+    return TransitionPlan.objects.select_related("family__municipality", "child", "owner", "receiving_provider",
+                                                 "meeting")
 
 
 def _new_plan(family: Family) -> TransitionPlan:
@@ -168,8 +169,7 @@ def _plan_action(request: HttpRequest, plan: TransitionPlan, form, key: str, sav
 @access("family")
 @login_required
 def plan(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.VIEW, plan)
+    plan = authorized_object(request, Action.VIEW, _plans(), pk=transition_plan_pk)
     return _render_plan(request, plan)
 
 
@@ -183,8 +183,7 @@ def _plan_form_view(form_class: type, key: str, service: Callable[..., Any], mes
     @login_required
     @require_POST
     def view(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-        plan = _plan(transition_plan_pk)
-        authorize(request, action, plan)
+        plan = authorized_object(request, action, _plans(), pk=transition_plan_pk)
         form = form_class(request.POST, **form_kwargs(plan))
         return _plan_action(request, plan, form, key,
                             lambda: service(plan, by=request.user, **form.cleaned_data), message, anchor)
@@ -208,8 +207,8 @@ plan_close = _plan_form_view(CloseForm, "close_form", services.close_plan,
 @login_required
 @require_POST
 def checklist_toggle(request: HttpRequest, checklist_item_pk: int) -> HttpResponse:
-    item = get_object_or_404(ChecklistItem.objects.select_related("plan__family"), pk=checklist_item_pk)
-    authorize(request, Action.CHANGE, item)
+    item = authorized_object(request, Action.CHANGE, ChecklistItem.objects.select_related("plan__family"),
+                             pk=checklist_item_pk)
     form = ChecklistToggleForm(request.POST)
     error = ""
     if form.is_valid():
@@ -241,8 +240,8 @@ def _posted_version(request: HttpRequest) -> int | None:
 @login_required
 @require_POST
 def task_done(request: HttpRequest, transition_task_pk: int) -> HttpResponse:
-    task = get_object_or_404(TransitionTask.objects.select_related("plan__family"), pk=transition_task_pk)
-    authorize(request, Action.CHANGE, task)
+    task = authorized_object(request, Action.CHANGE, TransitionTask.objects.select_related("plan__family"),
+                             pk=transition_task_pk)
     version = _posted_version(request)
     return act(request, lambda: services.set_task_done(task, by=request.user, done=True, version=version),
                success=_plan_url(task.plan, "tasks"), message=_("The task is marked as done."))
@@ -252,8 +251,7 @@ def task_done(request: HttpRequest, transition_task_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.CHANGE, plan)
+    plan = authorized_object(request, Action.CHANGE, _plans(), pk=transition_plan_pk)
     if not services.meetings_available():
         raise Http404
     from los.meetings.models import Meeting
@@ -276,8 +274,7 @@ def meeting(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
-    plan = _plan(transition_plan_pk)
-    authorize(request, Action.CHANGE, plan)
+    plan = authorized_object(request, Action.CHANGE, _plans(), pk=transition_plan_pk)
     version = _posted_version(request)
     return act(request, lambda: services.reopen_plan(plan, by=request.user, version=version),
                success=_plan_url(plan), message=_("The transition plan is open again."))
@@ -288,8 +285,7 @@ def plan_reopen(request: HttpRequest, transition_plan_pk: int) -> HttpResponse:
 @access("family")
 @login_required
 def family_timeline(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.CASE)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.CASE)
     sources = timeline.sources()
     form = TimelineFilterForm(request.GET or None, kinds=selectors.timeline_kinds(request.user, family, sources))
     kinds, since, until = [], None, None
@@ -375,8 +371,7 @@ def handover_pdf(request: HttpRequest, handover_summary_pk: int) -> HttpResponse
 def family_summary(request: HttpRequest, family_pk: int) -> HttpResponse:
     """What the reader needs to know about the family: the handover summary as the policy lets them read it.
     The receiving side of a move lands here first."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.CASE)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.CASE)
     receiver = handover.Receiver(ReceiverKind.RECEIVING_UNIT, request.user, None)
     built = handover.build_summary(family, receiver, reader=request.user)
     return render(request, "transitions/summary.html", {
@@ -391,9 +386,11 @@ def _move_probe(family: Family) -> MoveProposal:
     return MoveProposal(family=family, municipality_id=family.municipality_id)
 
 
-def _proposal(family: Family, pk: int) -> MoveProposal:
-    return get_object_or_404(MoveProposal.objects.select_related("family__municipality", "to_municipality",
-                                                                 "transfer"), pk=pk, family=family)
+def _proposal(family_pk: int, pk: int) -> tuple[Family, MoveProposal]:
+    """The family of the address and its move proposal ``pk``, or a 404."""
+    family = family_or_404(family_pk)
+    return family, get_object_or_404(MoveProposal.objects.select_related("family__municipality", "to_municipality",
+                                                                         "transfer"), pk=pk, family=family)
 
 
 def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm | None = None,
@@ -428,8 +425,7 @@ def _render_move(request: HttpRequest, family: Family, *, form: ProposeMoveForm 
 def move(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The move as the unit and the barnekoordinator see it: propose a move, see the family's answer, hand the
     record over once the family has confirmed."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.CASE)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.CASE)
     if request.method != "POST":
         return _render_move(request, family)
     authorize(request, Action.CHANGE, _move_probe(family))
@@ -452,8 +448,7 @@ def move(request: HttpRequest, family_pk: int) -> HttpResponse:
 @require_POST
 def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
     """The family's barnekoordinator records a confirmation a guardian signed on paper."""
-    family = family_or_404(family_pk)
-    proposal = _proposal(family, move_proposal_pk)
+    family, proposal = _proposal(family_pk, move_proposal_pk)
     authorize(request, Action.CHANGE, proposal)
     form = PaperConfirmationForm(request.POST, family=family)
     return form_action(
@@ -470,8 +465,7 @@ def move_paper(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> H
 @require_POST
 def move_withdraw(request: HttpRequest, family_pk: int, move_proposal_pk: int) -> HttpResponse:
     """Withdraw a proposed or confirmed move: the unit, or the family withdrawing its confirmation."""
-    family = family_or_404(family_pk)
-    proposal = _proposal(family, move_proposal_pk)
+    family, proposal = _proposal(family_pk, move_proposal_pk)
     family_answers = decide(request.user, Action.SHARE, proposal).allowed
     authorize(request, Action.SHARE if family_answers else Action.CHANGE, proposal)
     return act(request, lambda: services.withdraw_move(proposal, by=request.user, request=request),
@@ -488,8 +482,7 @@ def _digest(text: str) -> str:
 @require_http_methods(["GET", "POST"])
 def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
     """The family's own page about a proposed move: what will be sent, what stays, and the answer."""
-    family = family_or_404(family_pk)
-    authorize(request, Action.VIEW, family, Category.CONSENTS)
+    family = authorized_family(request, family_pk, Action.VIEW, Category.CONSENTS)
     proposal = services.open_move(family)
     from los.access import services as access_services
 
@@ -538,8 +531,7 @@ def move_answer(request: HttpRequest, family_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move_export(request: HttpRequest, family_pk: int) -> HttpResponse:
-    family = family_or_404(family_pk)
-    authorize(request, Action.EXPORT, family)
+    family = authorized_family(request, family_pk, Action.EXPORT)
     try:
         data, export = transfer.export_package(family, by=request.user, request=request)
     except ValidationError as error:
