@@ -431,31 +431,34 @@ GENERIC_FIELDS = {"text": {"type": "textarea", "options": []}, "version": {"type
                   "next": {"type": "hidden", "options": []}}
 
 
-def _patterns(resolver=None, namespace=None):
+def _patterns(resolver=None, namespace=None, prefixes=()):
+    """(namespace, pattern, the patterns of the includes it stands in) for every URL pattern."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner = entry.namespace
-            yield from _patterns(entry, f"{namespace}:{inner}" if namespace and inner else inner or namespace)
+            yield from _patterns(entry, f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                                 (*prefixes, entry.pattern))
         elif isinstance(entry, URLPattern):
-            yield namespace, entry
+            yield namespace, entry, prefixes
 
 
-def _parameters(entry: URLPattern) -> dict[str, list[str]]:
-    """Each URL parameter with its candidate values' kind: ``int``, ``str`` or literal alternatives."""
-    pattern = entry.pattern
+def _parameters(entry: URLPattern, prefixes=()) -> dict[str, list[str]]:
+    """Each URL parameter with its candidate values' kind: ``int``, ``str`` or literal alternatives; also those of
+    the includes the pattern stands in (a family's path prefix written once for an app's family pages)."""
     out: dict[str, list[str]] = {}
-    converters = getattr(pattern, "converters", {})
-    for name in re.compile(pattern.regex.pattern).groupindex:
-        converter = converters.get(name)
-        group = re.search(rf"\(\?P<{name}>([^)]*)\)", pattern.regex.pattern)
-        literal = group.group(1).split("|") if group and re.fullmatch(r"[\w|-]+", group.group(1)) else []
-        if literal:
-            out[name] = literal
-        elif converter is not None and converter.regex == "[0-9]+" or (group and group.group(1) == "[0-9]+"):
-            out[name] = ["int"]
-        else:
-            out[name] = ["str"]
+    for pattern in (*prefixes, entry.pattern):
+        converters = getattr(pattern, "converters", {})
+        for name in re.compile(pattern.regex.pattern).groupindex:
+            converter = converters.get(name)
+            group = re.search(rf"\(\?P<{name}>([^)]*)\)", pattern.regex.pattern)
+            literal = group.group(1).split("|") if group and re.fullmatch(r"[\w|-]+", group.group(1)) else []
+            if literal:
+                out[name] = literal
+            elif converter is not None and converter.regex == "[0-9]+" or (group and group.group(1) == "[0-9]+"):
+                out[name] = ["int"]
+            else:
+                out[name] = ["str"]
     return out
 
 
@@ -496,11 +499,11 @@ def _urls(ctx, client) -> list[tuple[str, dict, bool]]:
     """(url, fields, whether the page posts to itself) for every pattern outside the admin, each with
     parameter values that open a page."""
     out = []
-    for namespace, entry in _patterns():
+    for namespace, entry, prefixes in _patterns():
         if namespace and namespace.split(":")[0] == "admin":
             continue
         name = f"{namespace}:{entry.name}" if namespace else entry.name
-        params = _parameters(entry)
+        params = _parameters(entry, prefixes)
         options = {p: [v for kind in kinds for v in _candidates(p, kind, namespace or "", entry.name or "", ctx)]
                    for p, kinds in params.items()}
         chosen = None
