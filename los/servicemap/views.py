@@ -26,7 +26,6 @@ from los.core.forms import form_action, submit
 from los.families.models import Family
 from los.families.selectors import authorized_family, authorized_object
 from los.servicemap import forms, selectors, services, uploads
-from los.servicemap.catalog import catalog_ids
 from los.servicemap.models import (
     Appeal,
     Application,
@@ -162,7 +161,6 @@ def _render_entry(request: HttpRequest, entry: ServiceEntry, bound: dict | None 
         "follow_form": forms.FollowForm(prefix="follow", initial={"version": entry.version,
                                                                   "follow": not entry.follow_delivery}),
         "undo_form": forms.FollowForm(prefix="undo", initial={"version": entry.version}),
-        "kit_available": bool(entry.catalog_id) and entry.catalog_id in catalog_ids(),
         "can_change": can_change,
         "can_upload": can(request.user, Action.CHANGE, family, Category.DOCUMENTS),
         "show_documents": show_documents,
