@@ -56,6 +56,18 @@ def test_an_unknown_kit_is_not_found_and_a_stranger_is_refused(client, world):
         assert "Berg" not in response.content.decode()
 
 
+def test_the_entry_page_links_to_the_kit_only_where_there_is_one(client, world):
+    client.force_login(world.coordinator)
+    national = services.create_entry(world.family, world.coordinator, catalog_id="hjelpestonad")
+    kit_url = reverse("servicemap:kit", args=[world.family.pk, "hjelpestonad"])
+    assert kit_url in client.get(reverse("servicemap:entry_detail", args=[national.pk])).content.decode()
+    # a municipality's own service has no application kit
+    national.__class__.objects.filter(pk=national.pk).update(catalog_id="lokal_solsikken")
+    response = client.get(reverse("servicemap:entry_detail", args=[national.pk]))
+    assert response.status_code == 200
+    assert "/soknadspakke/" not in response.content.decode()
+
+
 def test_the_navigator_card_links_to_its_kit(client, world):
     client.force_login(world.coordinator)
     page = client.get(reverse("navigator:family", args=[world.family.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
